@@ -1,0 +1,153 @@
+package io.moat.persistence;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** One attachment of a message, its decoded bytes in the spool, and what Core said about it. */
+@Entity
+@Table(name = "moat_attachment")
+public class AttachmentEntity {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "message_id")
+    private MessageEntity message;
+
+    @Column(name = "part_index")
+    private int partIndex;
+
+    @Column(name = "file_name")
+    private String fileName;
+
+    @Column(name = "content_type")
+    private String contentType;
+
+    @Column(name = "size_bytes")
+    private long sizeBytes;
+
+    @Column(name = "part_name")
+    private String partName;
+
+    @Column(name = "data_id")
+    private String dataId;
+
+    @Column(name = "verdict_code")
+    private Integer verdictCode;
+
+    @Column(name = "verdict_label")
+    private String verdictLabel;
+
+    /** The verdict category name as the core client defines it (CLEAN, INFECTED, ...), or null while pending. */
+    private String category;
+
+    @Column(name = "submitted_at")
+    private Instant submittedAt;
+
+    @Column(name = "completed_at")
+    private Instant completedAt;
+
+    protected AttachmentEntity() {
+        // for JPA
+    }
+
+    public AttachmentEntity(int index, String fileName, String contentType, long sizeBytes, String partName) {
+        this.partIndex = index;
+        this.fileName = MessageEntity.truncate(fileName, 512);
+        this.contentType = MessageEntity.truncate(contentType, 255);
+        this.sizeBytes = sizeBytes;
+        this.partName = partName;
+    }
+
+    void setMessage(MessageEntity message) {
+        this.message = message;
+    }
+
+    public void submitted(String dataId, Instant at) {
+        this.dataId = dataId;
+        this.submittedAt = at;
+    }
+
+    public void completed(int code, String label, String category, Instant at) {
+        this.verdictCode = code;
+        this.verdictLabel = MessageEntity.truncate(label, 128);
+        this.category = category;
+        this.completedAt = at;
+    }
+
+    /** Forgets a submission so that the attachment is sent to Core again (a failed scan is retried). */
+    public void resetScan() {
+        this.dataId = null;
+        this.submittedAt = null;
+        this.verdictCode = null;
+        this.verdictLabel = null;
+        this.category = null;
+        this.completedAt = null;
+    }
+
+    public boolean hasVerdict() {
+        return category != null;
+    }
+
+    public Long getId() {
+        return id;
+    }
+
+    public MessageEntity getMessage() {
+        return message;
+    }
+
+    public int getPartIndex() {
+        return partIndex;
+    }
+
+    public String getFileName() {
+        return fileName;
+    }
+
+    public String getContentType() {
+        return contentType;
+    }
+
+    public long getSizeBytes() {
+        return sizeBytes;
+    }
+
+    public String getPartName() {
+        return partName;
+    }
+
+    public String getDataId() {
+        return dataId;
+    }
+
+    public Integer getVerdictCode() {
+        return verdictCode;
+    }
+
+    public String getVerdictLabel() {
+        return verdictLabel;
+    }
+
+    public String getCategory() {
+        return category;
+    }
+
+    public Instant getSubmittedAt() {
+        return submittedAt;
+    }
+
+    public Instant getCompletedAt() {
+        return completedAt;
+    }
+}

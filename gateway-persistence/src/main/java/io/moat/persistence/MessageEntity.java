@@ -1,0 +1,256 @@
+package io.moat.persistence;
+
+import jakarta.persistence.CascadeType;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.OneToMany;
+import jakarta.persistence.OrderBy;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** One message the gateway took responsibility for; its bytes are in the spool under {@link #getSpoolName()}. */
+@Entity
+@Table(name = "moat_message")
+public class MessageEntity {
+
+    @Id
+    private String id;
+
+    @Enumerated(EnumType.STRING)
+    private MessageKind kind;
+
+    @Enumerated(EnumType.STRING)
+    private MessageState state;
+
+    @Column(name = "mail_from")
+    private String mailFrom;
+
+    /** Forward paths, one per line. */
+    private String recipients;
+
+    private String endpoint;
+
+    @Column(name = "remote_address")
+    private String remoteAddress;
+
+    private String helo;
+
+    @Column(name = "tls_protocol")
+    private String tlsProtocol;
+
+    @Column(name = "tls_cipher")
+    private String tlsCipher;
+
+    private String subject;
+
+    @Column(name = "size_bytes")
+    private long sizeBytes;
+
+    @Column(name = "spool_name")
+    private String spoolName;
+
+    @Column(name = "received_at")
+    private Instant receivedAt;
+
+    @Column(name = "updated_at")
+    private Instant updatedAt;
+
+    @Column(name = "next_attempt_at")
+    private Instant nextAttemptAt;
+
+    @Column(name = "lease_until")
+    private Instant leaseUntil;
+
+    @Column(name = "lease_owner")
+    private String leaseOwner;
+
+    private int attempts;
+
+    @Column(name = "scan_summary")
+    private String scanSummary;
+
+    @Column(name = "last_error")
+    private String lastError;
+
+    @Version
+    private long version;
+
+    @OneToMany(mappedBy = "message", cascade = CascadeType.ALL, orphanRemoval = true)
+    @OrderBy("partIndex")
+    private List<AttachmentEntity> attachments = new ArrayList<>();
+
+    @OneToMany(mappedBy = "message", cascade = CascadeType.ALL, orphanRemoval = true)
+    @OrderBy("attemptedAt")
+    private List<DeliveryAttemptEntity> deliveryAttempts = new ArrayList<>();
+
+    protected MessageEntity() {
+        // for JPA
+    }
+
+    public MessageEntity(String id, MessageKind kind, String mailFrom, List<String> recipients, String spoolName,
+            long sizeBytes, Instant receivedAt) {
+        this.id = id;
+        this.kind = kind;
+        this.state = MessageState.RECEIVED;
+        this.mailFrom = mailFrom;
+        this.recipients = String.join("\n", recipients);
+        this.spoolName = spoolName;
+        this.sizeBytes = sizeBytes;
+        this.receivedAt = receivedAt;
+        this.updatedAt = receivedAt;
+        this.nextAttemptAt = receivedAt;
+    }
+
+    /** Moves to a new state, due at once. */
+    public void moveTo(MessageState next, Instant now) {
+        this.state = next;
+        this.updatedAt = now;
+        this.nextAttemptAt = now;
+        this.lastError = null;
+    }
+
+    /** Stays in (or moves to) a state, due again later, and says why. */
+    public void retryLater(MessageState next, Instant due, String reason, Instant now) {
+        this.state = next;
+        this.updatedAt = now;
+        this.nextAttemptAt = due;
+        this.lastError = truncate(reason, 2000);
+    }
+
+    public void addAttachment(AttachmentEntity attachment) {
+        attachment.setMessage(this);
+        attachments.add(attachment);
+    }
+
+    public DeliveryAttemptEntity addDeliveryAttempt(Instant at, String server, String outcome, String reply) {
+        DeliveryAttemptEntity attempt = new DeliveryAttemptEntity(this, at, server, outcome, truncate(reply, 2000));
+        deliveryAttempts.add(attempt);
+        attempts++;
+        return attempt;
+    }
+
+    public void release() {
+        this.leaseOwner = null;
+        this.leaseUntil = null;
+    }
+
+    static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public MessageKind getKind() {
+        return kind;
+    }
+
+    public MessageState getState() {
+        return state;
+    }
+
+    public String getMailFrom() {
+        return mailFrom;
+    }
+
+    public List<String> getRecipients() {
+        return recipients.isEmpty() ? List.of() : Arrays.asList(recipients.split("\n"));
+    }
+
+    public String getEndpoint() {
+        return endpoint;
+    }
+
+    public String getRemoteAddress() {
+        return remoteAddress;
+    }
+
+    public String getHelo() {
+        return helo;
+    }
+
+    public String getTlsProtocol() {
+        return tlsProtocol;
+    }
+
+    public String getTlsCipher() {
+        return tlsCipher;
+    }
+
+    /** Records who sent the message and over what. */
+    public void setClient(String endpoint, String remoteAddress, String helo, String tlsProtocol, String tlsCipher) {
+        this.endpoint = endpoint;
+        this.remoteAddress = remoteAddress;
+        this.helo = truncate(helo, 255);
+        this.tlsProtocol = tlsProtocol;
+        this.tlsCipher = tlsCipher;
+    }
+
+    public String getSubject() {
+        return subject;
+    }
+
+    public void setSubject(String subject) {
+        this.subject = truncate(subject, 998);
+    }
+
+    public long getSizeBytes() {
+        return sizeBytes;
+    }
+
+    public String getSpoolName() {
+        return spoolName;
+    }
+
+    public Instant getReceivedAt() {
+        return receivedAt;
+    }
+
+    public Instant getUpdatedAt() {
+        return updatedAt;
+    }
+
+    public Instant getNextAttemptAt() {
+        return nextAttemptAt;
+    }
+
+    public Instant getLeaseUntil() {
+        return leaseUntil;
+    }
+
+    public String getLeaseOwner() {
+        return leaseOwner;
+    }
+
+    public int getAttempts() {
+        return attempts;
+    }
+
+    public String getScanSummary() {
+        return scanSummary;
+    }
+
+    public void setScanSummary(String scanSummary) {
+        this.scanSummary = truncate(scanSummary, 255);
+    }
+
+    public String getLastError() {
+        return lastError;
+    }
+
+    public List<AttachmentEntity> getAttachments() {
+        return attachments;
+    }
+
+    public List<DeliveryAttemptEntity> getDeliveryAttempts() {
+        return deliveryAttempts;
+    }
+}

@@ -1,0 +1,75 @@
+package io.moat.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Persistence;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+/** The migrations create exactly the schema the entities map to (Hibernate validates it). */
+class SchemaAndMappingTest {
+
+    private static JdbcDataSource dataSource(String name) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        return ds;
+    }
+
+    @Test
+    void migrationsApplyOnceAndAreRecorded() throws Exception {
+        JdbcDataSource ds = dataSource("migrate");
+        SchemaMigrator migrator = new SchemaMigrator(ds);
+        assertThat(migrator.migrate()).isEqualTo(SchemaMigrator.scripts().size());
+        assertThat(migrator.migrate()).isZero();
+        try (Connection c = ds.getConnection();
+                ResultSet rows = c.createStatement().executeQuery("SELECT COUNT(*) FROM moat_schema_version")) {
+            rows.next();
+            assertThat(rows.getInt(1)).isEqualTo(SchemaMigrator.scripts().size());
+        }
+    }
+
+    @Test
+    void entitiesMatchTheMigratedSchemaAndRoundTrip() throws SQLException, java.io.IOException {
+        JdbcDataSource ds = dataSource("mapping");
+        new SchemaMigrator(ds).migrate();
+        Map<String, Object> props = Map.of(
+                "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
+                "jakarta.persistence.jtaDataSource", ds,
+                "jakarta.persistence.nonJtaDataSource", ds,
+                "hibernate.hbm2ddl.auto", "validate");
+        EntityManagerFactory emf = Persistence.createEntityManagerFactory("moat", props);
+        try {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            EntityManager em = emf.createEntityManager();
+            em.getTransaction().begin();
+            MessageEntity message = new MessageEntity("id-1", MessageKind.INBOUND, "a@b.test",
+                    List.of("x@example.com", "y@example.com"), "id-1", 123, now);
+            message.addAttachment(new AttachmentEntity(0, "report.pdf", "application/pdf", 10, "0"));
+            message.addDeliveryAttempt(now, "smtp://localhost:25", "DEFERRED", "421 try later");
+            em.persist(message);
+            em.getTransaction().commit();
+            em.close();
+
+            EntityManager read = emf.createEntityManager();
+            MessageEntity found = read.find(MessageEntity.class, "id-1");
+            assertThat(found.getRecipients()).containsExactly("x@example.com", "y@example.com");
+            assertThat(found.getState()).isEqualTo(MessageState.RECEIVED);
+            assertThat(found.getAttachments()).extracting(AttachmentEntity::getFileName).containsExactly("report.pdf");
+            assertThat(found.getDeliveryAttempts()).extracting(DeliveryAttemptEntity::getReply)
+                    .containsExactly("421 try later");
+            assertThat(found.getReceivedAt()).isEqualTo(now);
+            read.close();
+        } finally {
+            emf.close();
+        }
+    }
+}
