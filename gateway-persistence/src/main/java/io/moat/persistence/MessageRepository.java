@@ -75,6 +75,10 @@ public class MessageRepository {
                 .findFirst();
     }
 
+    public Optional<AttachmentEntity> attachment(long id) {
+        return Optional.ofNullable(em.find(AttachmentEntity.class, id));
+    }
+
     /** Counts by state, for health and the dashboard. */
     public List<Object[]> countByState() {
         return em.createQuery("SELECT m.state, COUNT(m) FROM MessageEntity m GROUP BY m.state", Object[].class)

@@ -1,0 +1,49 @@
+package io.moat.core;
+
+import java.nio.file.Path;
+
+/**
+ * The three calls the gateway makes to MetaDefender Core. Implementations are immutable and thread-safe.
+ *
+ * <p>
+ * Every call either returns an answer Core gave, or throws one of two exceptions: {@link CoreUnavailableException}
+ * (try again later; never a verdict) or {@link CoreRejectedException} (Core refused this request; retrying the same
+ * request will not help).
+ */
+public interface CoreClient {
+
+    /**
+     * Sends a file to Core for processing ({@code POST /file}). The body is the file's bytes with a
+     * {@code Content-Length} header; Core does not accept chunked uploads.
+     *
+     * @param file     the file to send; it must exist and stay unchanged while it is sent
+     * @param fileName the name Core should record (for example the attachment's name); {@code null} or blank uses
+     *                 the name of {@code file}
+     * @param options  callback and archive passwords; {@code null} is the same as {@link SubmitOptions#none()}
+     * @return Core's {@code data_id} for the file, to be used with {@link #fetchResult(String)}
+     * @throws CoreUnavailableException      if Core is busy, failing, unreachable or answered something unreadable
+     * @throws CoreRejectedException         if Core refused the request (bad key, empty file, invalid callback, …)
+     * @throws java.io.UncheckedIOException if {@code file} cannot be opened
+     */
+    String submit(Path file, String fileName, SubmitOptions options)
+            throws CoreUnavailableException, CoreRejectedException;
+
+    /**
+     * Reads the processing state of a file ({@code GET /file/{dataId}}).
+     *
+     * @param dataId the id returned by {@link #submit}
+     * @return the result; {@link ScanResult#complete()} tells whether processing has finished
+     * @throws CoreUnavailableException if Core is busy, failing, unreachable or answered something unreadable
+     * @throws CoreRejectedException    if Core refused the request; status 404 when Core does not know the id
+     */
+    ScanResult fetchResult(String dataId) throws CoreUnavailableException, CoreRejectedException;
+
+    /**
+     * Reads Core's version ({@code GET /version}); a cheap health check.
+     *
+     * @return the version string, for example {@code 4.18.0}
+     * @throws CoreUnavailableException if Core is busy, failing, unreachable or answered something unreadable
+     * @throws CoreRejectedException    if Core refused the request (for example a bad API key)
+     */
+    String version() throws CoreUnavailableException, CoreRejectedException;
+}

@@ -1,0 +1,17 @@
+package io.moat.core;
+
+/** What the gateway needs to know about a scanned file; see {@link VerdictMapper} for how Core's codes map here. */
+public enum VerdictCategory {
+    /** Core found no threat, or the file is allowlisted. */
+    CLEAN,
+    /** Core found a threat (also when it cleaned or deleted it). */
+    INFECTED,
+    /** Not proven malicious, but Core flagged it (blocklisted, type mismatch, sensitive data, policy block, …). */
+    SUSPICIOUS,
+    /** Encrypted archive or document Core could not open; a password might help. */
+    PASSWORD_REQUIRED,
+    /** Core could not scan the file (failure, limits exceeded, unsupported, canceled, or an unknown code). */
+    FAILED,
+    /** Core has not finished yet. */
+    PENDING
+}

@@ -1,0 +1,131 @@
+package io.moat.delivery;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The bootstrap settings, from MicroProfile Config: system properties and environment variables alike
+ * ({@code moat.data-dir} or {@code MOAT_DATA_DIR}). Every key and its default is listed in the README.
+ */
+@ApplicationScoped
+public class GatewaySettings {
+
+    @Inject
+    @ConfigProperty(name = "moat.data-dir", defaultValue = "data")
+    String dataDir;
+
+    @Inject
+    @ConfigProperty(name = "moat.hostname")
+    Optional<String> hostName;
+
+    @Inject
+    @ConfigProperty(name = "moat.core.url", defaultValue = "http://127.0.0.1:8008")
+    String coreUrl;
+
+    @Inject
+    @ConfigProperty(name = "moat.core.apikey")
+    Optional<String> coreApiKey;
+
+    @Inject
+    @ConfigProperty(name = "moat.core.rule")
+    Optional<String> coreRule;
+
+    @Inject
+    @ConfigProperty(name = "moat.core.timeout", defaultValue = "PT30S")
+    Duration coreTimeout;
+
+    @Inject
+    @ConfigProperty(name = "moat.downstream.url", defaultValue = "smtp://127.0.0.1:2526")
+    String downstreamUrl;
+
+    @Inject
+    @ConfigProperty(name = "moat.relay-domains", defaultValue = "example.com")
+    List<String> relayDomains;
+
+    @Inject
+    @ConfigProperty(name = "moat.trusted-networks")
+    Optional<List<String>> trustedNetworks;
+
+    @Inject
+    @ConfigProperty(name = "moat.delivery.retry-initial", defaultValue = "PT1M")
+    Duration retryInitial;
+
+    @Inject
+    @ConfigProperty(name = "moat.delivery.retry-max", defaultValue = "PT1H")
+    Duration retryMax;
+
+    @Inject
+    @ConfigProperty(name = "moat.delivery.max-lifetime", defaultValue = "P5D")
+    Duration maxLifetime;
+
+    @Inject
+    @ConfigProperty(name = "moat.pipeline.workers", defaultValue = "8")
+    int workers;
+
+    public Path dataDirectory() {
+        return Path.of(dataDir).toAbsolutePath();
+    }
+
+    /** The name this gateway gives itself in greetings and Received: headers. */
+    public String hostName() {
+        return hostName.filter(h -> !h.isBlank()).orElseGet(() -> {
+            try {
+                return InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (UnknownHostException e) {
+                return "localhost";
+            }
+        });
+    }
+
+    public URI coreUri() {
+        return URI.create(coreUrl);
+    }
+
+    public String coreApiKey() {
+        return coreApiKey.orElse(null);
+    }
+
+    public String coreRule() {
+        return coreRule.filter(r -> !r.isBlank()).orElse(null);
+    }
+
+    public Duration coreTimeout() {
+        return coreTimeout;
+    }
+
+    public URI downstreamUri() {
+        return URI.create(downstreamUrl);
+    }
+
+    public List<String> relayDomains() {
+        return relayDomains;
+    }
+
+    public List<String> trustedNetworks() {
+        return trustedNetworks.orElse(List.of());
+    }
+
+    public Duration retryInitial() {
+        return retryInitial;
+    }
+
+    public Duration retryMax() {
+        return retryMax;
+    }
+
+    public Duration maxLifetime() {
+        return maxLifetime;
+    }
+
+    public int workers() {
+        return Math.max(1, workers);
+    }
+}

@@ -1,0 +1,117 @@
+package io.moat.delivery;
+
+import io.moat.persistence.MessageEntity;
+import io.moat.persistence.MessageKind;
+import io.moat.persistence.MessageRepository;
+import io.moat.persistence.MessageSpool;
+import io.moat.smtp.api.SmtpEnvelope;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Takes responsibility for an accepted message: our {@code Received:} header and the raw bytes go to the spool
+ * (fsynced), the record goes to the database in the caller's transaction. If that transaction does not commit,
+ * the spool file is removed again; once it commits, the pipeline is told there is work.
+ */
+@ApplicationScoped
+public class MessageIntake {
+
+    private static final Logger LOG = Logger.getLogger(MessageIntake.class.getName());
+    private static final DateTimeFormatter RFC5322 = DateTimeFormatter.RFC_1123_DATE_TIME;
+
+    @Inject
+    GatewaySettings settings;
+
+    @Inject
+    Spool spool;
+
+    @Inject
+    MessageRepository messages;
+
+    @Inject
+    PipelineScheduler pipeline;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    /** Stores the message; returns its queue id. Must run in a transaction. */
+    public String store(SmtpEnvelope envelope, InputStream content) throws IOException {
+        String id = UUID.randomUUID().toString();
+        byte[] received = receivedHeader(id, envelope).getBytes(StandardCharsets.US_ASCII);
+        MessageSpool.Stored stored = spool.get().store(id, received, content);
+        transactions.registerInterposedSynchronization(new AfterCommit(id));
+        MessageEntity message = new MessageEntity(id, MessageKind.INBOUND, envelope.mailFrom(),
+                envelope.recipients(), stored.name(), stored.size(), envelope.receivedAt());
+        message.setClient(envelope.client().endpoint(), envelope.client().remoteAddress(), envelope.client().helo(),
+                envelope.client().tlsProtocol(), envelope.client().tlsCipher());
+        messages.add(message);
+        LOG.fine(() -> "stored message " + id + " from <" + envelope.mailFrom() + "> for " + envelope.recipients());
+        return id;
+    }
+
+    /** RFC 5321 section 4.4 trace header, written before the client's bytes. */
+    String receivedHeader(String id, SmtpEnvelope envelope) {
+        String helo = envelope.client().helo() == null ? "unknown" : sanitize(envelope.client().helo());
+        String protocol = envelope.client().tlsProtocol() == null ? "ESMTP" : "ESMTPS";
+        StringBuilder header = new StringBuilder("Received: from ").append(helo)
+                .append(" ([").append(envelope.client().remoteAddress()).append("])\r\n\tby ")
+                .append(sanitize(settings.hostName())).append(" (Moat) with ").append(protocol);
+        if (envelope.client().tlsProtocol() != null) {
+            header.append(" (").append(envelope.client().tlsProtocol()).append(' ')
+                    .append(envelope.client().tlsCipher()).append(')');
+        }
+        header.append(" id ").append(id);
+        if (envelope.recipients().size() == 1) {
+            header.append("\r\n\tfor <").append(sanitize(envelope.recipients().get(0))).append('>');
+        }
+        header.append(";\r\n\t").append(RFC5322.format(envelope.receivedAt().atZone(ZoneOffset.UTC))).append("\r\n");
+        return header.toString();
+    }
+
+    /** Keeps client-supplied text from breaking the header: printable ASCII only, no parentheses. */
+    private static String sanitize(String text) {
+        StringBuilder clean = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            clean.append(c > 32 && c < 127 && c != '(' && c != ')' ? c : '_');
+        }
+        return clean.toString();
+    }
+
+    private final class AfterCommit implements Synchronization {
+        private final String id;
+
+        AfterCommit(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public void beforeCompletion() {
+            // nothing: the spool file is already durable
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+                pipeline.wakeUp();
+                return;
+            }
+            try {
+                spool.get().delete(id);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "could not remove the spool file of uncommitted message " + id, e);
+            }
+        }
+    }
+}

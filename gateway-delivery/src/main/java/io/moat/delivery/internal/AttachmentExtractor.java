@@ -1,0 +1,128 @@
+package io.moat.delivery.internal;
+
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.SharedFileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * Finds a message's attachments and writes each one, decoded, to a file of its own for scanning. The message is
+ * read from the spool file through a {@link SharedFileInputStream}, so no part is ever loaded whole into memory.
+ * A message whose MIME structure cannot be read is scanned as one file, never passed as clean.
+ */
+public final class AttachmentExtractor {
+
+    private static final Logger LOG = Logger.getLogger(AttachmentExtractor.class.getName());
+    private static final int MAX_DEPTH = 20;
+
+    private AttachmentExtractor() {
+    }
+
+    /** One extracted attachment; {@code partName} is its file name in the parts folder. */
+    public record Attachment(int index, String fileName, String contentType, long size, String partName) {
+    }
+
+    /** The message's subject and its attachments in order. */
+    public record Extraction(String subject, List<Attachment> attachments) {
+    }
+
+    public static Extraction extract(Path message, Path partsFolder) throws IOException {
+        Session session = Session.getInstance(new Properties());
+        try (SharedFileInputStream in = new SharedFileInputStream(message.toFile())) {
+            MimeMessage mime = new MimeMessage(session, in);
+            List<Attachment> attachments = new ArrayList<>();
+            walk(mime, partsFolder, attachments, 0);
+            return new Extraction(subject(mime), attachments);
+        } catch (MessagingException | IOException | RuntimeException e) {
+            LOG.info(() -> "MIME structure of " + message.getFileName() + " unreadable (" + e
+                    + "); scanning the whole message as one file");
+            clear(partsFolder);
+            Path whole = partsFolder.resolve("0");
+            Files.copy(message, whole, StandardCopyOption.REPLACE_EXISTING);
+            return new Extraction(null,
+                    List.of(new Attachment(0, "message.eml", "message/rfc822", Files.size(whole), "0")));
+        }
+    }
+
+    private static void walk(Part part, Path folder, List<Attachment> found, int depth)
+            throws MessagingException, IOException {
+        if (depth > MAX_DEPTH) {
+            throw new MessagingException("MIME nesting deeper than " + MAX_DEPTH);
+        }
+        if (part.isMimeType("multipart/*")) {
+            Multipart multipart = (Multipart) part.getContent();
+            for (int i = 0; i < multipart.getCount(); i++) {
+                BodyPart child = multipart.getBodyPart(i);
+                walk(child, folder, found, depth + 1);
+            }
+            return;
+        }
+        String fileName = fileName(part);
+        boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || fileName != null;
+        if (!attachment && part.isMimeType("message/rfc822") && part.getContent() instanceof MimeMessage nested) {
+            walk(nested, folder, found, depth + 1);
+            return;
+        }
+        if (!attachment) {
+            return; // body text: not an attachment
+        }
+        int index = found.size();
+        String partName = Integer.toString(index);
+        Path target = folder.resolve(partName);
+        try (InputStream data = part.getInputStream()) {
+            Files.copy(data, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        String name = fileName != null ? fileName : "attachment-" + (index + 1);
+        found.add(new Attachment(index, name, baseType(part.getContentType()), Files.size(target), partName));
+    }
+
+    private static String fileName(Part part) throws MessagingException {
+        String name = part.getFileName();
+        if (name == null) {
+            return null;
+        }
+        try {
+            return MimeUtility.decodeText(name);
+        } catch (UnsupportedEncodingException e) {
+            return name;
+        }
+    }
+
+    private static String subject(MimeMessage mime) {
+        try {
+            return mime.getSubject();
+        } catch (MessagingException e) {
+            return null;
+        }
+    }
+
+    private static String baseType(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+    }
+
+    private static void clear(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

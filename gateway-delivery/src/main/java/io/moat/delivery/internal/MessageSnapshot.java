@@ -1,0 +1,30 @@
+package io.moat.delivery.internal;
+
+import io.moat.persistence.AttachmentEntity;
+import io.moat.persistence.MessageEntity;
+import io.moat.persistence.MessageKind;
+import io.moat.persistence.MessageState;
+import java.time.Instant;
+import java.util.List;
+
+/** An immutable copy of what a pipeline step needs to know about a message, read in its own transaction. */
+public record MessageSnapshot(String id, MessageKind kind, MessageState state, String mailFrom,
+        List<String> recipients, String spoolName, Instant receivedAt, Instant nextAttemptAt, int attempts,
+        String scanSummary, List<AttachmentSnapshot> attachments) {
+
+    /** One attachment's scan state. */
+    public record AttachmentSnapshot(long id, int index, String fileName, String partName, String dataId,
+            String category, String label, Instant submittedAt) {
+
+        static AttachmentSnapshot of(AttachmentEntity a) {
+            return new AttachmentSnapshot(a.getId(), a.getPartIndex(), a.getFileName(), a.getPartName(),
+                    a.getDataId(), a.getCategory(), a.getVerdictLabel(), a.getSubmittedAt());
+        }
+    }
+
+    static MessageSnapshot of(MessageEntity m) {
+        return new MessageSnapshot(m.getId(), m.getKind(), m.getState(), m.getMailFrom(), List.copyOf(m.getRecipients()),
+                m.getSpoolName(), m.getReceivedAt(), m.getNextAttemptAt(), m.getAttempts(), m.getScanSummary(),
+                m.getAttachments().stream().map(AttachmentSnapshot::of).toList());
+    }
+}

@@ -1,0 +1,30 @@
+package io.moat.web;
+
+import io.moat.persistence.MessageRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when the database answers a query. */
+@Readiness
+@ApplicationScoped
+public class DatabaseHealthCheck implements HealthCheck {
+
+    @Inject
+    MessageRepository messages;
+
+    @Override
+    @Transactional
+    public HealthCheckResponse call() {
+        try {
+            long total = messages.countByState().stream().mapToLong(r -> (Long) r[1]).sum();
+            return HealthCheckResponse.named("moat-database").up().withData("messages", total).build();
+        } catch (RuntimeException e) {
+            return HealthCheckResponse.named("moat-database").down().withData("error", String.valueOf(e.getMessage()))
+                    .build();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.moat.web;
+
+import java.time.Instant;
+import java.util.List;
+
+/** One message in full: envelope, client, state, each attachment's verdict and each delivery attempt. */
+public record MessageDetailDto(String id, String kind, String state, EnvelopeDto envelope, ClientDto client,
+        String subject, long size, Instant receivedAt, Instant updatedAt, Instant nextAttemptAt, String scanSummary,
+        String lastError, List<AttachmentDto> attachments, List<DeliveryAttemptDto> deliveryAttempts) {
+
+    /** The SMTP envelope; {@code from} is empty for the null sender. */
+    public record EnvelopeDto(String from, List<String> recipients) {
+    }
+
+    /** Who delivered the message to the gateway and how. */
+    public record ClientDto(String endpoint, String address, String helo, String tlsProtocol, String tlsCipher) {
+    }
+
+    /** An attachment and Core's verdict on it ({@code verdict} null while scanning). */
+    public record AttachmentDto(String fileName, String contentType, long size, String dataId, Integer verdictCode,
+            String verdict, String category) {
+    }
+
+    /** One attempt to deliver downstream and the server's reply. */
+    public record DeliveryAttemptDto(Instant at, String server, String outcome, String reply) {
+    }
+}

@@ -1,0 +1,60 @@
+package io.moat.web;
+
+import io.moat.persistence.MessageRepository;
+import io.moat.persistence.MessageState;
+import io.moat.web.internal.MessageAssembler;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** The messages the gateway holds or has handled. */
+@Path("/messages")
+@Produces(MediaType.APPLICATION_JSON)
+@RequestScoped
+@Transactional
+public class MessagesResource {
+
+    private static final int MAX_LIMIT = 1000;
+
+    @Inject
+    MessageRepository messages;
+
+    /** Newest first; {@code state} filters (e.g. {@code DEFERRED}), {@code offset}/{@code limit} page. */
+    @GET
+    public List<MessageSummaryDto> list(@QueryParam("state") String state,
+            @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (offset < 0 || limit < 1 || limit > MAX_LIMIT) {
+            throw new ProblemException(400, "Bad paging", "offset must be >= 0 and limit 1.." + MAX_LIMIT);
+        }
+        return messages.list(parseState(state), offset, limit).stream().map(MessageAssembler::summary).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    public MessageDetailDto get(@PathParam("id") String id) {
+        return messages.find(id).map(MessageAssembler::detail).orElseThrow(
+                () -> new ProblemException(404, "No such message", "No message has the id '" + id + "'."));
+    }
+
+    private static MessageState parseState(String state) {
+        if (state == null || state.isBlank()) {
+            return null;
+        }
+        try {
+            return MessageState.valueOf(state.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Unknown state", "'" + state + "' is not a message state; use one of "
+                    + Arrays.toString(MessageState.values()));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.moat.web.internal;
+
+import io.moat.persistence.MessageEntity;
+import io.moat.web.MessageDetailDto;
+import io.moat.web.MessageDetailDto.AttachmentDto;
+import io.moat.web.MessageDetailDto.ClientDto;
+import io.moat.web.MessageDetailDto.DeliveryAttemptDto;
+import io.moat.web.MessageDetailDto.EnvelopeDto;
+import io.moat.web.MessageSummaryDto;
+
+/** Turns message records into the API's DTOs; the API never hands out entities. */
+public final class MessageAssembler {
+
+    private MessageAssembler() {
+    }
+
+    public static MessageSummaryDto summary(MessageEntity m) {
+        return new MessageSummaryDto(m.getId(), m.getState().name(), m.getMailFrom(), m.getRecipients(),
+                m.getSubject(), m.getSizeBytes(), m.getReceivedAt(), m.getUpdatedAt(), m.getScanSummary());
+    }
+
+    public static MessageDetailDto detail(MessageEntity m) {
+        return new MessageDetailDto(m.getId(), m.getKind().name(), m.getState().name(),
+                new EnvelopeDto(m.getMailFrom(), m.getRecipients()),
+                new ClientDto(m.getEndpoint(), m.getRemoteAddress(), m.getHelo(), m.getTlsProtocol(),
+                        m.getTlsCipher()),
+                m.getSubject(), m.getSizeBytes(), m.getReceivedAt(), m.getUpdatedAt(),
+                m.getState().isFinal() ? null : m.getNextAttemptAt(), m.getScanSummary(), m.getLastError(),
+                m.getAttachments().stream()
+                        .map(a -> new AttachmentDto(a.getFileName(), a.getContentType(), a.getSizeBytes(),
+                                a.getDataId(), a.getVerdictCode(), a.getVerdictLabel(), a.getCategory()))
+                        .toList(),
+                m.getDeliveryAttempts().stream()
+                        .map(d -> new DeliveryAttemptDto(d.getAttemptedAt(), d.getServer(), d.getOutcome(),
+                                d.getReply()))
+                        .toList());
+    }
+}
