@@ -119,7 +119,7 @@ class CoreEmulatorTest {
 
     @Test
     void encryptedZipNeedsTheRightArchivePassword() throws Exception {
-        byte[] zip = new TestZips().encrypted("eicar.com", CoreEmulator.EICAR.getBytes(StandardCharsets.US_ASCII),
+        byte[] zip = new ZipFixtures().encrypted("eicar.com", CoreEmulator.EICAR.getBytes(StandardCharsets.US_ASCII),
                 "geheim & sicher ü", true, false).build();
         String locked = dataId(post(zip, "apikey", KEY, "filename", "locked.zip"));
         assertThat(get("/file/" + locked, KEY).body())

@@ -35,7 +35,7 @@ class FileScannerTest {
 
     @Test
     void encryptedEntryWithoutTheRightPasswordIsAnEncryptedArchive() {
-        byte[] zip = new TestZips().encrypted("eicar.com", EICAR, "right", false, false).build();
+        byte[] zip = new ZipFixtures().encrypted("eicar.com", EICAR, "right", false, false).build();
         assertThat(FileScanner.scan(zip, List.of())).isEqualTo(Verdict.ENCRYPTED);
         assertThat(FileScanner.scan(zip, List.of("wrong"))).isEqualTo(Verdict.ENCRYPTED);
         assertThat(FileScanner.scan(zip, List.of("wrong", "also wrong", ""))).isEqualTo(Verdict.ENCRYPTED);
@@ -43,26 +43,26 @@ class FileScannerTest {
 
     @Test
     void theRightPasswordOpensTheEntryForScanning() {
-        byte[] infected = new TestZips().encrypted("eicar.com", EICAR, "right", false, false).build();
+        byte[] infected = new ZipFixtures().encrypted("eicar.com", EICAR, "right", false, false).build();
         assertThat(FileScanner.scan(infected, List.of("right"))).isEqualTo(Verdict.INFECTED);
         assertThat(FileScanner.scan(infected, List.of("wrong", "right"))).isEqualTo(Verdict.INFECTED);
-        byte[] clean = new TestZips().encrypted("a.txt", CLEAN, "right", false, false).build();
+        byte[] clean = new ZipFixtures().encrypted("a.txt", CLEAN, "right", false, false).build();
         assertThat(FileScanner.scan(clean, List.of("right"))).isEqualTo(Verdict.CLEAN);
         assertThat(FileScanner.scan(clean, List.of("wrong"))).isEqualTo(Verdict.ENCRYPTED);
     }
 
     @Test
     void deflatedEntryWithDataDescriptorIsCheckedAgainstTheTimeByte() {
-        byte[] zip = new TestZips().encrypted("eicar.com", EICAR, "pässwörd", true, true).build();
+        byte[] zip = new ZipFixtures().encrypted("eicar.com", EICAR, "pässwörd", true, true).build();
         assertThat(FileScanner.scan(zip, List.of("passwort"))).isEqualTo(Verdict.ENCRYPTED);
         assertThat(FileScanner.scan(zip, List.of("pässwörd"))).isEqualTo(Verdict.INFECTED);
-        byte[] clean = new TestZips().encrypted("a.txt", CLEAN, "pw", true, true).build();
+        byte[] clean = new ZipFixtures().encrypted("a.txt", CLEAN, "pw", true, true).build();
         assertThat(FileScanner.scan(clean, List.of("pw"))).isEqualTo(Verdict.CLEAN);
     }
 
     @Test
     void everyEncryptedEntryNeedsAPassword() {
-        byte[] zip = new TestZips()
+        byte[] zip = new ZipFixtures()
                 .plain("readme.txt", CLEAN)
                 .encrypted("one.txt", CLEAN, "one", false, false)
                 .encrypted("two.txt", CLEAN, "two", true, false)
@@ -70,7 +70,7 @@ class FileScannerTest {
         assertThat(FileScanner.scan(zip, List.of("one"))).isEqualTo(Verdict.ENCRYPTED);
         assertThat(FileScanner.scan(zip, List.of("two"))).isEqualTo(Verdict.ENCRYPTED);
         assertThat(FileScanner.scan(zip, List.of("two", "one"))).isEqualTo(Verdict.CLEAN);
-        byte[] infected = new TestZips()
+        byte[] infected = new ZipFixtures()
                 .encrypted("locked.txt", CLEAN, "secret", false, false)
                 .encrypted("eicar.com", EICAR, "other", true, false)
                 .build();

@@ -10,12 +10,12 @@ import java.util.zip.Deflater;
 
 /**
  * Writes small ZIP files by hand, entries optionally encrypted with the traditional PKWARE cipher (ZipCrypto), so
- * that the tests do not depend on the emulator's own decrypting code.
+ * that tests (here and end to end) do not depend on the emulator's own decrypting code.
  */
-final class TestZips {
+public final class ZipFixtures {
 
     /** DOS time 13:25:40; its high byte is the check byte of entries with a data descriptor. */
-    static final int DOS_TIME = 0x6B34;
+    public static final int DOS_TIME = 0x6B34;
     private static final int DOS_DATE = 0x5A21;
 
     private record Item(String name, byte[] content, String password, boolean deflate, boolean descriptor) {
@@ -25,18 +25,18 @@ final class TestZips {
     private final Random random = new Random(42);
 
     /** Adds a stored, unencrypted entry. */
-    TestZips plain(String name, byte[] content) {
+    public ZipFixtures plain(String name, byte[] content) {
         items.add(new Item(name, content, null, false, false));
         return this;
     }
 
     /** Adds an entry encrypted with {@code password}; deflated and/or with a data descriptor (flag bit 3). */
-    TestZips encrypted(String name, byte[] content, String password, boolean deflate, boolean descriptor) {
+    public ZipFixtures encrypted(String name, byte[] content, String password, boolean deflate, boolean descriptor) {
         items.add(new Item(name, content, password, deflate, descriptor));
         return this;
     }
 
-    byte[] build() {
+    public byte[] build() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream central = new ByteArrayOutputStream();
         for (Item item : items) {

@@ -1,0 +1,81 @@
+package io.moat.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonStructure;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/** The gateway's REST API, as the admin user. */
+final class Api {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Api() {
+    }
+
+    record Answer(int status, String contentType, String body) {
+        JsonStructure json() {
+            try (JsonReader reader = Json.createReader(new StringReader(body))) {
+                return reader.read();
+            }
+        }
+    }
+
+    static Answer get(String path, String password) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestBed.HTTP_PORT + path))
+                .timeout(Duration.ofSeconds(20));
+        if (password != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Answer get(String path) {
+        return get(path, TestBed.ADMIN_PASSWORD);
+    }
+
+    static JsonObject message(String queueId) {
+        Answer answer = get("/api/v1/messages/" + queueId);
+        if (answer.status() != 200) {
+            throw new IllegalStateException("GET message " + queueId + " answered " + answer.status());
+        }
+        return (JsonObject) answer.json();
+    }
+
+    static String state(String queueId) {
+        return message(queueId).getString("state");
+    }
+
+    static JsonArray list(String query) {
+        return (JsonArray) get("/api/v1/messages" + query).json();
+    }
+
+    /** The queue id from a {@code 250 2.0.0 Ok: queued as <id>} reply. */
+    static String queueId(String reply) {
+        if (!reply.startsWith("250 ")) {
+            throw new IllegalStateException("message not accepted: " + reply);
+        }
+        return reply.substring(reply.lastIndexOf(' ') + 1).strip();
+    }
+}

@@ -1,0 +1,204 @@
+package io.moat.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.moat.devtools.ReceivedMail;
+import io.moat.devtools.ZipFixtures;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One message's path through the real server: SMTP in, stored, scanned by Core, delivered or held. */
+class MessagePathIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @BeforeEach
+    void doubles() {
+        TestBed.up();
+    }
+
+    @Test
+    void cleanMultipartArrivesByteIdenticalApartFromTheAddedHeaders() throws IOException {
+        Mails mail = new Mails().attach("report.pdf", "application/pdf", "%PDF-1.4 harmless".getBytes())
+                .attach("notes.txt", "text/plain", "plain notes".getBytes());
+        byte[] sent = mail.build("alice@sender.test", "bob@example.com");
+
+        String id = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com", sent));
+
+        await().atMost(PATIENCE).until(() -> TestBed.delivered(mail.testId()).size() == 1);
+        ReceivedMail received = TestBed.delivered(mail.testId()).get(0);
+        assertThat(received.from()).isEqualTo("alice@sender.test");
+        assertThat(received.recipients()).containsExactly("bob@example.com");
+        String text = new String(received.data(), StandardCharsets.ISO_8859_1);
+        assertThat(text).startsWith("X-Moat-Scan: clean; 2 attachments scanned\r\nReceived: from client.it.test");
+        assertThat(text).contains("by gateway.it.test (Moat) with ESMTP id " + id);
+        assertThat(withoutAddedHeaders(received.data())).isEqualTo(sent);
+
+        await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));
+        JsonObject detail = Api.message(id);
+        assertThat(detail.getJsonObject("envelope").getString("from")).isEqualTo("alice@sender.test");
+        JsonArray attachments = detail.getJsonArray("attachments");
+        assertThat(attachments).hasSize(2);
+        assertThat(attachments.getJsonObject(0).getString("fileName")).isEqualTo("report.pdf");
+        assertThat(attachments.getJsonObject(0).getString("verdict")).isEqualTo("No Threat Detected");
+        assertThat(attachments.getJsonObject(0).getString("category")).isEqualTo("CLEAN");
+        JsonArray attempts = detail.getJsonArray("deliveryAttempts");
+        assertThat(attempts).hasSize(1);
+        assertThat(attempts.getJsonObject(0).getString("outcome")).isEqualTo("DELIVERED");
+        assertThat(attempts.getJsonObject(0).getString("reply")).startsWith("250");
+        assertThat(TestBed.core().receivedSubmissions()).anyMatch(s -> "report.pdf".equals(s.filename()));
+    }
+
+    @Test
+    void eicarAttachmentIsBlockedAndNeverDelivered() throws IOException {
+        Mails mail = new Mails().attach("invoice.com", "application/octet-stream", Mails.EICAR);
+        String id = Api.queueId(SmtpClient.send("mallory@sender.test", "bob@example.com",
+                mail.build("mallory@sender.test", "bob@example.com")));
+
+        await().atMost(PATIENCE).until(() -> Api.state(id).equals("BLOCKED"));
+        JsonObject detail = Api.message(id);
+        assertThat(detail.getString("scanSummary")).contains("invoice.com").contains("Infected");
+        assertThat(detail.getJsonArray("attachments").getJsonObject(0).getInt("verdictCode")).isEqualTo(1);
+        assertThat(detail.getJsonArray("deliveryAttempts")).isEmpty();
+        assertThat(TestBed.delivered(mail.testId())).isEmpty();
+    }
+
+    @Test
+    void encryptedZipIsHeldForAPassword() throws IOException {
+        byte[] zip = new ZipFixtures().encrypted("salary.xlsx", "confidential".getBytes(), "s3cret", true, false)
+                .build();
+        Mails mail = new Mails().attach("salary.zip", "application/zip", zip);
+        String id = Api.queueId(SmtpClient.send("hr@sender.test", "bob@example.com",
+                mail.build("hr@sender.test", "bob@example.com")));
+
+        await().atMost(PATIENCE).until(() -> Api.state(id).equals("PASSWORD_REQUIRED"));
+        JsonObject attachment = Api.message(id).getJsonArray("attachments").getJsonObject(0);
+        assertThat(attachment.getInt("verdictCode")).isEqualTo(12);
+        assertThat(attachment.getString("category")).isEqualTo("PASSWORD_REQUIRED");
+        assertThat(TestBed.delivered(mail.testId())).isEmpty();
+    }
+
+    @Test
+    void coreBusyIsRetriedAndTheMailDelivered() throws IOException {
+        int before = TestBed.core().submissions();
+        TestBed.core().failNextSubmissions(2);
+        Mails mail = new Mails().attach("a.txt", "text/plain", "a".getBytes());
+        String id = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com",
+                mail.build("alice@sender.test", "bob@example.com")));
+
+        await().atMost(PATIENCE).until(() -> TestBed.delivered(mail.testId()).size() == 1);
+        assertThat(Api.state(id)).isEqualTo("DELIVERED");
+        assertThat(TestBed.core().submissions() - before).isEqualTo(1);
+    }
+
+    @Test
+    void withCoreStoppedTheMailWaitsAndIsDeliveredWhenCoreIsBack() throws IOException {
+        TestBed.core().stop();
+        Mails mail = new Mails().attach("a.txt", "text/plain", "a".getBytes());
+        String id = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com",
+                mail.build("alice@sender.test", "bob@example.com")));
+
+        await().atMost(PATIENCE).until(() -> {
+            JsonObject m = Api.message(id);
+            return m.getString("state").equals("SCANNING") && !m.isNull("lastError")
+                    && m.getString("lastError").startsWith("Core unavailable");
+        });
+        assertThat(TestBed.delivered(mail.testId())).isEmpty();
+
+        TestBed.up();
+        await().atMost(PATIENCE).until(() -> TestBed.delivered(mail.testId()).size() == 1);
+        assertThat(Api.state(id)).isEqualTo("DELIVERED");
+    }
+
+    @Test
+    void withTheDownstreamStoppedTheMailIsDeferredThenDelivered() throws IOException {
+        TestBed.sink().stop();
+        Mails mail = new Mails();
+        String id = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com",
+                mail.build("alice@sender.test", "bob@example.com")));
+
+        await().atMost(PATIENCE).until(() -> Api.state(id).equals("DEFERRED"));
+        assertThat(Api.message(id).getString("lastError")).contains("connection to smtp://127.0.0.1");
+
+        TestBed.up();
+        await().atMost(PATIENCE).until(() -> TestBed.delivered(mail.testId()).size() == 1);
+        await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));
+        JsonArray attempts = Api.message(id).getJsonArray("deliveryAttempts");
+        assertThat(attempts.getJsonObject(0).getString("outcome")).isEqualTo("DEFERRED");
+        assertThat(attempts.getJsonObject(attempts.size() - 1).getString("outcome")).isEqualTo("DELIVERED");
+    }
+
+    @Test
+    void permanentRefusalDownstreamFailsTheMailAndTheSenderGetsADsn() throws IOException {
+        TestBed.sink().rejectNext(1, 550, "5.1.1 <nobody@example.com>: user unknown");
+        Mails mail = new Mails();
+        String id = Api.queueId(SmtpClient.send("carol@sender.test", "nobody@example.com",
+                mail.build("carol@sender.test", "nobody@example.com")));
+
+        await().atMost(PATIENCE).until(() -> Api.state(id).equals("FAILED"));
+        await().atMost(PATIENCE).until(() -> TestBed.sink().messages().stream()
+                .anyMatch(m -> m.recipients().contains("carol@sender.test") && m.text().contains(mail.testId())));
+        ReceivedMail dsn = TestBed.sink().messages().stream()
+                .filter(m -> m.recipients().contains("carol@sender.test") && m.text().contains(mail.testId()))
+                .findFirst().orElseThrow();
+        assertThat(dsn.from()).isIn("", "<>");
+        assertThat(dsn.text()).contains("multipart/report; report-type=delivery-status")
+                .contains("Final-Recipient: rfc822; nobody@example.com").contains("Status: 5.1.1");
+    }
+
+    @Test
+    void foreignRecipientIsRefusedAtRcpt() throws IOException {
+        try (SmtpClient smtp = new SmtpClient(TestBed.SMTP_PORT)) {
+            smtp.command("EHLO client.it.test");
+            assertThat(smtp.command("MAIL FROM:<alice@sender.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<victim@elsewhere.test>")).isEqualTo("550 5.7.1 Relaying denied");
+            assertThat(smtp.command("RCPT TO:<bob@example.com>")).startsWith("250");
+        }
+    }
+
+    @Test
+    void oversizedMessageIsRefusedWith552() throws IOException {
+        byte[] big = new byte[1_200_000];
+        Arrays.fill(big, (byte) 'x');
+        Mails mail = new Mails().attach("big.bin", "application/octet-stream", big);
+        String reply = SmtpClient.send("alice@sender.test", "bob@example.com",
+                mail.build("alice@sender.test", "bob@example.com"));
+        assertThat(reply).startsWith("552 5.3.4");
+        assertThat(Api.list("?limit=1000").stream().map(v -> v.asJsonObject().getString("subject", ""))
+                .filter(s -> s.contains(mail.testId()))).isEmpty();
+    }
+
+    @Test
+    void apiAnswersProblemsAndRequiresTheAdmin() {
+        assertThat(Api.get("/api/v1/messages", null).status()).isEqualTo(401);
+        assertThat(Api.get("/api/v1/messages", "wrong-password").status()).isEqualTo(401);
+        Api.Answer missing = Api.get("/api/v1/messages/no-such-id");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.contentType()).startsWith("application/problem+json");
+        assertThat(((JsonObject) missing.json()).getString("detail")).contains("no-such-id");
+        Api.Answer badState = Api.get("/api/v1/messages?state=LOST");
+        assertThat(badState.status()).isEqualTo(400);
+        assertThat(((JsonObject) badState.json()).getString("detail")).contains("DELIVERED");
+    }
+
+    /** Removes the X-Moat-Scan: and Received: headers the gateway put in front of the original message. */
+    static byte[] withoutAddedHeaders(byte[] delivered) {
+        String text = new String(delivered, StandardCharsets.ISO_8859_1);
+        int at = 0;
+        assertThat(text).startsWith("X-Moat-Scan: ");
+        at = text.indexOf("\r\n", at) + 2;
+        assertThat(text.substring(at)).startsWith("Received: ");
+        at = text.indexOf("\r\n", at) + 2;
+        while (text.charAt(at) == '\t' || text.charAt(at) == ' ') {
+            at = text.indexOf("\r\n", at) + 2;
+        }
+        return Arrays.copyOfRange(delivered, at, delivered.length);
+    }
+}

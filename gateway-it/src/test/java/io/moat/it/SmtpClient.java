@@ -1,0 +1,95 @@
+package io.moat.it;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** A plain SMTP client over a socket, returning each reply's last line so that tests can assert codes. */
+final class SmtpClient implements AutoCloseable {
+
+    private final Socket socket;
+    private final BufferedReader in;
+    private final OutputStream out;
+
+    SmtpClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(30_000);
+        in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        out = socket.getOutputStream();
+        reply();
+    }
+
+    /** Sends one command line and returns the (last line of the) reply. */
+    String command(String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return reply();
+    }
+
+    /** Sends the message after DATA's 354, dot-stuffed, and returns the final reply. */
+    String data(byte[] message) throws IOException {
+        String go = command("DATA");
+        if (!go.startsWith("354")) {
+            return go;
+        }
+        ByteArrayOutputStream wire = new ByteArrayOutputStream(message.length + 64);
+        boolean lineStart = true;
+        for (byte b : message) {
+            if (lineStart && b == '.') {
+                wire.write('.');
+            }
+            wire.write(b);
+            lineStart = b == '\n';
+        }
+        if (!lineStart) {
+            wire.write('\r');
+            wire.write('\n');
+        }
+        wire.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(wire.toByteArray());
+        out.flush();
+        return reply();
+    }
+
+    /** One whole mail transaction; returns the reply to the end of DATA (or the first refusal). */
+    static String send(String from, String to, byte[] message) throws IOException {
+        try (SmtpClient smtp = new SmtpClient(TestBed.SMTP_PORT)) {
+            String reply = smtp.command("EHLO client.it.test");
+            reply = smtp.command("MAIL FROM:<" + from + ">");
+            if (!reply.startsWith("250")) {
+                return reply;
+            }
+            reply = smtp.command("RCPT TO:<" + to + ">");
+            if (!reply.startsWith("250")) {
+                return reply;
+            }
+            return smtp.data(message);
+        }
+    }
+
+    private String reply() throws IOException {
+        String line = in.readLine();
+        while (line != null && line.length() > 3 && line.charAt(3) == '-') {
+            line = in.readLine();
+        }
+        if (line == null) {
+            throw new IOException("connection closed by the gateway");
+        }
+        return line;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            command("QUIT");
+        } catch (IOException e) {
+            // the server may already have closed; closing the socket is what matters
+        } finally {
+            socket.close();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.moat.it;
+
+import io.moat.devtools.CoreEmulator;
+import io.moat.devtools.ReceivedMail;
+import io.moat.devtools.SmtpSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The test doubles around the real WildFly that Maven started: the Core emulator and the downstream SMTP sink, on
+ * the ports the server was configured with (see gateway-it/pom.xml). Started once per test JVM, shared by all ITs.
+ */
+final class TestBed {
+
+    static final int SMTP_PORT = Integer.getInteger("it.smtp.port", 12525);
+    static final int HTTP_PORT = Integer.getInteger("it.http.port", 18080);
+    static final int WEBHOOK_PORT = Integer.getInteger("it.webhook.port", 18089);
+    static final int MANAGEMENT_PORT = Integer.getInteger("it.management.port", 19990);
+    static final String ADMIN_PASSWORD = System.getProperty("it.admin.password", "it-admin-secret");
+
+    private static CoreEmulator core;
+    private static SmtpSink sink;
+
+    private TestBed() {
+    }
+
+    static synchronized void up() {
+        try {
+            if (core == null) {
+                core = CoreEmulator.builder().bindAddress(InetAddress.getLoopbackAddress())
+                        .port(Integer.getInteger("it.core.port", 18008)).apiKey("it-key").build().start();
+                sink = SmtpSink.builder().bindAddress(InetAddress.getLoopbackAddress())
+                        .port(Integer.getInteger("it.sink.port", 12526)).build().start();
+            }
+            if (!core.isRunning()) {
+                core.start();
+            }
+            if (!sink.isRunning()) {
+                sink.start();
+            }
+            core.setDelay(Duration.ZERO);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static CoreEmulator core() {
+        return core;
+    }
+
+    static SmtpSink sink() {
+        return sink;
+    }
+
+    /** What the sink received carrying this test id. */
+    static List<ReceivedMail> delivered(String testId) {
+        return sink.messages().stream()
+                .filter(m -> new String(m.data(), StandardCharsets.ISO_8859_1).contains(testId)).toList();
+    }
+}
