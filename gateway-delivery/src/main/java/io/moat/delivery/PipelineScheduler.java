@@ -56,7 +56,6 @@ public class PipelineScheduler {
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile Semaphore slots;
     private volatile ScheduledFuture<?> task;
-    private volatile Instant lastTick = Instant.EPOCH;
 
     /** Starts claiming work; leases this node held before a restart are given up first. */
     public synchronized void start() {
@@ -86,15 +85,6 @@ public class PipelineScheduler {
         }
     }
 
-    /** When the scheduler last looked for work (health: a stuck pipeline stops ticking). */
-    public Instant lastTick() {
-        return lastTick;
-    }
-
-    public boolean running() {
-        return task != null;
-    }
-
     void tick() {
         if (!ticking.compareAndSet(false, true)) {
             again.set(true);
@@ -108,7 +98,6 @@ public class PipelineScheduler {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "looking for due messages failed; trying again shortly", e);
         } finally {
-            lastTick = Instant.now();
             ticking.set(false);
         }
     }

@@ -33,8 +33,12 @@ final class Api {
     }
 
     static Answer get(String path, String password) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestBed.HTTP_PORT + path))
-                .timeout(Duration.ofSeconds(20));
+        return get("http://127.0.0.1:" + TestBed.HTTP_PORT + path, password, true);
+    }
+
+    /** GET of a full URL, with Basic authentication when a password is given. */
+    static Answer get(String url, String password, boolean absolute) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
         if (password != null) {
             request.header("Authorization", "Basic " + Base64.getEncoder()
                     .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)));

@@ -164,15 +164,22 @@ class MessagePathIT {
     }
 
     @Test
-    void oversizedMessageIsRefusedWith552() throws IOException {
-        byte[] big = new byte[1_200_000];
-        Arrays.fill(big, (byte) 'x');
-        Mails mail = new Mails().attach("big.bin", "application/octet-stream", big);
-        String reply = SmtpClient.send("alice@sender.test", "bob@example.com",
-                mail.build("alice@sender.test", "bob@example.com"));
-        assertThat(reply).startsWith("552 5.3.4");
-        assertThat(Api.list("?limit=1000").stream().map(v -> v.asJsonObject().getString("subject", ""))
-                .filter(s -> s.contains(mail.testId()))).isEmpty();
+    void healthEndpointReportsTheDatabaseAndTheQueue() {
+        Api.Answer ready = Api.get("http://127.0.0.1:" + TestBed.MANAGEMENT_PORT + "/health/ready", null, true);
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"moat-database\"").contains("\"UP\"");
+        Api.Answer live = Api.get("http://127.0.0.1:" + TestBed.MANAGEMENT_PORT + "/health/live", null, true);
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.body()).contains("\"moat-queue\"").contains("\"UP\"");
+    }
+
+    @Test
+    void webhookPortIsServedByItsOwnListener() {
+        Api.Answer answer = Api.get("http://127.0.0.1:" + TestBed.WEBHOOK_PORT + "/webhook/core/x", null, true);
+        // GET is not a callback method: the webhook application answers, not the management API
+        assertThat(answer.status()).isEqualTo(405);
+        assertThat(Api.get("http://127.0.0.1:" + TestBed.WEBHOOK_PORT + "/api/v1/messages", null, true).status())
+                .isEqualTo(404);
     }
 
     @Test

@@ -79,6 +79,15 @@ public class MessageRepository {
         return Optional.ofNullable(em.find(AttachmentEntity.class, id));
     }
 
+    /** How many messages have been due since before {@code overdueSince} without anyone holding their lease. */
+    public long countOverdue(Instant overdueSince) {
+        return em.createQuery("SELECT COUNT(m) FROM MessageEntity m WHERE m.state IN :pending"
+                + " AND m.nextAttemptAt < :since AND m.leaseUntil IS NULL", Long.class)
+                .setParameter("pending", MessageState.PENDING)
+                .setParameter("since", overdueSince)
+                .getSingleResult();
+    }
+
     /** Counts by state, for health and the dashboard. */
     public List<Object[]> countByState() {
         return em.createQuery("SELECT m.state, COUNT(m) FROM MessageEntity m GROUP BY m.state", Object[].class)

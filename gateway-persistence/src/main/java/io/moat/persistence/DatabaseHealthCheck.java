@@ -1,6 +1,5 @@
-package io.moat.web;
+package io.moat.persistence;
 
-import io.moat.persistence.MessageRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -8,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when the database answers a query. */
+/** Ready when the database answers a query. (In this EAR lib jar because of docs/adr/0004.) */
 @Readiness
 @ApplicationScoped
 public class DatabaseHealthCheck implements HealthCheck {
