@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -151,6 +152,52 @@ class MessagePathIT {
         assertThat(dsn.from()).isIn("", "<>");
         assertThat(dsn.text()).contains("multipart/report; report-type=delivery-status")
                 .contains("Final-Recipient: rfc822; nobody@example.com").contains("Status: 5.1.1");
+    }
+
+    @Test
+    void aRecipientRefusedForGoodIsBouncedAndTheOthersGetTheMail() throws IOException {
+        TestBed.sink().refuseRecipient("gone@example.com", 550, "5.1.1 <gone@example.com>: user unknown");
+        try {
+            Mails mail = new Mails();
+            String id = Api.queueId(SmtpClient.send("dave@sender.test", List.of("bob@example.com",
+                    "gone@example.com"), mail.build("dave@sender.test", "bob@example.com")));
+
+            await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));
+            assertThat(TestBed.delivered(mail.testId()).stream().filter(m -> !m.recipients().contains(
+                    "dave@sender.test"))).singleElement().satisfies(m -> assertThat(m.recipients())
+                            .containsExactly("bob@example.com"));
+            await().atMost(PATIENCE).until(() -> TestBed.delivered(mail.testId()).stream()
+                    .anyMatch(m -> m.recipients().contains("dave@sender.test")));
+            String dsn = TestBed.delivered(mail.testId()).stream()
+                    .filter(m -> m.recipients().contains("dave@sender.test")).findFirst().orElseThrow().text();
+            assertThat(dsn).contains("Final-Recipient: rfc822; gone@example.com").contains("Status: 5.1.1")
+                    .doesNotContain("Final-Recipient: rfc822; bob@example.com");
+            assertThat(Api.message(id).getString("lastError")).contains("gone@example.com");
+        } finally {
+            TestBed.sink().acceptRecipient("gone@example.com");
+        }
+    }
+
+    @Test
+    void aRecipientRefusedForNowIsRetriedAloneAndNobodyGetsTheMailTwice() throws IOException {
+        TestBed.sink().refuseRecipient("busy@example.com", 450, "4.2.1 <busy@example.com>: mailbox busy");
+        Mails mail = new Mails();
+        String id;
+        try {
+            id = Api.queueId(SmtpClient.send("erin@sender.test", List.of("bob@example.com", "busy@example.com"),
+                    mail.build("erin@sender.test", "bob@example.com")));
+            await().atMost(PATIENCE).until(() -> Api.state(id).equals("DEFERRED"));
+            JsonObject deferred = Api.message(id);
+            assertThat(deferred.getJsonArray("pendingRecipients").getString(0)).isEqualTo("busy@example.com");
+            assertThat(deferred.getJsonArray("pendingRecipients")).hasSize(1);
+            assertThat(TestBed.delivered(mail.testId())).singleElement()
+                    .satisfies(m -> assertThat(m.recipients()).containsExactly("bob@example.com"));
+        } finally {
+            TestBed.sink().acceptRecipient("busy@example.com");
+        }
+        await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));
+        assertThat(TestBed.delivered(mail.testId())).extracting(ReceivedMail::recipients)
+                .containsExactlyInAnyOrder(List.of("bob@example.com"), List.of("busy@example.com"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** A plain SMTP client over a socket, returning each reply's last line so that tests can assert codes. */
 final class SmtpClient implements AutoCloseable {
@@ -57,15 +58,22 @@ final class SmtpClient implements AutoCloseable {
 
     /** One whole mail transaction; returns the reply to the end of DATA (or the first refusal). */
     static String send(String from, String to, byte[] message) throws IOException {
+        return send(from, List.of(to), message);
+    }
+
+    /** One whole mail transaction to several recipients, all of which must be accepted. */
+    static String send(String from, List<String> to, byte[] message) throws IOException {
         try (SmtpClient smtp = new SmtpClient(TestBed.SMTP_PORT)) {
             String reply = smtp.command("EHLO client.it.test");
             reply = smtp.command("MAIL FROM:<" + from + ">");
             if (!reply.startsWith("250")) {
                 return reply;
             }
-            reply = smtp.command("RCPT TO:<" + to + ">");
-            if (!reply.startsWith("250")) {
-                return reply;
+            for (String recipient : to) {
+                reply = smtp.command("RCPT TO:<" + recipient + ">");
+                if (!reply.startsWith("250")) {
+                    return reply;
+                }
             }
             return smtp.data(message);
         }

@@ -35,6 +35,10 @@ public class MessageEntity {
     /** Forward paths, one per line. */
     private String recipients;
 
+    /** The recipients still to deliver to, one per line; null while that is all of them. */
+    @Column(name = "pending_recipients")
+    private String pendingRecipients;
+
     private String endpoint;
 
     @Column(name = "remote_address")
@@ -163,6 +167,15 @@ public class MessageEntity {
 
     public List<String> getRecipients() {
         return recipients.isEmpty() ? List.of() : Arrays.asList(recipients.split("\n"));
+    }
+
+    /** The recipients still to deliver to (all of them until a partial delivery). */
+    public List<String> getPendingRecipients() {
+        return pendingRecipients == null ? getRecipients() : Arrays.asList(pendingRecipients.split("\n"));
+    }
+
+    public void setPendingRecipients(List<String> pending) {
+        this.pendingRecipients = String.join("\n", pending);
     }
 
     public String getEndpoint() {

@@ -3,9 +3,13 @@ package io.moat.web;
 import java.time.Instant;
 import java.util.List;
 
-/** One message in full: envelope, client, state, each attachment's verdict and each delivery attempt. */
+/**
+ * One message in full: envelope, client, state, each attachment's verdict and each delivery attempt;
+ * {@code pendingRecipients} are those still to be delivered to (empty once the message is final).
+ */
 public record MessageDetailDto(String id, String kind, String state, EnvelopeDto envelope, ClientDto client,
-        String subject, long size, Instant receivedAt, Instant updatedAt, Instant nextAttemptAt, String scanSummary,
+        String subject, long size, Instant receivedAt, Instant updatedAt, Instant nextAttemptAt,
+        List<String> pendingRecipients, String scanSummary,
         String lastError, List<AttachmentDto> attachments, List<DeliveryAttemptDto> deliveryAttempts) {
 
     /** The SMTP envelope; {@code from} is empty for the null sender. */

@@ -11,6 +11,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -39,6 +42,7 @@ public final class SmtpSink implements AutoCloseable {
     private final AtomicLong fileCounter = new AtomicLong();
     private int port;
     private SMTPServer server;
+    private final Map<String, String> refusedRecipients = new ConcurrentHashMap<>();
     private int rejectCount;
     private int rejectCode;
     private String rejectText;
@@ -129,6 +133,22 @@ public final class SmtpSink implements AutoCloseable {
      * The next {@code n} messages are refused at the end of {@code DATA} with {@code code} and {@code text} (e.g.
      * 451 for a temporary failure) and not kept. Replaces any rejection still pending.
      */
+    /**
+     * Refuses this recipient at RCPT with {@code code text} (e.g. 550 "5.1.1 user unknown") until
+     * {@link #acceptRecipient} is called.
+     */
+    public void refuseRecipient(String address, int code, String text) {
+        if (code < 400 || code > 599) {
+            throw new IllegalArgumentException("need a 4xx or 5xx code");
+        }
+        refusedRecipients.put(address.toLowerCase(Locale.ROOT), code + " " + Objects.requireNonNull(text, "text"));
+    }
+
+    /** Takes this recipient again. */
+    public void acceptRecipient(String address) {
+        refusedRecipients.remove(address.toLowerCase(Locale.ROOT));
+    }
+
     public synchronized void rejectNext(int n, int code, String text) {
         if (n < 0 || code < 400 || code > 599) {
             throw new IllegalArgumentException("need n >= 0 and a 4xx or 5xx code");
@@ -158,7 +178,11 @@ public final class SmtpSink implements AutoCloseable {
             }
 
             @Override
-            public void recipient(String address) {
+            public void recipient(String address) throws RejectException {
+                String refusal = refusedRecipients.get(address.toLowerCase(Locale.ROOT));
+                if (refusal != null) {
+                    throw new RejectException(Integer.parseInt(refusal.substring(0, 3)), refusal.substring(4));
+                }
                 recipients.add(address);
             }
 

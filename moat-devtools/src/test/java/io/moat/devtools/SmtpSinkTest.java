@@ -80,6 +80,25 @@ class SmtpSinkTest {
     }
 
     @Test
+    void refusedRecipientIsRefusedAtRcptUntilAcceptedAgain() throws IOException {
+        sink = SmtpSink.builder().build().start();
+        sink.refuseRecipient("Nobody@example.net", 550, "5.1.1 user unknown");
+        try (SmtpClient smtp = new SmtpClient(sink.port())) {
+            SmtpClient.expect(smtp.command("EHLO test"), "250");
+            SmtpClient.expect(smtp.command("MAIL FROM:<a@example.org>"), "250");
+            assertThat(smtp.command("RCPT TO:<nobody@example.net>")).isEqualTo("550 5.1.1 user unknown");
+            SmtpClient.expect(smtp.command("RCPT TO:<b@example.net>"), "250");
+            SmtpClient.expect(smtp.command("RSET"), "250");
+            sink.acceptRecipient("nobody@example.net");
+            SmtpClient.expect(smtp.mail("a@example.org", BODY, "nobody@example.net"), "250");
+        }
+        assertThat(sink.messages()).singleElement().satisfies(m -> assertThat(m.recipients())
+                .containsExactly("nobody@example.net"));
+        assertThatThrownBy(() -> sink.refuseRecipient("x@example.net", 250, "ok"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void rejectNextRefusesDataWithTheGivenCode() throws IOException {
         sink = SmtpSink.builder().directory(dir).build().start();
         sink.rejectNext(2, 451, "4.3.2 Try again later");

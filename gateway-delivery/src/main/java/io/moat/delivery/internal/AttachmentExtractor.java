@@ -77,8 +77,8 @@ public final class AttachmentExtractor {
             walk(nested, folder, found, depth + 1);
             return;
         }
-        if (!attachment) {
-            return; // body text: not an attachment
+        if (!attachment && isBodyText(part)) {
+            return; // the message text itself; anything else a mail client would offer is scanned
         }
         int index = found.size();
         String partName = Integer.toString(index);
@@ -88,6 +88,11 @@ public final class AttachmentExtractor {
         }
         String name = fileName != null ? fileName : "attachment-" + (index + 1);
         found.add(new Attachment(index, name, baseType(part.getContentType()), Files.size(target), partName));
+    }
+
+    /** Inline text a mail client shows as the message body (unnamed text/plain or text/html). */
+    private static boolean isBodyText(Part part) throws MessagingException {
+        return part.isMimeType("text/plain") || part.isMimeType("text/html");
     }
 
     private static String fileName(Part part) throws MessagingException {

@@ -2,9 +2,13 @@ package io.moat.delivery.internal;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 network in CIDR notation ({@code 192.0.2.0/24}, {@code 2001:db8::/32}, or one address). */
 public final class Cidr {
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
 
     private final byte[] network;
     private final int prefix;
@@ -25,14 +29,9 @@ public final class Cidr {
         String value = text.strip();
         int slash = value.indexOf('/');
         String address = slash < 0 ? value : value.substring(0, slash);
-        if (!address.matches("[0-9a-fA-F:.]+") || address.isEmpty()) {
+        byte[] bytes = literal(address);
+        if (bytes == null) {
             throw new IllegalArgumentException("'" + text + "' is not an IP network (use e.g. 192.0.2.0/24)");
-        }
-        byte[] bytes;
-        try {
-            bytes = InetAddress.getByName(address).getAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + text + "' is not an IP network (use e.g. 192.0.2.0/24)", e);
         }
         int bits = bytes.length * 8;
         int prefix = bits;
@@ -47,6 +46,35 @@ public final class Cidr {
             }
         }
         return new Cidr(bytes, prefix, value);
+    }
+
+    /**
+     * The bytes of a literal address, or null: IPv4 only as four decimal octets (no short forms such as
+     * {@code 10/8}, which the JDK would read as 0.0.0.10), IPv6 only with colons, so that nothing is ever looked
+     * up in DNS.
+     */
+    private static byte[] literal(String address) {
+        if (IPV4.matcher(address).matches()) {
+            String[] octets = address.split("\\.");
+            byte[] bytes = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                int octet = Integer.parseInt(octets[i]);
+                if (octet > 255) {
+                    return null;
+                }
+                bytes[i] = (byte) octet;
+            }
+            return bytes;
+        }
+        if (address.contains(":") && IPV6_CHARS.matcher(address).matches()) {
+            try {
+                // with a colon the JDK parses a literal and never asks DNS
+                return InetAddress.getByName(address).getAddress();
+            } catch (UnknownHostException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     public boolean contains(InetAddress address) {

@@ -13,7 +13,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
@@ -29,11 +32,39 @@ public final class DeliveryAgent {
 
     /** How an attempt ended. */
     public enum Outcome {
-        DELIVERED, TEMPORARY, PERMANENT
+        /** Every recipient accepted. */
+        DELIVERED,
+        /** Some recipients accepted, the others refused. */
+        PARTIAL,
+        /** Nothing delivered; at least one recipient may succeed later. */
+        TEMPORARY,
+        /** Nothing delivered, and every recipient was refused for good. */
+        PERMANENT
     }
 
-    /** The outcome, the server tried and its final reply (or what went wrong on the way). */
-    public record Result(Outcome outcome, String server, String reply) {
+    /** A recipient the server did not take, and whether it ever will. */
+    public record Refusal(String recipient, boolean permanent, String reply) {
+    }
+
+    /**
+     * The outcome, the server tried, its final reply (or what went wrong on the way), the recipients it took and
+     * those it refused. Every recipient is in exactly one of the two lists.
+     */
+    public record Result(Outcome outcome, String server, String reply, List<String> delivered,
+            List<Refusal> refused) {
+
+        public Result {
+            delivered = List.copyOf(delivered);
+            refused = List.copyOf(refused);
+        }
+
+        public List<String> temporarilyRefused() {
+            return refused.stream().filter(r -> !r.permanent()).map(Refusal::recipient).toList();
+        }
+
+        public List<Refusal> permanentlyRefused() {
+            return refused.stream().filter(Refusal::permanent).toList();
+        }
     }
 
     private final URI downstream;
@@ -68,6 +99,8 @@ public final class DeliveryAgent {
         props.setProperty("mail.smtp.localhost", heloName);
         props.setProperty("mail.smtp.connectiontimeout", Long.toString(timeout.toMillis()));
         props.setProperty("mail.smtp.timeout", Long.toString(timeout.toMillis()));
+        // a refused recipient must not stop delivery to the others
+        props.setProperty("mail.smtp.sendpartial", "true");
         Session session = Session.getInstance(props);
         Address[] to;
         try {
@@ -76,33 +109,63 @@ public final class DeliveryAgent {
                 to[i] = new InternetAddress(recipients.get(i), false);
             }
         } catch (AddressException e) {
-            return new Result(Outcome.PERMANENT, server(), "553 5.1.3 invalid recipient address: " + e.getMessage());
+            return allRefused(recipients, true, "553 5.1.3 invalid recipient address: " + e.getMessage());
         }
         SpooledMessage spooled = new SpooledMessage(session, message, addedHeaders);
         spooled.setEnvelopeFrom(mailFrom.isEmpty() ? "<>" : mailFrom);
         try (SMTPTransport transport = (SMTPTransport) session.getTransport("smtp")) {
             transport.connect();
             transport.sendMessage(spooled, to);
-            return new Result(Outcome.DELIVERED, server(), transport.getLastServerResponse().strip());
-        } catch (SMTPSendFailedException e) {
-            return byCode(e.getReturnCode(), e.getMessage());
+            return new Result(Outcome.DELIVERED, server(), transport.getLastServerResponse().strip(), recipients,
+                    List.of());
         } catch (SendFailedException e) {
-            for (Exception next = e.getNextException(); next != null; next = next instanceof MessagingException m
-                    ? m.getNextException()
-                    : null) {
-                if (next instanceof SMTPAddressFailedException failed) {
-                    return byCode(failed.getReturnCode(), failed.getMessage());
-                }
-            }
-            return new Result(Outcome.TEMPORARY, server(), "send failed: " + e.getMessage());
+            return sendFailed(e, recipients);
         } catch (MessagingException e) {
-            return new Result(Outcome.TEMPORARY, server(), "connection to " + server() + " failed: " + describe(e));
+            return allRefused(recipients, false, "connection to " + server() + " failed: " + describe(e));
         }
     }
 
-    private Result byCode(int code, String reply) {
-        Outcome outcome = code >= 500 ? Outcome.PERMANENT : Outcome.TEMPORARY;
-        return new Result(outcome, server(), reply == null ? Integer.toString(code) : reply.strip());
+    /**
+     * Sorts the recipients of a failed or partly failed transaction: those the server took (valid and sent),
+     * those refused at RCPT with their own reply, and the rest, which share the transaction's reply.
+     */
+    private Result sendFailed(SendFailedException e, List<String> recipients) {
+        List<String> delivered = new ArrayList<>();
+        if (e.getValidSentAddresses() != null) {
+            for (Address address : e.getValidSentAddresses()) {
+                delivered.add(((InternetAddress) address).getAddress());
+            }
+        }
+        Map<String, Refusal> refused = new LinkedHashMap<>();
+        for (Exception next = e; next != null; next = next instanceof MessagingException m
+                ? m.getNextException()
+                : null) {
+            if (next instanceof SMTPAddressFailedException failed) {
+                String recipient = failed.getAddress().getAddress();
+                refused.put(recipient, new Refusal(recipient, failed.getReturnCode() >= 500, reply(failed)));
+            }
+        }
+        int code = e instanceof SMTPSendFailedException failed ? failed.getReturnCode() : -1;
+        String reply = reply(e);
+        for (String recipient : recipients) {
+            if (!delivered.contains(recipient) && !refused.containsKey(recipient)) {
+                refused.put(recipient, new Refusal(recipient, code >= 500, reply));
+            }
+        }
+        List<Refusal> refusals = List.copyOf(refused.values());
+        Outcome outcome = !delivered.isEmpty() ? Outcome.PARTIAL
+                : refusals.stream().allMatch(Refusal::permanent) ? Outcome.PERMANENT : Outcome.TEMPORARY;
+        String summary = refusals.isEmpty() ? reply : refusals.get(0).reply();
+        return new Result(outcome, server(), summary, delivered, refusals);
+    }
+
+    private Result allRefused(List<String> recipients, boolean permanent, String reply) {
+        return new Result(permanent ? Outcome.PERMANENT : Outcome.TEMPORARY, server(), reply, List.of(),
+                recipients.stream().map(r -> new Refusal(r, permanent, reply)).toList());
+    }
+
+    private static String reply(MessagingException e) {
+        return e.getMessage() == null ? "" : e.getMessage().strip();
     }
 
     private static String describe(MessagingException e) {

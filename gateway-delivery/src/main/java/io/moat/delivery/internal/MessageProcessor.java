@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -186,39 +187,43 @@ public class MessageProcessor {
         Instant now = Instant.now();
         byte[] headers = ("X-Moat-Scan: " + m.scanSummary() + "\r\n").getBytes(StandardCharsets.US_ASCII);
         DeliveryAgent.Result result = agent.deliver(spool.get().message(m.spoolName()), headers, m.mailFrom(),
-                m.recipients());
-        switch (result.outcome()) {
-            case DELIVERED -> {
-                steps.delivered(m.id(), result, Instant.now());
-                LOG.info(() -> "message " + m.id() + " delivered to " + result.server() + ": " + result.reply());
-                spool.get().delete(m.spoolName());
+                m.pendingRecipients());
+        boolean expired = retries.expired(m.receivedAt(), now);
+        List<String> retry = expired ? List.of() : result.temporarilyRefused();
+        List<DsnBuilder.Failure> bounced = new ArrayList<>();
+        for (DeliveryAgent.Refusal refusal : result.refused()) {
+            if (refusal.permanent() || expired) {
+                bounced.add(new DsnBuilder.Failure(refusal.recipient(), refusal.reply(), !refusal.permanent()));
             }
-            case TEMPORARY -> {
-                if (retries.expired(m.receivedAt(), now)) {
-                    fail(m, result, "gave up after " + settings.maxLifetime() + ": " + result.reply(), true);
-                } else {
-                    Duration wait = retries.delay(m.attempts() + 1);
-                    steps.deferred(m.id(), result, now.plus(wait), Instant.now());
-                    LOG.info(() -> "message " + m.id() + " deferred for " + wait + ": " + result.reply());
-                }
-            }
-            case PERMANENT -> fail(m, result, result.reply(), false);
+        }
+        MessageSteps.Dsn dsn = bounced.isEmpty() ? null : dsn(m, bounced);
+        if (!retry.isEmpty()) {
+            Duration wait = retries.delay(m.attempts() + 1);
+            steps.deferred(m.id(), result, retry, dsn, now.plus(wait), Instant.now());
+            LOG.info(() -> "message " + m.id() + " deferred for " + wait + " for " + retry + ": " + result.reply());
+        } else if (!result.delivered().isEmpty()) {
+            steps.delivered(m.id(), result, dsn, Instant.now());
+            LOG.info(() -> "message " + m.id() + " delivered to " + result.server() + " for " + result.delivered()
+                    + ": " + result.reply() + (bounced.isEmpty() ? "" : "; bounced " + bounced.size()));
+            spool.get().delete(m.spoolName());
+        } else {
+            String reason = expired ? "gave up after " + settings.maxLifetime() + ": " + result.reply()
+                    : result.reply();
+            steps.failed(m.id(), result, reason, dsn, Instant.now());
+            LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> failed: " + reason
+                    + (dsn == null ? "" : "; the sender gets a DSN"));
         }
     }
 
-    private void fail(MessageSnapshot m, DeliveryAgent.Result result, String reason, boolean expired)
-            throws IOException {
-        MessageSteps.Dsn dsn = null;
-        if (!m.mailFrom().isEmpty() && m.kind() != MessageKind.DSN) {
-            String dsnId = UUID.randomUUID().toString();
-            byte[] report = DsnBuilder.build(settings.hostName(), m.mailFrom(), m.recipients(), reason, expired,
-                    m.receivedAt(), Instant.now(), spool.get().message(m.spoolName()));
-            MessageSpool.Stored stored = spool.get().store(dsnId, new byte[0],
-                    new ByteArrayInputStream(report));
-            dsn = new MessageSteps.Dsn(stored.name(), stored.size());
+    /** Writes a DSN for the sender to the spool, unless the message has none to tell (null sender, or a DSN). */
+    private MessageSteps.Dsn dsn(MessageSnapshot m, List<DsnBuilder.Failure> failures) throws IOException {
+        if (m.mailFrom().isEmpty() || m.kind() == MessageKind.DSN) {
+            return null;
         }
-        steps.failed(m.id(), result, reason, dsn, Instant.now());
-        LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> failed: " + reason
-                + (m.mailFrom().isEmpty() ? "" : "; the sender gets a DSN"));
+        String dsnId = UUID.randomUUID().toString();
+        byte[] report = DsnBuilder.build(settings.hostName(), m.mailFrom(), failures, m.receivedAt(), Instant.now(),
+                spool.get().message(m.spoolName()));
+        MessageSpool.Stored stored = spool.get().store(dsnId, new byte[0], new ByteArrayInputStream(report));
+        return new MessageSteps.Dsn(stored.name(), stored.size());
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 
 /** An immutable copy of what a pipeline step needs to know about a message, read in its own transaction. */
 public record MessageSnapshot(String id, MessageKind kind, MessageState state, String mailFrom,
-        List<String> recipients, String spoolName, Instant receivedAt, Instant nextAttemptAt, int attempts,
+        List<String> pendingRecipients, String spoolName, Instant receivedAt, Instant nextAttemptAt, int attempts,
         String scanSummary, List<AttachmentSnapshot> attachments) {
 
     /** One attachment's scan state. */
@@ -23,7 +23,7 @@ public record MessageSnapshot(String id, MessageKind kind, MessageState state, S
     }
 
     static MessageSnapshot of(MessageEntity m) {
-        return new MessageSnapshot(m.getId(), m.getKind(), m.getState(), m.getMailFrom(), List.copyOf(m.getRecipients()),
+        return new MessageSnapshot(m.getId(), m.getKind(), m.getState(), m.getMailFrom(), List.copyOf(m.getPendingRecipients()),
                 m.getSpoolName(), m.getReceivedAt(), m.getNextAttemptAt(), m.getAttempts(), m.getScanSummary(),
                 m.getAttachments().stream().map(AttachmentSnapshot::of).toList());
     }

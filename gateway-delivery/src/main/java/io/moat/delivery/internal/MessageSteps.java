@@ -12,6 +12,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Every state change of a message, each one transaction. The steps' slow work (parsing, Core, SMTP) happens
@@ -93,16 +94,27 @@ public class MessageSteps {
         }
     }
 
-    public void delivered(String id, DeliveryAgent.Result result, Instant now) {
+    /** → DELIVERED: every recipient took it, or those that did not were refused for good (and bounced). */
+    public void delivered(String id, DeliveryAgent.Result result, Dsn dsn, Instant now) {
         MessageEntity m = get(id);
-        m.addDeliveryAttempt(now, result.server(), "DELIVERED", result.reply());
+        m.addDeliveryAttempt(now, result.server(), result.outcome().name(), result.reply());
+        m.setPendingRecipients(List.of());
         m.moveTo(MessageState.DELIVERED, now);
+        if (!result.refused().isEmpty()) {
+            m.retryLater(MessageState.DELIVERED, now, "bounced: " + refusedText(result), now);
+        }
+        addDsn(m, dsn, now);
     }
 
-    public void deferred(String id, DeliveryAgent.Result result, Instant due, Instant now) {
+    /** → DEFERRED until {@code due}, for the recipients that may still take it. */
+    public void deferred(String id, DeliveryAgent.Result result, List<String> pending, Dsn dsn, Instant due,
+            Instant now) {
         MessageEntity m = get(id);
-        m.addDeliveryAttempt(now, result.server(), "DEFERRED", result.reply());
+        m.addDeliveryAttempt(now, result.server(),
+                result.outcome() == DeliveryAgent.Outcome.PARTIAL ? "PARTIAL" : "DEFERRED", result.reply());
+        m.setPendingRecipients(pending);
         m.retryLater(MessageState.DEFERRED, due, result.reply(), now);
+        addDsn(m, dsn, now);
     }
 
     /**
@@ -112,18 +124,26 @@ public class MessageSteps {
      */
     public void failed(String id, DeliveryAgent.Result result, String reason, Dsn dsn, Instant now) {
         MessageEntity m = get(id);
-        if (result != null) {
-            m.addDeliveryAttempt(now, result.server(), "FAILED", result.reply());
-        }
+        m.addDeliveryAttempt(now, result.server(), "FAILED", result.reply());
         m.retryLater(MessageState.FAILED, now, reason, now);
-        if (dsn != null) {
-            MessageEntity notification = new MessageEntity(dsn.id(), MessageKind.DSN, "", List.of(m.getMailFrom()),
-                    dsn.id(), dsn.size(), now);
-            notification.setSubject("Undelivered Mail Returned to Sender");
-            notification.setScanSummary("delivery status notification; not scanned");
-            notification.moveTo(MessageState.QUEUED, now);
-            messages.add(notification);
+        addDsn(m, dsn, now);
+    }
+
+    private static String refusedText(DeliveryAgent.Result result) {
+        return result.refused().stream().map(r -> "<" + r.recipient() + "> " + r.reply())
+                .collect(Collectors.joining("; "));
+    }
+
+    private void addDsn(MessageEntity m, Dsn dsn, Instant now) {
+        if (dsn == null) {
+            return;
         }
+        MessageEntity notification = new MessageEntity(dsn.id(), MessageKind.DSN, "", List.of(m.getMailFrom()),
+                dsn.id(), dsn.size(), now);
+        notification.setSubject("Undelivered Mail Returned to Sender");
+        notification.setScanSummary("delivery status notification; not scanned");
+        notification.moveTo(MessageState.QUEUED, now);
+        messages.add(notification);
     }
 
     /** A spooled delivery status notification. */

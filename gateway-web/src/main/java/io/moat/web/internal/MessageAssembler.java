@@ -7,6 +7,7 @@ import io.moat.web.MessageDetailDto.ClientDto;
 import io.moat.web.MessageDetailDto.DeliveryAttemptDto;
 import io.moat.web.MessageDetailDto.EnvelopeDto;
 import io.moat.web.MessageSummaryDto;
+import java.util.List;
 
 /** Turns message records into the API's DTOs; the API never hands out entities. */
 public final class MessageAssembler {
@@ -25,7 +26,8 @@ public final class MessageAssembler {
                 new ClientDto(m.getEndpoint(), m.getRemoteAddress(), m.getHelo(), m.getTlsProtocol(),
                         m.getTlsCipher()),
                 m.getSubject(), m.getSizeBytes(), m.getReceivedAt(), m.getUpdatedAt(),
-                m.getState().isFinal() ? null : m.getNextAttemptAt(), m.getScanSummary(), m.getLastError(),
+                m.getState().isFinal() ? null : m.getNextAttemptAt(),
+                m.getState().isFinal() ? List.of() : m.getPendingRecipients(), m.getScanSummary(), m.getLastError(),
                 m.getAttachments().stream()
                         .map(a -> new AttachmentDto(a.getFileName(), a.getContentType(), a.getSizeBytes(),
                                 a.getDataId(), a.getVerdictCode(), a.getVerdictLabel(), a.getCategory()))

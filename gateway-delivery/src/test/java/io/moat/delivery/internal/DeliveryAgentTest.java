@@ -1,0 +1,241 @@
+package io.moat.delivery.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moat.delivery.internal.DeliveryAgent.Outcome;
+import io.moat.delivery.internal.DeliveryAgent.Result;
+import io.moat.devtools.ReceivedMail;
+import io.moat.devtools.SmtpSink;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeliveryAgentTest {
+
+    private static final byte[] ADDED = "X-Moat-Scan: clean; 1 attachment scanned\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private SmtpSink sink;
+    private DeliveryAgent agent;
+    private Path message;
+    private byte[] messageBytes;
+
+    @BeforeEach
+    void start() throws IOException {
+        sink = SmtpSink.builder().port(0).build().start();
+        agent = new DeliveryAgent(URI.create("smtp://127.0.0.1:" + sink.port()), "moat.test", TIMEOUT);
+        messageBytes = String.join("\r\n",
+                "From: Alice <alice@example.com>",
+                "To: bob@example.org",
+                "Subject: dots and bytes",
+                "MIME-Version: 1.0",
+                "Content-Type: text/plain; charset=utf-8",
+                "Content-Transfer-Encoding: 8bit",
+                "",
+                "first line",
+                ".a line starting with a dot",
+                ".",
+                "..two dots",
+                "Gr\u00fc\u00dfe \u2014 8-bit text stays as it is",
+                "  trailing spaces   ",
+                "",
+                "last line",
+                "").getBytes(StandardCharsets.UTF_8);
+        message = dir.resolve("spooled.eml");
+        Files.write(message, messageBytes);
+    }
+
+    @AfterEach
+    void stop() {
+        sink.stop();
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(first);
+        out.writeBytes(second);
+        return out.toByteArray();
+    }
+
+    @Test
+    void deliversTheAddedHeadersAndTheSpoolFileByteForByte() {
+        Result result = agent.deliver(message, ADDED, "alice@example.com", List.of("bob@example.org"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(result.server()).isEqualTo("smtp://127.0.0.1:" + sink.port());
+        assertThat(result.reply()).startsWith("250");
+        assertThat(sink.messages()).hasSize(1);
+        ReceivedMail received = sink.messages().get(0);
+        assertThat(received.data()).isEqualTo(concat(ADDED, messageBytes));
+        assertThat(received.text()).contains("\r\n.a line starting with a dot\r\n.\r\n..two dots\r\n");
+    }
+
+    @Test
+    void envelopeCarriesTheSenderAndAllRecipientsInOrder() {
+        Result result = agent.deliver(message, ADDED, "alice@example.com",
+                List.of("bob@example.org", "carol@example.org", "dave@example.net"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+        ReceivedMail received = sink.messages().get(0);
+        assertThat(received.from()).isEqualTo("alice@example.com");
+        assertThat(received.recipients()).containsExactly("bob@example.org", "carol@example.org", "dave@example.net");
+    }
+
+    @Test
+    void nullSenderGoesOutAsAnEmptyReversePath() {
+        Result result = agent.deliver(message, ADDED, "", List.of("alice@example.com"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+        // SmtpSink records MAIL FROM:<> as the empty string (see ReceivedMail#from)
+        assertThat(sink.messages()).singleElement().extracting(ReceivedMail::from).isEqualTo("");
+    }
+
+    @Test
+    void emptyAddedHeadersSendTheSpoolFileAlone() {
+        Result result = agent.deliver(message, new byte[0], "alice@example.com", List.of("bob@example.org"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(sink.messages().get(0).data()).isEqualTo(messageBytes);
+    }
+
+    @Test
+    void temporaryRejectionIsTemporaryWithTheReply() {
+        sink.rejectNext(1, 451, "4.3.0 Mailbox busy, try again later");
+
+        Result result = agent.deliver(message, ADDED, "alice@example.com", List.of("bob@example.org"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+        assertThat(result.reply()).startsWith("451").contains("4.3.0 Mailbox busy, try again later");
+        assertThat(result.server()).isEqualTo("smtp://127.0.0.1:" + sink.port());
+        assertThat(sink.messages()).isEmpty();
+
+        Result retry = agent.deliver(message, ADDED, "alice@example.com", List.of("bob@example.org"));
+        assertThat(retry.outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(sink.messages()).hasSize(1);
+    }
+
+    @Test
+    void permanentRejectionIsPermanentWithTheReply() {
+        sink.rejectNext(1, 550, "5.7.1 Message refused by policy");
+
+        Result result = agent.deliver(message, ADDED, "alice@example.com", List.of("bob@example.org"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT);
+        assertThat(result.reply()).startsWith("550").contains("5.7.1 Message refused by policy");
+        assertThat(sink.messages()).isEmpty();
+    }
+
+    @Test
+    void recipientRefusedPermanentlyIsPermanent() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
+            server.refuse("nobody@example.org", "550 5.1.1 <nobody@example.org>: no such user");
+            Result result = agentFor(server).deliver(message, ADDED, "alice@example.com",
+                    List.of("nobody@example.org"));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT);
+            assertThat(result.reply()).startsWith("550").contains("5.1.1 <nobody@example.org>: no such user");
+            assertThat(server.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void recipientRefusedTemporarilyIsTemporary() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
+            server.refuse("busy@example.org", "450 4.2.1 mailbox busy");
+            Result result = agentFor(server).deliver(message, ADDED, "alice@example.com",
+                    List.of("busy@example.org"));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(result.reply()).startsWith("450").contains("4.2.1 mailbox busy");
+            assertThat(server.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void linesStartingWithADotAreStuffedOnTheWire() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
+            Result result = agentFor(server).deliver(message, ADDED, "alice@example.com",
+                    List.of("bob@example.org", "carol@example.org"));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(server.deliveredTo()).containsExactly("bob@example.org", "carol@example.org");
+            // the scripted server keeps the DATA lines as sent, without unstuffing
+            assertThat(server.messages()).singleElement().asString()
+                    .startsWith("X-Moat-Scan: clean; 1 attachment scanned\r\nFrom: Alice <alice@example.com>\r\n")
+                    .contains("\r\nfirst line\r\n..a line starting with a dot\r\n..\r\n...two dots\r\n")
+                    .endsWith("\r\nlast line\r\n");
+        }
+    }
+
+    @Test
+    void oneRefusedRecipientDoesNotStopDeliveryToTheOthers() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
+            server.refuse("nobody@example.org", "550 5.1.1 <nobody@example.org>: no such user");
+            Result result = agentFor(server).deliver(message, ADDED, "alice@example.com",
+                    List.of("bob@example.org", "nobody@example.org"));
+
+            assertThat(server.deliveredTo()).containsExactly("bob@example.org");
+            assertThat(result.outcome()).isEqualTo(Outcome.PARTIAL);
+            assertThat(result.delivered()).containsExactly("bob@example.org");
+            assertThat(result.permanentlyRefused()).singleElement().satisfies(r -> {
+                assertThat(r.recipient()).isEqualTo("nobody@example.org");
+                assertThat(r.reply()).startsWith("550").contains("5.1.1");
+            });
+            assertThat(result.temporarilyRefused()).isEmpty();
+        }
+    }
+
+    private static DeliveryAgent agentFor(ScriptedSmtpServer server) {
+        return new DeliveryAgent(URI.create("smtp://127.0.0.1:" + server.port()), "moat.test", TIMEOUT);
+    }
+
+    @Test
+    void unreachableServerIsTemporary() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        DeliveryAgent nowhere = new DeliveryAgent(URI.create("smtp://127.0.0.1:" + closedPort), "moat.test",
+                Duration.ofSeconds(5));
+
+        Result result = nowhere.deliver(message, ADDED, "alice@example.com", List.of("bob@example.org"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+        assertThat(result.server()).isEqualTo("smtp://127.0.0.1:" + closedPort);
+        assertThat(result.reply()).startsWith("connection to smtp://127.0.0.1:" + closedPort + " failed");
+    }
+
+    @Test
+    void serverWithoutPortDefaultsTo25() {
+        DeliveryAgent relay = new DeliveryAgent(URI.create("smtp://relay.example.org"), "moat.test", TIMEOUT);
+        assertThat(relay.server()).isEqualTo("smtp://relay.example.org:25");
+    }
+
+    @Test
+    void constructorRejectsAnythingButAnSmtpUrl() {
+        for (String url : List.of("http://relay.example.org:25", "smtps://relay.example.org:465", "smtp:relay",
+                "relay.example.org:25", "smtp:///no-host")) {
+            assertThatThrownBy(() -> new DeliveryAgent(URI.create(url), "moat.test", TIMEOUT))
+                    .as(url)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("moat.downstream.url")
+                    .hasMessageContaining(url);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.moat.delivery.internal;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A minimal SMTP server for replies {@code SmtpSink} cannot give: {@code RCPT TO} answered per recipient. Serves
+ * connections one after the other on 127.0.0.1 and records accepted recipients and the data it received.
+ */
+final class ScriptedSmtpServer implements AutoCloseable {
+
+    private final ServerSocket socket;
+    private final Map<String, String> rcptReplies = new ConcurrentHashMap<>();
+    private final List<String> acceptedRecipients = new CopyOnWriteArrayList<>();
+    private final List<String> data = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+
+    ScriptedSmtpServer() throws IOException {
+        socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        thread = new Thread(this::serve, "scripted-smtp");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    int port() {
+        return socket.getLocalPort();
+    }
+
+    /** The reply to {@code RCPT TO:<address>}, e.g. {@code "550 5.1.1 no such user"}; others get 250. */
+    ScriptedSmtpServer refuse(String address, String reply) {
+        rcptReplies.put(address.toLowerCase(Locale.ROOT), reply);
+        return this;
+    }
+
+    /** Recipients accepted in transactions that went on to complete {@code DATA}. */
+    List<String> deliveredTo() {
+        return List.copyOf(acceptedRecipients);
+    }
+
+    /** The {@code DATA} of each completed transaction, as sent: dot-stuffed, without the final dot line. */
+    List<String> messages() {
+        return List.copyOf(data);
+    }
+
+    private void serve() {
+        while (!socket.isClosed()) {
+            try (Socket client = socket.accept()) {
+                session(client);
+            } catch (IOException e) {
+                // closed, or the client went away: serve the next one
+            }
+        }
+    }
+
+    private void session(Socket client) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                StandardCharsets.ISO_8859_1));
+        OutputStream out = client.getOutputStream();
+        reply(out, "220 scripted ESMTP");
+        List<String> recipients = new CopyOnWriteArrayList<>();
+        String line;
+        while ((line = in.readLine()) != null) {
+            String command = line.toUpperCase(Locale.ROOT);
+            if (command.startsWith("EHLO")) {
+                reply(out, "250-scripted\r\n250 8BITMIME");
+            } else if (command.startsWith("HELO") || command.startsWith("MAIL FROM:")
+                    || command.startsWith("NOOP")) {
+                reply(out, "250 2.0.0 OK");
+            } else if (command.startsWith("RSET")) {
+                recipients.clear();
+                reply(out, "250 2.0.0 OK");
+            } else if (command.startsWith("RCPT TO:")) {
+                String address = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
+                String refusal = rcptReplies.get(address.toLowerCase(Locale.ROOT));
+                if (refusal == null) {
+                    recipients.add(address);
+                    reply(out, "250 2.1.5 OK");
+                } else {
+                    reply(out, refusal);
+                }
+            } else if (command.equals("DATA")) {
+                reply(out, "354 go ahead");
+                ByteArrayOutputStream body = new ByteArrayOutputStream();
+                while ((line = in.readLine()) != null && !line.equals(".")) {
+                    body.writeBytes((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                }
+                data.add(body.toString(StandardCharsets.ISO_8859_1));
+                acceptedRecipients.addAll(recipients);
+                recipients.clear();
+                reply(out, "250 2.0.0 queued");
+            } else if (command.equals("QUIT")) {
+                reply(out, "221 2.0.0 bye");
+                return;
+            } else {
+                reply(out, "502 5.5.2 not implemented");
+            }
+        }
+    }
+
+    private static void reply(OutputStream out, String text) throws IOException {
+        out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
