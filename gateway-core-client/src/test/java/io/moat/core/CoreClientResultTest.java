@@ -185,7 +185,7 @@ class CoreClientResultTest {
         CoreRejectedException notFound = catchThrowableOfType(CoreRejectedException.class,
                 () -> client.fetchResult("other"));
 
-        for (CoreRejectedException e : new CoreRejectedException[] {ok, notFound}) {
+        for (CoreRejectedException e : new CoreRejectedException[]{ok, notFound}) {
             assertThat(e.status()).isEqualTo(404);
             assertThat(e.err()).isEqualTo("data_id not found");
         }

@@ -22,14 +22,10 @@ import java.io.InputStream;
  */
 @MessageDriven(name = "SmtpIntake", messageListenerInterface = SmtpMessageListener.class, activationConfig = {
         @ActivationConfigProperty(propertyName = "endpointName", propertyValue = "default"),
-        @ActivationConfigProperty(propertyName = "port",
-                propertyValue = "${moat.smtp.port,env.MOAT_SMTP_PORT:2525}"),
-        @ActivationConfigProperty(propertyName = "bindAddress",
-                propertyValue = "${moat.smtp.bind-address,env.MOAT_SMTP_BIND_ADDRESS:0.0.0.0}"),
-        @ActivationConfigProperty(propertyName = "hostName",
-                propertyValue = "${moat.hostname,env.MOAT_HOSTNAME:}"),
-        @ActivationConfigProperty(propertyName = "maxMessageSize",
-                propertyValue = "${moat.smtp.max-message-size,env.MOAT_SMTP_MAX_MESSAGE_SIZE:52428800}") })
+        @ActivationConfigProperty(propertyName = "port", propertyValue = "${moat.smtp.port,env.MOAT_SMTP_PORT:2525}"),
+        @ActivationConfigProperty(propertyName = "bindAddress", propertyValue = "${moat.smtp.bind-address,env.MOAT_SMTP_BIND_ADDRESS:0.0.0.0}"),
+        @ActivationConfigProperty(propertyName = "hostName", propertyValue = "${moat.hostname,env.MOAT_HOSTNAME:}"),
+        @ActivationConfigProperty(propertyName = "maxMessageSize", propertyValue = "${moat.smtp.max-message-size,env.MOAT_SMTP_MAX_MESSAGE_SIZE:52428800}")})
 public class SmtpIntakeBean implements SmtpMessageListener {
 
     @Inject

@@ -26,7 +26,7 @@ final class Mails {
     }
 
     Mails attach(String fileName, String contentType, byte[] content) {
-        attachments.add(new String[] {fileName, contentType, Base64.getMimeEncoder().encodeToString(content)});
+        attachments.add(new String[]{fileName, contentType, Base64.getMimeEncoder().encodeToString(content)});
         return this;
     }
 

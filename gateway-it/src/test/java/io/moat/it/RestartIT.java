@@ -49,10 +49,10 @@ class RestartIT {
         TestBed.up();
         await().atMost(PATIENCE).until(() -> Api.state(ids.get("scanning")).equals("DELIVERED")
                 && Api.state(ids.get("deferred")).equals("DELIVERED"));
-        for (String name : new String[] {"delivered", "scanning", "deferred"}) {
+        for (String name : new String[]{"delivered", "scanning", "deferred"}) {
             assertThat(TestBed.delivered(mails.get(name).testId())).as(name).hasSize(1);
         }
-        for (String name : new String[] {"blocked", "held"}) {
+        for (String name : new String[]{"blocked", "held"}) {
             assertThat(TestBed.delivered(mails.get(name).testId())).as(name).isEmpty();
         }
     }

@@ -57,8 +57,9 @@ public final class SchemaMigrator {
 
     private static void createVersionTable(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE IF NOT EXISTS moat_schema_version (script VARCHAR(255) NOT NULL PRIMARY KEY,"
-                    + " applied_at TIMESTAMP NOT NULL)");
+            statement
+                    .execute("CREATE TABLE IF NOT EXISTS moat_schema_version (script VARCHAR(255) NOT NULL PRIMARY KEY,"
+                            + " applied_at TIMESTAMP NOT NULL)");
         }
     }
 
@@ -77,7 +78,8 @@ public final class SchemaMigrator {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement();
                 PreparedStatement record = connection
-                        .prepareStatement("INSERT INTO moat_schema_version (script, applied_at) VALUES (?, CURRENT_TIMESTAMP)")) {
+                        .prepareStatement(
+                                "INSERT INTO moat_schema_version (script, applied_at) VALUES (?, CURRENT_TIMESTAMP)")) {
             for (String sql : statements(read(BASE + script))) {
                 statement.execute(sql);
             }

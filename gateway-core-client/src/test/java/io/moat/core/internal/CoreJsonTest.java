@@ -50,7 +50,7 @@ class CoreJsonTest {
 
     @Test
     void aFractionalOrHugeCodeIsNoCodeAndFails() {
-        for (String code : new String[] {"0.5", "99999999999", "\"zero\"", "null", "true"}) {
+        for (String code : new String[]{"0.5", "99999999999", "\"zero\"", "null", "true"}) {
             ScanResult result = CoreJson.scanResult("id", json("""
                     {"process_info":{"progress_percentage":100},"scan_results":{"scan_all_result_i":%s}}
                     """.formatted(code)));

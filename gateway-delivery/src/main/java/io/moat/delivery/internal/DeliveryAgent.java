@@ -153,7 +153,8 @@ public final class DeliveryAgent {
             }
         }
         List<Refusal> refusals = List.copyOf(refused.values());
-        Outcome outcome = !delivered.isEmpty() ? Outcome.PARTIAL
+        Outcome outcome = !delivered.isEmpty()
+                ? Outcome.PARTIAL
                 : refusals.stream().allMatch(Refusal::permanent) ? Outcome.PERMANENT : Outcome.TEMPORARY;
         String summary = refusals.isEmpty() ? reply : refusals.get(0).reply();
         return new Result(outcome, server(), summary, delivered, refusals);

@@ -66,7 +66,8 @@ public final class DsnBuilder {
         m.append("Your message could not be delivered to:").append(crlf);
         for (Failure failure : failures) {
             m.append(crlf).append("  <").append(failure.recipient()).append(">").append(crlf);
-            m.append(failure.expired() ? "  It could not be delivered in time; last reply: " : "  Reason: ").append(oneLine(failure.reason()))
+            m.append(failure.expired() ? "  It could not be delivered in time; last reply: " : "  Reason: ")
+                    .append(oneLine(failure.reason()))
                     .append(crlf);
         }
         m.append(crlf);

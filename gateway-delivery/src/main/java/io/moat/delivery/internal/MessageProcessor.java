@@ -207,7 +207,8 @@ public class MessageProcessor {
                     + ": " + result.reply() + (bounced.isEmpty() ? "" : "; bounced " + bounced.size()));
             spool.get().delete(m.spoolName());
         } else {
-            String reason = expired ? "gave up after " + settings.maxLifetime() + ": " + result.reply()
+            String reason = expired
+                    ? "gave up after " + settings.maxLifetime() + ": " + result.reply()
                     : result.reply();
             steps.failed(m.id(), result, reason, dsn, Instant.now());
             LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> failed: " + reason

@@ -23,7 +23,8 @@ public record MessageSnapshot(String id, MessageKind kind, MessageState state, S
     }
 
     static MessageSnapshot of(MessageEntity m) {
-        return new MessageSnapshot(m.getId(), m.getKind(), m.getState(), m.getMailFrom(), List.copyOf(m.getPendingRecipients()),
+        return new MessageSnapshot(m.getId(), m.getKind(), m.getState(), m.getMailFrom(),
+                List.copyOf(m.getPendingRecipients()),
                 m.getSpoolName(), m.getReceivedAt(), m.getNextAttemptAt(), m.getAttempts(), m.getScanSummary(),
                 m.getAttachments().stream().map(AttachmentSnapshot::of).toList());
     }

@@ -40,7 +40,8 @@ public final class ScanPolicy {
         if (!failed.isEmpty()) {
             return new Result(Decision.RESCAN, "scan failed: " + describe(failed));
         }
-        return new Result(Decision.DELIVER, verdicts.isEmpty() ? "clean; no attachments"
+        return new Result(Decision.DELIVER, verdicts.isEmpty()
+                ? "clean; no attachments"
                 : "clean; " + verdicts.size() + (verdicts.size() == 1 ? " attachment" : " attachments") + " scanned");
     }
 

@@ -62,7 +62,8 @@ class SmtpListenerTest {
             String reply = client.send("Subject: hi\r\n\r\n..dot line\r\nbody\r\n.").readLine();
 
             assertThat(reply).startsWith("250 2.0.0 Ok: queued as q-1");
-            assertThat(factory.calls).containsExactly("checkRecipient", "release", "before", "deliver", "after", "release");
+            assertThat(factory.calls).containsExactly("checkRecipient", "release", "before", "deliver", "after",
+                    "release");
             SmtpEnvelope envelope = factory.envelopes.get(0);
             assertThat(envelope.mailFrom()).isEqualTo("alice@sender.test");
             assertThat(envelope.recipients()).containsExactly("bob@example.com");
