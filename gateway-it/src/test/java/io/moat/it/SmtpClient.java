@@ -37,6 +37,38 @@ final class SmtpClient implements AutoCloseable {
         if (!go.startsWith("354")) {
             return go;
         }
+        out.write(dotStuffed(message));
+        out.flush();
+        return reply();
+    }
+
+    /**
+     * What became of one DATA: the reply, or null when the connection broke first; and whether every byte up to
+     * and including the terminating dot was handed to the network before that.
+     */
+    record DataResult(String reply, boolean allWritten) {
+    }
+
+    /** Like {@link #data}, but a broken connection is an answer, not an exception. */
+    DataResult dataTracked(byte[] message) throws IOException {
+        String go = command("DATA");
+        if (!go.startsWith("354")) {
+            return new DataResult(go, false);
+        }
+        try {
+            out.write(dotStuffed(message));
+            out.flush();
+        } catch (IOException e) {
+            return new DataResult(null, false);
+        }
+        try {
+            return new DataResult(reply(), true);
+        } catch (IOException e) {
+            return new DataResult(null, true);
+        }
+    }
+
+    private static byte[] dotStuffed(byte[] message) {
         ByteArrayOutputStream wire = new ByteArrayOutputStream(message.length + 64);
         boolean lineStart = true;
         for (byte b : message) {
@@ -50,10 +82,8 @@ final class SmtpClient implements AutoCloseable {
             wire.write('\r');
             wire.write('\n');
         }
-        wire.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.write(wire.toByteArray());
-        out.flush();
-        return reply();
+        wire.writeBytes(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        return wire.toByteArray();
     }
 
     /** One whole mail transaction; returns the reply to the end of DATA (or the first refusal). */
