@@ -67,7 +67,7 @@ public class GatewaySettings {
     Duration maxLifetime;
 
     @Inject
-    @ConfigProperty(name = "moat.pipeline.workers", defaultValue = "8")
+    @ConfigProperty(name = "moat.pipeline.workers", defaultValue = "16")
     int workers;
 
     public Path dataDirectory() {

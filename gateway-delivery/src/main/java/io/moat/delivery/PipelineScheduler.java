@@ -9,9 +9,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +25,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Claims due messages from the database (a lease per message, so several nodes can share one database) and runs
- * them on the container's managed executor, a bounded number at a time. It looks for work every 250 ms and at
- * once when a message has just been stored.
+ * them on its own managed executor, a bounded number at a time, from a small backlog of claimed messages. It
+ * looks for work every 250 ms, at once when a message has just been stored, and when the backlog runs low.
  */
 @ApplicationScoped
 public class PipelineScheduler {
@@ -35,7 +38,7 @@ public class PipelineScheduler {
     @Resource(lookup = "java:jboss/ee/concurrency/scheduler/default")
     ManagedScheduledExecutorService scheduler;
 
-    @Resource(lookup = "java:jboss/ee/concurrency/executor/default")
+    @Resource(lookup = "java:jboss/ee/concurrency/executor/moat-pipeline")
     ManagedExecutorService executor;
 
     @Inject
@@ -51,7 +54,10 @@ public class PipelineScheduler {
     @ConfigProperty(name = "moat.node-id", defaultValue = "node-1")
     String nodeId;
 
+    /** Claimed by this node and not yet finished: waiting in {@link #backlog} or running. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Claimed, waiting for a free worker. */
+    private final Queue<String> backlog = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean ticking = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile Semaphore slots;
@@ -71,11 +77,18 @@ public class PipelineScheduler {
         LOG.info(() -> "pipeline started on " + nodeId + " with " + settings.workers() + " workers");
     }
 
+    /** Stops claiming; what was claimed but not started is given back, so that another node may take it. */
     public synchronized void stop() {
         if (task != null) {
             task.cancel(false);
             task = null;
         }
+        List<String> unstarted = new ArrayList<>();
+        for (String id = backlog.poll(); id != null; id = backlog.poll()) {
+            unstarted.add(id);
+        }
+        inFlight.removeAll(unstarted);
+        steps.release(unstarted);
     }
 
     /** A message was stored: look for work now rather than at the next tick. */
@@ -102,27 +115,36 @@ public class PipelineScheduler {
         }
     }
 
+    /**
+     * Claims, in one statement, as many due messages as fit in a backlog of four per worker, so that workers
+     * rarely wait for the database and the claim's commit is shared by a whole batch.
+     */
     private void claimAndRun() {
-        Instant now = Instant.now();
-        List<String> due = steps.due(now, 4 * settings.workers());
-        for (String id : due) {
-            if (inFlight.contains(id)) {
-                continue;
-            }
-            if (!slots.tryAcquire()) {
+        int room = 4 * settings.workers() - inFlight.size();
+        if (room > 0) {
+            Instant now = Instant.now();
+            List<String> due = steps.due(now, room + inFlight.size()).stream().filter(id -> !inFlight.contains(id))
+                    .limit(room).toList();
+            List<String> claimed = steps.claim(due, nodeId, now, now.plus(LEASE));
+            inFlight.addAll(claimed);
+            backlog.addAll(claimed);
+        }
+        dispatch();
+    }
+
+    /** Hands backlog to free workers. */
+    private void dispatch() {
+        while (!backlog.isEmpty() && slots.tryAcquire()) {
+            String id = backlog.poll();
+            if (id == null) {
+                slots.release();
                 return;
             }
-            if (!steps.claim(id, nodeId, now, now.plus(LEASE))) {
-                slots.release();
-                continue;
-            }
-            inFlight.add(id);
             try {
                 executor.execute(() -> run(id));
             } catch (RuntimeException e) {
-                inFlight.remove(id);
                 slots.release();
-                steps.release(id);
+                backlog.add(id);
                 throw e;
             }
         }
@@ -134,7 +156,11 @@ public class PipelineScheduler {
         } finally {
             inFlight.remove(id);
             slots.release();
-            again.set(true);
+        }
+        // a worker is free: give it the backlog, and claim more before the backlog runs dry
+        dispatch();
+        if (backlog.size() < settings.workers()) {
+            tick();
         }
     }
 }

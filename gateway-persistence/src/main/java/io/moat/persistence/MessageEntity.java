@@ -112,19 +112,19 @@ public class MessageEntity {
         this.nextAttemptAt = receivedAt;
     }
 
-    /** Moves to a new state, due at once. */
+    /** Moves to a new state, due at once (a final state is never due again). */
     public void moveTo(MessageState next, Instant now) {
         this.state = next;
         this.updatedAt = now;
-        this.nextAttemptAt = now;
+        this.nextAttemptAt = next.isFinal() ? null : now;
         this.lastError = null;
     }
 
-    /** Stays in (or moves to) a state, due again later, and says why. */
+    /** Stays in (or moves to) a state, due again at {@code due} unless it is final, and says why. */
     public void retryLater(MessageState next, Instant due, String reason, Instant now) {
         this.state = next;
         this.updatedAt = now;
-        this.nextAttemptAt = due;
+        this.nextAttemptAt = next.isFinal() ? null : due;
         this.lastError = truncate(reason, 2000);
     }
 
@@ -231,6 +231,7 @@ public class MessageEntity {
         return updatedAt;
     }
 
+    /** When the message is due for its next step; null once it is final. */
     public Instant getNextAttemptAt() {
         return nextAttemptAt;
     }

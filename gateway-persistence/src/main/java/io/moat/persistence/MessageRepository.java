@@ -7,6 +7,7 @@ import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Queries and updates of message records. Callers own the transaction; every method expects one (JTA).
@@ -36,54 +37,60 @@ public class MessageRepository {
 
     /** Ids of messages with work due now whose lease (if any) has run out, oldest due first. */
     public List<String> due(Instant now, int limit) {
-        return em.createQuery("SELECT m.id FROM MessageEntity m WHERE m.state IN :pending AND m.nextAttemptAt <= :now"
+        // final messages have no due time, so this walks the due index over pending messages only
+        return em.createQuery("SELECT m.id FROM MessageEntity m WHERE m.nextAttemptAt <= :now"
                 + " AND (m.leaseUntil IS NULL OR m.leaseUntil < :now) ORDER BY m.nextAttemptAt", String.class)
-                .setParameter("pending", MessageState.PENDING)
                 .setParameter("now", now)
                 .setMaxResults(limit)
                 .getResultList();
     }
 
     /**
-     * Takes the lease on a message for {@code owner} until {@code until}, if nobody holds it: the claim that lets
-     * several workers (and nodes) share the queue without doing a message twice.
+     * Takes the lease on those of {@code ids} that nobody holds, for {@code owner} until {@code until}, in one
+     * statement: the claim that lets several workers (and nodes) share the queue without doing a message twice.
+     * The owner is made unique per call, so the ids read back are exactly those this call claimed.
      *
-     * @return whether this owner now holds the lease
+     * @return the ids now held by this call's owner
      */
-    public boolean claim(String id, String owner, Instant now, Instant until) {
-        return em.createQuery("UPDATE MessageEntity m SET m.leaseOwner = :owner, m.leaseUntil = :until"
-                + " WHERE m.id = :id AND (m.leaseUntil IS NULL OR m.leaseUntil < :now)")
-                .setParameter("owner", owner)
+    public List<String> claim(List<String> ids, String owner, Instant now, Instant until) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String token = owner + "/" + UUID.randomUUID();
+        em.createQuery("UPDATE MessageEntity m SET m.leaseOwner = :owner, m.leaseUntil = :until"
+                + " WHERE m.id IN :ids AND (m.leaseUntil IS NULL OR m.leaseUntil < :now)")
+                .setParameter("owner", token)
                 .setParameter("until", until)
-                .setParameter("id", id)
+                .setParameter("ids", ids)
                 .setParameter("now", now)
-                .executeUpdate() == 1;
+                .executeUpdate();
+        return em.createQuery("SELECT m.id FROM MessageEntity m WHERE m.leaseOwner = :owner", String.class)
+                .setParameter("owner", token)
+                .getResultList();
     }
 
-    /** Gives up every lease (at start-up: leases of a previous run of this node are void). */
-    public int releaseLeases(String ownerPrefix) {
-        return em.createQuery("UPDATE MessageEntity m SET m.leaseOwner = NULL, m.leaseUntil = NULL"
-                + " WHERE m.leaseOwner LIKE :prefix")
-                .setParameter("prefix", ownerPrefix + "%")
+    /** Gives up the leases on these messages (claimed, but not to be worked on after all). */
+    public int release(List<String> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return em.createQuery("UPDATE MessageEntity m SET m.leaseOwner = NULL, m.leaseUntil = NULL WHERE m.id IN :ids")
+                .setParameter("ids", ids)
                 .executeUpdate();
     }
 
-    public Optional<AttachmentEntity> findAttachmentByDataId(String dataId) {
-        return em.createQuery("SELECT a FROM AttachmentEntity a WHERE a.dataId = :dataId", AttachmentEntity.class)
-                .setParameter("dataId", dataId)
-                .getResultStream()
-                .findFirst();
-    }
-
-    public Optional<AttachmentEntity> attachment(long id) {
-        return Optional.ofNullable(em.find(AttachmentEntity.class, id));
+    /** Gives up the leases of an owner (at start-up: leases of a previous run of this node are void). */
+    public int releaseLeases(String owner) {
+        return em.createQuery("UPDATE MessageEntity m SET m.leaseOwner = NULL, m.leaseUntil = NULL"
+                + " WHERE m.leaseOwner LIKE :prefix")
+                .setParameter("prefix", owner + "/%")
+                .executeUpdate();
     }
 
     /** How many messages have been due since before {@code overdueSince} without anyone holding their lease. */
     public long countOverdue(Instant overdueSince) {
-        return em.createQuery("SELECT COUNT(m) FROM MessageEntity m WHERE m.state IN :pending"
-                + " AND m.nextAttemptAt < :since AND m.leaseUntil IS NULL", Long.class)
-                .setParameter("pending", MessageState.PENDING)
+        return em.createQuery("SELECT COUNT(m) FROM MessageEntity m WHERE m.nextAttemptAt < :since"
+                + " AND m.leaseUntil IS NULL", Long.class)
                 .setParameter("since", overdueSince)
                 .getSingleResult();
     }

@@ -28,6 +28,8 @@ public final class AttachmentExtractor {
 
     private static final Logger LOG = Logger.getLogger(AttachmentExtractor.class.getName());
     private static final int MAX_DEPTH = 20;
+    /** Creating a session loads Jakarta Mail's providers; parsing needs no settings, so one serves all. */
+    private static final Session SESSION = Session.getInstance(new Properties());
 
     private AttachmentExtractor() {
     }
@@ -41,9 +43,8 @@ public final class AttachmentExtractor {
     }
 
     public static Extraction extract(Path message, Path partsFolder) throws IOException {
-        Session session = Session.getInstance(new Properties());
         try (SharedFileInputStream in = new SharedFileInputStream(message.toFile())) {
-            MimeMessage mime = new MimeMessage(session, in);
+            MimeMessage mime = new MimeMessage(SESSION, in);
             List<Attachment> attachments = new ArrayList<>();
             walk(mime, partsFolder, attachments, 0);
             return new Extraction(subject(mime), attachments);

@@ -68,8 +68,8 @@ public final class DeliveryAgent {
     }
 
     private final URI downstream;
-    private final String heloName;
-    private final Duration timeout;
+    /** One session for all deliveries: creating one loads Jakarta Mail's providers, which is not cheap. */
+    private final Session session;
 
     /**
      * @param downstream {@code smtp://host:port}
@@ -80,8 +80,15 @@ public final class DeliveryAgent {
                     + downstream);
         }
         this.downstream = downstream;
-        this.heloName = heloName;
-        this.timeout = timeout;
+        Properties props = new Properties();
+        props.setProperty("mail.smtp.host", downstream.getHost());
+        props.setProperty("mail.smtp.port", Integer.toString(port()));
+        props.setProperty("mail.smtp.localhost", heloName);
+        props.setProperty("mail.smtp.connectiontimeout", Long.toString(timeout.toMillis()));
+        props.setProperty("mail.smtp.timeout", Long.toString(timeout.toMillis()));
+        // a refused recipient must not stop delivery to the others
+        props.setProperty("mail.smtp.sendpartial", "true");
+        this.session = Session.getInstance(props);
     }
 
     public String server() {
@@ -93,15 +100,6 @@ public final class DeliveryAgent {
     }
 
     public Result deliver(Path message, byte[] addedHeaders, String mailFrom, List<String> recipients) {
-        Properties props = new Properties();
-        props.setProperty("mail.smtp.host", downstream.getHost());
-        props.setProperty("mail.smtp.port", Integer.toString(port()));
-        props.setProperty("mail.smtp.localhost", heloName);
-        props.setProperty("mail.smtp.connectiontimeout", Long.toString(timeout.toMillis()));
-        props.setProperty("mail.smtp.timeout", Long.toString(timeout.toMillis()));
-        // a refused recipient must not stop delivery to the others
-        props.setProperty("mail.smtp.sendpartial", "true");
-        Session session = Session.getInstance(props);
         Address[] to;
         try {
             to = new Address[recipients.size()];

@@ -8,9 +8,9 @@ import io.moat.core.SubmitOptions;
 import io.moat.core.VerdictCategory;
 import io.moat.delivery.GatewaySettings;
 import io.moat.delivery.Spool;
-import io.moat.delivery.internal.MessageSnapshot.AttachmentSnapshot;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageSpool;
+import io.moat.persistence.MessageState;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,25 +22,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Moves one claimed message through as many steps as are due now: extract attachments, scan them with Core,
- * decide, deliver. Slow work runs outside transactions; each result is recorded by one {@link MessageSteps} call.
+ * Moves one claimed message as far as it can go now: extract the attachments, scan them with Core, decide,
+ * deliver. The slow work runs with no transaction open; what it learns is collected in a {@link Progress} and
+ * recorded, with the lease given up, in one transaction at the end of the claim. A message whose verdicts come
+ * back at once thus costs one write for its whole way from RECEIVED to DELIVERED.
  */
 @ApplicationScoped
 public class MessageProcessor {
 
     private static final Logger LOG = Logger.getLogger(MessageProcessor.class.getName());
-    private static final int MAX_STEPS_PER_CLAIM = 8;
-    private static final Duration FIRST_POLL = Duration.ofMillis(100);
+    private static final Duration MIN_POLL = Duration.ofMillis(50);
     private static final Duration MAX_POLL = Duration.ofSeconds(5);
     private static final Duration CORE_RETRY = Duration.ofSeconds(5);
     private static final Duration CORE_RETRY_MAX = Duration.ofMinutes(5);
     private static final Duration RESCAN_DELAY = Duration.ofMinutes(1);
+    private static final Duration AFTER_ERROR = Duration.ofSeconds(30);
 
     @Inject
     MessageSteps steps;
@@ -63,131 +64,195 @@ public class MessageProcessor {
         agent = new DeliveryAgent(settings.downstreamUri(), settings.hostName(), Duration.ofMinutes(5));
     }
 
-    /** Runs the due steps of a message this node holds the lease of, then gives the lease up. */
+    /** Runs what is due of a message this node holds the lease of, records it, and gives the lease up. */
     public void process(String id) {
-        try {
-            for (int i = 0; i < MAX_STEPS_PER_CLAIM; i++) {
-                Optional<MessageSnapshot> found = steps.snapshot(id);
-                Instant now = Instant.now();
-                if (found.isEmpty() || found.get().state().isFinal() || found.get().nextAttemptAt().isAfter(now)) {
-                    break;
-                }
-                step(found.get());
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "processing message " + id + " failed; it stays in its state and is retried", e);
-        } finally {
-            steps.release(id);
-        }
-    }
-
-    private void step(MessageSnapshot m) throws IOException {
-        switch (m.state()) {
-            case RECEIVED -> extract(m);
-            case SCANNING -> scan(m);
-            case SCANNED -> decide(m);
-            case QUEUED, DEFERRED -> deliver(m);
-            default -> throw new IllegalStateException("no step for state " + m.state());
-        }
-    }
-
-    private void extract(MessageSnapshot m) throws IOException {
-        MessageSpool files = spool.get();
-        if (m.kind() == MessageKind.DSN) {
-            steps.extracted(m.id(), new AttachmentExtractor.Extraction(null, List.of()), Instant.now());
+        MessageSnapshot m = steps.snapshot(id).orElse(null);
+        if (m == null) {
             return;
         }
-        AttachmentExtractor.Extraction extraction = AttachmentExtractor.extract(files.message(m.spoolName()),
-                files.partsOf(m.spoolName()));
-        steps.extracted(m.id(), extraction, Instant.now());
+        Progress progress = new Progress();
+        try {
+            if (!m.state().isFinal() && !m.nextAttemptAt().isAfter(Instant.now())) {
+                advance(m, progress);
+            }
+        } catch (IOException | RuntimeException e) {
+            // keep what was learned and the state reached (an extraction must not be repeated on top of itself)
+            MessageState reached = progress.state != null ? progress.state : m.state();
+            LOG.log(Level.WARNING, "processing message " + id + " failed; it stays in " + reached
+                    + " and is tried again in " + AFTER_ERROR.toSeconds() + "s", e);
+            progress.retryLater(reached, Instant.now().plus(AFTER_ERROR), "processing failed: " + e);
+        }
+        steps.apply(id, progress, Instant.now());
+        removeFiles(m, progress);
     }
 
-    private void scan(MessageSnapshot m) throws IOException {
+    /** After the commit: the spool files the recorded state no longer needs. */
+    private void removeFiles(MessageSnapshot m, Progress progress) {
+        try {
+            if (progress.deleteMessage) {
+                spool.get().delete(m.spoolName());
+            } else if (progress.deleteParts) {
+                spool.get().deleteParts(m.spoolName());
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not remove spool files of message " + m.id() + " (harmless; remove "
+                    + "them by hand if the disk fills up)", e);
+        }
+    }
+
+    private void advance(MessageSnapshot m, Progress progress) throws IOException {
+        MessageState state = m.state();
+        List<Attachment> attachments = new ArrayList<>();
+        m.attachments().forEach(a -> attachments.add(new Attachment(a)));
+        if (state == MessageState.RECEIVED) {
+            if (m.kind() != MessageKind.DSN) {
+                MessageSpool files = spool.get();
+                progress.extraction = AttachmentExtractor.extract(files.message(m.spoolName()),
+                        files.partsOf(m.spoolName()));
+                progress.extraction.attachments().forEach(a -> attachments.add(new Attachment(a)));
+            }
+            state = attachments.isEmpty() ? MessageState.SCANNED : MessageState.SCANNING;
+            progress.moveTo(state);
+        }
+        if (state == MessageState.SCANNING) {
+            if (!scan(m, attachments, progress)) {
+                return;
+            }
+            state = MessageState.SCANNED;
+            progress.moveTo(state);
+        }
+        if (state == MessageState.SCANNED) {
+            state = decide(m, attachments, progress);
+            if (state != MessageState.QUEUED) {
+                return;
+            }
+        }
+        if (state == MessageState.QUEUED || state == MessageState.DEFERRED) {
+            deliver(m, progress);
+        }
+    }
+
+    /**
+     * Submits what Core has not seen and asks for what it has: a verdict for every attachment returns true;
+     * otherwise the progress says when to look again.
+     */
+    private boolean scan(MessageSnapshot m, List<Attachment> attachments, Progress progress) throws IOException {
         CoreClient client = core.client();
         Path parts = spool.get().partsOf(m.spoolName());
         boolean pending = false;
-        for (AttachmentSnapshot a : m.attachments()) {
-            if (a.category() != null) {
+        for (Attachment a : attachments) {
+            if (a.category != null) {
                 continue;
             }
             try {
-                if (a.dataId() == null) {
-                    String dataId = client.submit(parts.resolve(a.partName()), a.fileName(), SubmitOptions.none());
-                    steps.submitted(a.id(), dataId, Instant.now());
-                    pending = true;
-                    continue;
+                if (a.dataId == null) {
+                    a.dataId = client.submit(parts.resolve(a.partName), a.fileName, SubmitOptions.none());
+                    a.submittedAt = Instant.now();
+                    a.changed = true;
                 }
-                ScanResult result = client.fetchResult(a.dataId());
+                // asked at once after submitting: a fast Core has the verdict already
+                ScanResult result = client.fetchResult(a.dataId);
                 if (result.complete()) {
-                    steps.verdict(a.id(), result, Instant.now());
+                    a.verdict(result.code(), result.label(), result.category());
                 } else {
                     pending = true;
                 }
             } catch (CoreUnavailableException e) {
-                Duration wait = backoff(CORE_RETRY, CORE_RETRY_MAX, m.receivedAt());
+                Duration wait = backoff(m.receivedAt());
                 LOG.info(() -> "Core unavailable for message " + m.id() + " (" + e.getMessage() + "); retrying in "
                         + wait.toSeconds() + "s");
-                steps.scanLater(m.id(), Instant.now().plus(wait), "Core unavailable: " + e.getMessage(),
-                        Instant.now());
-                return;
+                record(attachments, progress);
+                progress.retryLater(MessageState.SCANNING, Instant.now().plus(wait),
+                        "Core unavailable: " + e.getMessage());
+                return false;
             } catch (CoreRejectedException e) {
-                if (e.status() == 422 && a.dataId() == null) {
-                    // Core refuses empty files; nothing can hide in zero bytes
-                    steps.verdict(a.id(), 0, "Empty file", VerdictCategory.CLEAN.name(), Instant.now());
+                if (e.status() == 422 && a.dataId == null) {
+                    a.verdict(0, "Empty file", VerdictCategory.CLEAN); // Core refuses empty files: nothing in them
                     continue;
                 }
-                if (e.status() == 404 && a.dataId() != null) {
-                    LOG.warning(() -> "Core no longer knows data_id " + a.dataId() + "; submitting again");
-                    steps.submitted(a.id(), null, Instant.now());
+                if (e.status() == 404 && a.dataId != null) {
+                    LOG.warning(() -> "Core no longer knows data_id " + a.dataId + "; submitting again");
+                    a.dataId = null;
+                    a.submittedAt = null;
+                    a.changed = true;
                     pending = true;
                     continue;
                 }
                 LOG.warning(() -> "Core refused the request for message " + m.id() + ": " + e.getMessage()
                         + "; check moat.core.apikey and moat.core.rule. Retrying in " + CORE_RETRY_MAX.toMinutes()
                         + " minutes");
-                steps.scanLater(m.id(), Instant.now().plus(CORE_RETRY_MAX), "Core refused: " + e.getMessage(),
-                        Instant.now());
-                return;
+                record(attachments, progress);
+                progress.retryLater(MessageState.SCANNING, Instant.now().plus(CORE_RETRY_MAX),
+                        "Core refused: " + e.getMessage());
+                return false;
             }
         }
+        record(attachments, progress);
         if (pending) {
-            Instant oldestSubmission = m.attachments().stream().map(AttachmentSnapshot::submittedAt)
-                    .filter(t -> t != null).min(Instant::compareTo).orElse(Instant.now());
-            Duration elapsed = Duration.between(oldestSubmission, Instant.now());
-            Duration poll = elapsed.dividedBy(4);
-            poll = poll.compareTo(FIRST_POLL) < 0 ? FIRST_POLL : poll.compareTo(MAX_POLL) > 0 ? MAX_POLL : poll;
-            steps.scanLater(m.id(), Instant.now().plus(poll), null, Instant.now());
-        } else {
-            steps.scanned(m.id(), Instant.now());
+            Instant oldest = attachments.stream().map(a -> a.submittedAt).filter(t -> t != null)
+                    .min(Instant::compareTo).orElse(Instant.now());
+            Duration poll = clamp(Duration.between(oldest, Instant.now()).dividedBy(4), MIN_POLL, MAX_POLL);
+            progress.retryLater(MessageState.SCANNING, Instant.now().plus(poll), null);
+            return false;
+        }
+        return true;
+    }
+
+    private static void record(List<Attachment> attachments, Progress progress) {
+        for (Attachment a : attachments) {
+            if (a.changed) {
+                progress.scans.add(new Progress.Scan(a.index, a.dataId, a.submittedAt, a.code, a.label,
+                        a.category == null ? null : a.category.name()));
+            }
         }
     }
 
-    /** Grows the wait with the time already spent waiting, so a long Core outage is not hammered. */
-    private static Duration backoff(Duration base, Duration max, Instant received) {
-        Duration waited = Duration.between(received, Instant.now());
-        Duration wait = waited.dividedBy(4);
-        return wait.compareTo(base) < 0 ? base : wait.compareTo(max) > 0 ? max : wait;
+    /** Grows the wait with the time the message has waited already, so a long Core outage is not hammered. */
+    private static Duration backoff(Instant received) {
+        return clamp(Duration.between(received, Instant.now()).dividedBy(4), CORE_RETRY, CORE_RETRY_MAX);
     }
 
-    private void decide(MessageSnapshot m) throws IOException {
-        List<ScanPolicy.Verdict> verdicts = m.attachments().stream()
-                .map(a -> new ScanPolicy.Verdict(a.fileName(), VerdictCategory.valueOf(a.category()), a.label()))
-                .toList();
+    private static Duration clamp(Duration value, Duration min, Duration max) {
+        return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
+    }
+
+    /** Applies the policy; returns the state the message is in afterwards. */
+    private MessageState decide(MessageSnapshot m, List<Attachment> attachments, Progress progress)
+            throws IOException {
         ScanPolicy.Result result = m.kind() == MessageKind.DSN
                 ? new ScanPolicy.Result(ScanPolicy.Decision.DELIVER, m.scanSummary())
-                : ScanPolicy.decide(verdicts);
-        steps.decided(m.id(), result, Instant.now().plus(RESCAN_DELAY), Instant.now());
-        LOG.info(() -> "message " + m.id() + " from <" + m.mailFrom() + ">: " + result.summary());
-        if (result.decision() != ScanPolicy.Decision.RESCAN) {
-            spool.get().deleteParts(m.spoolName());
+                : ScanPolicy.decide(attachments.stream()
+                        .map(a -> new ScanPolicy.Verdict(a.fileName, a.category, a.label)).toList());
+        progress.scanSummary = result.summary();
+        LOG.fine(() -> "message " + m.id() + " from <" + m.mailFrom() + ">: " + result.summary());
+        switch (result.decision()) {
+            case DELIVER -> progress.moveTo(MessageState.QUEUED);
+            case BLOCK -> progress.moveTo(MessageState.BLOCKED);
+            case HOLD_FOR_PASSWORD -> progress.moveTo(MessageState.PASSWORD_REQUIRED);
+            case RESCAN -> {
+                for (Attachment a : attachments) {
+                    if (a.category == VerdictCategory.FAILED || a.category == VerdictCategory.PENDING) {
+                        progress.scans.add(new Progress.Scan(a.index, null, null, null, null, null));
+                    }
+                }
+                progress.retryLater(MessageState.SCANNING, Instant.now().plus(RESCAN_DELAY), result.summary());
+                return MessageState.SCANNING;
+            }
         }
+        if (result.decision() != ScanPolicy.Decision.DELIVER) {
+            LOG.info(() -> "message " + m.id() + " from <" + m.mailFrom() + ">: " + result.summary());
+        }
+        progress.deleteParts = true;
+        return progress.state;
     }
 
-    private void deliver(MessageSnapshot m) throws IOException {
+    private void deliver(MessageSnapshot m, Progress progress) throws IOException {
         Instant now = Instant.now();
-        byte[] headers = ("X-Moat-Scan: " + m.scanSummary() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        String summary = progress.scanSummary != null ? progress.scanSummary : m.scanSummary();
+        byte[] headers = ("X-Moat-Scan: " + summary + "\r\n").getBytes(StandardCharsets.US_ASCII);
         DeliveryAgent.Result result = agent.deliver(spool.get().message(m.spoolName()), headers, m.mailFrom(),
                 m.pendingRecipients());
+        progress.delivery = result;
         boolean expired = retries.expired(m.receivedAt(), now);
         List<String> retry = expired ? List.of() : result.temporarilyRefused();
         List<DsnBuilder.Failure> bounced = new ArrayList<>();
@@ -196,23 +261,30 @@ public class MessageProcessor {
                 bounced.add(new DsnBuilder.Failure(refusal.recipient(), refusal.reply(), !refusal.permanent()));
             }
         }
-        MessageSteps.Dsn dsn = bounced.isEmpty() ? null : dsn(m, bounced);
+        progress.dsn = bounced.isEmpty() ? null : dsn(m, bounced);
         if (!retry.isEmpty()) {
             Duration wait = retries.delay(m.attempts() + 1);
-            steps.deferred(m.id(), result, retry, dsn, now.plus(wait), Instant.now());
+            progress.pendingRecipients = retry;
+            progress.retryLater(MessageState.DEFERRED, now.plus(wait), result.reply());
             LOG.info(() -> "message " + m.id() + " deferred for " + wait + " for " + retry + ": " + result.reply());
         } else if (!result.delivered().isEmpty()) {
-            steps.delivered(m.id(), result, dsn, Instant.now());
-            LOG.info(() -> "message " + m.id() + " delivered to " + result.server() + " for " + result.delivered()
-                    + ": " + result.reply() + (bounced.isEmpty() ? "" : "; bounced " + bounced.size()));
-            spool.get().delete(m.spoolName());
+            progress.pendingRecipients = List.of();
+            if (bounced.isEmpty()) {
+                progress.moveTo(MessageState.DELIVERED);
+            } else {
+                progress.retryLater(MessageState.DELIVERED, null, "bounced: " + bounced.stream()
+                        .map(b -> "<" + b.recipient() + "> " + b.reason()).toList());
+            }
+            LOG.fine(() -> "message " + m.id() + " delivered to " + result.server() + " for " + result.delivered()
+                    + ": " + result.reply());
+            progress.deleteMessage = true;
         } else {
             String reason = expired
                     ? "gave up after " + settings.maxLifetime() + ": " + result.reply()
                     : result.reply();
-            steps.failed(m.id(), result, reason, dsn, Instant.now());
+            progress.retryLater(MessageState.FAILED, null, reason);
             LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> failed: " + reason
-                    + (dsn == null ? "" : "; the sender gets a DSN"));
+                    + (progress.dsn == null ? "" : "; the sender gets a DSN"));
         }
     }
 
@@ -226,5 +298,41 @@ public class MessageProcessor {
                 spool.get().message(m.spoolName()));
         MessageSpool.Stored stored = spool.get().store(dsnId, new byte[0], new ByteArrayInputStream(report));
         return new MessageSteps.Dsn(stored.name(), stored.size());
+    }
+
+    /** An attachment's scan state while the claim runs; {@code changed} marks what must be recorded. */
+    private static final class Attachment {
+        final int index;
+        final String fileName;
+        final String partName;
+        String dataId;
+        Instant submittedAt;
+        Integer code;
+        String label;
+        VerdictCategory category;
+        boolean changed;
+
+        Attachment(MessageSnapshot.AttachmentSnapshot a) {
+            this.index = a.index();
+            this.fileName = a.fileName();
+            this.partName = a.partName();
+            this.dataId = a.dataId();
+            this.submittedAt = a.submittedAt();
+            this.label = a.label();
+            this.category = a.category() == null ? null : VerdictCategory.valueOf(a.category());
+        }
+
+        Attachment(AttachmentExtractor.Attachment a) {
+            this.index = a.index();
+            this.fileName = a.fileName();
+            this.partName = a.partName();
+        }
+
+        void verdict(int verdictCode, String verdictLabel, VerdictCategory verdictCategory) {
+            this.code = verdictCode;
+            this.label = verdictLabel;
+            this.category = verdictCategory;
+            this.changed = true;
+        }
     }
 }
