@@ -74,15 +74,20 @@ public class GatewaySettings {
         return Path.of(dataDir).toAbsolutePath();
     }
 
-    /** The name this gateway gives itself in greetings and Received: headers. */
-    public String hostName() {
-        return hostName.filter(h -> !h.isBlank()).orElseGet(() -> {
-            try {
-                return InetAddress.getLocalHost().getCanonicalHostName();
-            } catch (UnknownHostException e) {
-                return "localhost";
-            }
-        });
+    private String resolvedHostName;
+
+    /** The name this gateway gives itself in greetings and Received: headers (looked up once). */
+    public synchronized String hostName() {
+        if (resolvedHostName == null) {
+            resolvedHostName = hostName.filter(h -> !h.isBlank()).orElseGet(() -> {
+                try {
+                    return InetAddress.getLocalHost().getCanonicalHostName();
+                } catch (UnknownHostException e) {
+                    return "localhost";
+                }
+            });
+        }
+        return resolvedHostName;
     }
 
     public URI coreUri() {

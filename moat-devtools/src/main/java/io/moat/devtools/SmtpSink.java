@@ -43,6 +43,7 @@ public final class SmtpSink implements AutoCloseable {
     private int port;
     private SMTPServer server;
     private final Map<String, String> refusedRecipients = new ConcurrentHashMap<>();
+    private final Object rejections = new Object();
     private int rejectCount;
     private int rejectCode;
     private String rejectText;
@@ -149,22 +150,29 @@ public final class SmtpSink implements AutoCloseable {
         refusedRecipients.remove(address.toLowerCase(Locale.ROOT));
     }
 
-    public synchronized void rejectNext(int n, int code, String text) {
+    public void rejectNext(int n, int code, String text) {
         if (n < 0 || code < 400 || code > 599) {
             throw new IllegalArgumentException("need n >= 0 and a 4xx or 5xx code");
         }
-        rejectCount = n;
-        rejectCode = code;
-        rejectText = Objects.requireNonNull(text, "text");
+        synchronized (rejections) {
+            rejectCount = n;
+            rejectCode = code;
+            rejectText = Objects.requireNonNull(text, "text");
+        }
     }
 
-    /** The rejection for the message that just arrived, or {@code null} to accept it. */
-    private synchronized RejectException takeRejection() {
-        if (rejectCount == 0) {
-            return null;
+    /**
+     * The rejection for the message that just arrived, or {@code null} to accept it. Guarded by its own lock, not
+     * the sink's: {@link #stop()} holds that while it waits for the sessions, which come through here.
+     */
+    private RejectException takeRejection() {
+        synchronized (rejections) {
+            if (rejectCount == 0) {
+                return null;
+            }
+            rejectCount--;
+            return new RejectException(rejectCode, rejectText);
         }
-        rejectCount--;
-        return new RejectException(rejectCode, rejectText);
     }
 
     private MessageHandler newHandler(MessageContext context) {
