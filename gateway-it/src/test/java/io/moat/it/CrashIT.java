@@ -7,7 +7,6 @@ import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
 import jakarta.json.JsonArray;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +41,6 @@ class CrashIT {
     private static final int MESSAGES = Integer.getInteger("it.crash.messages", 2000);
     private static final int SENDERS = 4;
     private static final int WORKERS = 8;
-    private static final int SMTP = 13525;
-    private static final int HTTP = 19080;
-    private static final String API = "http://127.0.0.1:" + HTTP + "/api/v1/messages";
     private static final Pattern TEST_ID = Pattern.compile("X-Test-Id: ([0-9a-f-]{36})");
     private static final List<String> PENDING = List.of("RECEIVED", "SCANNING", "SCANNED", "QUEUED", "DEFERRED");
 
@@ -66,39 +62,25 @@ class CrashIT {
     private final AtomicInteger kills = new AtomicInteger();
     private final AtomicInteger coreOutages = new AtomicInteger();
     private final AtomicInteger sinkOutages = new AtomicInteger();
+    private DedicatedGateway gateway;
     private ServerProcess server;
     private CoreEmulator core;
     private SmtpSink sink;
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        if (server != null) {
-            server.stop();
-        }
-        if (core != null) {
-            core.stop();
-        }
-        if (sink != null) {
-            sink.stop();
+        if (gateway != null) {
+            gateway.close();
         }
     }
 
     @Test
     void killedAndRestartedAtRandomTheGatewayLosesNothingAndInventsNothing() throws Exception {
-        core = CoreEmulator.builder().bindAddress(InetAddress.getLoopbackAddress()).port(13008).apiKey("crash-key")
-                .build().start();
-        sink = SmtpSink.builder().bindAddress(InetAddress.getLoopbackAddress()).port(13526).build().start();
-        server = new ServerProcess(Path.of(System.getProperty("it.wildfly.home")), dir.resolve("server"),
-                Path.of(System.getProperty("it.ear")), SMTP, HTTP, List.of(
-                        "-Dmoat.data-dir=" + dir.resolve("data"), "-Dmoat.smtp.port=" + SMTP,
-                        "-Dmoat.smtp.bind-address=127.0.0.1", "-Dmoat.http.port=" + HTTP,
-                        "-Dmoat.https.port=19443", "-Dmoat.webhook.port=19089", "-Dmoat.management.port=19991",
-                        "-Dmoat.core.url=http://127.0.0.1:13008", "-Dmoat.core.apikey=crash-key",
-                        "-Dmoat.downstream.url=smtp://127.0.0.1:13526", "-Dmoat.relay-domains=example.com",
-                        "-Dmoat.admin.password=" + TestBed.ADMIN_PASSWORD, "-Dmoat.pipeline.workers=" + WORKERS,
-                        "-Dmoat.delivery.retry-initial=PT1S", "-Dmoat.delivery.retry-max=PT2S"));
+        gateway = DedicatedGateway.start(0, "crash", List.of("-Dmoat.pipeline.workers=" + WORKERS));
+        server = gateway.server;
+        core = gateway.core;
+        sink = gateway.sink;
         Instant started = Instant.now();
-        server.start(Duration.ofMinutes(3));
 
         ExecutorService pool = Executors.newFixedThreadPool(SENDERS + 1);
         List<Future<?>> senders = new ArrayList<>();
@@ -166,7 +148,7 @@ class CrashIT {
                 byte[] bytes = mail.build("load@sender.test", "user" + n % 50 + "@example.com");
                 try {
                     if (smtp == null) {
-                        smtp = new SmtpClient(SMTP);
+                        smtp = new SmtpClient(gateway.smtpPort);
                         smtp.command("EHLO load.it.test");
                     }
                     if (!smtp.command("MAIL FROM:<load@sender.test>").startsWith("250")
@@ -256,8 +238,8 @@ class CrashIT {
         while (Instant.now().isBefore(deadline)) {
             boolean pending = false;
             for (String state : PENDING) {
-                JsonArray page = (JsonArray) Api.get(API + "?limit=1&state=" + state, TestBed.ADMIN_PASSWORD, true)
-                        .json();
+                JsonArray page = (JsonArray) Api.get(gateway.api("/messages?limit=1&state=" + state),
+                        TestBed.ADMIN_PASSWORD, true).json();
                 pending |= !page.isEmpty();
             }
             if (!pending) {

@@ -3,12 +3,9 @@ package io.moat.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.moat.devtools.CoreEmulator;
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
 import jakarta.json.JsonObject;
-import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -21,52 +18,30 @@ import org.junit.jupiter.api.Test;
  */
 class ExpiryIT {
 
-    private static final int SMTP = 14525;
-    private static final int HTTP = 19180;
-    private ServerProcess server;
-    private CoreEmulator core;
-    private SmtpSink sink;
+    private DedicatedGateway gateway;
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        if (server != null) {
-            server.stop();
-        }
-        if (core != null) {
-            core.stop();
-        }
-        if (sink != null) {
-            sink.stop();
+        if (gateway != null) {
+            gateway.close();
         }
     }
 
     @Test
     void aMessageNobodyTakesFailsAfterItsLifetimeAndTheSenderGetsADsn() throws Exception {
-        core = CoreEmulator.builder().bindAddress(InetAddress.getLoopbackAddress()).port(14008).apiKey("expiry-key")
-                .build().start();
-        sink = SmtpSink.builder().bindAddress(InetAddress.getLoopbackAddress()).port(14526).build().start();
-        Path dir = Path.of(System.getProperty("it.crash.dir", "target/crash")).resolveSibling("expiry");
-        server = new ServerProcess(Path.of(System.getProperty("it.wildfly.home")), dir.resolve("server"),
-                Path.of(System.getProperty("it.ear")), SMTP, HTTP, List.of(
-                        "-Dmoat.data-dir=" + dir.resolve("data"), "-Dmoat.smtp.port=" + SMTP,
-                        "-Dmoat.smtp.bind-address=127.0.0.1", "-Dmoat.http.port=" + HTTP,
-                        "-Dmoat.https.port=19543", "-Dmoat.webhook.port=19289", "-Dmoat.management.port=19992",
-                        "-Dmoat.core.url=http://127.0.0.1:14008", "-Dmoat.core.apikey=expiry-key",
-                        "-Dmoat.downstream.url=smtp://127.0.0.1:14526", "-Dmoat.relay-domains=example.com",
-                        "-Dmoat.admin.password=" + TestBed.ADMIN_PASSWORD, "-Dmoat.delivery.retry-initial=PT1S",
-                        "-Dmoat.delivery.retry-max=PT2S", "-Dmoat.delivery.max-lifetime=PT8S"));
-        server.start(Duration.ofMinutes(3));
+        gateway = DedicatedGateway.start(1, "expiry", List.of("-Dmoat.delivery.max-lifetime=PT8S"));
+        SmtpSink sink = gateway.sink;
         sink.stop();
 
         Mails mail = new Mails();
         String id;
-        try (SmtpClient smtp = new SmtpClient(SMTP)) {
+        try (SmtpClient smtp = new SmtpClient(gateway.smtpPort)) {
             smtp.command("EHLO client.it.test");
             smtp.command("MAIL FROM:<frank@sender.test>");
             smtp.command("RCPT TO:<bob@example.com>");
             id = Api.queueId(smtp.data(mail.build("frank@sender.test", "bob@example.com")));
         }
-        String api = "http://127.0.0.1:" + HTTP + "/api/v1/messages/" + id;
+        String api = gateway.api("/messages/" + id);
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> ((JsonObject) Api.get(api, TestBed.ADMIN_PASSWORD, true).json()).getString("state")
                         .equals("FAILED"));

@@ -1,0 +1,69 @@
+package io.moat.it;
+
+import io.moat.devtools.CoreEmulator;
+import io.moat.devtools.SmtpSink;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A gateway of a test's own — WildFly started by {@link ServerProcess}, with its own Core emulator and SMTP sink —
+ * for tests that kill the server or need settings the shared one does not have. Each slot has its own ports and
+ * directory under {@code target/<name>}, apart from the shared IT server's.
+ */
+final class DedicatedGateway implements AutoCloseable {
+
+    static final String API_KEY = "dedicated-key";
+
+    final int smtpPort;
+    final int httpPort;
+    final CoreEmulator core;
+    final SmtpSink sink;
+    final ServerProcess server;
+
+    private DedicatedGateway(int slot, String name, List<String> settings) throws IOException {
+        smtpPort = 13525 + 1000 * slot;
+        httpPort = 19080 + 100 * slot;
+        int corePort = 13008 + 1000 * slot;
+        int sinkPort = smtpPort + 1;
+        core = CoreEmulator.builder().bindAddress(InetAddress.getLoopbackAddress()).port(corePort).apiKey(API_KEY)
+                .build();
+        sink = SmtpSink.builder().bindAddress(InetAddress.getLoopbackAddress()).port(sinkPort).build();
+        Path dir = Path.of(System.getProperty("it.crash.dir", "target/crash")).resolveSibling(name);
+        List<String> properties = new ArrayList<>(List.of("-Dmoat.data-dir=" + dir.resolve("data"),
+                "-Dmoat.smtp.port=" + smtpPort, "-Dmoat.smtp.bind-address=127.0.0.1", "-Dmoat.http.port=" + httpPort,
+                "-Dmoat.https.port=" + (httpPort + 363), "-Dmoat.webhook.port=" + (httpPort + 9),
+                "-Dmoat.management.port=" + (19991 + slot), "-Dmoat.core.url=http://127.0.0.1:" + corePort,
+                "-Dmoat.core.apikey=" + API_KEY, "-Dmoat.downstream.url=smtp://127.0.0.1:" + sinkPort,
+                "-Dmoat.relay-domains=example.com", "-Dmoat.admin.password=" + TestBed.ADMIN_PASSWORD,
+                "-Dmoat.delivery.retry-initial=PT1S", "-Dmoat.delivery.retry-max=PT2S"));
+        properties.addAll(settings);
+        server = new ServerProcess(Path.of(System.getProperty("it.wildfly.home")), dir.resolve("server"),
+                Path.of(System.getProperty("it.ear")), smtpPort, httpPort, properties);
+    }
+
+    /** Starts Core, the sink and the server (with {@code settings}, e.g. {@code -Dmoat.x=y}, added). */
+    static DedicatedGateway start(int slot, String name, List<String> settings)
+            throws IOException, InterruptedException {
+        DedicatedGateway gateway = new DedicatedGateway(slot, name, settings);
+        gateway.core.start();
+        gateway.sink.start();
+        gateway.server.start(Duration.ofMinutes(3));
+        return gateway;
+    }
+
+    /** The REST API's URL for {@code path} (e.g. {@code /messages?state=FAILED}). */
+    String api(String path) {
+        return "http://127.0.0.1:" + httpPort + "/api/v1" + path;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.stop();
+        core.stop();
+        sink.stop();
+    }
+}
