@@ -236,14 +236,6 @@ public class MessageEntity {
         return nextAttemptAt;
     }
 
-    public Instant getLeaseUntil() {
-        return leaseUntil;
-    }
-
-    public String getLeaseOwner() {
-        return leaseOwner;
-    }
-
     public int getAttempts() {
         return attempts;
     }

@@ -26,9 +26,6 @@ public enum MessageState {
 
     private static final Set<MessageState> FINAL = EnumSet.of(DELIVERED, BLOCKED, PASSWORD_REQUIRED, FAILED);
 
-    /** States in which the gateway still has work to do for the message. */
-    public static final Set<MessageState> PENDING = EnumSet.complementOf(EnumSet.copyOf(FINAL));
-
     public boolean isFinal() {
         return FINAL.contains(this);
     }

@@ -13,11 +13,11 @@ public record MessageSnapshot(String id, MessageKind kind, MessageState state, S
         String scanSummary, List<AttachmentSnapshot> attachments) {
 
     /** One attachment's scan state. */
-    public record AttachmentSnapshot(long id, int index, String fileName, String partName, String dataId,
+    public record AttachmentSnapshot(int index, String fileName, String partName, String dataId,
             String category, String label, Instant submittedAt) {
 
         static AttachmentSnapshot of(AttachmentEntity a) {
-            return new AttachmentSnapshot(a.getId(), a.getPartIndex(), a.getFileName(), a.getPartName(),
+            return new AttachmentSnapshot(a.getPartIndex(), a.getFileName(), a.getPartName(),
                     a.getDataId(), a.getCategory(), a.getVerdictLabel(), a.getSubmittedAt());
         }
     }
