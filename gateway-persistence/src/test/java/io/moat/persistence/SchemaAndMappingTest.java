@@ -72,4 +72,47 @@ class SchemaAndMappingTest {
             emf.close();
         }
     }
+
+    @Test
+    void readLoadsAttachmentsInOrderAndNeverWritesBack() throws Exception {
+        JdbcDataSource ds = dataSource("read");
+        new SchemaMigrator(ds).migrate();
+        EntityManagerFactory emf = Persistence.createEntityManagerFactory("moat", Map.of(
+                "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
+                "jakarta.persistence.jtaDataSource", ds,
+                "jakarta.persistence.nonJtaDataSource", ds));
+        try {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            EntityManager em = emf.createEntityManager();
+            em.getTransaction().begin();
+            MessageEntity message = new MessageEntity("id-2", MessageKind.INBOUND, "a@b.test",
+                    List.of("x@example.com"), "id-2", 1, now);
+            message.addAttachment(new AttachmentEntity(1, "second.zip", "application/zip", 10, "1"));
+            message.addAttachment(new AttachmentEntity(0, "first.pdf", "application/pdf", 10, "0"));
+            em.persist(message);
+            em.getTransaction().commit();
+            em.close();
+
+            EntityManager tx = emf.createEntityManager();
+            MessageRepository repository = new MessageRepository();
+            java.lang.reflect.Field field = MessageRepository.class.getDeclaredField("em");
+            field.setAccessible(true);
+            field.set(repository, tx);
+            tx.getTransaction().begin();
+            MessageEntity read = repository.read("id-2").orElseThrow();
+            assertThat(read.getAttachments()).extracting(AttachmentEntity::getFileName)
+                    .containsExactly("first.pdf", "second.zip");
+            read.setSubject("changed while reading");
+            read.getAttachments().get(0).resetScan();
+            tx.getTransaction().commit();
+            assertThat(repository.read("missing")).isEmpty();
+            tx.close();
+
+            EntityManager check = emf.createEntityManager();
+            assertThat(check.find(MessageEntity.class, "id-2").getSubject()).isNull();
+            check.close();
+        } finally {
+            emf.close();
+        }
+    }
 }

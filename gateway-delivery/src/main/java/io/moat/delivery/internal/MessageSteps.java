@@ -24,7 +24,7 @@ public class MessageSteps {
     MessageRepository messages;
 
     public Optional<MessageSnapshot> snapshot(String id) {
-        return messages.find(id).map(MessageSnapshot::of);
+        return messages.read(id).map(MessageSnapshot::of);
     }
 
     public List<String> due(Instant now, int limit) {
