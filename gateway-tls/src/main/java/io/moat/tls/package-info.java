@@ -1,6 +1,10 @@
 /**
- * The digital ID and TLS contexts. Empty in the walking skeleton: PEM parsing, validation, key-store generation
- * and {@code SSLContext} building arrive with the digital ID issue. The module exists now so that the dependency
- * order of the reactor (tls, persistence, core client, delivery, web) is fixed from the start.
+ * The gateway's digital ID and TLS, without any container API: {@link io.moat.tls.Pem} reads keys and certificate
+ * chains (RSA/EC, PKCS#1/SEC1/PKCS#8, encrypted, any block order) and {@link io.moat.tls.Validator} says what is wrong
+ * with them; {@link io.moat.tls.DigitalIdFiles} loads the ID from the data directory or generates a self-signed one;
+ * {@link io.moat.tls.KeyStores} makes PKCS#12 key and trust stores for WildFly; {@link io.moat.tls.ServerTlsContext}
+ * is a listener's TLS server side whose certificate and settings can change while it runs; and
+ * {@link io.moat.tls.SecretBox} seals secrets at rest. Problems come back as {@link io.moat.tls.TlsException}s and
+ * {@link io.moat.tls.Finding}s worded for the operator; nothing here logs.
  */
 package io.moat.tls;
