@@ -26,6 +26,23 @@ public class GatewaySettings {
     @ConfigProperty(name = "moat.hostname")
     Optional<String> hostName;
 
+    /** Decrypts an encrypted {@code key.pem}/{@code tls.pem}; never logged. */
+    @Inject
+    @ConfigProperty(name = "moat.tls.key-passphrase")
+    Optional<String> keyPassphrase;
+
+    @Inject
+    @ConfigProperty(name = "moat.http.port", defaultValue = "8080")
+    int httpPort;
+
+    @Inject
+    @ConfigProperty(name = "moat.https.port", defaultValue = "8443")
+    int httpsPort;
+
+    @Inject
+    @ConfigProperty(name = "moat.management.port", defaultValue = "9990")
+    int managementPort;
+
     @Inject
     @ConfigProperty(name = "moat.core.url", defaultValue = "http://127.0.0.1:8008")
     String coreUrl;
@@ -88,6 +105,24 @@ public class GatewaySettings {
             });
         }
         return resolvedHostName;
+    }
+
+    /** The passphrase of an encrypted digital ID key, or null. */
+    public char[] keyPassphrase() {
+        return keyPassphrase.filter(p -> !p.isEmpty()).map(String::toCharArray).orElse(null);
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    /** The server's own management port on the loopback address (console HTTPS is switched through it). */
+    public int managementPort() {
+        return managementPort;
     }
 
     public URI coreUri() {

@@ -4,6 +4,7 @@ import io.moat.smtp.api.SmtpClientInfo;
 import io.moat.smtp.api.SmtpEnvelope;
 import io.moat.smtp.api.SmtpMessageListener;
 import io.moat.smtp.api.SmtpReply;
+import io.moat.tls.ServerTlsContext;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
@@ -34,6 +35,9 @@ public class SmtpIntakeBean implements SmtpMessageListener {
     @Inject
     RelayPolicyHolder relayPolicy;
 
+    @Inject
+    DigitalIdService digitalIds;
+
     @Resource
     MessageDrivenContext context;
 
@@ -52,5 +56,11 @@ public class SmtpIntakeBean implements SmtpMessageListener {
             context.setRollbackOnly();
             throw e;
         }
+    }
+
+    @Override
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public ServerTlsContext serverTls(String endpoint) {
+        return digitalIds.smtpServerTls();
     }
 }

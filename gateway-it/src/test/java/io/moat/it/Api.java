@@ -24,7 +24,7 @@ final class Api {
     private Api() {
     }
 
-    record Answer(int status, String contentType, String body) {
+    record Answer(int status, String contentType, String body, String location) {
         JsonStructure json() {
             try (JsonReader reader = Json.createReader(new StringReader(body))) {
                 return reader.read();
@@ -45,14 +45,46 @@ final class Api {
         }
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+            return answer(response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Any request to a full URL as the admin, JSON body or none, with the given client (e.g. one that trusts a test
+     * certificate); redirects are not followed.
+     */
+    static Answer send(HttpClient client, String method, String url, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString(("admin:" + TestBed.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .method(method, json == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            return answer(client.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Answer send(String method, String url, String json) {
+        return send(HTTP, method, url, json);
+    }
+
+    private static Answer answer(HttpResponse<String> response) {
+        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                response.body(), response.headers().firstValue("Location").orElse(null));
     }
 
     static Answer get(String path) {

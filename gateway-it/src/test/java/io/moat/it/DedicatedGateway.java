@@ -20,6 +20,9 @@ final class DedicatedGateway implements AutoCloseable {
 
     final int smtpPort;
     final int httpPort;
+    final int httpsPort;
+    final int managementPort;
+    final Path dataDir;
     final CoreEmulator core;
     final SmtpSink sink;
     final ServerProcess server;
@@ -32,11 +35,14 @@ final class DedicatedGateway implements AutoCloseable {
         core = CoreEmulator.builder().bindAddress(InetAddress.getLoopbackAddress()).port(corePort).apiKey(API_KEY)
                 .build();
         sink = SmtpSink.builder().bindAddress(InetAddress.getLoopbackAddress()).port(sinkPort).build();
+        httpsPort = httpPort + 363;
+        managementPort = 19991 + slot;
         Path dir = Path.of(System.getProperty("it.crash.dir", "target/crash")).resolveSibling(name);
-        List<String> properties = new ArrayList<>(List.of("-Dmoat.data-dir=" + dir.resolve("data"),
+        dataDir = dir.resolve("data").toAbsolutePath();
+        List<String> properties = new ArrayList<>(List.of("-Dmoat.data-dir=" + dataDir,
                 "-Dmoat.smtp.port=" + smtpPort, "-Dmoat.smtp.bind-address=127.0.0.1", "-Dmoat.http.port=" + httpPort,
-                "-Dmoat.https.port=" + (httpPort + 363), "-Dmoat.webhook.port=" + (httpPort + 9),
-                "-Dmoat.management.port=" + (19991 + slot), "-Dmoat.core.url=http://127.0.0.1:" + corePort,
+                "-Dmoat.https.port=" + httpsPort, "-Dmoat.webhook.port=" + (httpPort + 9),
+                "-Dmoat.management.port=" + managementPort, "-Dmoat.core.url=http://127.0.0.1:" + corePort,
                 "-Dmoat.core.apikey=" + API_KEY, "-Dmoat.downstream.url=smtp://127.0.0.1:" + sinkPort,
                 "-Dmoat.relay-domains=example.com", "-Dmoat.admin.password=" + TestBed.ADMIN_PASSWORD,
                 "-Dmoat.delivery.retry-initial=PT1S", "-Dmoat.delivery.retry-max=PT2S"));
@@ -48,11 +54,21 @@ final class DedicatedGateway implements AutoCloseable {
     /** Starts Core, the sink and the server (with {@code settings}, e.g. {@code -Dmoat.x=y}, added). */
     static DedicatedGateway start(int slot, String name, List<String> settings)
             throws IOException, InterruptedException {
+        DedicatedGateway gateway = prepare(slot, name, settings);
+        gateway.startServer();
+        return gateway;
+    }
+
+    /** Starts Core and the sink only: the test puts files into {@link #dataDir} and then calls startServer(). */
+    static DedicatedGateway prepare(int slot, String name, List<String> settings) throws IOException {
         DedicatedGateway gateway = new DedicatedGateway(slot, name, settings);
         gateway.core.start();
         gateway.sink.start();
-        gateway.server.start(Duration.ofMinutes(3));
         return gateway;
+    }
+
+    void startServer() throws IOException, InterruptedException {
+        server.start(Duration.ofMinutes(3));
     }
 
     /** The REST API's URL for {@code path} (e.g. {@code /messages?state=FAILED}). */

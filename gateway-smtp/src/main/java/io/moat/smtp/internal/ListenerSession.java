@@ -15,9 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.Session;
 
 /**
  * The state of one mail transaction in one SMTP session (subethasmtp creates one per transaction). Relay control
@@ -94,8 +97,17 @@ final class ListenerSession implements MessageHandler {
     }
 
     private SmtpClientInfo client() {
-        return new SmtpClientInfo(config.endpointName(), remoteAddress(), context.getHelo().orElse(null), null,
-                null);
+        SSLSession tls = tlsSession();
+        return new SmtpClientInfo(config.endpointName(), remoteAddress(), context.getHelo().orElse(null),
+                tls == null ? null : tls.getProtocol(), tls == null ? null : tls.getCipherSuite());
+    }
+
+    /** The TLS session after STARTTLS (subethasmtp's session context carries the socket), else null. */
+    private SSLSession tlsSession() {
+        if (context instanceof Session session && session.getSocket() instanceof SSLSocket ssl) {
+            return ssl.getSession();
+        }
+        return null;
     }
 
     private String sessionId() {

@@ -1,12 +1,15 @@
 package io.moat.smtp.internal;
 
+import io.moat.tls.ServerTlsContext;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLSocket;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
@@ -34,11 +37,27 @@ public final class SmtpListener {
                 .connectionTimeout(config.idleTimeoutSeconds(), TimeUnit.SECONDS)
                 .executorService(new WorkManagerExecutor(workManager))
                 .serverThreadName("moat-smtp-accept-" + config.endpointName())
-                .messageHandlerFactory(context -> new ListenerSession(context, config, invoker));
+                .messageHandlerFactory(context -> new ListenerSession(context, config, invoker))
+                // STARTTLS offered (optional); the application's current TLS context is asked at each one
+                .enableTLS()
+                .startTlsSocketFactory(socket -> startTls(invoker, socket));
         if (config.hostName() != null && !config.hostName().isBlank()) {
             builder.hostName(config.hostName());
         }
         this.server = builder.build();
+    }
+
+    private SSLSocket startTls(EndpointInvoker invoker, Socket socket) throws IOException {
+        ServerTlsContext tls;
+        try {
+            tls = invoker.serverTls(config.endpointName());
+        } catch (ResourceException | RuntimeException e) {
+            throw new IOException("no TLS context for SMTP endpoint '" + config.endpointName() + "'", e);
+        }
+        if (tls == null) {
+            throw new IOException("SMTP endpoint '" + config.endpointName() + "' has no digital ID to offer TLS");
+        }
+        return tls.layer(socket, true);
     }
 
     private static InetAddress address(String bindAddress) throws ResourceException {

@@ -6,6 +6,11 @@ import io.moat.smtp.api.SmtpClientInfo;
 import io.moat.smtp.api.SmtpEnvelope;
 import io.moat.smtp.api.SmtpMessageListener;
 import io.moat.smtp.api.SmtpReply;
+import io.moat.tls.DigitalId;
+import io.moat.tls.KeyStores;
+import io.moat.tls.SelfSigned;
+import io.moat.tls.ServerTlsContext;
+import io.moat.tls.TlsSettings;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
@@ -22,10 +27,15 @@ import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import javax.transaction.xa.XAResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +81,52 @@ class SmtpListenerTest {
             assertThat(envelope.client().helo()).isEqualTo("client.test");
             assertThat(factory.contents.get(0)).isEqualTo("Subject: hi\r\n\r\n.dot line\r\nbody\r\n");
         }
+    }
+
+    @Test
+    void starttlsPresentsTheApplicationsCertificateAndTheMessageRecordsTheTlsFacts() throws Exception {
+        DigitalId id = SelfSigned.generate("mx.test", Instant.now(), Duration.ofDays(1));
+        factory.tls = new ServerTlsContext(id, TlsSettings.defaults());
+        try (Client client = new Client(listener.port())) {
+            client.expect("220");
+            assertThat(client.send("EHLO client.test").readUntilLast()).contains("250-STARTTLS");
+            client.send("STARTTLS").expect("220");
+            SSLSocket tls = client.startTls(trusting(id));
+            assertThat(tls.getSession().getPeerCertificates()[0]).isEqualTo(id.certificate());
+            // RFC 3207 wants STARTTLS no longer advertised now; subethasmtp still does (issue #5's protocol work)
+            client.send("EHLO client.test").expectLast("250");
+            client.send("MAIL FROM:<alice@sender.test>").expect("250");
+            client.send("RCPT TO:<bob@example.com>").expect("250");
+            client.send("DATA").expect("354");
+            client.send("Subject: secret\r\n\r\nbody\r\n.").expect("250");
+
+            assertThat(factory.calls).contains("serverTls");
+            SmtpClientInfo info = factory.envelopes.get(0).client();
+            assertThat(info.tlsProtocol()).isEqualTo(tls.getSession().getProtocol());
+            assertThat(info.tlsCipher()).isEqualTo(tls.getSession().getCipherSuite());
+        }
+    }
+
+    @Test
+    void withoutTlsTheMessageRecordsNoTlsFacts() throws IOException {
+        try (Client client = new Client(listener.port())) {
+            client.expect("220");
+            client.send("EHLO client.test").expectLast("250");
+            client.send("MAIL FROM:<alice@sender.test>").expect("250");
+            client.send("RCPT TO:<bob@example.com>").expect("250");
+            client.send("DATA").expect("354");
+            client.send("Subject: plain\r\n\r\nbody\r\n.").expect("250");
+            assertThat(factory.envelopes.get(0).client().tlsProtocol()).isNull();
+            assertThat(factory.envelopes.get(0).client().tlsCipher()).isNull();
+        }
+    }
+
+    private static SSLContext trusting(DigitalId id) throws Exception {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(KeyStores.trustStore(List.of(id.certificate())));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
     }
 
     @Test
@@ -134,9 +190,9 @@ class SmtpListenerTest {
 
     /** A line-oriented SMTP client over a plain socket. */
     private static final class Client implements AutoCloseable {
-        private final Socket socket;
-        private final BufferedReader in;
-        private final OutputStream out;
+        private Socket socket;
+        private BufferedReader in;
+        private OutputStream out;
 
         Client(int port) throws IOException {
             socket = new Socket("127.0.0.1", port);
@@ -158,6 +214,29 @@ class SmtpListenerTest {
         void expect(String code) throws IOException {
             String line = readLine();
             assertThat(line).startsWith(code);
+        }
+
+        /** Reads a multi-line reply whole. */
+        String readUntilLast() throws IOException {
+            StringBuilder reply = new StringBuilder();
+            String line = readLine();
+            while (line != null && line.length() > 3 && line.charAt(3) == '-') {
+                reply.append(line).append('\n');
+                line = readLine();
+            }
+            return reply.append(line).toString();
+        }
+
+        /** After the server's 220 to STARTTLS: the TLS handshake over the same connection. */
+        SSLSocket startTls(SSLContext context) throws IOException {
+            SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(),
+                    true);
+            tls.setUseClientMode(true);
+            tls.startHandshake();
+            socket = tls;
+            in = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII));
+            out = tls.getOutputStream();
+            return tls;
         }
 
         /** Reads a multi-line reply and checks its last line. */
@@ -216,6 +295,7 @@ class SmtpListenerTest {
         final List<String> contents = new CopyOnWriteArrayList<>();
         volatile SmtpReply recipientReply;
         volatile boolean failCommit;
+        volatile ServerTlsContext tls;
 
         @Override
         public MessageEndpoint createEndpoint(XAResource resource) {
@@ -256,6 +336,12 @@ class SmtpListenerTest {
                 envelopes.add(envelope);
                 contents.add(text);
                 return "q-" + envelopes.size();
+            }
+
+            @Override
+            public ServerTlsContext serverTls(String endpoint) {
+                calls.add("serverTls");
+                return tls;
             }
 
             @Override
