@@ -8,9 +8,12 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -24,6 +27,7 @@ import javax.sql.DataSource;
 public class GatewayStartup {
 
     private static final Logger LOG = Logger.getLogger(GatewayStartup.class.getName());
+    private static final int CONSOLE_TLS_ATTEMPTS = 10;
 
     @Resource(lookup = "java:jboss/datasources/MoatDS")
     DataSource dataSource;
@@ -36,6 +40,15 @@ public class GatewayStartup {
 
     @Inject
     GatewaySettings settings;
+
+    @Inject
+    DigitalIdService digitalIds;
+
+    @Inject
+    ConsoleTlsService consoleTls;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
 
     @PostConstruct
     void start() {
@@ -50,7 +63,24 @@ public class GatewayStartup {
             throw new IllegalStateException("Moat cannot start: " + e.getMessage()
                     + " (data directory " + settings.dataDirectory() + ")", e);
         }
+        digitalIds.loaded(); // on a first start, generates the self-signed ID now and says so in the log
         pipeline.start();
+        // through the management interface, which is busy deploying us until this method returns
+        scheduler.schedule(() -> reconcileConsoleTls(1), 1, TimeUnit.SECONDS);
+    }
+
+    private void reconcileConsoleTls(int attempt) {
+        try {
+            consoleTls.reconcile();
+        } catch (IOException | RuntimeException e) {
+            if (attempt >= CONSOLE_TLS_ATTEMPTS) {
+                LOG.log(Level.SEVERE, "console HTTPS could not be set as stored; set it again under Settings >"
+                        + " Security (PUT /api/v1/settings/security/console-tls)", e);
+                return;
+            }
+            LOG.fine(() -> "console HTTPS not applied yet (" + e.getMessage() + "); trying again");
+            scheduler.schedule(() -> reconcileConsoleTls(attempt + 1), 2L * attempt, TimeUnit.SECONDS);
+        }
     }
 
     @PreDestroy

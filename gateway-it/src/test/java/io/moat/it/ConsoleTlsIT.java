@@ -1,0 +1,145 @@
+package io.moat.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Settings > Certificates and console HTTPS on a server of its own: certificates made with openssl are added over
+ * REST, HTTPS is switched on with one of them and a single protocol version, the certificate is renewed and HTTPS
+ * switched off again, each taking effect at once; openssl s_client checks what the HTTPS port serves.
+ */
+class ConsoleTlsIT {
+
+    private DedicatedGateway gateway;
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void certificatesAreManagedAndConsoleHttpsFollowsTheSettingWithoutRestart() throws Exception {
+        gateway = DedicatedGateway.start(3, "console-tls", List.of());
+        Path made = gateway.dataDir.resolveSibling("openssl");
+        OpenSsl.selfSigned(made, "first", "console-first.it.test", false);
+        OpenSsl.selfSigned(made, "second", "console-second.it.test", true);
+        OpenSsl.selfSigned(made, "other", "other.it.test", true);
+        String http = "http://127.0.0.1:" + gateway.httpPort + "/api/v1";
+        String https = "https://localhost:" + gateway.httpsPort + "/api/v1";
+        HttpClient trusting = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .sslContext(trusting(made.resolve("first.crt"), made.resolve("second.crt"))).build();
+
+        // HTTPS is off by default: nothing listens on its port
+        assertThat(OpenSsl.connect(gateway.httpsPort).established()).isFalse();
+        assertThat(json(Api.send("GET", http + "/settings/general", null)).getString("publicAddress"))
+                .startsWith("http://");
+
+        // a key that belongs to another certificate is refused in the validator's words
+        Api.Answer mismatch = Api.send("POST", http + "/certificates",
+                pair("mismatch", made.resolve("other.key"), made.resolve("first.crt")));
+        assertThat(mismatch.status()).isEqualTo(400);
+        assertThat(mismatch.contentType()).startsWith("application/problem+json");
+        assertThat(mismatch.body()).contains("does not match");
+
+        Api.Answer added = Api.send("POST", http + "/certificates",
+                pair("console", made.resolve("first.key"), made.resolve("first.crt")));
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        JsonObject certificate = (JsonObject) added.json();
+        String id = certificate.getString("id");
+        assertThat(certificate.getString("sha256Fingerprint"))
+                .isEqualTo(OpenSsl.fingerprint(made.resolve("first.crt")));
+        assertThat(added.body()).doesNotContain("PRIVATE KEY");
+        assertThat(added.location()).endsWith("/certificates/" + id);
+
+        // on, TLS 1.3 only
+        Api.Answer on = Api.send("PUT", http + "/settings/security/console-tls",
+                "{\"enabled\": true, \"certificateId\": \"" + id + "\", \"protocols\": [\"TLSv1.3\"]}");
+        assertThat(on.status()).as(on.body()).isEqualTo(200);
+        OpenSsl.Handshake tls13 = OpenSsl.connect(gateway.httpsPort, "-tls1_3");
+        assertThat(tls13.established()).as(tls13.output()).isTrue();
+        assertThat(OpenSsl.fingerprint(tls13.certificatePem()))
+                .isEqualTo(OpenSsl.fingerprint(made.resolve("first.crt")));
+        assertThat(OpenSsl.connect(gateway.httpsPort, "-tls1_2").established()).isFalse();
+
+        // the certificate in use expires within 30 days (openssl made it for 20): readiness reports it, still up
+        Api.Answer ready = Api.get("http://127.0.0.1:" + gateway.managementPort + "/health/ready", null, true);
+        JsonObject check = ((JsonObject) ready.json()).getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getString("name").equals("moat-certificates")).findFirst().orElseThrow();
+        assertThat(check.getString("status")).isEqualTo("UP");
+        assertThat(check.getJsonObject("data").getInt("expiringWithin30Days")).isEqualTo(1);
+        assertThat(check.getJsonObject("data").getString("console")).contains("console and rescan page HTTPS");
+
+        // plain HTTP is redirected; the public address turns https
+        Api.Answer redirected = Api.send("GET", http + "/settings/general", null);
+        assertThat(redirected.status()).isEqualTo(308);
+        assertThat(redirected.location()).isEqualTo("https://127.0.0.1:" + gateway.httpsPort
+                + "/api/v1/settings/general");
+        assertThat(json(Api.send(trusting, "GET", https + "/settings/general", null)).getString("publicAddress"))
+                .startsWith("https://");
+
+        // in use: cannot be deleted
+        Api.Answer delete = Api.send(trusting, "DELETE", https + "/certificates/" + id, null);
+        assertThat(delete.status()).isEqualTo(409);
+        assertThat(delete.body()).contains("console");
+
+        // renewal keeps the id; the next handshake presents the new certificate
+        Api.Answer renewed = Api.send(trusting, "PUT", https + "/certificates/" + id,
+                pair("console", made.resolve("second.key"), made.resolve("second.crt")));
+        assertThat(renewed.status()).as(renewed.body()).isEqualTo(200);
+        OpenSsl.Handshake after = OpenSsl.connect(gateway.httpsPort, "-tls1_3");
+        assertThat(OpenSsl.fingerprint(after.certificatePem()))
+                .isEqualTo(OpenSsl.fingerprint(made.resolve("second.crt")));
+
+        // off again: the port closes, plain HTTP serves, the public address is http again
+        Api.Answer off = Api.send(trusting, "PUT", https + "/settings/security/console-tls",
+                "{\"enabled\": false}");
+        assertThat(off.status()).as(off.body()).isEqualTo(200);
+        assertThat(OpenSsl.connect(gateway.httpsPort).established()).isFalse();
+        assertThat(json(Api.send("GET", http + "/settings/general", null)).getString("publicAddress"))
+                .startsWith("http://");
+        assertThat(Api.send("DELETE", http + "/certificates/" + id, null).status()).isEqualTo(204);
+    }
+
+    private static String pair(String name, Path key, Path certificate) throws IOException {
+        return Json.createObjectBuilder().add("name", name).add("privateKey", Files.readString(key))
+                .add("certificate", Files.readString(certificate)).build().toString();
+    }
+
+    private static JsonObject json(Api.Answer answer) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return (JsonObject) answer.json();
+    }
+
+    private static SSLContext trusting(Path... certificates) throws GeneralSecurityException, IOException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        CertificateFactory factory = CertificateFactory.getInstance("X.509");
+        for (int i = 0; i < certificates.length; i++) {
+            try (var in = Files.newInputStream(certificates[i])) {
+                trust.setCertificateEntry("c" + i, factory.generateCertificate(in));
+            }
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+}

@@ -1,0 +1,79 @@
+package io.moat.web;
+
+import io.moat.delivery.ConsoleTlsService;
+import io.moat.delivery.ConsoleTlsService.ConsoleTls;
+import io.moat.delivery.GeneralSettingsService;
+import io.moat.delivery.SettingsException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.function.Supplier;
+
+/** Runtime settings: Settings > General and Settings > Security of the console. */
+@Path("/settings")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RequestScoped
+public class SettingsResource {
+
+    @Inject
+    ConsoleTlsService consoleTls;
+
+    @Inject
+    GeneralSettingsService general;
+
+    @GET
+    @Path("/security/console-tls")
+    public ConsoleTlsDto consoleTls() {
+        return dto(consoleTls.get());
+    }
+
+    /** Turns console HTTPS on or off, or changes its certificate or versions; applies at once, no restart. */
+    @PUT
+    @Path("/security/console-tls")
+    public ConsoleTlsDto setConsoleTls(ConsoleTlsDto body) {
+        if (body == null || body.enabled() == null) {
+            throw new ProblemException(400, "Missing setting", "Send {\"enabled\": true|false, \"certificateId\":"
+                    + " \"...\", \"protocols\": [\"TLSv1.2\", \"TLSv1.3\"]}.");
+        }
+        return call(() -> dto(consoleTls.set(new ConsoleTls(body.enabled(), body.certificateId(),
+                body.protocols()))));
+    }
+
+    @GET
+    @Path("/general")
+    public GeneralSettingsDto general() {
+        return new GeneralSettingsDto(general.publicAddress().toString());
+    }
+
+    @PUT
+    @Path("/general")
+    public GeneralSettingsDto setGeneral(GeneralSettingsDto body) {
+        if (body == null) {
+            throw new ProblemException(400, "Missing setting",
+                    "Send {\"publicAddress\": \"https://mail.example.com\"}.");
+        }
+        return call(() -> new GeneralSettingsDto(general.setPublicAddress(body.publicAddress()).toString()));
+    }
+
+    private static ConsoleTlsDto dto(ConsoleTls tls) {
+        return new ConsoleTlsDto(tls.enabled(), tls.certificateId(), tls.protocols());
+    }
+
+    private static <T> T call(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (SettingsException e) {
+            throw switch (e.reason()) {
+                case INVALID -> new ProblemException(400, "Invalid setting", e.getMessage());
+                case NOT_APPLIED -> new ProblemException(503, "Setting not applied", e.getMessage()
+                        + "; nothing was changed");
+            };
+        }
+    }
+}
