@@ -8,9 +8,13 @@ import io.moat.tls.TlsException;
 import io.moat.tls.internal.PemText.Block;
 import io.moat.tls.internal.PemText.Content;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -180,8 +184,27 @@ public final class DigitalIdReader {
                 + "; put the key and the certificate issued for it together");
     }
 
+    /**
+     * The key as the JDK's own providers make it (SunEC, SunRsaSign). A JCA provider registered in the server
+     * (WildFly has BouncyCastle's) may otherwise answer the look-up with a key whose algorithm is "ECDSA", which
+     * SunJSSE will not use for TLS ("No available authentication scheme").
+     */
+    private static PrivateKey standard(PrivateKey key, String prefix) throws TlsException {
+        boolean ec = key instanceof ECKey || "ECDSA".equalsIgnoreCase(key.getAlgorithm())
+                || "EC".equalsIgnoreCase(key.getAlgorithm());
+        try {
+            KeyFactory factory = ec
+                    ? KeyFactory.getInstance("EC", "SunEC")
+                    : KeyFactory.getInstance("RSA", "SunRsaSign");
+            return factory.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new TlsException(prefix + "the private key cannot be used: " + e.getMessage()
+                    + "; use an RSA key or an EC key on a named curve (e.g. P-256)", e);
+        }
+    }
+
     private static PrivateKey privateKey(Object decoded, char[] passphrase, String prefix) throws TlsException {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter(); // the JDK's key factories
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter(); // made standard afterwards
         PrivateKey key;
         try {
             if (decoded instanceof PrivateKeyInfo info) {
@@ -203,7 +226,7 @@ public final class DigitalIdReader {
             throw new TlsException(prefix + "the private key is of type " + key.getAlgorithm()
                     + ", which the gateway does not serve; use an RSA or EC key");
         }
-        return key;
+        return standard(key, prefix);
     }
 
     private static PrivateKeyInfo decrypt(PKCS8EncryptedPrivateKeyInfo encrypted, char[] passphrase, String prefix)
