@@ -146,9 +146,6 @@ public class CertificateStore {
 
     private List<String> usedBy(String id) {
         List<String> usedBy = new ArrayList<>();
-        if (DIGITAL_ID.equals(id)) {
-            usedBy.add("SMTP endpoint 'default' (STARTTLS)");
-        }
         for (CertificateUsage usage : usages) {
             usedBy.addAll(usage.usesOf(id));
         }

@@ -32,6 +32,22 @@ public class GatewaySettings {
     Optional<String> keyPassphrase;
 
     @Inject
+    @ConfigProperty(name = "moat.smtp.port", defaultValue = "2525")
+    int smtpPort;
+
+    @Inject
+    @ConfigProperty(name = "moat.smtp.bind-address", defaultValue = "0.0.0.0")
+    String smtpBindAddress;
+
+    @Inject
+    @ConfigProperty(name = "moat.smtp.max-message-size", defaultValue = "52428800")
+    long smtpMaxMessageSize;
+
+    @Inject
+    @ConfigProperty(name = "moat.webhook.port", defaultValue = "8089")
+    int webhookPort;
+
+    @Inject
     @ConfigProperty(name = "moat.http.port", defaultValue = "8080")
     int httpPort;
 
@@ -110,6 +126,28 @@ public class GatewaySettings {
     /** The passphrase of an encrypted digital ID key, or null. */
     public char[] keyPassphrase() {
         return keyPassphrase.filter(p -> !p.isEmpty()).map(String::toCharArray).orElse(null);
+    }
+
+    /** Bootstrap: the port of the endpoint 'default' created on a first start. */
+    public int smtpPort() {
+        return smtpPort;
+    }
+
+    public String smtpBindAddress() {
+        return smtpBindAddress;
+    }
+
+    public long smtpMaxMessageSize() {
+        return smtpMaxMessageSize;
+    }
+
+    /** {@code moat.hostname} when set, else null (the local host name is looked up where needed). */
+    public String configuredHostName() {
+        return hostName.filter(h -> !h.isBlank()).orElse(null);
+    }
+
+    public int webhookPort() {
+        return webhookPort;
     }
 
     public int httpPort() {

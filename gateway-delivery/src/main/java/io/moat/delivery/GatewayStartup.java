@@ -47,6 +47,9 @@ public class GatewayStartup {
     @Inject
     ConsoleTlsService consoleTls;
 
+    @Inject
+    SmtpEndpointService endpoints;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -65,6 +68,7 @@ public class GatewayStartup {
         }
         digitalIds.loaded(); // on a first start, generates the self-signed ID now and says so in the log
         pipeline.start();
+        endpoints.start(); // the listeners open last: mail is taken only once the pipeline runs
         // through the management interface, which is busy deploying us until this method returns
         scheduler.schedule(() -> reconcileConsoleTls(1), 1, TimeUnit.SECONDS);
     }

@@ -15,6 +15,8 @@ import java.util.Locale;
 public final class RelayPolicy {
 
     private static final SmtpReply RELAY_DENIED = new SmtpReply(550, "5.7.1", "Relaying denied");
+    /** Accepts no recipient from anyone. */
+    public static final RelayPolicy NOTHING = new RelayPolicy(List.of(), List.of());
 
     private final List<String> domains;
     private final List<Cidr> trustedNetworks;

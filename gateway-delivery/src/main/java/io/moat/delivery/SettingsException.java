@@ -5,9 +5,9 @@ public final class SettingsException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Whether the request was wrong (INVALID) or the server could not carry it out (NOT_APPLIED). */
+    /** The request was wrong (INVALID), named nothing that exists (NOT_FOUND), or could not be carried out. */
     public enum Reason {
-        INVALID, NOT_APPLIED
+        INVALID, NOT_FOUND, NOT_APPLIED
     }
 
     private final Reason reason;

@@ -4,9 +4,7 @@ import io.moat.smtp.api.SmtpClientInfo;
 import io.moat.smtp.api.SmtpEnvelope;
 import io.moat.smtp.api.SmtpMessageListener;
 import io.moat.smtp.api.SmtpReply;
-import io.moat.tls.ServerTlsContext;
 import jakarta.annotation.Resource;
-import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.MessageDrivenContext;
 import jakarta.ejb.TransactionAttribute;
@@ -16,27 +14,19 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The SMTP listener's MDB: relay decisions at RCPT, and storing each accepted message in one transaction that the
- * adapter brackets, so that the client hears {@code 250} only once the message is durable. It only hands work to
- * application services. Bound to {@code #gateway-smtp.rar} in {@code jboss-ejb3.xml}; the activation values are
- * WildFly expressions over the same keys MicroProfile Config reads.
+ * The SMTP listeners' MDB: relay decisions at RCPT (by the rules of the endpoint the client came in on), and
+ * storing each accepted message in one transaction that the adapter brackets, so that the client hears {@code 250}
+ * only once the message is durable. It only hands work to application services. Bound to {@code #gateway-smtp.rar}
+ * in {@code jboss-ejb3.xml}; which endpoints listen is applied by {@link SmtpEndpointService}.
  */
-@MessageDriven(name = "SmtpIntake", messageListenerInterface = SmtpMessageListener.class, activationConfig = {
-        @ActivationConfigProperty(propertyName = "endpointName", propertyValue = "default"),
-        @ActivationConfigProperty(propertyName = "port", propertyValue = "${moat.smtp.port,env.MOAT_SMTP_PORT:2525}"),
-        @ActivationConfigProperty(propertyName = "bindAddress", propertyValue = "${moat.smtp.bind-address,env.MOAT_SMTP_BIND_ADDRESS:0.0.0.0}"),
-        @ActivationConfigProperty(propertyName = "hostName", propertyValue = "${moat.hostname,env.MOAT_HOSTNAME:}"),
-        @ActivationConfigProperty(propertyName = "maxMessageSize", propertyValue = "${moat.smtp.max-message-size,env.MOAT_SMTP_MAX_MESSAGE_SIZE:52428800}")})
+@MessageDriven(name = "SmtpIntake", messageListenerInterface = SmtpMessageListener.class)
 public class SmtpIntakeBean implements SmtpMessageListener {
 
     @Inject
     MessageIntake intake;
 
     @Inject
-    RelayPolicyHolder relayPolicy;
-
-    @Inject
-    DigitalIdService digitalIds;
+    SmtpEndpointService endpoints;
 
     @Resource
     MessageDrivenContext context;
@@ -44,7 +34,7 @@ public class SmtpIntakeBean implements SmtpMessageListener {
     @Override
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public SmtpReply checkRecipient(SmtpClientInfo client, String recipient) {
-        return relayPolicy.get().check(client, recipient);
+        return endpoints.relayPolicy(client.endpoint()).check(client, recipient);
     }
 
     @Override
@@ -58,9 +48,4 @@ public class SmtpIntakeBean implements SmtpMessageListener {
         }
     }
 
-    @Override
-    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public ServerTlsContext serverTls(String endpoint) {
-        return digitalIds.smtpServerTls();
-    }
 }

@@ -1,5 +1,8 @@
 package io.moat.smtp;
 
+import io.moat.smtp.api.SmtpAdapterControl;
+import io.moat.smtp.api.SmtpEndpointConfig;
+import io.moat.smtp.api.SmtpEndpointStatus;
 import io.moat.smtp.internal.SmtpListener;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
@@ -8,53 +11,117 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import javax.transaction.xa.XAResource;
 
 /**
- * Owns the SMTP listeners: one per endpoint activation, kept in a concurrent map and stopped on deactivation or
- * adapter stop (sessions in flight are closed by subethasmtp's shutdown).
+ * Owns the SMTP listeners, one per endpoint the application applies through {@link SmtpAdapterControl}. Messages
+ * go to the activated MDB; until it is activated the wanted endpoints are kept and started then. The control is
+ * registered while the adapter runs (ADR 0009).
  */
-public final class SmtpResourceAdapter implements ResourceAdapter {
+public final class SmtpResourceAdapter implements ResourceAdapter, SmtpAdapterControl {
 
     private static final Logger LOG = Logger.getLogger(SmtpResourceAdapter.class.getName());
 
-    private final Map<ActivationKey, SmtpListener> listeners = new ConcurrentHashMap<>();
-    private volatile WorkManager workManager;
+    private final Map<String, SmtpListener> listeners = new LinkedHashMap<>();
+    private final Map<String, SmtpEndpointStatus> failed = new LinkedHashMap<>();
+    private List<SmtpEndpointConfig> wanted = List.of();
+    private WorkManager workManager;
+    private MessageEndpointFactory factory;
+    private ActivationSpec activation;
 
     @Override
-    public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+    public synchronized void start(BootstrapContext context) throws ResourceAdapterInternalException {
         this.workManager = context.getWorkManager();
+        SmtpAdapterControl.register(this);
         LOG.info("Moat SMTP resource adapter started");
     }
 
     @Override
-    public void stop() {
-        listeners.values().forEach(SmtpListener::stop);
-        listeners.clear();
+    public synchronized void stop() {
+        SmtpAdapterControl.register(null);
+        stopAll();
         LOG.info("Moat SMTP resource adapter stopped");
     }
 
     @Override
-    public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
-        if (!(spec instanceof SmtpActivationSpec smtpSpec)) {
+    public synchronized void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec)
+            throws ResourceException {
+        if (!(spec instanceof SmtpActivationSpec)) {
             throw new ResourceException("unsupported activation spec " + spec.getClass().getName());
         }
-        smtpSpec.validate();
-        SmtpListener listener = new SmtpListener(smtpSpec.toConfig(), factory, workManager);
-        listener.start();
-        listeners.put(new ActivationKey(factory, spec), listener);
+        if (this.factory != null) {
+            throw new ResourceException("the SMTP adapter serves one MDB; " + this.factory.getActivationName()
+                    + " is already activated");
+        }
+        this.factory = factory;
+        this.activation = spec;
+        apply(wanted);
     }
 
     @Override
-    public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
-        SmtpListener listener = listeners.remove(new ActivationKey(factory, spec));
-        if (listener != null) {
-            listener.stop();
+    public synchronized void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
+        if (this.factory == factory && this.activation == spec) {
+            stopAll();
+            this.factory = null;
+            this.activation = null;
         }
+    }
+
+    @Override
+    public synchronized List<SmtpEndpointStatus> apply(List<SmtpEndpointConfig> endpoints) {
+        wanted = List.copyOf(endpoints);
+        if (factory == null || workManager == null) {
+            return status();
+        }
+        Map<String, SmtpEndpointConfig> byName = new LinkedHashMap<>();
+        endpoints.forEach(e -> byName.put(e.name(), e));
+        for (String name : new ArrayList<>(listeners.keySet())) {
+            SmtpEndpointConfig next = byName.get(name);
+            if (next == null || !next.equals(listeners.get(name).config())) {
+                listeners.remove(name).stop(); // sessions in flight finish; the port is free once it returns
+            }
+        }
+        failed.clear();
+        for (SmtpEndpointConfig endpoint : endpoints) {
+            if (listeners.containsKey(endpoint.name())) {
+                continue;
+            }
+            try {
+                SmtpListener listener = new SmtpListener(endpoint, factory, workManager);
+                listener.start();
+                listeners.put(endpoint.name(), listener);
+            } catch (ResourceException | RuntimeException e) {
+                LOG.severe(() -> e.getMessage());
+                failed.put(endpoint.name(), new SmtpEndpointStatus(endpoint.name(), false, endpoint.port(),
+                        e.getMessage(), 0, 0));
+            }
+        }
+        return status();
+    }
+
+    @Override
+    public synchronized List<SmtpEndpointStatus> status() {
+        List<SmtpEndpointStatus> status = new ArrayList<>();
+        for (SmtpEndpointConfig endpoint : wanted) {
+            SmtpListener listener = listeners.get(endpoint.name());
+            if (listener != null) {
+                status.add(listener.status());
+            } else {
+                status.add(failed.getOrDefault(endpoint.name(), new SmtpEndpointStatus(endpoint.name(), false,
+                        endpoint.port(), factory == null ? "waiting for the message endpoint" : null, 0, 0)));
+            }
+        }
+        return status;
+    }
+
+    private void stopAll() {
+        listeners.values().forEach(SmtpListener::stop);
+        listeners.clear();
     }
 
     @Override
@@ -71,23 +138,5 @@ public final class SmtpResourceAdapter implements ResourceAdapter {
     @Override
     public int hashCode() {
         return SmtpResourceAdapter.class.hashCode();
-    }
-
-    /** Identity of an activation: the factory and spec objects themselves, as the container passes them again. */
-    private record ActivationKey(MessageEndpointFactory factory, ActivationSpec spec) {
-        ActivationKey {
-            Objects.requireNonNull(factory);
-            Objects.requireNonNull(spec);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof ActivationKey key && key.factory == factory && key.spec == spec;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(factory) * 31 + System.identityHashCode(spec);
-        }
     }
 }

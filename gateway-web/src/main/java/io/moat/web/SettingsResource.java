@@ -71,6 +71,7 @@ public class SettingsResource {
         } catch (SettingsException e) {
             throw switch (e.reason()) {
                 case INVALID -> new ProblemException(400, "Invalid setting", e.getMessage());
+                case NOT_FOUND -> new ProblemException(404, "Not found", e.getMessage());
                 case NOT_APPLIED -> new ProblemException(503, "Setting not applied", e.getMessage()
                         + "; nothing was changed");
             };

@@ -1,6 +1,5 @@
 package io.moat.smtp.api;
 
-import io.moat.tls.ServerTlsContext;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -29,12 +28,4 @@ public interface SmtpMessageListener {
      * @return the queue id the client is told in the {@code 250} reply
      */
     String deliver(SmtpEnvelope envelope, InputStream content) throws IOException;
-
-    /**
-     * The TLS server side for a STARTTLS on this endpoint. Asked at each STARTTLS, so that a renewed certificate
-     * or changed protocol versions apply to the next handshake.
-     *
-     * @return the context, or {@code null} when the endpoint cannot offer TLS now
-     */
-    ServerTlsContext serverTls(String endpoint);
 }

@@ -4,7 +4,6 @@ import io.moat.smtp.api.SmtpClientInfo;
 import io.moat.smtp.api.SmtpEnvelope;
 import io.moat.smtp.api.SmtpMessageListener;
 import io.moat.smtp.api.SmtpReply;
-import io.moat.tls.ServerTlsContext;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
@@ -22,7 +21,6 @@ final class EndpointInvoker {
 
     private static final Method CHECK_RECIPIENT = method("checkRecipient", SmtpClientInfo.class, String.class);
     private static final Method DELIVER = method("deliver", SmtpEnvelope.class, InputStream.class);
-    private static final Method SERVER_TLS = method("serverTls", String.class);
 
     private final MessageEndpointFactory factory;
 
@@ -46,15 +44,6 @@ final class EndpointInvoker {
      */
     String deliver(SmtpEnvelope envelope, InputStream content) throws IOException, ResourceException {
         return invoke(DELIVER, listener -> listener.deliver(envelope, content));
-    }
-
-    /** The application's TLS server side for this endpoint, or null when it has none now. */
-    ServerTlsContext serverTls(String endpoint) throws ResourceException {
-        try {
-            return invoke(SERVER_TLS, listener -> listener.serverTls(endpoint));
-        } catch (IOException e) {
-            throw new ResourceException("TLS look-up failed", e); // serverTls declares none
-        }
     }
 
     private <T> T invoke(Method method, Call<T> call) throws IOException, ResourceException {

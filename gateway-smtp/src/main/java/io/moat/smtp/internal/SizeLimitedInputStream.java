@@ -10,6 +10,7 @@ final class SizeLimitedInputStream extends FilterInputStream {
 
     private final long limit;
     private long count;
+    private boolean exceeded;
 
     SizeLimitedInputStream(InputStream in, long limit) {
         super(in);
@@ -46,9 +47,19 @@ final class SizeLimitedInputStream extends FilterInputStream {
         return false;
     }
 
+    /** Whether the reader went past the limit (whatever became of the exception). */
+    boolean exceeded() {
+        return exceeded;
+    }
+
+    long limit() {
+        return limit;
+    }
+
     private void count(long n) throws MessageTooLargeException {
         count += n;
         if (count > limit) {
+            exceeded = true;
             throw new MessageTooLargeException(limit);
         }
     }

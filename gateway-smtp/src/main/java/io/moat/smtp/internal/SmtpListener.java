@@ -1,102 +1,267 @@
 package io.moat.smtp.internal;
 
-import io.moat.tls.ServerTlsContext;
+import io.moat.smtp.api.SmtpEncryption;
+import io.moat.smtp.api.SmtpEndpointConfig;
+import io.moat.smtp.api.SmtpEndpointStatus;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLSocket;
+import org.subethamail.smtp.internal.proxy.ProxyHandler.ProxyResult;
 import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
 
 /**
- * One listening SMTP endpoint: a subethasmtp server whose sessions run on container threads and whose messages go
- * to the activated MDB. subethasmtp servers cannot be restarted, so a listener is started once and stopped once.
+ * One SMTP endpoint: a port with its own TLS mode and limits, whose messages go to the activated MDB. subethasmtp
+ * binds the port, accepts and runs each connection on a container thread ({@link WorkManagerExecutor}); the
+ * conversation itself is an {@link SmtpSession}.
+ *
+ * <p>
+ * A listener is started once and stopped once (subethasmtp servers cannot be restarted); a changed endpoint gets a
+ * new listener. Its TLS context is shared with the application, which may swap the certificate or change the TLS
+ * settings at any time: each handshake uses them as they are then.
  */
 public final class SmtpListener {
 
     private static final Logger LOG = Logger.getLogger(SmtpListener.class.getName());
 
-    private final ListenerConfig config;
-    private final SMTPServer server;
+    /** How long {@link #stop()} lets sessions in flight finish. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
-    public SmtpListener(ListenerConfig config, MessageEndpointFactory factory, WorkManager workManager)
-            throws ResourceException {
+    /**
+     * Returned from subethasmtp's connection hook once {@link SmtpSession} has finished the conversation: a
+     * "failure", so that subethasmtp skips its own command loop. The connection is closed by then, so the reply
+     * subethasmtp makes of it goes nowhere.
+     */
+    private static final ProxyResult CONVERSATION_OVER = new ProxyResult(421, "4.3.0 conversation over");
+
+    private final SmtpEndpointConfig config;
+    private final EndpointInvoker invoker;
+    private final WorkManager workManager;
+    private final Duration drainTimeout;
+    private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicLong failedHandshakes = new AtomicLong();
+    private final Object drained = new Object();
+
+    private volatile SMTPServer server;
+    private volatile ListenerServerSocket serverSocket;
+    private volatile boolean started;
+    private volatile boolean listening;
+    private volatile boolean stopping;
+    private volatile String problem;
+
+    public SmtpListener(SmtpEndpointConfig config, MessageEndpointFactory factory, WorkManager workManager) {
+        this(config, factory, workManager, DRAIN_TIMEOUT);
+    }
+
+    SmtpListener(SmtpEndpointConfig config, MessageEndpointFactory factory, WorkManager workManager,
+            Duration drainTimeout) {
         this.config = config;
-        EndpointInvoker invoker = new EndpointInvoker(factory);
+        this.invoker = new EndpointInvoker(factory);
+        this.workManager = workManager;
+        this.drainTimeout = drainTimeout;
+    }
+
+    /**
+     * Binds the port and starts accepting.
+     *
+     * @throws ResourceException the endpoint cannot listen (e.g. the port is in use); the message names the endpoint,
+     *         the address and port, and why
+     */
+    public synchronized void start() throws ResourceException {
+        if (started) {
+            throw new IllegalStateException("SMTP endpoint '" + config.name() + "' was started before");
+        }
+        started = true;
+        try {
+            checkLimits();
+            server = server(address(config.bindAddress()));
+            server.start();
+        } catch (ResourceException | RuntimeException e) {
+            closeServerSocket();
+            problem = "cannot listen on " + config.bindAddress() + ":" + config.port() + ": " + reason(e);
+            throw new ResourceException("SMTP endpoint '" + config.name() + "' " + problem, e);
+        }
+        listening = true;
+        LOG.info(() -> "SMTP endpoint '" + config.name() + "' listening on " + config.bindAddress() + ":" + port()
+                + " (" + config.encryption() + ", max message size " + config.maxMessageSize() + " bytes)");
+    }
+
+    private SMTPServer server(InetAddress address) {
         SMTPServer.Builder builder = SMTPServer.port(config.port())
-                .bindAddress(address(config.bindAddress()))
+                .bindAddress(address)
                 .softwareName("Moat")
                 .insertReceivedHeaders(false)
-                .maxMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxMessageSize()))
-                .maxRecipients(config.maxRecipients())
                 .maxConnections(config.maxConnections())
                 .connectionTimeout(config.idleTimeoutSeconds(), TimeUnit.SECONDS)
                 .executorService(new WorkManagerExecutor(workManager))
-                .serverThreadName("moat-smtp-accept-" + config.endpointName())
-                .messageHandlerFactory(context -> new ListenerSession(context, config, invoker))
-                // STARTTLS offered (optional); the application's current TLS context is asked at each one
-                .enableTLS()
-                .startTlsSocketFactory(socket -> startTls(invoker, socket));
-        if (config.hostName() != null && !config.hostName().isBlank()) {
-            builder.hostName(config.hostName());
+                .serverThreadName("moat-smtp-accept-" + config.name())
+                .serverSocketFactory(this::newServerSocket)
+                // the hook subethasmtp calls first on each connection: the conversation is ours (see SmtpSession)
+                .proxyHandler((in, out, session) -> converse(session));
+        if (config.greeting() != null && !config.greeting().isBlank()) {
+            builder.hostName(config.greeting());
         }
-        this.server = builder.build();
+        return builder.build();
     }
 
-    private SSLSocket startTls(EndpointInvoker invoker, Socket socket) throws IOException {
-        ServerTlsContext tls;
+    private ListenerServerSocket newServerSocket() throws IOException {
+        ListenerServerSocket socket = new ListenerServerSocket(
+                config.encryption() == SmtpEncryption.IMPLICIT_TLS ? config.tls() : null,
+                (plain, e) -> handshakeFailed("implicit TLS", address(plain), e));
+        serverSocket = socket;
+        return socket;
+    }
+
+    private ProxyResult converse(Session session) {
+        new SmtpSession(session, this, invoker).run();
+        return CONVERSATION_OVER;
+    }
+
+    /**
+     * Stops gracefully: the port is closed at once (new connections are refused); idle sessions are closed with
+     * {@code 421}; sessions within a mail transaction may finish it, for up to 30 seconds, then they are closed too.
+     * Returns when all sessions have ended.
+     */
+    public void stop() {
+        synchronized (this) {
+            if (!listening || stopping) {
+                return;
+            }
+            stopping = true;
+        }
         try {
-            tls = invoker.serverTls(config.endpointName());
-        } catch (ResourceException | RuntimeException e) {
-            throw new IOException("no TLS context for SMTP endpoint '" + config.endpointName() + "'", e);
+            serverSocket.stopAccepting();
+        } catch (IOException e) {
+            LOG.warning(() -> "SMTP endpoint '" + config.name() + "': closing the port failed: " + e);
         }
-        if (tls == null) {
-            throw new IOException("SMTP endpoint '" + config.endpointName() + "' has no digital ID to offer TLS");
+        listening = false;
+        LOG.info(() -> "SMTP endpoint '" + config.name() + "' stopping; " + sessions.size()
+                + " session(s) may finish");
+        sessions.forEach(SmtpSession::drain);
+        if (!awaitSessions()) {
+            LOG.warning(() -> "SMTP endpoint '" + config.name() + "': closing " + sessions.size()
+                    + " session(s) still open after " + drainTimeout.toMillis() + " ms");
         }
-        return tls.layer(socket, true);
+        server.stop(); // ends the accept thread and closes what is still open
+        LOG.info(() -> "SMTP endpoint '" + config.name() + "' stopped");
+    }
+
+    private boolean awaitSessions() {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        synchronized (drained) {
+            while (!sessions.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drained, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The port bound (the allocated one when configured as 0); the configured one before {@link #start()}. */
+    public int port() {
+        SMTPServer current = server;
+        return current == null ? config.port() : current.getPortAllocated();
+    }
+
+    public SmtpEndpointConfig config() {
+        return config;
+    }
+
+    public SmtpEndpointStatus status() {
+        return new SmtpEndpointStatus(config.name(), listening, port(), problem, sessions.size(),
+                failedHandshakes.get());
+    }
+
+    /** A session begins; false when the listener is stopping (the session then says so and ends). */
+    boolean register(SmtpSession session) {
+        sessions.add(session);
+        if (stopping) {
+            session.drain();
+            return false;
+        }
+        return true;
+    }
+
+    void unregister(SmtpSession session) {
+        sessions.remove(session);
+        synchronized (drained) {
+            drained.notifyAll();
+        }
+    }
+
+    int openSessions() {
+        return sessions.size();
+    }
+
+    /** A TLS handshake failed: one line in the log, counted in the status; the other sessions go on. */
+    void handshakeFailed(String how, String client, Exception e) {
+        failedHandshakes.incrementAndGet();
+        String reason = e instanceof SocketTimeoutException ? "no handshake within the idle timeout" : reason(e);
+        LOG.info(() -> "SMTP endpoint '" + config.name() + "': TLS handshake (" + how + ") with " + client
+                + " failed: " + reason);
+    }
+
+    private void checkLimits() throws ResourceException {
+        if (config.maxConnections() < 1 || config.maxRecipients() < 1 || config.maxMessageSize() < 1
+                || config.idleTimeoutSeconds() < 0) {
+            throw new ResourceException("limits must be positive (max connections " + config.maxConnections()
+                    + ", max recipients " + config.maxRecipients() + ", max message size "
+                    + config.maxMessageSize() + ", idle timeout " + config.idleTimeoutSeconds() + " s)");
+        }
+    }
+
+    private void closeServerSocket() {
+        ListenerServerSocket socket = serverSocket;
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "closing an unbound server socket failed", e);
+            }
+        }
     }
 
     private static InetAddress address(String bindAddress) throws ResourceException {
         try {
             return InetAddress.getByName(bindAddress);
         } catch (IOException e) {
-            throw new ResourceException("SMTP endpoint bind address '" + bindAddress + "' is not a valid address", e);
+            throw new ResourceException("bind address '" + bindAddress + "' is not a valid address", e);
         }
     }
 
-    /** Binds the port and starts accepting; a port that cannot be bound fails here, with the reason. */
-    public void start() throws ResourceException {
-        try {
-            server.start();
-        } catch (RuntimeException e) {
-            throw new ResourceException("SMTP endpoint '" + config.endpointName() + "' cannot listen on "
-                    + config.bindAddress() + ":" + config.port() + " (" + rootMessage(e)
-                    + "); choose a free port with moat.smtp.port", e);
-        }
-        LOG.info(() -> "SMTP endpoint '" + config.endpointName() + "' listening on " + config.bindAddress() + ":"
-                + port() + ", max message size " + config.maxMessageSize() + " bytes");
+    private static String address(Socket socket) {
+        return socket.getRemoteSocketAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress()
+                : String.valueOf(socket.getRemoteSocketAddress());
     }
 
-    /** Stops accepting and closes the sessions; waits for session threads to end. */
-    public void stop() {
-        server.stop();
-        LOG.info(() -> "SMTP endpoint '" + config.endpointName() + "' stopped");
-    }
-
-    /** The port actually bound (the allocated one when configured as 0). */
-    public int port() {
-        return config.port() == 0 ? server.getPortAllocated() : config.port();
-    }
-
-    private static String rootMessage(Throwable e) {
+    /** The innermost message: "Address already in use", "Received fatal alert: protocol_version". */
+    private static String reason(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null) {
+        while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t.getMessage();
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
     }
 }

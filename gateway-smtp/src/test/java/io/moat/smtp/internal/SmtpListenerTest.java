@@ -1,366 +1,184 @@
 package io.moat.smtp.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.moat.smtp.api.SmtpClientInfo;
-import io.moat.smtp.api.SmtpEnvelope;
-import io.moat.smtp.api.SmtpMessageListener;
-import io.moat.smtp.api.SmtpReply;
-import io.moat.tls.DigitalId;
-import io.moat.tls.KeyStores;
-import io.moat.tls.SelfSigned;
-import io.moat.tls.ServerTlsContext;
-import io.moat.tls.TlsSettings;
+import io.moat.smtp.api.SmtpEncryption;
+import io.moat.smtp.api.SmtpEndpointConfig;
+import io.moat.smtp.api.SmtpEndpointStatus;
 import jakarta.resource.ResourceException;
-import jakarta.resource.spi.UnavailableException;
-import jakarta.resource.spi.endpoint.MessageEndpoint;
-import jakarta.resource.spi.endpoint.MessageEndpointFactory;
-import jakarta.resource.spi.work.ExecutionContext;
-import jakarta.resource.spi.work.Work;
-import jakarta.resource.spi.work.WorkListener;
-import jakarta.resource.spi.work.WorkManager;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.lang.reflect.Method;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import javax.transaction.xa.XAResource;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Scripted SMTP conversations on 127.0.0.1 port 0 against the listener with a fake container. */
+/** The listener's life: start, status, graceful stop, limits; on 127.0.0.1 with a fake container. */
 class SmtpListenerTest {
 
-    private final ExecutorService threads = Executors.newCachedThreadPool();
     private final FakeEndpointFactory factory = new FakeEndpointFactory();
-    private SmtpListener listener;
-
-    @BeforeEach
-    void start() throws ResourceException {
-        ListenerConfig config = new ListenerConfig("test", "127.0.0.1", 0, "mx.test", 1000, 3, 10, 30);
-        listener = new SmtpListener(config, factory, new ThreadWorkManager(threads));
-        listener.start();
-    }
+    private final ThreadWorkManager workManager = new ThreadWorkManager();
+    private final List<SmtpListener> listeners = new ArrayList<>();
 
     @AfterEach
-    void stop() {
-        listener.stop();
-        threads.shutdownNow();
+    void stopAll() {
+        listeners.forEach(SmtpListener::stop);
+        workManager.close();
+    }
+
+    private SmtpListener start(SmtpEndpointConfig config) throws ResourceException {
+        return start(config, SmtpListener.DRAIN_TIMEOUT);
+    }
+
+    private SmtpListener start(SmtpEndpointConfig config, Duration drainTimeout) throws ResourceException {
+        SmtpListener listener = new SmtpListener(config, factory, workManager, drainTimeout);
+        listeners.add(listener);
+        listener.start();
+        return listener;
+    }
+
+    private static SmtpClient connect(SmtpListener listener) throws IOException {
+        SmtpClient client = SmtpClient.plain(listener.port());
+        assertThat(client.reply()).startsWith("220 mx.test ");
+        return client;
     }
 
     @Test
-    void answers250OnlyAfterTheTransactionCommitted() throws IOException {
-        try (Client client = new Client(listener.port())) {
-            client.expect("220");
-            client.send("EHLO client.test").expectLast("250");
-            client.send("MAIL FROM:<alice@sender.test>").expect("250");
-            client.send("RCPT TO:<bob@example.com>").expect("250");
-            client.send("DATA").expect("354");
-            String reply = client.send("Subject: hi\r\n\r\n..dot line\r\nbody\r\n.").readLine();
+    void stopLetsATransactionInFlightFinishWhileNewConnectionsAreRefused() throws Exception {
+        SmtpListener listener = start(Endpoints.endpoint(SmtpEncryption.NONE, null));
+        int port = listener.port();
+        try (SmtpClient busy = connect(listener); SmtpClient idle = connect(listener)) {
+            busy.command("EHLO busy.test");
+            busy.command("MAIL FROM:<alice@sender.test>");
+            busy.command("RCPT TO:<bob@example.com>");
+            idle.command("EHLO idle.test");
 
-            assertThat(reply).startsWith("250 2.0.0 Ok: queued as q-1");
-            assertThat(factory.calls).containsExactly("checkRecipient", "release", "before", "deliver", "after",
-                    "release");
-            SmtpEnvelope envelope = factory.envelopes.get(0);
-            assertThat(envelope.mailFrom()).isEqualTo("alice@sender.test");
-            assertThat(envelope.recipients()).containsExactly("bob@example.com");
-            assertThat(envelope.client().remoteAddress()).isEqualTo("127.0.0.1");
-            assertThat(envelope.client().helo()).isEqualTo("client.test");
-            assertThat(factory.contents.get(0)).isEqualTo("Subject: hi\r\n\r\n.dot line\r\nbody\r\n");
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(listener::stop);
+
+            assertThat(idle.reply()).startsWith("421 4.3.2 ");
+            assertThat(idle.readToEnd()).isEmpty();
+            Endpoints.eventually(() -> !listener.status().listening());
+            assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
+            assertThat(stopping).isNotDone();
+
+            assertThat(busy.command("DATA")).startsWith("354 ");
+            assertThat(busy.command("Subject: last\r\n\r\nbody\r\n.")).isEqualTo("250 2.0.0 Ok: queued as q-1");
+            assertThat(busy.command("MAIL FROM:<alice@sender.test>")).startsWith("421 4.3.2 ");
+            stopping.get(5, TimeUnit.SECONDS);
+        }
+        assertThat(factory.contents).containsExactly("Subject: last\r\n\r\nbody\r\n");
+        assertThat(listener.status().connections()).isZero();
+    }
+
+    @Test
+    void stopClosesWhatIsStillOpenAfterTheDrainTimeout() throws Exception {
+        SmtpListener listener = start(Endpoints.endpoint(SmtpEncryption.NONE, null), Duration.ofMillis(300));
+        try (SmtpClient slow = connect(listener)) {
+            slow.command("EHLO slow.test");
+            slow.command("MAIL FROM:<alice@sender.test>");
+
+            long started = System.nanoTime();
+            listener.stop();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(slow.readToEnd()).isEmpty();
+        }
+        assertThat(listener.status().connections()).isZero();
+    }
+
+    @Test
+    void stopDoesNotWaitForAClientThatNeverStartsItsImplicitTlsHandshake() throws Exception {
+        SmtpListener listener = start(Endpoints.endpoint(SmtpEncryption.IMPLICIT_TLS, TestTls.server()));
+        try (SmtpClient silent = SmtpClient.plain(listener.port())) {
+            Endpoints.eventually(() -> listener.status().connections() == 1);
+
+            long started = System.nanoTime();
+            listener.stop();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(silent.readToEnd()).doesNotContain("421"); // at most a TLS alert, then the end
+        }
+        assertThat(listener.status().failedHandshakes()).isZero();
+    }
+
+    @Test
+    void theStoppedPortCanBeBoundAgainAtOnce() throws Exception {
+        SmtpListener first = start(Endpoints.endpoint(SmtpEncryption.NONE, null));
+        int port = first.port();
+        try (SmtpClient client = connect(first)) {
+            client.command("EHLO client.test");
+        }
+        first.stop();
+
+        SmtpListener second = start(Endpoints.endpoint(SmtpEncryption.NONE, null, port, 10, 30));
+        try (SmtpClient client = connect(second)) {
+            assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok");
         }
     }
 
     @Test
-    void starttlsPresentsTheApplicationsCertificateAndTheMessageRecordsTheTlsFacts() throws Exception {
-        DigitalId id = SelfSigned.generate("mx.test", Instant.now(), Duration.ofDays(1));
-        factory.tls = new ServerTlsContext(id, TlsSettings.defaults());
-        try (Client client = new Client(listener.port())) {
-            client.expect("220");
-            assertThat(client.send("EHLO client.test").readUntilLast()).contains("250-STARTTLS");
-            client.send("STARTTLS").expect("220");
-            SSLSocket tls = client.startTls(trusting(id));
-            assertThat(tls.getSession().getPeerCertificates()[0]).isEqualTo(id.certificate());
-            // RFC 3207 wants STARTTLS no longer advertised now; subethasmtp still does (issue #5's protocol work)
-            client.send("EHLO client.test").expectLast("250");
-            client.send("MAIL FROM:<alice@sender.test>").expect("250");
-            client.send("RCPT TO:<bob@example.com>").expect("250");
-            client.send("DATA").expect("354");
-            client.send("Subject: secret\r\n\r\nbody\r\n.").expect("250");
+    void aPortInUseFailsStartNamingTheEndpointTheAddressAndWhy() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            SmtpListener listener = new SmtpListener(Endpoints.endpoint(SmtpEncryption.NONE, null, port, 10, 30),
+                    factory, workManager);
 
-            assertThat(factory.calls).contains("serverTls");
-            SmtpClientInfo info = factory.envelopes.get(0).client();
-            assertThat(info.tlsProtocol()).isEqualTo(tls.getSession().getProtocol());
-            assertThat(info.tlsCipher()).isEqualTo(tls.getSession().getCipherSuite());
+            assertThatThrownBy(listener::start).isInstanceOf(ResourceException.class)
+                    .hasMessageContaining("SMTP endpoint 'test'")
+                    .hasMessageContaining("127.0.0.1:" + port)
+                    .hasMessageContaining("in use");
+            SmtpEndpointStatus status = listener.status();
+            assertThat(status.listening()).isFalse();
+            assertThat(status.port()).isEqualTo(port);
+            assertThat(status.problem()).contains("in use");
+            listener.stop(); // nothing to stop, and no failure either
         }
     }
 
     @Test
-    void withoutTlsTheMessageRecordsNoTlsFacts() throws IOException {
-        try (Client client = new Client(listener.port())) {
-            client.expect("220");
-            client.send("EHLO client.test").expectLast("250");
-            client.send("MAIL FROM:<alice@sender.test>").expect("250");
-            client.send("RCPT TO:<bob@example.com>").expect("250");
-            client.send("DATA").expect("354");
-            client.send("Subject: plain\r\n\r\nbody\r\n.").expect("250");
-            assertThat(factory.envelopes.get(0).client().tlsProtocol()).isNull();
-            assertThat(factory.envelopes.get(0).client().tlsCipher()).isNull();
-        }
-    }
+    void statusReportsThePortAndTheOpenConnections() throws Exception {
+        SmtpListener listener = start(Endpoints.endpoint(SmtpEncryption.NONE, null));
+        assertThat(listener.port()).isPositive();
+        assertThat(listener.status()).isEqualTo(new SmtpEndpointStatus("test", true, listener.port(), null, 0, 0));
+        assertThat(listener.config().name()).isEqualTo("test");
 
-    private static SSLContext trusting(DigitalId id) throws Exception {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(KeyStores.trustStore(List.of(id.certificate())));
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
+        try (SmtpClient one = connect(listener); SmtpClient two = connect(listener)) {
+            Endpoints.eventually(() -> listener.status().connections() == 2);
+        }
+        Endpoints.eventually(() -> listener.status().connections() == 0);
     }
 
     @Test
-    void failedCommitIsATemporaryFailureNeverA250() throws IOException {
-        factory.failCommit = true;
-        try (Client client = new Client(listener.port())) {
-            client.expect("220");
-            client.send("HELO client.test").expect("250");
-            client.send("MAIL FROM:<alice@sender.test>").expect("250");
-            client.send("RCPT TO:<bob@example.com>").expect("250");
-            client.send("DATA").expect("354");
-            assertThat(client.send("Subject: x\r\n\r\nbody\r\n.").readLine()).startsWith("451 4.3.0");
-            // the session is still in step: the next command gets its own answer
-            assertThat(client.send("NOOP").readLine()).startsWith("250");
+    void aSilentClientGets421AfterTheIdleTimeout() throws Exception {
+        SmtpListener listener = start(Endpoints.endpoint(SmtpEncryption.NONE, null, 0, 10, 1));
+        try (SmtpClient client = connect(listener)) {
+            client.command("EHLO client.test");
+
+            assertThat(client.reply()).isEqualTo("421 4.4.2 mx.test Timeout, closing transmission channel");
+            assertThat(client.readToEnd()).isEmpty();
         }
     }
 
     @Test
-    void relayRefusalFromTheListenerIsSentAsItsReply() throws IOException {
-        factory.recipientReply = new SmtpReply(550, "5.7.1", "Relaying denied");
-        try (Client client = new Client(listener.port())) {
-            client.expect("220");
-            client.send("HELO client.test").expect("250");
-            client.send("MAIL FROM:<alice@sender.test>").expect("250");
-            assertThat(client.send("RCPT TO:<eve@elsewhere.test>").readLine())
-                    .isEqualTo("550 5.7.1 Relaying denied");
+    void aConnectionOverTheLimitGets421() throws Exception {
+        SmtpListener listener = start(Endpoints.endpoint(SmtpEncryption.NONE, null, 0, 1, 30));
+        try (SmtpClient first = connect(listener); SmtpClient second = SmtpClient.plain(listener.port())) {
+            assertThat(second.reply()).startsWith("421 4.7.0 ");
+            assertThat(second.readToEnd()).isEmpty();
+            assertThat(first.command("NOOP")).isEqualTo("250 2.0.0 Ok");
         }
-        assertThat(factory.calls).doesNotContain("deliver");
     }
 
     @Test
-    void oversizedMessageGets552AndTheRestOfDataIsNotTakenForCommands() throws IOException {
-        try (Client client = new Client(listener.port())) {
-            client.expect("220");
-            client.send("HELO client.test").expect("250");
-            client.send("MAIL FROM:<alice@sender.test>").expect("250");
-            client.send("RCPT TO:<bob@example.com>").expect("250");
-            client.send("DATA").expect("354");
-            StringBuilder big = new StringBuilder("Subject: big\r\n\r\n");
-            for (int i = 0; i < 100; i++) {
-                big.append("QUIT this line must not be read as a command\r\n");
-            }
-            assertThat(client.send(big + ".").readLine()).startsWith("552 5.3.4");
-            assertThat(client.send("NOOP").readLine()).startsWith("250");
-        }
-        assertThat(factory.calls).contains("after", "release");
-    }
-
-    @Test
-    void tooManyRecipientsIsRefused() throws IOException {
-        try (Client client = new Client(listener.port())) {
-            client.expect("220");
-            client.send("HELO client.test").expect("250");
-            client.send("MAIL FROM:<alice@sender.test>").expect("250");
-            for (int i = 0; i < 3; i++) {
-                client.send("RCPT TO:<u" + i + "@example.com>").expect("250");
-            }
-            assertThat(client.send("RCPT TO:<u4@example.com>").readLine()).startsWith("452");
-        }
-    }
-
-    /** A line-oriented SMTP client over a plain socket. */
-    private static final class Client implements AutoCloseable {
-        private Socket socket;
-        private BufferedReader in;
-        private OutputStream out;
-
-        Client(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(10_000);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            out = socket.getOutputStream();
-        }
-
-        Client send(String line) throws IOException {
-            out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return this;
-        }
-
-        String readLine() throws IOException {
-            return in.readLine();
-        }
-
-        void expect(String code) throws IOException {
-            String line = readLine();
-            assertThat(line).startsWith(code);
-        }
-
-        /** Reads a multi-line reply whole. */
-        String readUntilLast() throws IOException {
-            StringBuilder reply = new StringBuilder();
-            String line = readLine();
-            while (line != null && line.length() > 3 && line.charAt(3) == '-') {
-                reply.append(line).append('\n');
-                line = readLine();
-            }
-            return reply.append(line).toString();
-        }
-
-        /** After the server's 220 to STARTTLS: the TLS handshake over the same connection. */
-        SSLSocket startTls(SSLContext context) throws IOException {
-            SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(),
-                    true);
-            tls.setUseClientMode(true);
-            tls.startHandshake();
-            socket = tls;
-            in = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII));
-            out = tls.getOutputStream();
-            return tls;
-        }
-
-        /** Reads a multi-line reply and checks its last line. */
-        void expectLast(String code) throws IOException {
-            String line = readLine();
-            while (line != null && line.length() > 3 && line.charAt(3) == '-') {
-                line = readLine();
-            }
-            assertThat(line).startsWith(code);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
-    /** Runs work on plain threads, as WildFly's work manager runs it on its pool. */
-    private record ThreadWorkManager(ExecutorService threads) implements WorkManager {
-        @Override
-        public void doWork(Work work) {
-            work.run();
-        }
-
-        @Override
-        public void doWork(Work work, long timeout, ExecutionContext context, WorkListener listener) {
-            work.run();
-        }
-
-        @Override
-        public long startWork(Work work) {
-            threads.execute(work);
-            return 0;
-        }
-
-        @Override
-        public long startWork(Work work, long timeout, ExecutionContext context, WorkListener listener) {
-            return startWork(work);
-        }
-
-        @Override
-        public void scheduleWork(Work work) {
-            threads.execute(work);
-        }
-
-        @Override
-        public void scheduleWork(Work work, long timeout, ExecutionContext context, WorkListener listener) {
-            scheduleWork(work);
-        }
-    }
-
-    /** Records the container protocol: create, before, call, after, release. */
-    private static final class FakeEndpointFactory implements MessageEndpointFactory {
-        final List<String> calls = new CopyOnWriteArrayList<>();
-        final List<SmtpEnvelope> envelopes = new CopyOnWriteArrayList<>();
-        final List<String> contents = new CopyOnWriteArrayList<>();
-        volatile SmtpReply recipientReply;
-        volatile boolean failCommit;
-        volatile ServerTlsContext tls;
-
-        @Override
-        public MessageEndpoint createEndpoint(XAResource resource) {
-            return new Endpoint();
-        }
-
-        @Override
-        public MessageEndpoint createEndpoint(XAResource resource, long timeout) throws UnavailableException {
-            return new Endpoint();
-        }
-
-        @Override
-        public boolean isDeliveryTransacted(Method method) {
-            return method.getName().equals("deliver");
-        }
-
-        @Override
-        public String getActivationName() {
-            return "test";
-        }
-
-        @Override
-        public Class<?> getEndpointClass() {
-            return Endpoint.class;
-        }
-
-        private final class Endpoint implements MessageEndpoint, SmtpMessageListener {
-            @Override
-            public SmtpReply checkRecipient(SmtpClientInfo client, String recipient) {
-                calls.add("checkRecipient");
-                return recipientReply;
-            }
-
-            @Override
-            public String deliver(SmtpEnvelope envelope, InputStream content) throws IOException {
-                calls.add("deliver");
-                String text = new String(content.readAllBytes(), StandardCharsets.US_ASCII);
-                envelopes.add(envelope);
-                contents.add(text);
-                return "q-" + envelopes.size();
-            }
-
-            @Override
-            public ServerTlsContext serverTls(String endpoint) {
-                calls.add("serverTls");
-                return tls;
-            }
-
-            @Override
-            public void beforeDelivery(Method method) {
-                calls.add("before");
-            }
-
-            @Override
-            public void afterDelivery() throws ResourceException {
-                calls.add("after");
-                if (failCommit) {
-                    throw new ResourceException("commit failed");
-                }
-            }
-
-            @Override
-            public void release() {
-                calls.add("release");
-            }
-        }
+    void aListenerStartsOnce() throws Exception {
+        SmtpListener listener = start(Endpoints.endpoint(SmtpEncryption.NONE, null));
+        assertThatThrownBy(listener::start).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -1,0 +1,489 @@
+package io.moat.smtp.internal;
+
+import io.moat.smtp.api.SmtpClientInfo;
+import io.moat.smtp.api.SmtpEncryption;
+import io.moat.smtp.api.SmtpEndpointConfig;
+import io.moat.smtp.api.SmtpReply;
+import io.moat.smtp.internal.SmtpInput.CommandLine;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import org.subethamail.smtp.server.Session;
+
+/**
+ * The SMTP conversation on one connection (RFC 5321), in the endpoint's TLS mode (RFC 3207 STARTTLS, RFC 8314
+ * implicit TLS). Every reply but the greeting, EHLO/HELO and 354 carries an RFC 3463 enhanced status code.
+ *
+ * <p>
+ * subethasmtp accepts the connection and owns the socket, its streams and the HELO state ({@link Session}); this
+ * class reads and answers the commands. subethasmtp 7.1.7's own command loop cannot be told how to answer unknown
+ * commands, overlong lines or bare line ends, does not reset the transaction after a refused DATA and offers
+ * STARTTLS after TLS is active, so it is not used: the listener runs this conversation from subethasmtp's
+ * connection hook, before its loop would start.
+ *
+ * <p>
+ * Per-conversation state lives here and nowhere else. Only {@link #drain()} is called from another thread.
+ */
+final class SmtpSession {
+
+    private static final Logger LOG = Logger.getLogger(SmtpSession.class.getName());
+
+    /** What {@code STARTTLS_REQUIRED} refuses before TLS (RFC 3207 4). */
+    private static final Set<String> NEED_TLS = Set.of("MAIL", "RCPT", "DATA", "BDAT", "AUTH", "VRFY", "EXPN");
+
+    private final Session session;
+    private final SmtpListener listener;
+    private final SmtpEndpointConfig config;
+    private final EndpointInvoker invoker;
+
+    private final Object lock = new Object();
+    /** Blocked reading the next command; only then may {@link #drain()} close the connection. */
+    private boolean awaitingCommand; // guarded by lock
+    /** In the implicit TLS handshake: {@link #drain()} may close the connection, without a reply. */
+    private boolean handshaking; // guarded by lock
+    private boolean draining; // guarded by lock
+    private boolean closedForStop; // guarded by lock
+
+    private SmtpInput input;
+    private MailTransaction transaction;
+    private boolean open = true;
+
+    SmtpSession(Session session, SmtpListener listener, EndpointInvoker invoker) {
+        this.session = session;
+        this.listener = listener;
+        this.config = listener.config();
+        this.invoker = invoker;
+    }
+
+    /** Runs the conversation to its end and closes the connection; never throws. */
+    void run() {
+        boolean accepted = listener.register(this);
+        try {
+            if (session.getSocket() instanceof SSLSocket tls && !implicitHandshake(tls)) {
+                return;
+            }
+            input = new SmtpInput(session.getRawInput());
+            if (!accepted) {
+                reply("421 4.3.2 " + host() + " Service shutting down, closing transmission channel");
+                return;
+            }
+            if (listener.openSessions() > config.maxConnections()) {
+                LOG.fine(() -> "too many connections on SMTP endpoint '" + config.name() + "'; refusing "
+                        + remoteAddress());
+                reply("421 4.7.0 " + host() + " Too many connections, try again later");
+                return;
+            }
+            reply("220 " + host() + " ESMTP Moat");
+            while (open) {
+                CommandLine line = nextCommand();
+                if (line == null) {
+                    return;
+                }
+                execute(line);
+            }
+        } catch (SocketTimeoutException e) {
+            LOG.fine(() -> "SMTP client " + remoteAddress() + " on endpoint '" + config.name() + "' timed out");
+            replyQuietly("421 4.4.2 " + host() + " Timeout, closing transmission channel");
+        } catch (IOException e) {
+            LOG.fine(() -> "SMTP connection from " + remoteAddress() + " on endpoint '" + config.name()
+                    + "' ended: " + e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "SMTP session with " + remoteAddress() + " on endpoint '" + config.name()
+                    + "' failed; closing it", e);
+            replyQuietly("421 4.3.0 " + host() + " Local error, closing transmission channel");
+        } finally {
+            close();
+            listener.unregister(this);
+        }
+    }
+
+    /**
+     * The listener stops: a session waiting for a command outside a mail transaction is told so and closed now; one
+     * within a transaction may finish it, and is told so at its next command after it. A connection still in its
+     * implicit TLS handshake is closed now.
+     */
+    void drain() {
+        synchronized (lock) {
+            draining = true;
+            if (handshaking && !closedForStop) {
+                closedForStop = true;
+                close();
+            } else if (awaitingCommand && transaction == null && !closedForStop) {
+                closedForStop = true;
+                replyQuietly("421 4.3.2 " + host() + " Service shutting down, closing transmission channel");
+                close();
+            }
+        }
+    }
+
+    /** The next command line, or null when the conversation is over. */
+    private CommandLine nextCommand() throws IOException {
+        synchronized (lock) {
+            if (draining && transaction == null) {
+                reply("421 4.3.2 " + host() + " Service shutting down, closing transmission channel");
+                return null;
+            }
+            awaitingCommand = true;
+        }
+        CommandLine line;
+        try {
+            line = input.readCommand();
+        } catch (IOException e) {
+            synchronized (lock) {
+                awaitingCommand = false;
+                if (closedForStop) {
+                    return null;
+                }
+            }
+            throw e;
+        }
+        synchronized (lock) {
+            awaitingCommand = false;
+            return closedForStop ? null : line;
+        }
+    }
+
+    private void execute(CommandLine line) throws IOException {
+        switch (line.problem()) {
+            case TOO_LONG -> {
+                reply("500 5.5.2 Line too long");
+                return;
+            }
+            case BARE_NEWLINE -> {
+                reply("500 5.5.2 Bare CR or LF in command line, lines must end with CRLF");
+                return;
+            }
+            case NONE -> {
+                // a command
+            }
+        }
+        String text = line.text();
+        int space = text.indexOf(' ');
+        String verb = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
+        String arguments = space < 0 ? "" : text.substring(space + 1).strip();
+        if (config.encryption() == SmtpEncryption.STARTTLS_REQUIRED && !tlsActive() && NEED_TLS.contains(verb)) {
+            if (verb.equals("BDAT")) {
+                skipChunk(arguments);
+            }
+            reply("530 5.7.0 Must issue a STARTTLS command first");
+            return;
+        }
+        switch (verb) {
+            case "EHLO" -> ehlo(arguments);
+            case "HELO" -> helo(arguments);
+            case "MAIL" -> mail(arguments);
+            case "RCPT" -> rcpt(arguments);
+            case "DATA" -> data(arguments);
+            case "RSET" -> {
+                transaction = null;
+                reply("250 2.0.0 Ok");
+            }
+            case "NOOP" -> reply("250 2.0.0 Ok");
+            case "QUIT" -> {
+                reply("221 2.0.0 " + host() + " closing connection");
+                open = false;
+            }
+            case "STARTTLS" -> startTls(arguments);
+            case "HELP" -> reply("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT HELP"
+                    + (startTlsOffered() ? " STARTTLS" : ""));
+            case "VRFY", "EXPN" -> reply("502 5.5.1 " + verb + " command is disabled");
+            case "AUTH" -> reply("502 5.5.1 AUTH not supported on this port");
+            case "BDAT" -> {
+                if (skipChunk(arguments)) {
+                    reply("502 5.5.1 BDAT not supported, CHUNKING is not offered");
+                }
+            }
+            default -> reply("500 5.5.2 Command unrecognized");
+        }
+    }
+
+    private void ehlo(String arguments) throws IOException {
+        if (arguments.isEmpty()) {
+            reply("501 5.5.4 Syntax: EHLO hostname");
+            return;
+        }
+        greeted(arguments);
+        List<String> lines = new ArrayList<>();
+        lines.add(host());
+        lines.add("PIPELINING");
+        lines.add("SIZE " + config.maxMessageSize());
+        lines.add("8BITMIME");
+        lines.add("ENHANCEDSTATUSCODES");
+        lines.add("SMTPUTF8");
+        if (startTlsOffered()) {
+            lines.add("STARTTLS");
+        }
+        StringBuilder reply = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            reply.append(i == lines.size() - 1 ? "250 " : "250-").append(lines.get(i));
+            if (i < lines.size() - 1) {
+                reply.append("\r\n");
+            }
+        }
+        reply(reply.toString());
+    }
+
+    private void helo(String arguments) throws IOException {
+        if (arguments.isEmpty()) {
+            reply("501 5.5.4 Syntax: HELO hostname");
+            return;
+        }
+        greeted(arguments);
+        reply("250 " + host());
+    }
+
+    /** HELO and EHLO start over (RFC 5321 4.1.4): any transaction is dropped. */
+    private void greeted(String arguments) {
+        int space = arguments.indexOf(' ');
+        session.setHelo(space < 0 ? arguments : arguments.substring(0, space));
+        transaction = null;
+    }
+
+    private void mail(String arguments) throws IOException {
+        if (session.getHelo().isEmpty()) {
+            reply("503 5.5.1 Send HELO or EHLO first");
+            return;
+        }
+        if (transaction != null) {
+            reply("503 5.5.1 Sender already specified");
+            return;
+        }
+        MailPath path = MailPath.parse(arguments, "FROM", true);
+        switch (path.problem()) {
+            case SYNTAX -> reply("501 5.5.4 Syntax: MAIL FROM:<address> [parameters]");
+            case ADDRESS -> reply("501 5.1.7 Bad sender address syntax");
+            case NONE -> {
+                SmtpReply refusal = checkMailParameters(path.parameters());
+                if (refusal != null) {
+                    reply(refusal);
+                    return;
+                }
+                transaction = new MailTransaction(client(), session.getSessionId(), path.address(),
+                        config.maxMessageSize(), invoker);
+                reply("250 2.1.0 Ok");
+            }
+        }
+    }
+
+    /** SIZE (RFC 1870), BODY (RFC 6152) and SMTPUTF8 (RFC 6531) are offered; nothing else is. */
+    private SmtpReply checkMailParameters(Map<String, String> parameters) {
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            String value = parameter.getValue();
+            switch (parameter.getKey()) {
+                case "SIZE" -> {
+                    if (value == null || !value.matches("[0-9]+")) {
+                        return new SmtpReply(501, "5.5.4", "Syntax error in SIZE parameter");
+                    }
+                    if (value.length() > 18 || Long.parseLong(value) > config.maxMessageSize()) {
+                        return new SmtpReply(552, "5.3.4", "Message size exceeds fixed limit of "
+                                + config.maxMessageSize() + " bytes");
+                    }
+                }
+                case "BODY" -> {
+                    if (value == null || !(value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME"))) {
+                        return new SmtpReply(555, "5.5.4", "Unsupported BODY type");
+                    }
+                }
+                case "SMTPUTF8" -> {
+                    if (value != null) {
+                        return new SmtpReply(501, "5.5.4", "SMTPUTF8 takes no value");
+                    }
+                }
+                default -> {
+                    return new SmtpReply(555, "5.5.4", "Unsupported parameter " + parameter.getKey());
+                }
+            }
+        }
+        return null;
+    }
+
+    private void rcpt(String arguments) throws IOException {
+        if (transaction == null) {
+            reply("503 5.5.1 Need MAIL command");
+            return;
+        }
+        MailPath path = MailPath.parse(arguments, "TO", false);
+        switch (path.problem()) {
+            case SYNTAX -> reply("501 5.5.4 Syntax: RCPT TO:<address>");
+            case ADDRESS -> reply("501 5.1.3 Bad recipient address syntax");
+            case NONE -> {
+                if (!path.parameters().isEmpty()) {
+                    reply("555 5.5.4 Unsupported parameter " + path.parameters().keySet().iterator().next());
+                } else if (transaction.recipientCount() >= config.maxRecipients()) {
+                    reply("452 4.5.3 Too many recipients");
+                } else {
+                    SmtpReply refusal = transaction.addRecipient(path.address());
+                    reply(refusal == null ? "250 2.1.5 Ok" : refusal.line());
+                }
+            }
+        }
+    }
+
+    private void data(String arguments) throws IOException {
+        if (transaction == null) {
+            reply("503 5.5.1 Need MAIL command");
+            return;
+        }
+        if (transaction.recipientCount() == 0) {
+            reply("503 5.5.1 Need RCPT command");
+            return;
+        }
+        if (!arguments.isEmpty()) {
+            reply("501 5.5.4 Syntax: DATA takes no parameters");
+            return;
+        }
+        reply("354 End data with <CR><LF>.<CR><LF>");
+        DataContentStream content = new DataContentStream(input);
+        MailTransaction ending = transaction;
+        transaction = null; // whatever the outcome, the next MAIL starts afresh (RFC 5321 4.1.1.4)
+        reply(ending.deliver(content));
+        if (content.endedAmbiguously()) {
+            // what follows may be a smuggled message: never read it as commands
+            input.discardPending();
+            open = false;
+        }
+    }
+
+    /**
+     * Reads past the chunk of a BDAT command, which is never taken (CHUNKING is not offered), so that its octets
+     * are not read as commands.
+     *
+     * @return false when the size could not be read (and has been answered)
+     */
+    private boolean skipChunk(String arguments) throws IOException {
+        String size = arguments.split(" ", 2)[0];
+        if (!size.matches("[0-9]{1,18}")) {
+            reply("501 5.5.4 Syntax: BDAT size [LAST]");
+            return false;
+        }
+        input.skip(Long.parseLong(size));
+        return true;
+    }
+
+    private void startTls(String arguments) throws IOException {
+        if (config.encryption() == SmtpEncryption.NONE) {
+            reply("502 5.5.1 STARTTLS not offered on this port");
+            return;
+        }
+        if (tlsActive()) {
+            reply("503 5.5.1 TLS already active");
+            return;
+        }
+        if (!arguments.isEmpty()) {
+            reply("501 5.5.4 Syntax: STARTTLS takes no parameters");
+            return;
+        }
+        long discarded = input.discardPending();
+        if (discarded > 0) {
+            LOG.info(() -> "SMTP endpoint '" + config.name() + "': discarded " + discarded + " octets that "
+                    + remoteAddress() + " sent in clear text behind STARTTLS");
+        }
+        reply("220 2.0.0 Ready to start TLS");
+        SSLSocket tls;
+        try {
+            tls = config.tls().layer(session.getSocket(), true);
+        } catch (IOException | RuntimeException e) {
+            listener.handshakeFailed("STARTTLS", remoteAddress(), e);
+            open = false;
+            return;
+        }
+        if (!handshake(tls, "STARTTLS")) {
+            open = false;
+            return;
+        }
+        // RFC 3207 4.2: the client starts over, knowing nothing from before TLS
+        session.setSocket(tls);
+        session.resetSmtpProtocol();
+        session.setTlsStarted(true);
+        transaction = null;
+        input = new SmtpInput(session.getRawInput());
+    }
+
+    private boolean implicitHandshake(SSLSocket tls) {
+        synchronized (lock) {
+            handshaking = true;
+        }
+        boolean done = handshake(tls, "implicit TLS");
+        synchronized (lock) {
+            handshaking = false;
+            return done && !closedForStop;
+        }
+    }
+
+    private boolean handshake(SSLSocket tls, String how) {
+        try {
+            tls.startHandshake();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            synchronized (lock) {
+                if (closedForStop) {
+                    return false; // closed by the stop, not the client's failure
+                }
+            }
+            listener.handshakeFailed(how, remoteAddress(), e);
+            return false;
+        }
+    }
+
+    private boolean tlsActive() {
+        return session.getSocket() instanceof SSLSocket;
+    }
+
+    private boolean startTlsOffered() {
+        return (config.encryption() == SmtpEncryption.STARTTLS_OPTIONAL
+                || config.encryption() == SmtpEncryption.STARTTLS_REQUIRED) && !tlsActive();
+    }
+
+    private SmtpClientInfo client() {
+        SSLSession tls = session.getSocket() instanceof SSLSocket socket ? socket.getSession() : null;
+        return new SmtpClientInfo(config.name(), remoteAddress(), session.getHelo().orElse(null),
+                tls == null ? null : tls.getProtocol(), tls == null ? null : tls.getCipherSuite());
+    }
+
+    private String remoteAddress() {
+        InetSocketAddress address = session.getRemoteAddress();
+        if (address != null && address.getAddress() != null) {
+            return address.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
+    }
+
+    private String host() {
+        return session.getServer().getHostName();
+    }
+
+    private void reply(SmtpReply reply) throws IOException {
+        reply(reply.line());
+    }
+
+    private void reply(String reply) throws IOException {
+        session.sendResponse(reply);
+    }
+
+    private void replyQuietly(String reply) {
+        try {
+            session.sendResponse(reply);
+        } catch (IOException e) {
+            LOG.finest(() -> "could not send '" + reply + "': " + e);
+        }
+    }
+
+    private void close() {
+        Socket socket = session.getSocket();
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.finest(() -> "closing the SMTP connection failed: " + e);
+        }
+    }
+}
