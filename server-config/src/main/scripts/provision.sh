@@ -8,6 +8,17 @@ if [ ! -d "$home" ]; then
 fi
 cfg="$home/standalone/configuration"
 cp "$dist/standalone/configuration/standalone.xml" "$cfg/standalone-moat.xml"
+# TLS versions: the JVM allows TLS 1.0/1.1 only where an SMTP endpoint asks for them (moat-java.security)
+cp "$(dirname "$0")/../jvm/moat-java.security" "$home/bin/moat-java.security"
+cp "$dist/bin/standalone.conf" "$home/bin/standalone.conf"
+cat >>"$home/bin/standalone.conf" <<'CONF'
+
+# Moat: TLS 1.0/1.1 only where an SMTP endpoint selects them; TLSv1.2 and TLSv1.3 by default everywhere else
+JAVA_OPTS="$JAVA_OPTS -Djava.security.properties=$DIRNAME/moat-java.security"
+JAVA_OPTS="$JAVA_OPTS -Djdk.tls.server.protocols=TLSv1.2,TLSv1.3 -Djdk.tls.client.protocols=TLSv1.2,TLSv1.3"
+# no renegotiation started by clients (a denial-of-service lever; TLS 1.3 has none anyway)
+JAVA_OPTS="$JAVA_OPTS -Djdk.tls.rejectClientInitiatedRenegotiation=true"
+CONF
 rm -rf "$cfg/standalone_xml_history"
 for script in "$cli"/configure-*.cli; do
   echo "applying $(basename "$script")"

@@ -35,6 +35,28 @@ final class OpenSsl {
         run(command, null);
     }
 
+    /**
+     * A certificate authority {@code <ca>.key}/{@code <ca>.crt} and a leaf {@code <name>.key}/{@code <name>.crt} it
+     * issued for {@code cn}, with {@code localhost}/{@code 127.0.0.1} as names and a CRL distribution point, valid for a
+     * year, as a company CA would issue it.
+     */
+    static void issued(Path dir, String ca, String name, String cn) throws IOException {
+        Files.createDirectories(dir);
+        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                dir.resolve(ca + ".key").toString(), "-out", dir.resolve(ca + ".crt").toString(), "-days", "365",
+                "-subj", "/CN=" + ca + " test CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign"), null);
+        run(List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.resolve(name + ".key").toString(),
+                "-out", dir.resolve(name + ".csr").toString(), "-subj", "/CN=" + cn), null);
+        Path extensions = Files.writeString(dir.resolve(name + ".ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+                + "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n"
+                + "crlDistributionPoints=URI:http://crl.it.test/" + ca + ".crl\n");
+        run(List.of("openssl", "x509", "-req", "-in", dir.resolve(name + ".csr").toString(), "-CA",
+                dir.resolve(ca + ".crt").toString(), "-CAkey", dir.resolve(ca + ".key").toString(), "-CAcreateserial",
+                "-days", "365", "-sha256", "-extfile", extensions.toString(), "-out",
+                dir.resolve(name + ".crt").toString()), null);
+    }
+
     /** "AB:CD:..." as {@code openssl x509 -fingerprint -sha256} prints it. */
     static String fingerprint(String certificatePem) throws IOException {
         String out = run(List.of("openssl", "x509", "-noout", "-fingerprint", "-sha256"), certificatePem);
