@@ -147,6 +147,12 @@ class SmtpEndpointsIT {
             assertThat(smtp.command("EHLO client.it.test")).doesNotContain("STARTTLS");
             assertThat(smtp.command("STARTTLS")).startsWith("502 5.5.1");
         }
+        Swaks.Run tls = Swaks.run(PLAIN, "--tls", "--to", "user@example.com");
+        assertThat(tls.exitCode()).as(tls.output()).isNotZero();
+        assertThat(tls.output()).contains("did not advertise STARTTLS");
+        String testId = UUID.randomUUID().toString();
+        Swaks.send(PLAIN, "--to", "user@example.com", "--add-header", "X-Test-Id: " + testId);
+        await().atMost(Duration.ofSeconds(60)).until(() -> TestBed.delivered(testId).size() == 1);
     }
 
     @Test

@@ -25,15 +25,25 @@ final class Swaks {
 
     /** The same on another port of the shared IT server. */
     static String send(int port, String... arguments) throws IOException, InterruptedException {
+        Run run = run(port, arguments);
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        Matcher queued = QUEUED.matcher(run.output());
+        assertThat(queued.find()).as(run.output()).isTrue();
+        return queued.group(1);
+    }
+
+    /** What swaks printed and how it ended. */
+    record Run(int exitCode, String output) {
+    }
+
+    /** Runs swaks against {@code port} whatever the outcome. */
+    static Run run(int port, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("swaks", "--server", "127.0.0.1:" + port,
                 "--from", "alice@sender.test"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        Matcher queued = QUEUED.matcher(output);
-        assertThat(queued.find()).as(output).isTrue();
-        return queued.group(1);
+        return new Run(process.exitValue(), output);
     }
 }
