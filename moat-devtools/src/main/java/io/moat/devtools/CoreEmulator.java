@@ -3,6 +3,9 @@ package io.moat.devtools;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,11 +16,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,12 +54,15 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * An HTTP server that answers like MetaDefender Core v4 for the calls the gateway makes ({@code POST /file},
  * {@code GET /file/{data_id}}, callbacks, {@code /version}, {@code /stat/nodes}). Its only "engine" finds the EICAR
  * test string (also inside ZIP files) and reports ZIP files with entries no given password opens as encrypted
- * archives. Results are kept in memory, across {@link #stop()} and {@link #start()}.
+ * archives. Results are kept in memory, across {@link #stop()} and {@link #start()}. Plain HTTP by default; HTTPS
+ * with {@link Builder#https(Path, Path)} or {@link Builder#https(SSLContext)}.
  */
 public final class CoreEmulator implements AutoCloseable {
 
@@ -64,10 +81,18 @@ public final class CoreEmulator implements AutoCloseable {
     private static final Pattern CONVERTED_PATH = Pattern.compile("/file/converted/([^/]+)");
     private static final int CALLBACK_ATTEMPTS = 4;
     private static final long CALLBACK_BACKOFF_MILLIS = 200;
+    private static final Pattern PEM_CERTIFICATE = Pattern
+            .compile("-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+)-----END CERTIFICATE-----");
+    private static final Pattern PEM_PRIVATE_KEY = Pattern
+            .compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
     private final InetAddress bindAddress;
     private final String apiKey;
     private final Consumer<Submission> listener;
+    private final boolean https;
+    private final Path tlsKey;
+    private final Path tlsChain;
+    private SSLContext tls; // made from tlsKey and tlsChain at the first start() unless given
     private final Map<String, Scan> scans = new ConcurrentHashMap<>();
     private final List<Submission> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger failNext = new AtomicInteger();
@@ -101,6 +126,10 @@ public final class CoreEmulator implements AutoCloseable {
         this.apiKey = b.apiKey;
         this.delay = b.delay;
         this.listener = b.listener;
+        this.https = b.tls != null || b.tlsKey != null;
+        this.tls = b.tls;
+        this.tlsKey = b.tlsKey;
+        this.tlsChain = b.tlsChain;
     }
 
     /** A builder for 127.0.0.1, port 0, API key {@value #DEFAULT_API_KEY}, no delay. */
@@ -108,12 +137,27 @@ public final class CoreEmulator implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds and starts serving; after {@link #stop()}, binds the same port again. Does nothing when running. */
+    /**
+     * Binds and starts serving; after {@link #stop()}, binds the same port again. Does nothing when running.
+     *
+     * @throws IOException if the port cannot be bound, or the HTTPS key or certificates cannot be read or used
+     */
     public synchronized CoreEmulator start() throws IOException {
         if (server != null) {
             return this;
         }
-        HttpServer s = HttpServer.create(new InetSocketAddress(bindAddress, port), 50);
+        InetSocketAddress address = new InetSocketAddress(bindAddress, port);
+        HttpServer s;
+        if (https) {
+            if (tls == null) {
+                tls = sslContext(tlsKey, tlsChain);
+            }
+            HttpsServer secure = HttpsServer.create(address, 50);
+            secure.setHttpsConfigurator(new HttpsConfigurator(tls));
+            s = secure;
+        } else {
+            s = HttpServer.create(address, 50);
+        }
         handlers = Executors.newFixedThreadPool(4, daemon("core-emulator-http"));
         callbacks = Executors.newSingleThreadScheduledExecutor(daemon("core-emulator-callback"));
         s.setExecutor(handlers);
@@ -152,9 +196,14 @@ public final class CoreEmulator implements AutoCloseable {
         return port;
     }
 
-    /** {@code http://<address>:<port>/}. */
+    /** {@code http://<address>:<port>/}, or {@code https://...} when serving HTTPS. */
     public URI baseUri() {
-        return URI.create("http://" + hostForUri() + ":" + port() + "/");
+        return URI.create((https ? "https" : "http") + "://" + hostForUri() + ":" + port() + "/");
+    }
+
+    /** Whether the emulator serves HTTPS (see {@link Builder#https(Path, Path)}). */
+    public boolean https() {
+        return https;
     }
 
     /**
@@ -427,6 +476,59 @@ public final class CoreEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * A server-side TLS context from a PKCS#8 private key ({@code -----BEGIN PRIVATE KEY-----}, RSA, EC or EdDSA, as
+     * {@code openssl} 3 writes keys) and its certificate chain, leaf first (PEM; text between the blocks is ignored).
+     */
+    static SSLContext sslContext(Path privateKeyPem, Path certificateChainPem) throws IOException {
+        String keyText = Files.readString(privateKeyPem, StandardCharsets.US_ASCII);
+        Matcher keyBlock = PEM_PRIVATE_KEY.matcher(keyText);
+        if (!keyBlock.find()) {
+            throw new IOException("no -----BEGIN PRIVATE KEY----- (PKCS#8) in " + privateKeyPem
+                    + (keyText.contains("-----BEGIN ") ? "; convert it with: openssl pkcs8 -topk8 -nocrypt" : ""));
+        }
+        List<Certificate> chain = new ArrayList<>();
+        Matcher certificateBlock = PEM_CERTIFICATE.matcher(Files.readString(certificateChainPem,
+                StandardCharsets.US_ASCII));
+        try {
+            CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+            while (certificateBlock.find()) {
+                chain.add(x509.generateCertificate(new ByteArrayInputStream(base64(certificateBlock.group(1)))));
+            }
+            if (chain.isEmpty()) {
+                throw new IOException("no -----BEGIN CERTIFICATE----- in " + certificateChainPem);
+            }
+            PrivateKey key = privateKey(base64(keyBlock.group(1)), privateKeyPem);
+            char[] password = new char[0];
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("core-emulator", key, password, chain.toArray(Certificate[]::new));
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use " + privateKeyPem + " with " + certificateChainPem + ": " + e, e);
+        }
+    }
+
+    /** The PKCS#8 key in whichever algorithm decodes it. */
+    private static PrivateKey privateKey(byte[] pkcs8, Path file) throws GeneralSecurityException {
+        for (String algorithm : List.of("RSA", "EC", "EdDSA", "RSASSA-PSS")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            } catch (InvalidKeySpecException e) {
+                LOG.finest(() -> file + " is not an " + algorithm + " key: " + e);
+            }
+        }
+        throw new InvalidKeySpecException(file + ": not an RSA, EC or EdDSA private key");
+    }
+
+    private static byte[] base64(String pem) {
+        return Base64.getMimeDecoder().decode(pem);
+    }
+
     private String hostForUri() {
         String host = bindAddress.getHostAddress();
         return host.contains(":") ? "[" + host + "]" : host;
@@ -456,8 +558,31 @@ public final class CoreEmulator implements AutoCloseable {
         private Duration delay = Duration.ZERO;
         private Consumer<Submission> listener = s -> {
         };
+        private SSLContext tls;
+        private Path tlsKey;
+        private Path tlsChain;
 
         private Builder() {
+        }
+
+        /**
+         * Serve HTTPS instead of HTTP, with this private key and certificate chain (PEM files, read at the first
+         * {@link CoreEmulator#start()}): the key as PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}, what {@code openssl}
+         * 3 writes; RSA, EC or EdDSA), the certificates leaf first. Replaces an earlier {@link #https(SSLContext)}.
+         */
+        public Builder https(Path privateKeyPem, Path certificateChainPem) {
+            this.tlsKey = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+            this.tlsChain = Objects.requireNonNull(certificateChainPem, "certificateChainPem");
+            this.tls = null;
+            return this;
+        }
+
+        /** Serve HTTPS instead of HTTP, with this server context. Replaces an earlier {@link #https(Path, Path)}. */
+        public Builder https(SSLContext context) {
+            this.tls = Objects.requireNonNull(context, "context");
+            this.tlsKey = null;
+            this.tlsChain = null;
+            return this;
         }
 
         /** Address to listen on; default 127.0.0.1 (the loopback address). */
