@@ -2,6 +2,8 @@ package io.moat.core;
 
 import io.moat.core.internal.HttpCoreClient;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /** Creates {@link CoreClient}s. */
 public final class CoreClients {
@@ -17,6 +19,15 @@ public final class CoreClients {
      * @return a thread-safe client; create one per server and share it
      */
     public static CoreClient create(CoreServer server) {
-        return new HttpCoreClient(Objects.requireNonNull(server, "server"));
+        return new HttpCoreClient(Objects.requireNonNull(server, "server"), null, null);
+    }
+
+    /**
+     * The same over https with the given TLS context (whose trust managers decide which Core certificates are
+     * trusted) and parameters (protocol versions); the host name is always verified.
+     */
+    public static CoreClient create(CoreServer server, SSLContext context, SSLParameters parameters) {
+        return new HttpCoreClient(Objects.requireNonNull(server, "server"), Objects.requireNonNull(context,
+                "context"), parameters);
     }
 }

@@ -8,7 +8,6 @@ import io.moat.tls.DigitalIdFiles;
 import io.moat.tls.Finding;
 import io.moat.tls.ParsedId;
 import io.moat.tls.Pem;
-import io.moat.tls.SecretBox;
 import io.moat.tls.Severity;
 import io.moat.tls.TlsException;
 import io.moat.tls.Validator;
@@ -17,10 +16,7 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +36,6 @@ public class CertificateStore {
 
     /** The id of the read-only entry for the data directory's digital ID. */
     public static final String DIGITAL_ID = "digital-id";
-    static final String SECRET_KEY_FILE = "secret.key";
 
     @Inject
     CertificateRepository repository;
@@ -55,7 +50,8 @@ public class CertificateStore {
     @Any
     Instance<CertificateUsage> usages;
 
-    private SecretBox box;
+    @Inject
+    Secrets secrets;
 
     /** One entry as an admin sees it: never the private key. */
     public record Entry(String id, String name, boolean readOnly, List<X509Certificate> chain,
@@ -206,31 +202,19 @@ public class CertificateStore {
     }
 
     private String seal(DigitalId id, String certificateId) {
-        return box().seal(Pem.encodePrivateKey(id.privateKey()).getBytes(StandardCharsets.US_ASCII), certificateId);
+        return secrets.seal(Pem.encodePrivateKey(id.privateKey()).getBytes(StandardCharsets.US_ASCII),
+                certificateId);
     }
 
     private DigitalId unseal(CertificateEntity c) {
+        String keyPem = new String(secrets.open(c.getSealedKey(), c.getId(), "the private key of certificate '"
+                + c.getName() + "'"), StandardCharsets.US_ASCII);
         try {
-            String keyPem = new String(box().open(c.getSealedKey(), c.getId()), StandardCharsets.US_ASCII);
             return Pem.parseDigitalId(keyPem, c.getCertificatePem(), null).id();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the private key of certificate '" + c.getName() + "' cannot be"
-                    + " decrypted: was " + SECRET_KEY_FILE + " in the data directory replaced?", e);
         } catch (TlsException e) {
             throw new IllegalStateException("stored certificate '" + c.getName() + "' is unreadable: "
                     + e.getMessage(), e);
         }
     }
 
-    private synchronized SecretBox box() {
-        if (box == null) {
-            try {
-                box = SecretBox.loadOrCreate(settings.dataDirectory().resolve(SECRET_KEY_FILE));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read or create " + SECRET_KEY_FILE + " in the data directory "
-                        + settings.dataDirectory() + ": " + e.getMessage(), e);
-            }
-        }
-        return box;
-    }
 }

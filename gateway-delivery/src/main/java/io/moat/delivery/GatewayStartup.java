@@ -50,6 +50,9 @@ public class GatewayStartup {
     @Inject
     SmtpEndpointService endpoints;
 
+    @Inject
+    ServerProfileService profiles;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -67,6 +70,7 @@ public class GatewayStartup {
                     + " (data directory " + settings.dataDirectory() + ")", e);
         }
         digitalIds.loaded(); // on a first start, generates the self-signed ID now and says so in the log
+        profiles.start(); // on a first start, moat.downstream.url and moat.core.url become the default profiles
         pipeline.start();
         endpoints.start(); // the listeners open last: mail is taken only once the pipeline runs
         // through the management interface, which is busy deploying us until this method returns

@@ -34,6 +34,12 @@ public class DeliveryAttemptEntity {
 
     private String reply;
 
+    @Column(name = "tls_protocol")
+    private String tlsProtocol;
+
+    @Column(name = "tls_cipher")
+    private String tlsCipher;
+
     protected DeliveryAttemptEntity() {
         // for JPA
     }
@@ -64,5 +70,19 @@ public class DeliveryAttemptEntity {
 
     public String getReply() {
         return reply;
+    }
+
+    /** The TLS version of the connection that carried the attempt, or null for clear text. */
+    public String getTlsProtocol() {
+        return tlsProtocol;
+    }
+
+    public String getTlsCipher() {
+        return tlsCipher;
+    }
+
+    void tls(String protocol, String cipher) {
+        this.tlsProtocol = protocol;
+        this.tlsCipher = cipher;
     }
 }

@@ -128,13 +128,28 @@ public class MessageEntity {
         this.lastError = truncate(reason, 2000);
     }
 
+    /** Due at once (an admin's "retry now"); a final message stays final. */
+    public void dueNow(Instant now) {
+        if (!state.isFinal()) {
+            this.nextAttemptAt = now;
+            this.updatedAt = now;
+        }
+    }
+
     public void addAttachment(AttachmentEntity attachment) {
         attachment.setMessage(this);
         attachments.add(attachment);
     }
 
     public DeliveryAttemptEntity addDeliveryAttempt(Instant at, String server, String outcome, String reply) {
+        return addDeliveryAttempt(at, server, outcome, reply, null, null);
+    }
+
+    /** An attempt with the TLS version and cipher of its connection (both null for clear text). */
+    public DeliveryAttemptEntity addDeliveryAttempt(Instant at, String server, String outcome, String reply,
+            String tlsProtocol, String tlsCipher) {
         DeliveryAttemptEntity attempt = new DeliveryAttemptEntity(this, at, server, outcome, truncate(reply, 2000));
+        attempt.tls(tlsProtocol, tlsCipher);
         deliveryAttempts.add(attempt);
         attempts++;
         return attempt;

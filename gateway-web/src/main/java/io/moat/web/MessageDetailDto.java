@@ -26,6 +26,7 @@ public record MessageDetailDto(String id, String kind, String state, EnvelopeDto
     }
 
     /** One attempt to deliver downstream and the server's reply. */
-    public record DeliveryAttemptDto(Instant at, String server, String outcome, String reply) {
+    public record DeliveryAttemptDto(Instant at, String server, String outcome, String reply, String tlsProtocol,
+            String tlsCipher) {
     }
 }

@@ -5,5 +5,6 @@ import java.util.List;
 
 /** A message in the list: who, what, where it stands. */
 public record MessageSummaryDto(String id, String state, String from, List<String> recipients, String subject,
-        long size, Instant receivedAt, Instant updatedAt, String scanSummary) {
+        long size, Instant receivedAt, Instant updatedAt, String scanSummary, Instant nextAttemptAt,
+        String lastError) {
 }

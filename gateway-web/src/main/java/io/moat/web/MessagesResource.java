@@ -1,5 +1,7 @@
 package io.moat.web;
 
+import io.moat.delivery.MessageRetryService;
+import io.moat.delivery.SettingsException;
 import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageState;
 import io.moat.web.internal.MessageAssembler;
@@ -8,11 +10,13 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +33,9 @@ public class MessagesResource {
     @Inject
     MessageRepository messages;
 
+    @Inject
+    MessageRetryService retries;
+
     /** Newest first; {@code state} filters (e.g. {@code DEFERRED}), {@code offset}/{@code limit} page. */
     @GET
     public List<MessageSummaryDto> list(@QueryParam("state") String state,
@@ -44,6 +51,22 @@ public class MessagesResource {
     public MessageDetailDto get(@PathParam("id") String id) {
         return messages.find(id).map(MessageAssembler::detail).orElseThrow(
                 () -> new ProblemException(404, "No such message", "No message has the id '" + id + "'."));
+    }
+
+    /** Makes a DEFERRED message due now; 202: the pipeline takes it within a moment. */
+    @POST
+    @Path("/{id}/retry")
+    @Transactional(Transactional.TxType.NEVER)
+    public Response retry(@PathParam("id") String id) {
+        try {
+            retries.retryNow(id);
+        } catch (SettingsException e) {
+            throw switch (e.reason()) {
+                case NOT_FOUND -> new ProblemException(404, "No such message", e.getMessage());
+                case INVALID, NOT_APPLIED -> new ProblemException(409, "Nothing to retry", e.getMessage());
+            };
+        }
+        return Response.accepted().build();
     }
 
     private static MessageState parseState(String state) {

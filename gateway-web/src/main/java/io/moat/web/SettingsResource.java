@@ -4,6 +4,7 @@ import io.moat.delivery.ConsoleTlsService;
 import io.moat.delivery.ConsoleTlsService.ConsoleTls;
 import io.moat.delivery.GeneralSettingsService;
 import io.moat.delivery.SettingsException;
+import io.moat.delivery.TrustStoreService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -26,6 +27,9 @@ public class SettingsResource {
 
     @Inject
     GeneralSettingsService general;
+
+    @Inject
+    TrustStoreService trust;
 
     @GET
     @Path("/security/console-tls")
@@ -59,6 +63,23 @@ public class SettingsResource {
                     "Send {\"publicAddress\": \"https://mail.example.com\"}.");
         }
         return call(() -> new GeneralSettingsDto(general.setPublicAddress(body.publicAddress()).toString()));
+    }
+
+    /** Whether the JVM's default CAs are trusted for outbound TLS besides the gateway's trust store. */
+    @GET
+    @Path("/trust")
+    public TrustSettingsDto trust() {
+        return new TrustSettingsDto(trust.jvmDefaultCas());
+    }
+
+    @PUT
+    @Path("/trust")
+    public TrustSettingsDto setTrust(TrustSettingsDto body) {
+        if (body == null || body.jvmDefaultCas() == null) {
+            throw new ProblemException(400, "Missing setting", "Send {\"jvmDefaultCas\": true|false}.");
+        }
+        trust.jvmDefaultCas(body.jvmDefaultCas());
+        return new TrustSettingsDto(trust.jvmDefaultCas());
     }
 
     private static ConsoleTlsDto dto(ConsoleTls tls) {

@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * {@link CoreClient} over {@link HttpClient} (HTTP/1.1). Translates Core's HTTP statuses and JSON into this module's
@@ -40,20 +42,28 @@ public final class HttpCoreClient implements CoreClient {
 
     /**
      * @param server where Core is and how to authenticate
+     * @param tls the TLS context for https (null: the JVM's default), deciding which certificates are trusted
+     * @param parameters TLS parameters such as protocol versions (null: the context's defaults)
      * @throws jakarta.json.JsonException if no Jakarta JSON Processing implementation is available
      */
-    public HttpCoreClient(CoreServer server) {
+    public HttpCoreClient(CoreServer server, SSLContext tls, SSLParameters parameters) {
         this.server = Objects.requireNonNull(server, "server");
         String uri = server.baseUri().toString();
         while (uri.endsWith("/")) {
             uri = uri.substring(0, uri.length() - 1);
         }
         this.base = uri;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(server.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        if (parameters != null) {
+            builder.sslParameters(parameters);
+        }
+        this.http = builder.build();
         this.json = new CoreJson(server.apiKey());
     }
 

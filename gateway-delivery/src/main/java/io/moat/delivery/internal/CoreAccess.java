@@ -1,29 +1,18 @@
 package io.moat.delivery.internal;
 
 import io.moat.core.CoreClient;
-import io.moat.core.CoreClients;
-import io.moat.core.CoreServer;
-import io.moat.delivery.GatewaySettings;
-import jakarta.annotation.PostConstruct;
+import io.moat.delivery.ServerProfileService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** The Core client for the configured server ({@code moat.core.*}). Server profiles will replace this. */
+/** The Core client of the default Core server profile, as it is now (rebuilt when the profile or trust changes). */
 @ApplicationScoped
 public class CoreAccess {
 
     @Inject
-    GatewaySettings settings;
-
-    private CoreClient client;
-
-    @PostConstruct
-    void init() {
-        client = CoreClients.create(new CoreServer(settings.coreUri(), settings.coreApiKey(), settings.coreRule(),
-                settings.coreTimeout()));
-    }
+    ServerProfileService profiles;
 
     public CoreClient client() {
-        return client;
+        return profiles.coreClient();
     }
 }

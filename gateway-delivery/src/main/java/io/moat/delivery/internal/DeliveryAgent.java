@@ -1,6 +1,8 @@
 package io.moat.delivery.internal;
 
+import io.moat.delivery.internal.OutboundSocketFactory.TlsFacts;
 import jakarta.mail.Address;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
@@ -9,26 +11,39 @@ import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
- * Hands a spooled message to the downstream server with Angus Mail's SMTP transport, byte for byte: the spool file
- * is streamed after the headers we add, never re-encoded. The server's answer decides: 2xx delivered, 4xx or a
- * connection failure temporary, 5xx permanent.
+ * Hands a spooled message to a downstream server with Angus Mail's SMTP transport, byte for byte: the spool file is
+ * streamed after the headers we add, never re-encoded. The servers are tried in order until one answers the
+ * transaction; its answer decides: 2xx delivered, 4xx temporary, 5xx permanent. Failing to reach every server is
+ * temporary.
+ * <p>
+ * TLS towards each server is as its {@link SmtpTarget} says: optional STARTTLS falls back to clear text on a second
+ * connection (the result's {@link Result#note() note} says so); required STARTTLS and implicit TLS never do. Safe for
+ * concurrent use.
  */
 public final class DeliveryAgent {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryAgent.class.getName());
+    /** More cached sessions than this means a caller makes a new socket factory per message: start over. */
+    private static final int MAX_CHANNELS = 64;
 
     /** How an attempt ended. */
     public enum Outcome {
@@ -47,11 +62,17 @@ public final class DeliveryAgent {
     }
 
     /**
-     * The outcome, the server tried, its final reply (or what went wrong on the way), the recipients it took and
-     * those it refused. Every recipient is in exactly one of the two lists.
+     * The outcome, the server that answered last (or the last one tried), its final reply (or what went wrong on the
+     * way), the recipients it took and those it refused. Every recipient is in exactly one of the two lists.
+     *
+     * @param tlsProtocol the TLS version of the connection that carried the transaction, {@code null} in clear text
+     *            or when no connection got that far
+     * @param tlsCipher its cipher suite, {@code null} likewise
+     * @param note {@code null}, or why an optional STARTTLS was not used, e.g.
+     *            {@code "clear text: the server offered no STARTTLS"}
      */
     public record Result(Outcome outcome, String server, String reply, List<String> delivered,
-            List<Refusal> refused) {
+            List<Refusal> refused, String tlsProtocol, String tlsCipher, String note) {
 
         public Result {
             delivered = List.copyOf(delivered);
@@ -67,39 +88,41 @@ public final class DeliveryAgent {
         }
     }
 
-    private final URI downstream;
-    /** One session for all deliveries: creating one loads Jakarta Mail's providers, which is not cheap. */
-    private final Session session;
+    private final String heloName;
+    private final Duration timeout;
+    /** Jakarta Mail sessions by configuration: creating one loads the mail providers, which is not cheap. */
+    private final Map<ChannelKey, Channel> channels = new ConcurrentHashMap<>();
 
     /**
-     * @param downstream {@code smtp://host:port}
+     * @param heloName the name we give in EHLO
+     * @param timeout for connecting and for each read
      */
-    public DeliveryAgent(URI downstream, String heloName, Duration timeout) {
-        if (!"smtp".equalsIgnoreCase(downstream.getScheme()) || downstream.getHost() == null) {
-            throw new IllegalArgumentException("moat.downstream.url must look like smtp://host:port, was "
-                    + downstream);
+    public DeliveryAgent(String heloName, Duration timeout) {
+        if (heloName == null || heloName.isBlank()) {
+            throw new IllegalArgumentException("a delivery agent needs a host name for EHLO");
         }
-        this.downstream = downstream;
-        Properties props = new Properties();
-        props.setProperty("mail.smtp.host", downstream.getHost());
-        props.setProperty("mail.smtp.port", Integer.toString(port()));
-        props.setProperty("mail.smtp.localhost", heloName);
-        props.setProperty("mail.smtp.connectiontimeout", Long.toString(timeout.toMillis()));
-        props.setProperty("mail.smtp.timeout", Long.toString(timeout.toMillis()));
-        // a refused recipient must not stop delivery to the others
-        props.setProperty("mail.smtp.sendpartial", "true");
-        this.session = Session.getInstance(props);
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, not " + timeout);
+        }
+        this.heloName = heloName;
+        this.timeout = timeout;
     }
 
-    public String server() {
-        return "smtp://" + downstream.getHost() + ":" + port();
-    }
-
-    private int port() {
-        return downstream.getPort() > 0 ? downstream.getPort() : 25;
-    }
-
-    public Result deliver(Path message, byte[] addedHeaders, String mailFrom, List<String> recipients) {
+    /**
+     * Delivers to the first server that takes up the transaction. The servers are tried in order while connecting
+     * fails: cannot connect, time-out, a failed TLS handshake or an untrusted certificate, TLS required but not
+     * offered, a greeting or EHLO refused, authentication refused. The first answer to MAIL, RCPT or DATA decides,
+     * and no further server is tried.
+     *
+     * @param servers at least one
+     * @param message the spool file, sent as it is after {@code addedHeaders}
+     * @param mailFrom the reverse path, empty for the null sender
+     */
+    public Result deliver(List<SmtpTarget> servers, Path message, byte[] addedHeaders, String mailFrom,
+            List<String> recipients) {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("no server to deliver to");
+        }
         Address[] to;
         try {
             to = new Address[recipients.size()];
@@ -107,60 +130,241 @@ public final class DeliveryAgent {
                 to[i] = new InternetAddress(recipients.get(i), false);
             }
         } catch (AddressException e) {
-            return allRefused(recipients, true, "553 5.1.3 invalid recipient address: " + e.getMessage());
+            return new Connection(servers.get(0).uri(), null, null).allRefused(recipients, true,
+                    "553 5.1.3 invalid recipient address: " + e.getMessage());
         }
-        SpooledMessage spooled = new SpooledMessage(session, message, addedHeaders);
-        spooled.setEnvelopeFrom(mailFrom.isEmpty() ? "<>" : mailFrom);
-        try (SMTPTransport transport = (SMTPTransport) session.getTransport("smtp")) {
-            transport.connect();
-            transport.sendMessage(spooled, to);
-            return new Result(Outcome.DELIVERED, server(), transport.getLastServerResponse().strip(), recipients,
-                    List.of());
-        } catch (SendFailedException e) {
-            return sendFailed(e, recipients);
-        } catch (MessagingException e) {
-            return allRefused(recipients, false, "connection to " + server() + " failed: " + describe(e));
+        Envelope envelope = new Envelope(message, addedHeaders.clone(), mailFrom.isEmpty() ? "<>" : mailFrom, to,
+                List.copyOf(recipients));
+        Result result = null;
+        for (int i = 0; i < servers.size(); i++) {
+            Attempt attempt = attempt(servers.get(i), envelope);
+            result = attempt.result();
+            if (attempt.answered()) {
+                return result;
+            }
+            if (i + 1 < servers.size()) {
+                String reason = result.reply();
+                String next = servers.get(i + 1).uri();
+                LOG.info(() -> reason + "; trying " + next);
+            }
         }
+        return result;
     }
 
     /**
-     * Sorts the recipients of a failed or partly failed transaction: those the server took (valid and sent),
-     * those refused at RCPT with their own reply, and the rest, which share the transaction's reply.
+     * One server; for optional STARTTLS that failed, a second connection in clear text — but never with
+     * credentials: a password must not go out in clear because someone stripped STARTTLS, so a server we log in to
+     * is treated as STARTTLS required.
      */
-    private Result sendFailed(SendFailedException e, List<String> recipients) {
-        List<String> delivered = new ArrayList<>();
-        if (e.getValidSentAddresses() != null) {
-            for (Address address : e.getValidSentAddresses()) {
-                delivered.add(((InternetAddress) address).getAddress());
-            }
+    private Attempt attempt(SmtpTarget target, Envelope envelope) {
+        if (target.mode() == SmtpTarget.Mode.STARTTLS_OPTIONAL && target.authenticates()) {
+            return transact(target, SmtpTarget.Mode.STARTTLS_REQUIRED, envelope);
         }
-        Map<String, Refusal> refused = new LinkedHashMap<>();
-        for (Exception next = e; next != null; next = next instanceof MessagingException m
-                ? m.getNextException()
-                : null) {
-            if (next instanceof SMTPAddressFailedException failed) {
-                String recipient = failed.getAddress().getAddress();
-                refused.put(recipient, new Refusal(recipient, failed.getReturnCode() >= 500, reply(failed)));
-            }
+        if (target.mode() != SmtpTarget.Mode.STARTTLS_OPTIONAL) {
+            return transact(target, target.mode(), envelope);
         }
-        int code = e instanceof SMTPSendFailedException failed ? failed.getReturnCode() : -1;
-        String reply = reply(e);
-        for (String recipient : recipients) {
-            if (!delivered.contains(recipient) && !refused.containsKey(recipient)) {
-                refused.put(recipient, new Refusal(recipient, code >= 500, reply));
-            }
+        Attempt tls = transact(target, SmtpTarget.Mode.STARTTLS_OPTIONAL, envelope);
+        if (tls.tlsFailure() == null) {
+            return tls;
         }
-        List<Refusal> refusals = List.copyOf(refused.values());
-        Outcome outcome = !delivered.isEmpty()
-                ? Outcome.PARTIAL
-                : refusals.stream().allMatch(Refusal::permanent) ? Outcome.PERMANENT : Outcome.TEMPORARY;
-        String summary = refusals.isEmpty() ? reply : refusals.get(0).reply();
-        return new Result(outcome, server(), summary, delivered, refusals);
+        LOG.info(() -> "STARTTLS with " + target.uri() + " failed, delivering in clear text: " + tls.tlsFailure());
+        Attempt clear = transact(target, SmtpTarget.Mode.NONE, envelope);
+        Result r = clear.result();
+        return new Attempt(new Result(r.outcome(), r.server(), r.reply(), r.delivered(), r.refused(),
+                r.tlsProtocol(), r.tlsCipher(), "clear text after STARTTLS failed: " + tls.tlsFailure()),
+                clear.answered(), null);
     }
 
-    private Result allRefused(List<String> recipients, boolean permanent, String reply) {
-        return new Result(permanent ? Outcome.PERMANENT : Outcome.TEMPORARY, server(), reply, List.of(),
-                recipients.stream().map(r -> new Refusal(r, permanent, reply)).toList());
+    /** One connection with TLS as {@code mode} says, and on it one transaction. */
+    private Attempt transact(SmtpTarget target, SmtpTarget.Mode mode, Envelope envelope) {
+        String server = target.uri();
+        Channel channel = channel(target, mode);
+        OutboundTransport transport = new OutboundTransport(channel.session(), mode == SmtpTarget.Mode.SMTPS);
+        OutboundSocketFactory.Recording tls = channel.tls() == null ? null : channel.tls().record();
+        try {
+            try {
+                transport.connect(target.host(), target.port(), target.username(),
+                        target.authenticates() ? new String(target.password()) : null);
+            } catch (MessagingException e) {
+                return connectFailed(target, mode, transport, tls, e, envelope.recipients());
+            }
+            TlsFacts facts = tls == null ? null : tls.facts();
+            String note = mode == SmtpTarget.Mode.STARTTLS_OPTIONAL && facts == null
+                    ? "clear text: the server offered no STARTTLS"
+                    : null;
+            Connection connection = new Connection(server, facts, note);
+            SpooledMessage spooled = new SpooledMessage(channel.session(), envelope.message(),
+                    envelope.addedHeaders());
+            spooled.setEnvelopeFrom(envelope.mailFrom());
+            try {
+                transport.sendMessage(spooled, envelope.to());
+                return new Attempt(connection.result(Outcome.DELIVERED, transport.getLastServerResponse().strip(),
+                        envelope.recipients(), List.of()), true, null);
+            } catch (SendFailedException e) {
+                return new Attempt(connection.sendFailed(e, envelope.recipients()), true, null);
+            } catch (MessagingException e) {
+                // MAIL was sent (or the message even arrived): this server's attempt is final
+                return new Attempt(connection.allRefused(envelope.recipients(), false,
+                        "connection to " + server + " failed: " + describe(e)), true, null);
+            }
+        } finally {
+            if (tls != null) {
+                tls.close();
+            }
+            quit(transport, server);
+        }
+    }
+
+    /** Why connecting failed: the TLS reasons first, as Angus reports them like any other failure. */
+    private static Attempt connectFailed(SmtpTarget target, SmtpTarget.Mode mode, OutboundTransport transport,
+            OutboundSocketFactory.Recording tls, MessagingException e, List<String> recipients) {
+        String server = target.uri();
+        String tlsFailure = null;
+        String reply;
+        if (transport.startTlsFailure() != null) {
+            tlsFailure = tlsReason(transport.startTlsFailure());
+            reply = "TLS handshake with " + server + " failed: " + tlsFailure;
+        } else if (mode == SmtpTarget.Mode.STARTTLS_REQUIRED && Boolean.FALSE.equals(transport.startTlsOffered())) {
+            reply = "TLS required but " + server + " offered no STARTTLS";
+        } else if (mode == SmtpTarget.Mode.SMTPS && tls != null && tls.handshakeFailed()) {
+            tlsFailure = tlsReason(e);
+            reply = "TLS handshake with " + server + " failed: " + tlsFailure;
+        } else if (e instanceof AuthenticationFailedException) {
+            reply = "authentication at " + server + " failed: " + reply(e);
+        } else {
+            reply = "connection to " + server + " failed: " + describe(e);
+        }
+        return new Attempt(new Connection(server, null, null).allRefused(recipients, false, reply), false,
+                tlsFailure);
+    }
+
+    /** QUIT once the outcome is known: a server that drops the connection now does not change it. */
+    private static void quit(OutboundTransport transport, String server) {
+        try {
+            transport.close();
+        } catch (MessagingException e) {
+            LOG.log(Level.FINE, e, () -> "QUIT to " + server + " failed; the outcome stands");
+        }
+    }
+
+    /** How many Jakarta Mail sessions are cached. */
+    int cachedSessions() {
+        return channels.size();
+    }
+
+    private Channel channel(SmtpTarget target, SmtpTarget.Mode mode) {
+        ChannelKey key = mode == SmtpTarget.Mode.NONE
+                ? new ChannelKey(mode, null, false, target.authenticates())
+                : new ChannelKey(mode, target.socketFactory(), target.verifyHostname(), target.authenticates());
+        Channel channel = channels.get(key);
+        if (channel == null) {
+            if (channels.size() >= MAX_CHANNELS) {
+                LOG.warning(() -> "more than " + MAX_CHANNELS + " SMTP target configurations: sessions are cached"
+                        + " per socket factory, so reuse one for as long as the configuration stays the same");
+                channels.clear();
+            }
+            channel = channels.computeIfAbsent(key, this::newChannel);
+        }
+        return channel;
+    }
+
+    /**
+     * The properties of one configuration, under {@code mail.smtp.*} or {@code mail.smtps.*}. Host, port and
+     * credentials are not among them: they are given to {@code connect}, so that servers alike share a session.
+     */
+    private Channel newChannel(ChannelKey key) {
+        boolean implicitTls = key.mode() == SmtpTarget.Mode.SMTPS;
+        String prefix = implicitTls ? "mail.smtps." : "mail.smtp.";
+        Properties props = new Properties();
+        props.setProperty(prefix + "localhost", heloName);
+        props.setProperty(prefix + "connectiontimeout", Long.toString(timeout.toMillis()));
+        props.setProperty(prefix + "timeout", Long.toString(timeout.toMillis()));
+        // a refused recipient must not stop delivery to the others
+        props.setProperty(prefix + "sendpartial", "true");
+        // if our socket factory fails, Angus would otherwise try again with the JDK's default one
+        props.setProperty(prefix + "socketFactory.fallback", "false");
+        props.setProperty(prefix + "auth", Boolean.toString(key.auth()));
+        OutboundSocketFactory tls = null;
+        if (key.socketFactory() != null) {
+            tls = new OutboundSocketFactory(key.socketFactory());
+            props.put(prefix + "ssl.socketFactory", tls);
+            props.setProperty(prefix + "ssl.checkserveridentity", Boolean.toString(key.verifyHostname()));
+        }
+        props.setProperty(prefix + "starttls.enable", Boolean.toString(key.mode() == SmtpTarget.Mode.STARTTLS_OPTIONAL
+                || key.mode() == SmtpTarget.Mode.STARTTLS_REQUIRED));
+        props.setProperty(prefix + "starttls.required",
+                Boolean.toString(key.mode() == SmtpTarget.Mode.STARTTLS_REQUIRED));
+        return new Channel(Session.getInstance(props), tls);
+    }
+
+    /** What a Jakarta Mail session depends on (socket factories compare by identity). */
+    private record ChannelKey(SmtpTarget.Mode mode, SSLSocketFactory socketFactory, boolean verifyHostname,
+            boolean auth) {
+    }
+
+    /** A session for one configuration and, for TLS, the socket factory it uses. */
+    private record Channel(Session session, OutboundSocketFactory tls) {
+    }
+
+    /** The message and its envelope, as the transport takes them. */
+    private record Envelope(Path message, byte[] addedHeaders, String mailFrom, Address[] to,
+            List<String> recipients) {
+    }
+
+    /**
+     * What one connection to one server came to. {@code answered}: the server answered the transaction, which ends
+     * the attempt. {@code tlsFailure}: why the TLS handshake (or the STARTTLS command) failed, or {@code null}.
+     */
+    private record Attempt(Result result, boolean answered, String tlsFailure) {
+    }
+
+    /** The server and the TLS facts of one connection, for the results made from it. */
+    private record Connection(String server, TlsFacts tls, String note) {
+
+        Result result(Outcome outcome, String reply, List<String> delivered, List<Refusal> refused) {
+            return new Result(outcome, server, reply, delivered, refused, tls == null ? null : tls.protocol(),
+                    tls == null ? null : tls.cipherSuite(), note);
+        }
+
+        /**
+         * Sorts the recipients of a failed or partly failed transaction: those the server took (valid and sent),
+         * those refused at RCPT with their own reply, and the rest, which share the transaction's reply.
+         */
+        Result sendFailed(SendFailedException e, List<String> recipients) {
+            List<String> delivered = new ArrayList<>();
+            if (e.getValidSentAddresses() != null) {
+                for (Address address : e.getValidSentAddresses()) {
+                    delivered.add(((InternetAddress) address).getAddress());
+                }
+            }
+            Map<String, Refusal> refused = new LinkedHashMap<>();
+            for (Exception next = e; next != null; next = next instanceof MessagingException m
+                    ? m.getNextException()
+                    : null) {
+                if (next instanceof SMTPAddressFailedException failed) {
+                    String recipient = failed.getAddress().getAddress();
+                    refused.put(recipient, new Refusal(recipient, failed.getReturnCode() >= 500, reply(failed)));
+                }
+            }
+            int code = e instanceof SMTPSendFailedException failed ? failed.getReturnCode() : -1;
+            String reply = reply(e);
+            for (String recipient : recipients) {
+                if (!delivered.contains(recipient) && !refused.containsKey(recipient)) {
+                    refused.put(recipient, new Refusal(recipient, code >= 500, reply));
+                }
+            }
+            List<Refusal> refusals = List.copyOf(refused.values());
+            Outcome outcome = !delivered.isEmpty()
+                    ? Outcome.PARTIAL
+                    : refusals.stream().allMatch(Refusal::permanent) ? Outcome.PERMANENT : Outcome.TEMPORARY;
+            String summary = refusals.isEmpty() ? reply : refusals.get(0).reply();
+            return result(outcome, summary, delivered, refusals);
+        }
+
+        Result allRefused(List<String> recipients, boolean permanent, String reply) {
+            return result(permanent ? Outcome.PERMANENT : Outcome.TEMPORARY, reply, List.of(),
+                    recipients.stream().map(r -> new Refusal(r, permanent, reply)).toList());
+        }
     }
 
     private static String reply(MessagingException e) {
@@ -169,7 +373,22 @@ public final class DeliveryAgent {
 
     private static String describe(MessagingException e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e.getNextException();
-        return cause == null ? e.getMessage() : e.getMessage() + " (" + cause + ")";
+        String message = reply(e);
+        return cause == null ? message : message + " (" + cause + ")";
+    }
+
+    /**
+     * The TLS library's own words where there are some (e.g. "PKIX path building failed: ..." for an untrusted
+     * certificate, "No subject alternative names matching ..." for the wrong host name), else the server's refusal
+     * of STARTTLS or what Angus says.
+     */
+    private static String tlsReason(MessagingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException || t instanceof CertificateException) {
+                return t.getMessage() == null ? t.toString() : t.getMessage();
+            }
+        }
+        return describe(e);
     }
 
     /** A message whose bytes are our added headers followed by the spool file, written as they are. */

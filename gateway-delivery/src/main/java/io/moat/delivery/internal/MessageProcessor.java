@@ -7,6 +7,7 @@ import io.moat.core.ScanResult;
 import io.moat.core.SubmitOptions;
 import io.moat.core.VerdictCategory;
 import io.moat.delivery.GatewaySettings;
+import io.moat.delivery.ServerProfileService;
 import io.moat.delivery.Spool;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageSpool;
@@ -21,7 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -55,13 +58,16 @@ public class MessageProcessor {
     @Inject
     CoreAccess core;
 
+    @Inject
+    ServerProfileService profiles;
+
     private RetrySchedule retries;
     private DeliveryAgent agent;
 
     @PostConstruct
     void init() {
         retries = new RetrySchedule(settings.retryInitial(), settings.retryMax(), settings.maxLifetime());
-        agent = new DeliveryAgent(settings.downstreamUri(), settings.hostName(), Duration.ofMinutes(5));
+        agent = new DeliveryAgent(settings.hostName(), Duration.ofMinutes(5));
     }
 
     /** Runs what is due of a message this node holds the lease of, records it, and gives the lease up. */
@@ -250,8 +256,20 @@ public class MessageProcessor {
         Instant now = Instant.now();
         String summary = progress.scanSummary != null ? progress.scanSummary : m.scanSummary();
         byte[] headers = ("X-Moat-Scan: " + summary + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        DeliveryAgent.Result result = agent.deliver(spool.get().message(m.spoolName()), headers, m.mailFrom(),
-                m.pendingRecipients());
+        // each recipient goes through the SMTP profile routing its domain
+        Map<String, ServerProfileService.RouteTargets> routes = new LinkedHashMap<>();
+        Map<String, List<String>> byProfile = new LinkedHashMap<>();
+        for (String recipient : m.pendingRecipients()) {
+            ServerProfileService.RouteTargets route = profiles.smtpRoute(recipient);
+            routes.putIfAbsent(route.profile(), route);
+            byProfile.computeIfAbsent(route.profile(), k -> new ArrayList<>()).add(recipient);
+        }
+        List<DeliveryAgent.Result> results = new ArrayList<>();
+        for (Map.Entry<String, List<String>> group : byProfile.entrySet()) {
+            results.add(agent.deliver(routes.get(group.getKey()).targets(), spool.get().message(m.spoolName()),
+                    headers, m.mailFrom(), group.getValue()));
+        }
+        DeliveryAgent.Result result = merge(results);
         progress.delivery = result;
         boolean expired = retries.expired(m.receivedAt(), now);
         List<String> retry = expired ? List.of() : result.temporarilyRefused();
@@ -286,6 +304,32 @@ public class MessageProcessor {
             LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> failed: " + reason
                     + (progress.dsn == null ? "" : "; the sender gets a DSN"));
         }
+    }
+
+    /** One result for the deliveries to several profiles' servers: what each took and refused, together. */
+    static DeliveryAgent.Result merge(List<DeliveryAgent.Result> results) {
+        if (results.size() == 1) {
+            return results.get(0);
+        }
+        List<String> delivered = new ArrayList<>();
+        List<DeliveryAgent.Refusal> refused = new ArrayList<>();
+        results.forEach(r -> {
+            delivered.addAll(r.delivered());
+            refused.addAll(r.refused());
+        });
+        DeliveryAgent.Outcome outcome = delivered.isEmpty()
+                ? refused.stream().allMatch(DeliveryAgent.Refusal::permanent)
+                        ? DeliveryAgent.Outcome.PERMANENT
+                        : DeliveryAgent.Outcome.TEMPORARY
+                : refused.isEmpty() ? DeliveryAgent.Outcome.DELIVERED : DeliveryAgent.Outcome.PARTIAL;
+        DeliveryAgent.Result first = results.stream().filter(r -> !r.refused().isEmpty()).findFirst()
+                .orElse(results.get(0));
+        String servers = String.join(", ", results.stream().map(DeliveryAgent.Result::server).distinct().toList());
+        boolean allTls = results.stream().allMatch(r -> r.tlsProtocol() != null);
+        return new DeliveryAgent.Result(outcome, servers, first.reply(), delivered, refused,
+                allTls ? first.tlsProtocol() : null, allTls ? first.tlsCipher() : null,
+                results.stream().map(DeliveryAgent.Result::note).filter(java.util.Objects::nonNull).findFirst()
+                        .orElse(null));
     }
 
     /** Writes a DSN for the sender to the spool, unless the message has none to tell (null sender, or a DSN). */

@@ -79,7 +79,8 @@ public class MessageSteps {
             String outcome = progress.state == MessageState.FAILED
                     ? "FAILED"
                     : result.outcome() == DeliveryAgent.Outcome.TEMPORARY ? "DEFERRED" : result.outcome().name();
-            m.addDeliveryAttempt(now, result.server(), outcome, result.reply());
+            String reply = result.note() == null ? result.reply() : result.reply() + " (" + result.note() + ")";
+            m.addDeliveryAttempt(now, result.server(), outcome, reply, result.tlsProtocol(), result.tlsCipher());
         }
         if (progress.pendingRecipients != null) {
             m.setPendingRecipients(progress.pendingRecipients);

@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +32,15 @@ class DeliveryAgentTest {
 
     private SmtpSink sink;
     private DeliveryAgent agent;
+    private List<SmtpTarget> downstream;
     private Path message;
     private byte[] messageBytes;
 
     @BeforeEach
     void start() throws IOException {
         sink = SmtpSink.builder().port(0).build().start();
-        agent = new DeliveryAgent(URI.create("smtp://127.0.0.1:" + sink.port()), "moat.test", TIMEOUT);
+        agent = new DeliveryAgent("moat.test", TIMEOUT);
+        downstream = List.of(plain(sink.port()));
         messageBytes = String.join("\r\n",
                 "From: Alice <alice@example.com>",
                 "To: bob@example.org",
@@ -75,7 +76,7 @@ class DeliveryAgentTest {
 
     @Test
     void deliversTheAddedHeadersAndTheSpoolFileByteForByte() {
-        Result result = agent.deliver(message, ADDED, "alice@example.com", List.of("bob@example.org"));
+        Result result = agent.deliver(downstream, message, ADDED, "alice@example.com", List.of("bob@example.org"));
 
         assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
         assertThat(result.server()).isEqualTo("smtp://127.0.0.1:" + sink.port());
@@ -88,7 +89,7 @@ class DeliveryAgentTest {
 
     @Test
     void envelopeCarriesTheSenderAndAllRecipientsInOrder() {
-        Result result = agent.deliver(message, ADDED, "alice@example.com",
+        Result result = agent.deliver(downstream, message, ADDED, "alice@example.com",
                 List.of("bob@example.org", "carol@example.org", "dave@example.net"));
 
         assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
@@ -99,7 +100,7 @@ class DeliveryAgentTest {
 
     @Test
     void nullSenderGoesOutAsAnEmptyReversePath() {
-        Result result = agent.deliver(message, ADDED, "", List.of("alice@example.com"));
+        Result result = agent.deliver(downstream, message, ADDED, "", List.of("alice@example.com"));
 
         assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
         // SmtpSink records MAIL FROM:<> as the empty string (see ReceivedMail#from)
@@ -108,7 +109,8 @@ class DeliveryAgentTest {
 
     @Test
     void emptyAddedHeadersSendTheSpoolFileAlone() {
-        Result result = agent.deliver(message, new byte[0], "alice@example.com", List.of("bob@example.org"));
+        Result result = agent.deliver(downstream, message, new byte[0], "alice@example.com",
+                List.of("bob@example.org"));
 
         assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
         assertThat(sink.messages().get(0).data()).isEqualTo(messageBytes);
@@ -118,14 +120,14 @@ class DeliveryAgentTest {
     void temporaryRejectionIsTemporaryWithTheReply() {
         sink.rejectNext(1, 451, "4.3.0 Mailbox busy, try again later");
 
-        Result result = agent.deliver(message, ADDED, "alice@example.com", List.of("bob@example.org"));
+        Result result = agent.deliver(downstream, message, ADDED, "alice@example.com", List.of("bob@example.org"));
 
         assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
         assertThat(result.reply()).startsWith("451").contains("4.3.0 Mailbox busy, try again later");
         assertThat(result.server()).isEqualTo("smtp://127.0.0.1:" + sink.port());
         assertThat(sink.messages()).isEmpty();
 
-        Result retry = agent.deliver(message, ADDED, "alice@example.com", List.of("bob@example.org"));
+        Result retry = agent.deliver(downstream, message, ADDED, "alice@example.com", List.of("bob@example.org"));
         assertThat(retry.outcome()).isEqualTo(Outcome.DELIVERED);
         assertThat(sink.messages()).hasSize(1);
     }
@@ -134,7 +136,7 @@ class DeliveryAgentTest {
     void permanentRejectionIsPermanentWithTheReply() {
         sink.rejectNext(1, 550, "5.7.1 Message refused by policy");
 
-        Result result = agent.deliver(message, ADDED, "alice@example.com", List.of("bob@example.org"));
+        Result result = agent.deliver(downstream, message, ADDED, "alice@example.com", List.of("bob@example.org"));
 
         assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT);
         assertThat(result.reply()).startsWith("550").contains("5.7.1 Message refused by policy");
@@ -145,7 +147,7 @@ class DeliveryAgentTest {
     void recipientRefusedPermanentlyIsPermanent() throws IOException {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
             server.refuse("nobody@example.org", "550 5.1.1 <nobody@example.org>: no such user");
-            Result result = agentFor(server).deliver(message, ADDED, "alice@example.com",
+            Result result = deliverTo(server, "alice@example.com",
                     List.of("nobody@example.org"));
 
             assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT);
@@ -158,7 +160,7 @@ class DeliveryAgentTest {
     void recipientRefusedTemporarilyIsTemporary() throws IOException {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
             server.refuse("busy@example.org", "450 4.2.1 mailbox busy");
-            Result result = agentFor(server).deliver(message, ADDED, "alice@example.com",
+            Result result = deliverTo(server, "alice@example.com",
                     List.of("busy@example.org"));
 
             assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
@@ -170,7 +172,7 @@ class DeliveryAgentTest {
     @Test
     void linesStartingWithADotAreStuffedOnTheWire() throws IOException {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
-            Result result = agentFor(server).deliver(message, ADDED, "alice@example.com",
+            Result result = deliverTo(server, "alice@example.com",
                     List.of("bob@example.org", "carol@example.org"));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
@@ -187,7 +189,7 @@ class DeliveryAgentTest {
     void oneRefusedRecipientDoesNotStopDeliveryToTheOthers() throws IOException {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
             server.refuse("nobody@example.org", "550 5.1.1 <nobody@example.org>: no such user");
-            Result result = agentFor(server).deliver(message, ADDED, "alice@example.com",
+            Result result = deliverTo(server, "alice@example.com",
                     List.of("bob@example.org", "nobody@example.org"));
 
             assertThat(server.deliveredTo()).containsExactly("bob@example.org");
@@ -201,8 +203,12 @@ class DeliveryAgentTest {
         }
     }
 
-    private static DeliveryAgent agentFor(ScriptedSmtpServer server) {
-        return new DeliveryAgent(URI.create("smtp://127.0.0.1:" + server.port()), "moat.test", TIMEOUT);
+    private static SmtpTarget plain(int port) {
+        return new SmtpTarget("127.0.0.1", port, SmtpTarget.Mode.NONE, null, false, null, null);
+    }
+
+    private Result deliverTo(ScriptedSmtpServer server, String mailFrom, List<String> recipients) {
+        return agent.deliver(List.of(plain(server.port())), message, ADDED, mailFrom, recipients);
     }
 
     @Test
@@ -211,31 +217,42 @@ class DeliveryAgentTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        DeliveryAgent nowhere = new DeliveryAgent(URI.create("smtp://127.0.0.1:" + closedPort), "moat.test",
-                Duration.ofSeconds(5));
+        DeliveryAgent impatient = new DeliveryAgent("moat.test", Duration.ofSeconds(5));
 
-        Result result = nowhere.deliver(message, ADDED, "alice@example.com", List.of("bob@example.org"));
+        Result result = impatient.deliver(List.of(plain(closedPort)), message, ADDED, "alice@example.com",
+                List.of("bob@example.org"));
 
         assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
         assertThat(result.server()).isEqualTo("smtp://127.0.0.1:" + closedPort);
         assertThat(result.reply()).startsWith("connection to smtp://127.0.0.1:" + closedPort + " failed");
+        assertThat(result.temporarilyRefused()).containsExactly("bob@example.org");
+        assertThat(result.tlsProtocol()).isNull();
+        assertThat(result.note()).isNull();
     }
 
     @Test
-    void serverWithoutPortDefaultsTo25() {
-        DeliveryAgent relay = new DeliveryAgent(URI.create("smtp://relay.example.org"), "moat.test", TIMEOUT);
-        assertThat(relay.server()).isEqualTo("smtp://relay.example.org:25");
+    void clearTextByConfigurationHasNoTlsFactsAndNoNote() {
+        Result result = agent.deliver(downstream, message, ADDED, "alice@example.com", List.of("bob@example.org"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(result.tlsProtocol()).isNull();
+        assertThat(result.tlsCipher()).isNull();
+        assertThat(result.note()).isNull();
     }
 
     @Test
-    void constructorRejectsAnythingButAnSmtpUrl() {
-        for (String url : List.of("http://relay.example.org:25", "smtps://relay.example.org:465", "smtp:relay",
-                "relay.example.org:25", "smtp:///no-host")) {
-            assertThatThrownBy(() -> new DeliveryAgent(URI.create(url), "moat.test", TIMEOUT))
-                    .as(url)
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("moat.downstream.url")
-                    .hasMessageContaining(url);
-        }
+    void anInvalidRecipientIsRefusedPermanentlyWithoutConnecting() {
+        Result result = agent.deliver(downstream, message, ADDED, "alice@example.com", List.of("not an address@"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT);
+        assertThat(result.reply()).startsWith("553 5.1.3");
+        assertThat(sink.messages()).isEmpty();
+    }
+
+    @Test
+    void atLeastOneServerIsNeeded() {
+        assertThatThrownBy(() -> agent.deliver(List.of(), message, ADDED, "alice@example.com",
+                List.of("bob@example.org")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -17,7 +17,8 @@ public final class MessageAssembler {
 
     public static MessageSummaryDto summary(MessageEntity m) {
         return new MessageSummaryDto(m.getId(), m.getState().name(), m.getMailFrom(), m.getRecipients(),
-                m.getSubject(), m.getSizeBytes(), m.getReceivedAt(), m.getUpdatedAt(), m.getScanSummary());
+                m.getSubject(), m.getSizeBytes(), m.getReceivedAt(), m.getUpdatedAt(), m.getScanSummary(),
+                m.getNextAttemptAt(), m.getLastError());
     }
 
     public static MessageDetailDto detail(MessageEntity m) {
@@ -34,7 +35,7 @@ public final class MessageAssembler {
                         .toList(),
                 m.getDeliveryAttempts().stream()
                         .map(d -> new DeliveryAttemptDto(d.getAttemptedAt(), d.getServer(), d.getOutcome(),
-                                d.getReply()))
+                                d.getReply(), d.getTlsProtocol(), d.getTlsCipher()))
                         .toList());
     }
 }

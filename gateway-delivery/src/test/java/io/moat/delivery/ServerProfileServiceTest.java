@@ -1,0 +1,33 @@
+package io.moat.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+class ServerProfileServiceTest {
+
+    @Test
+    void bootstrapDownstreamUrlNamesItsStarttlsMode() {
+        assertThat(ServerProfileService.fromBootstrap(URI.create("smtp://mx.internal:25?starttls=required")))
+                .satisfies(s -> {
+                    assertThat(s.uri()).isEqualTo("smtp://mx.internal:25");
+                    assertThat(s.encryption()).isEqualTo("STARTTLS_REQUIRED");
+                });
+        assertThat(ServerProfileService.fromBootstrap(URI.create("smtp://mx.internal:25?starttls=none"))
+                .encryption()).isEqualTo("NONE");
+        assertThat(ServerProfileService.fromBootstrap(URI.create("smtp://mx.internal?starttls=optional"))
+                .encryption()).isEqualTo("STARTTLS_OPTIONAL");
+        // no parameter: the profile's default (optional STARTTLS) applies when it is stored
+        assertThat(ServerProfileService.fromBootstrap(URI.create("smtp://127.0.0.1:2526")).encryption()).isNull();
+        assertThat(ServerProfileService.fromBootstrap(URI.create("smtps://mx.internal:465")).uri())
+                .isEqualTo("smtps://mx.internal:465");
+    }
+
+    @Test
+    void anUnknownStarttlsModeIsRefusedWithTheChoices() {
+        assertThatThrownBy(() -> ServerProfileService.fromBootstrap(URI.create("smtp://mx:25?starttls=maybe")))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("none, optional or required");
+    }
+}

@@ -1,0 +1,435 @@
+package io.moat.delivery.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moat.delivery.internal.DeliveryAgent.Outcome;
+import io.moat.delivery.internal.DeliveryAgent.Result;
+import io.moat.delivery.internal.SmtpTarget.Mode;
+import io.moat.delivery.internal.TlsSmtpServer.Received;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.net.ssl.SSLSocketFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS towards downstream servers, with real handshakes on 127.0.0.1, and trying the servers in order. */
+class DeliveryAgentTlsTest {
+
+    private static final byte[] ADDED = "X-Moat-Scan: clean\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final SSLSocketFactory TRUSTS_LOCALHOST = TestTls.trusting(TestTls.LOCALHOST);
+    private static final SSLSocketFactory TRUSTS_OTHER_NAME = TestTls.trusting(TestTls.OTHER_NAME);
+    private static final SSLSocketFactory TRUSTS_NOTHING_USED = TestTls.trusting(TestTls.UNRELATED);
+
+    @TempDir
+    Path dir;
+
+    private final DeliveryAgent agent = new DeliveryAgent("moat.test", TIMEOUT);
+    private Path message;
+    private byte[] messageBytes;
+
+    @BeforeEach
+    void spool() throws IOException {
+        messageBytes = String.join("\r\n",
+                "From: Alice <alice@example.com>",
+                "To: bob@example.org",
+                "Subject: over TLS",
+                "",
+                "first line",
+                ".a line starting with a dot",
+                "last line",
+                "").getBytes(StandardCharsets.UTF_8);
+        message = dir.resolve("spooled.eml");
+        Files.write(message, messageBytes);
+    }
+
+    private Result deliver(SmtpTarget... servers) {
+        return agent.deliver(List.of(servers), message, ADDED, "alice@example.com", List.of("bob@example.org"));
+    }
+
+    private static SmtpTarget target(TlsSmtpServer server, Mode mode, SSLSocketFactory factory) {
+        return new SmtpTarget("127.0.0.1", server.port(), mode, factory, true, null, null);
+    }
+
+    private byte[] sent() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(ADDED);
+        out.writeBytes(messageBytes);
+        return out.toByteArray();
+    }
+
+    private static boolean sawMail(TlsSmtpServer server) {
+        return server.commands().stream().anyMatch(c -> c.toUpperCase().startsWith("MAIL"));
+    }
+
+    private static void assertOverTls(Result result, TlsSmtpServer server) {
+        Received received = server.messages().get(0);
+        assertThat(received.tlsProtocol()).isNotNull();
+        assertThat(result.tlsProtocol()).isEqualTo(received.tlsProtocol());
+        assertThat(result.tlsCipher()).isEqualTo(received.tlsCipher());
+    }
+
+    @Test
+    void optionalStartTlsToATlsServerDeliversOverTls() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
+            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, TRUSTS_LOCALHOST));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(result.server()).isEqualTo(server.uri());
+            assertThat(result.note()).isNull();
+            assertThat(server.messages()).singleElement().satisfies(m -> assertThat(m.data()).isEqualTo(sent()));
+            assertOverTls(result, server);
+            assertThat(result.tlsProtocol()).startsWith("TLSv1.");
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void optionalStartTlsToAServerWithoutItDeliversInClearWithANote() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.plain()) {
+            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, TRUSTS_LOCALHOST));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(result.note()).isEqualTo("clear text: the server offered no STARTTLS");
+            assertThat(result.tlsProtocol()).isNull();
+            assertThat(result.tlsCipher()).isNull();
+            assertThat(server.messages()).singleElement().satisfies(m -> {
+                assertThat(m.tlsProtocol()).isNull();
+                assertThat(m.data()).isEqualTo(sent());
+            });
+        }
+    }
+
+    @Test
+    void optionalStartTlsWithAFailedHandshakeDeliversInClearOnASecondConnection() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
+            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, TRUSTS_NOTHING_USED));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(result.note()).startsWith("clear text after STARTTLS failed: ")
+                    .contains("PKIX path building failed");
+            assertThat(result.tlsProtocol()).isNull();
+            assertThat(server.connections()).isEqualTo(2);
+            assertThat(server.handshakeFailures()).hasSize(1);
+            assertThat(server.commands()).filteredOn(c -> c.equalsIgnoreCase("STARTTLS")).hasSize(1);
+            assertThat(server.messages()).singleElement().satisfies(m -> {
+                assertThat(m.tlsProtocol()).isNull();
+                assertThat(m.data()).isEqualTo(sent());
+            });
+        }
+    }
+
+    @Test
+    void requiredStartTlsToAServerWithoutItIsTemporaryAndSendsNothing() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.plain()) {
+            Result result = deliver(target(server, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(result.reply()).isEqualTo("TLS required but " + server.uri() + " offered no STARTTLS");
+            assertThat(result.temporarilyRefused()).containsExactly("bob@example.org");
+            assertThat(result.server()).isEqualTo(server.uri());
+            assertThat(sawMail(server)).isFalse();
+            assertThat(server.messages()).isEmpty();
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void requiredStartTlsWithAnUntrustedCertificateIsTemporaryWithTheReason() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
+            Result result = deliver(target(server, Mode.STARTTLS_REQUIRED, TRUSTS_NOTHING_USED));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(result.reply()).startsWith("TLS handshake with " + server.uri() + " failed: ")
+                    .contains("PKIX path building failed");
+            assertThat(result.note()).isNull();
+            assertThat(sawMail(server)).isFalse();
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void requiredStartTlsWithTheCertificateTrustedDelivers() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
+            Result result = deliver(target(server, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(result.note()).isNull();
+            assertOverTls(result, server);
+            assertThat(server.messages().get(0).data()).isEqualTo(sent());
+        }
+    }
+
+    @Test
+    void hostnameVerificationRefusesACertificateForAnotherName() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.OTHER_NAME))) {
+            Result result = deliver(
+                    new SmtpTarget("127.0.0.1", server.port(), Mode.STARTTLS_REQUIRED, TRUSTS_OTHER_NAME, true, null,
+                            null));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(result.reply()).startsWith("TLS handshake with " + server.uri() + " failed: ")
+                    .contains("127.0.0.1");
+            assertThat(sawMail(server)).isFalse();
+        }
+    }
+
+    @Test
+    void withoutHostnameVerificationACertificateForAnotherNameIsAccepted() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.OTHER_NAME))) {
+            Result result = deliver(
+                    new SmtpTarget("127.0.0.1", server.port(), Mode.STARTTLS_REQUIRED, TRUSTS_OTHER_NAME, false,
+                            null, null));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertOverTls(result, server);
+        }
+    }
+
+    @Test
+    void withoutHostnameVerificationTheCertificateMustStillBeTrusted() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.OTHER_NAME))) {
+            Result result = deliver(
+                    new SmtpTarget("127.0.0.1", server.port(), Mode.STARTTLS_REQUIRED, TRUSTS_NOTHING_USED, false,
+                            null, null));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(result.reply()).contains("PKIX path building failed");
+            assertThat(sawMail(server)).isFalse();
+        }
+    }
+
+    @Test
+    void smtpsToAnImplicitTlsServerDeliversOverTls() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.implicitTls(TestTls.server(TestTls.LOCALHOST))) {
+            Result result = deliver(target(server, Mode.SMTPS, TRUSTS_LOCALHOST));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(result.server()).isEqualTo("smtps://127.0.0.1:" + server.port());
+            assertThat(result.note()).isNull();
+            assertOverTls(result, server);
+            assertThat(server.messages().get(0).data()).isEqualTo(sent());
+            assertThat(server.commands()).noneMatch(c -> c.equalsIgnoreCase("STARTTLS"));
+        }
+    }
+
+    @Test
+    void smtpsWithAnUntrustedCertificateIsTemporaryWithTheReason() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.implicitTls(TestTls.server(TestTls.LOCALHOST))) {
+            Result result = deliver(target(server, Mode.SMTPS, TRUSTS_NOTHING_USED));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(result.reply()).startsWith("TLS handshake with smtps://127.0.0.1:" + server.port() + " failed: ")
+                    .contains("PKIX path building failed");
+            assertThat(server.commands()).isEmpty();
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void smtpsToAServerThatDoesNotSpeakTlsIsTemporary() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.plain()) {
+            Result result = deliver(new SmtpTarget("127.0.0.1", server.port(), Mode.SMTPS, TRUSTS_LOCALHOST, true,
+                    null, null));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(result.reply()).startsWith("TLS handshake with smtps://127.0.0.1:" + server.port()
+                    + " failed: ");
+            assertThat(server.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void theSocketFactoryDecidesTheProtocolVersion() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
+            Result result = deliver(target(server, Mode.STARTTLS_REQUIRED,
+                    TestTls.trusting("TLSv1.2", TestTls.LOCALHOST)));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(result.tlsProtocol()).isEqualTo("TLSv1.2");
+            assertOverTls(result, server);
+        }
+    }
+
+    @Test
+    void concurrentDeliveriesEachRecordTheirOwnConnection() throws Exception {
+        try (TlsSmtpServer tls12 = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST, "TLSv1.2"));
+                TlsSmtpServer tls13 = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST, "TLSv1.3"))) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<Result>> to12 = new ArrayList<>();
+                List<Future<Result>> to13 = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    to12.add(pool.submit(() -> deliver(target(tls12, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST))));
+                    to13.add(pool.submit(() -> deliver(target(tls13, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST))));
+                }
+                for (Future<Result> result : to12) {
+                    assertThat(result.get().outcome()).isEqualTo(Outcome.DELIVERED);
+                    assertThat(result.get().tlsProtocol()).isEqualTo("TLSv1.2");
+                }
+                for (Future<Result> result : to13) {
+                    assertThat(result.get().outcome()).isEqualTo(Outcome.DELIVERED);
+                    assertThat(result.get().tlsProtocol()).isEqualTo("TLSv1.3");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(tls12.messages()).hasSize(6);
+            assertThat(tls13.messages()).hasSize(6);
+        }
+    }
+
+    @Test
+    void oneSessionPerConfigurationNotPerMessage() throws IOException {
+        try (TlsSmtpServer tls = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST));
+                TlsSmtpServer plain = TlsSmtpServer.plain()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(deliver(target(tls, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST)).outcome())
+                        .isEqualTo(Outcome.DELIVERED);
+                assertThat(deliver(target(plain, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST)).outcome())
+                        .isEqualTo(Outcome.TEMPORARY);
+            }
+            assertThat(agent.cachedSessions()).isEqualTo(1);
+
+            deliver(target(tls, Mode.STARTTLS_OPTIONAL, TRUSTS_NOTHING_USED)); // optional, then clear text
+            assertThat(agent.cachedSessions()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void credentialsGoOverTlsAndNeverIntoTheResult() throws IOException {
+        char[] password = "s3cret-Pa55".toCharArray();
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST)).offerAuth()) {
+            SmtpTarget target = new SmtpTarget("127.0.0.1", server.port(), Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST,
+                    true, "relay-user", password);
+            Result result = deliver(target);
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(server.logins()).containsExactly(new TlsSmtpServer.Login("relay-user", "s3cret-Pa55", true));
+            assertThat(result.toString()).doesNotContain("s3cret");
+            assertThat(target.toString()).doesNotContain("s3cret").contains("relay-user");
+        }
+    }
+
+    @Test
+    void requiredStartTlsNeverSendsCredentialsInClearText() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.plain().offerAuth()) {
+            Result result = deliver(new SmtpTarget("127.0.0.1", server.port(), Mode.STARTTLS_REQUIRED,
+                    TRUSTS_LOCALHOST, true, "relay-user", "s3cret-Pa55".toCharArray()));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(server.logins()).isEmpty();
+            assertThat(server.commands()).noneMatch(c -> c.toUpperCase().startsWith("AUTH"));
+        }
+    }
+
+    @Test
+    void optionalStartTlsWithCredentialsNeverFallsBackToClearText() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.plain().offerAuth()) {
+            Result result = deliver(new SmtpTarget("127.0.0.1", server.port(), Mode.STARTTLS_OPTIONAL,
+                    TRUSTS_LOCALHOST, true, "relay-user", "s3cret-Pa55".toCharArray()));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(result.reply()).contains("STARTTLS");
+            assertThat(server.logins()).isEmpty();
+            assertThat(server.commands()).noneMatch(c -> c.toUpperCase().startsWith("AUTH"))
+                    .noneMatch(c -> c.toUpperCase().startsWith("MAIL"));
+        }
+    }
+
+    @Test
+    void unreachableFirstServerFailsOverToTheNext() throws IOException {
+        int closedPort = closedPort();
+        try (TlsSmtpServer second = TlsSmtpServer.plain()) {
+            Result result = deliver(new SmtpTarget("127.0.0.1", closedPort, Mode.NONE, null, false, null, null),
+                    target(second, Mode.NONE, null));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(result.server()).isEqualTo(second.uri());
+            assertThat(second.messages()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aTlsFailureFailsOverToTheNextServer() throws IOException {
+        try (TlsSmtpServer first = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST));
+                TlsSmtpServer second = TlsSmtpServer.implicitTls(TestTls.server(TestTls.LOCALHOST))) {
+            Result result = deliver(target(first, Mode.STARTTLS_REQUIRED, TRUSTS_NOTHING_USED),
+                    target(second, Mode.SMTPS, TRUSTS_LOCALHOST));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(result.server()).isEqualTo(second.uri());
+            assertThat(first.messages()).isEmpty();
+            assertOverTls(result, second);
+        }
+    }
+
+    @Test
+    void aRefusedGreetingFailsOverToTheNextServer() throws IOException {
+        try (TlsSmtpServer first = TlsSmtpServer.plain().greeting("421 4.3.2 too busy");
+                TlsSmtpServer second = TlsSmtpServer.plain()) {
+            Result result = deliver(target(first, Mode.NONE, null), target(second, Mode.NONE, null));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(result.server()).isEqualTo(second.uri());
+            assertThat(first.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void whenNoServerCanBeReachedTheLastOneIsNamed() throws IOException {
+        int closedPort = closedPort();
+        try (TlsSmtpServer plain = TlsSmtpServer.plain()) {
+            Result result = deliver(target(plain, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST),
+                    new SmtpTarget("127.0.0.1", closedPort, Mode.NONE, null, false, null, null));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(result.server()).isEqualTo("smtp://127.0.0.1:" + closedPort);
+            assertThat(result.reply()).startsWith("connection to smtp://127.0.0.1:" + closedPort + " failed");
+            assertThat(plain.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anAnswerToRcptIsFinalAndTheNextServerIsNeverContacted() throws IOException {
+        try (TlsSmtpServer first = TlsSmtpServer.plain().refuse("bob@example.org", "550 5.1.1 no such user");
+                TlsSmtpServer second = TlsSmtpServer.plain()) {
+            Result result = deliver(target(first, Mode.NONE, null), target(second, Mode.NONE, null));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT);
+            assertThat(result.server()).isEqualTo(first.uri());
+            assertThat(result.reply()).startsWith("550").contains("5.1.1 no such user");
+            assertThat(second.connections()).isZero();
+        }
+    }
+
+    @Test
+    void aTemporaryAnswerToRcptIsFinalToo() throws IOException {
+        try (TlsSmtpServer first = TlsSmtpServer.plain().refuse("bob@example.org", "450 4.2.1 mailbox busy");
+                TlsSmtpServer second = TlsSmtpServer.plain()) {
+            Result result = deliver(target(first, Mode.NONE, null), target(second, Mode.NONE, null));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(result.server()).isEqualTo(first.uri());
+            assertThat(second.connections()).isZero();
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.moat.web;
+
+import io.moat.delivery.SettingsException;
+import io.moat.delivery.TrustStoreService;
+import io.moat.tls.CertificateInfo;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The trust store for outbound TLS: add a CA or server certificate (JSON {@code {name, pem}}), list, delete.
+ * Changes apply to the next connection.
+ */
+@Path("/trusted-certificates")
+@Produces(MediaType.APPLICATION_JSON)
+@RequestScoped
+public class TrustedCertificatesResource {
+
+    @Inject
+    TrustStoreService trust;
+
+    @Context
+    UriInfo uri;
+
+    @GET
+    public List<TrustedCertificateDto> list() {
+        return trust.list().stream().map(TrustedCertificatesResource::dto).toList();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response add(JsonObject body) {
+        if (body == null) {
+            throw new ProblemException(400, "Missing body", "Send {\"name\": \"...\", \"pem\": \"-----BEGIN"
+                    + " CERTIFICATE-----...\"}.");
+        }
+        TrustedCertificateDto added = dto(call(() -> trust.add(body.getString("name", null),
+                body.getString("pem", null))));
+        return Response.created(uri.getAbsolutePathBuilder().path(added.id()).build()).entity(added).build();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") String id) {
+        call(() -> {
+            trust.delete(id);
+            return null;
+        });
+        return Response.noContent().build();
+    }
+
+    private static TrustedCertificateDto dto(TrustStoreService.Trusted t) {
+        return new TrustedCertificateDto(t.id(), t.name(), t.fromFile(), t.addedAt(), t.certificates().stream()
+                .map(c -> {
+                    CertificateInfo info = CertificateInfo.of(c);
+                    return new CertificateDto.ChainEntry(info.subject(), info.issuer(), info.notAfter(),
+                            info.sha256Fingerprint());
+                }).toList());
+    }
+
+    private static <T> T call(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (SettingsException e) {
+            throw switch (e.reason()) {
+                case INVALID -> new ProblemException(400, "Invalid certificate", e.getMessage());
+                case NOT_FOUND -> new ProblemException(404, "No such trusted certificate", e.getMessage());
+                case NOT_APPLIED -> new ProblemException(503, "Not applied", e.getMessage());
+            };
+        }
+    }
+}
