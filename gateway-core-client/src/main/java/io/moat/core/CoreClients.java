@@ -1,7 +1,10 @@
 package io.moat.core;
 
+import io.moat.core.internal.FailoverCoreClient;
 import io.moat.core.internal.HttpCoreClient;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.IntSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -29,5 +32,13 @@ public final class CoreClients {
     public static CoreClient create(CoreServer server, SSLContext context, SSLParameters parameters) {
         return new HttpCoreClient(Objects.requireNonNull(server, "server"), Objects.requireNonNull(context,
                 "context"), parameters);
+    }
+
+    /**
+     * One client over several Core servers: each file goes to the first that takes it, beginning at
+     * {@code start} (0 for failover; a turning counter for round robin), and its verdict is asked of that server.
+     */
+    public static CoreClient failover(List<CoreClient> servers, IntSupplier start) {
+        return servers.size() == 1 ? servers.get(0) : new FailoverCoreClient(servers, start);
     }
 }

@@ -178,7 +178,7 @@ public class ServerProfileService implements CertificateUsage {
     public record RouteTargets(String profile, List<SmtpTarget> targets) {
     }
 
-    /** The Core client of the default Core profile (its first server). */
+    /** The Core client of the default Core profile, over its servers by its strategy. */
     public CoreClient coreClient() {
         ServerProfileEntity profile = repository.list().stream()
                 .filter(p -> p.getType().equals(Type.CORE.name()) && p.isDefaultProfile()).findFirst()
@@ -191,10 +191,14 @@ public class ServerProfileService implements CertificateUsage {
         if (!Strategy.ROUND_ROBIN.name().equals(profile.getStrategy()) || targets.size() < 2) {
             return targets;
         }
-        int start = Math.floorMod(turns.computeIfAbsent(profile.getId(), k -> new AtomicInteger())
-                .getAndIncrement(), targets.size());
-        List<SmtpTarget> rotated = new ArrayList<>(targets.subList(start, targets.size()));
-        rotated.addAll(targets.subList(0, start));
+        return rotated(targets, turns.computeIfAbsent(profile.getId(), k -> new AtomicInteger()).getAndIncrement());
+    }
+
+    /** The list starting at {@code turn} (modulo its size), the ones before it after: round robin with fallback. */
+    static <T> List<T> rotated(List<T> list, int turn) {
+        int start = Math.floorMod(turn, list.size());
+        List<T> rotated = new ArrayList<>(list.subList(start, list.size()));
+        rotated.addAll(list.subList(0, start));
         return rotated;
     }
 
@@ -241,12 +245,20 @@ public class ServerProfileService implements CertificateUsage {
     }
 
     private CoreClient core(ServerProfile p, ServerProfileEntity entity) {
-        Server server = p.servers().get(0);
-        URI uri = URI.create(server.uri());
         String apikey = entity.getSealedApiKey() == null
                 ? null
                 : secrets.openString(entity.getSealedApiKey(), entity.getId(), "the Core API key of profile '"
                         + p.name() + "'");
+        List<CoreClient> clients = new ArrayList<>();
+        for (Server server : p.servers()) {
+            clients.add(core(server, apikey, p));
+        }
+        AtomicInteger turn = turns.computeIfAbsent(entity.getId(), k -> new AtomicInteger());
+        return CoreClients.failover(clients, p.strategy() == Strategy.ROUND_ROBIN ? turn::getAndIncrement : () -> 0);
+    }
+
+    private CoreClient core(Server server, String apikey, ServerProfile p) {
+        URI uri = URI.create(server.uri());
         CoreServer core = new CoreServer(uri, apikey, p.rule(), Duration.ofSeconds(p.timeoutSeconds()));
         if (!"https".equalsIgnoreCase(uri.getScheme())) {
             return CoreClients.create(core);

@@ -30,4 +30,14 @@ class ServerProfileServiceTest {
         assertThatThrownBy(() -> ServerProfileService.fromBootstrap(URI.create("smtp://mx:25?starttls=maybe")))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("none, optional or required");
     }
+
+    @Test
+    void roundRobinStartsEachTurnAtTheNextServerAndKeepsTheOthersAsFallback() {
+        java.util.List<String> servers = java.util.List.of("a", "b", "c");
+        assertThat(ServerProfileService.rotated(servers, 0)).containsExactly("a", "b", "c");
+        assertThat(ServerProfileService.rotated(servers, 1)).containsExactly("b", "c", "a");
+        assertThat(ServerProfileService.rotated(servers, 5)).containsExactly("c", "a", "b");
+        assertThat(ServerProfileService.rotated(servers, Integer.MIN_VALUE)).hasSize(3).containsExactlyInAnyOrder("a",
+                "b", "c");
+    }
 }

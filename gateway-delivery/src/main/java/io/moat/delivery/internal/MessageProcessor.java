@@ -185,7 +185,8 @@ public class MessageProcessor {
                     continue;
                 }
                 LOG.warning(() -> "Core refused the request for message " + m.id() + ": " + e.getMessage()
-                        + "; check moat.core.apikey and moat.core.rule. Retrying in " + CORE_RETRY_MAX.toMinutes()
+                        + "; check the Core profile's apikey and rule (/api/v1/server-profiles). Retrying in "
+                        + CORE_RETRY_MAX.toMinutes()
                         + " minutes");
                 record(attachments, progress);
                 progress.retryLater(MessageState.SCANNING, Instant.now().plus(CORE_RETRY_MAX),

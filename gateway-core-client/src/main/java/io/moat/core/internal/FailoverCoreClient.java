@@ -1,0 +1,88 @@
+package io.moat.core.internal;
+
+import io.moat.core.CoreClient;
+import io.moat.core.CoreRejectedException;
+import io.moat.core.CoreUnavailableException;
+import io.moat.core.ScanResult;
+import io.moat.core.SubmitOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.IntSupplier;
+
+/**
+ * A Core client over several servers. A file goes to the first server (from {@code start}) that takes it; one that
+ * is unavailable passes it to the next. Its verdict must come from the server that has the file, so the data id
+ * this client hands out names it: {@code <server index>/<Core's data_id>}.
+ */
+public final class FailoverCoreClient implements CoreClient {
+
+    private final List<CoreClient> servers;
+    private final IntSupplier start;
+
+    /**
+     * @param servers the servers in the profile's order
+     * @param start the index to begin with for each file (always 0 for failover, turning for round robin)
+     */
+    public FailoverCoreClient(List<CoreClient> servers, IntSupplier start) {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("no Core server");
+        }
+        this.servers = List.copyOf(servers);
+        this.start = start;
+    }
+
+    @Override
+    public String submit(Path file, String fileName, SubmitOptions options)
+            throws CoreUnavailableException, CoreRejectedException {
+        int first = Math.floorMod(start.getAsInt(), servers.size());
+        CoreUnavailableException unavailable = null;
+        for (int i = 0; i < servers.size(); i++) {
+            int index = (first + i) % servers.size();
+            try {
+                return index + "/" + servers.get(index).submit(file, fileName, options);
+            } catch (CoreUnavailableException e) {
+                if (unavailable == null) {
+                    unavailable = e;
+                } else {
+                    unavailable.addSuppressed(e);
+                }
+            }
+        }
+        throw unavailable;
+    }
+
+    @Override
+    public ScanResult fetchResult(String dataId) throws CoreUnavailableException, CoreRejectedException {
+        int slash = dataId.indexOf('/');
+        int index = 0;
+        String coreId = dataId;
+        if (slash > 0) {
+            try {
+                index = Integer.parseInt(dataId.substring(0, slash));
+                coreId = dataId.substring(slash + 1);
+            } catch (NumberFormatException e) {
+                index = 0; // an id from before the profile had several servers
+            }
+        }
+        if (index >= servers.size()) {
+            throw new CoreRejectedException(404, "the Core server that took " + dataId
+                    + " is no longer in the profile; the file is submitted again");
+        }
+        ScanResult r = servers.get(index).fetchResult(coreId);
+        return new ScanResult(dataId, r.complete(), r.progressPercent(), r.code(), r.label(), r.category(),
+                r.sanitized(), r.blockedReason());
+    }
+
+    @Override
+    public String version() throws CoreUnavailableException, CoreRejectedException {
+        CoreUnavailableException unavailable = null;
+        for (CoreClient server : servers) {
+            try {
+                return server.version();
+            } catch (CoreUnavailableException e) {
+                unavailable = e;
+            }
+        }
+        throw unavailable;
+    }
+}
