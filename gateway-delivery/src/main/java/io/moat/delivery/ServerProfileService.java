@@ -14,6 +14,7 @@ import io.moat.persistence.ServerProfileRepository;
 import io.moat.tls.DigitalId;
 import io.moat.tls.TlsException;
 import io.moat.tls.TlsSettings;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -22,6 +23,8 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.io.StringReader;
 import java.net.URI;
@@ -79,7 +82,12 @@ public class ServerProfileService implements CertificateUsage {
     @Inject
     GatewaySettings settings;
 
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
     private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
+    /** The profiles as last read, for the pipeline's hot path (no query per recipient); null: read again. */
+    private volatile List<ServerProfileEntity> snapshot;
     private final Map<String, Built> built = new ConcurrentHashMap<>();
 
     /** A profile's servers made usable, for one version of the profile and of the trust store. */
@@ -103,6 +111,7 @@ public class ServerProfileService implements CertificateUsage {
         store(entity, input, null);
         repository.add(entity);
         repository.flush();
+        invalidate();
         LOG.info(() -> "server profile '" + entity.getName() + "' created: " + profile(entity));
         return profile(entity);
     }
@@ -114,6 +123,7 @@ public class ServerProfileService implements CertificateUsage {
         }
         store(entity, input, profile(entity));
         repository.flush();
+        invalidate();
         built.remove(id);
         LOG.info(() -> "server profile '" + entity.getName() + "' changed: " + profile(entity));
         return profile(entity);
@@ -126,6 +136,7 @@ public class ServerProfileService implements CertificateUsage {
                     + entity.getType() + " profile; make another profile the default first");
         }
         repository.delete(entity);
+        invalidate();
         built.remove(id);
     }
 
@@ -150,11 +161,12 @@ public class ServerProfileService implements CertificateUsage {
     /**
      * The servers to try for a recipient, in order: the SMTP profile routing its domain, else the default one.
      */
+    @Transactional(Transactional.TxType.SUPPORTS)
     public RouteTargets smtpRoute(String recipient) {
         String domain = recipient.substring(recipient.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
         ServerProfileEntity chosen = null;
         ServerProfileEntity fallback = null;
-        for (ServerProfileEntity p : repository.list()) {
+        for (ServerProfileEntity p : snapshot()) {
             if (!p.getType().equals(Type.SMTP.name())) {
                 continue;
             }
@@ -179,12 +191,38 @@ public class ServerProfileService implements CertificateUsage {
     }
 
     /** The Core client of the default Core profile, over its servers by its strategy. */
+    @Transactional(Transactional.TxType.SUPPORTS)
     public CoreClient coreClient() {
-        ServerProfileEntity profile = repository.list().stream()
+        ServerProfileEntity profile = snapshot().stream()
                 .filter(p -> p.getType().equals(Type.CORE.name()) && p.isDefaultProfile()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no Core server profile: create one under"
                         + " /api/v1/server-profiles"));
         return build(profile).core();
+    }
+
+    /** Forgets the snapshot now and again once the transaction has ended, so no reader keeps a stale one. */
+    private void invalidate() {
+        snapshot = null;
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // nothing: only the outcome matters
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                snapshot = null;
+            }
+        });
+    }
+
+    private List<ServerProfileEntity> snapshot() {
+        List<ServerProfileEntity> profiles = snapshot;
+        if (profiles == null) {
+            profiles = List.copyOf(repository.list());
+            snapshot = profiles;
+        }
+        return profiles;
     }
 
     private List<SmtpTarget> ordered(ServerProfileEntity profile, List<SmtpTarget> targets) {
