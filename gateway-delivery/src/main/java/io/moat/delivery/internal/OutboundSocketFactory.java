@@ -1,10 +1,7 @@
 package io.moat.delivery.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLSession;
@@ -17,7 +14,7 @@ import javax.net.ssl.SSLSocketFactory;
  * message negotiated. One factory serves every delivery made with a cached Jakarta Mail session, on many threads at
  * once; each delivery watches the sockets made on its own thread with a {@link Recording}.
  */
-final class OutboundSocketFactory extends SSLSocketFactory {
+final class OutboundSocketFactory extends DelegatingSocketFactory {
 
     private static final Logger LOG = Logger.getLogger(OutboundSocketFactory.class.getName());
     /** What {@link SSLSocket#getSession()} reports when no handshake completed. */
@@ -27,11 +24,10 @@ final class OutboundSocketFactory extends SSLSocketFactory {
     record TlsFacts(String protocol, String cipherSuite) {
     }
 
-    private final SSLSocketFactory delegate;
     private final ThreadLocal<Recording> recordings = new ThreadLocal<>();
 
     OutboundSocketFactory(SSLSocketFactory delegate) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
     }
 
     /** From now until the recording is closed, TLS sockets this thread makes go to it. */
@@ -85,62 +81,12 @@ final class OutboundSocketFactory extends SSLSocketFactory {
         }
     }
 
-    private Socket seen(Socket socket) {
+    @Override
+    Socket configure(Socket socket) {
         Recording recording = recordings.get();
         if (recording != null && socket instanceof SSLSocket tls) {
             recording.socket = tls;
         }
         return socket;
-    }
-
-    @Override
-    public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {
-        return seen(delegate.createSocket(plain, host, port, autoClose));
-    }
-
-    @Override
-    public Socket createSocket(Socket plain, InputStream consumed, boolean autoClose) throws IOException {
-        return seen(delegate.createSocket(plain, consumed, autoClose));
-    }
-
-    @Override
-    public Socket createSocket() throws IOException {
-        return seen(delegate.createSocket());
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-        return seen(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localAddress, int localPort) throws IOException {
-        return seen(delegate.createSocket(host, port, localAddress, localPort));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port) throws IOException {
-        return seen(delegate.createSocket(address, port));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-            throws IOException {
-        return seen(delegate.createSocket(address, port, localAddress, localPort));
-    }
-
-    @Override
-    public String[] getDefaultCipherSuites() {
-        return delegate.getDefaultCipherSuites();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-        return delegate.getSupportedCipherSuites();
-    }
-
-    @Override
-    public String toString() {
-        return "OutboundSocketFactory[" + delegate + "]";
     }
 }
