@@ -112,8 +112,9 @@ public final class SmtpResourceAdapter implements ResourceAdapter, SmtpAdapterCo
             if (listener != null) {
                 status.add(listener.status());
             } else {
+                // not listening yet without a problem: the MDB is not activated yet (it comes right after)
                 status.add(failed.getOrDefault(endpoint.name(), new SmtpEndpointStatus(endpoint.name(), false,
-                        endpoint.port(), factory == null ? "waiting for the message endpoint" : null, 0, 0)));
+                        endpoint.port(), null, 0, 0)));
             }
         }
         return status;
