@@ -6,7 +6,8 @@
 #   1. smtp-source -> smtp-sink                       (the ceiling)
 #   2. smtp-source -> Postfix relay (durable queue) -> smtp-sink
 #   3. smtp-source -> Moat (Core emulator answering at once) -> smtp-sink
-# and one 50 MB attachment through Moat at -Xmx256m. Figures go to bench/results/<date>.md; earlier files stay.
+# the same three with STARTTLS on both sides (10 KB; the devtools load generator and TLS sink, as smtp-source and
+# smtp-sink speak no TLS), and one 50 MB attachment through Moat at -Xmx256m. Figures go to bench/results/<date>.md; earlier files stay.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
@@ -23,6 +24,7 @@ install() {
   command -v smtp-source >/dev/null || missing+=(postfix)
   command -v swaks >/dev/null || missing+=(swaks)
   command -v python3 >/dev/null || missing+=(python3)
+  command -v openssl >/dev/null || missing+=(openssl)
   if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
@@ -104,9 +106,10 @@ CF
 }
 postfix_stop() { postfix stop >/dev/null 2>&1 || true; postconf -MX "$postfix_port/inet" 2>/dev/null || true; }
 
-gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]
+gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is copied into its data dir first
   local home=$root/server-config/target/wildfly base=$work/gateway
-  rm -rf "$base" "$work/gateway-data" && mkdir -p "$base/deployments"
+  rm -rf "$base" "$work/gateway-data" && mkdir -p "$base/deployments" "$work/gateway-data"
+  [ -n "${GATEWAY_SEED:-}" ] && cp -r "$GATEWAY_SEED"/. "$work/gateway-data/"
   cp -r "$home/standalone/configuration" "$base/"
   cp "$root/gateway-ear/target/moat.ear" "$base/deployments/"
   java -Dmoat.devtools.core.port=18808 -Dmoat.devtools.sink.port=12699 -Dmoat.devtools.sink.dir= \
@@ -116,7 +119,7 @@ gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]
     -Dmoat.data-dir="$work/gateway-data" -Dmoat.smtp.port=$smtp_port -Dmoat.http.port=$http_port \
     -Dmoat.https.port=18543 -Dmoat.webhook.port=18189 -Dmoat.management.port=$mgmt_port \
     -Dmoat.core.url=http://127.0.0.1:18808 -Dmoat.core.apikey=demo-key \
-    -Dmoat.downstream.url=smtp://127.0.0.1:$sink_port -Dmoat.relay-domains=example.com \
+    -Dmoat.downstream.url="${DOWNSTREAM_URL:-smtp://127.0.0.1:$sink_port}" -Dmoat.relay-domains=example.com \
     -Dmoat.admin.password=bench -Dmoat.smtp.max-message-size=73400320 > "$work/gateway.log" 2>&1 &
   gateway_sh=$!
   for _ in $(seq 1 240); do
@@ -137,6 +140,58 @@ gateway_stop() {
   wait "$gateway_sh" 2>/dev/null || true
   kill "$sampler" "$devtools_pid" 2>/dev/null || true
   wait "$devtools_pid" 2>/dev/null || true
+}
+
+# --- STARTTLS rows: smtp-source and smtp-sink speak no TLS; the devtools load generator and sink do ---
+tls_sink_port=12601
+devtools_jar() { ls "$root"/moat-devtools/target/moat-devtools-*.jar | grep -v sources | head -1; }
+
+# a CA and a leaf for 127.0.0.1/localhost, used by the TLS sink, the Postfix relay and Moat's digital ID
+make_tls_material() {
+  local d=$work/tls
+  rm -rf "$d" && mkdir -p "$d/seed/trust"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.crt" -days 30 -subj "/CN=bench CA" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -keyout "$d/leaf.key" -out "$d/leaf.csr" -subj "/CN=localhost" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n' > "$d/leaf.ext"
+  openssl x509 -req -in "$d/leaf.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 30 -sha256 \
+    -extfile "$d/leaf.ext" -out "$d/leaf.crt" 2>/dev/null
+  cp "$d/leaf.key" "$d/seed/key.pem" && cp "$d/leaf.crt" "$d/seed/cert.pem" && cp "$d/ca.crt" "$d/seed/trust/ca.pem"
+  chmod 600 "$d/seed/key.pem"
+}
+
+start_tls_sink() {
+  rm -rf "$work/sink" && mkdir -p "$work/sink"
+  java -Dmoat.devtools.core.port=18809 -Dmoat.devtools.sink.port=$tls_sink_port -Dmoat.devtools.sink.dir="$work/sink" \
+    -Dmoat.devtools.sink.tls-key="$work/tls/leaf.key" -Dmoat.devtools.sink.tls-cert="$work/tls/leaf.crt" \
+    -jar "$(devtools_jar)" > "$work/tls-sink.log" 2>&1 &
+  tls_sink_pid=$!
+  for _ in $(seq 1 50); do (echo > /dev/tcp/127.0.0.1/$tls_sink_port) 2>/dev/null && break; sleep 0.2; done
+}
+stop_tls_sink() { kill "$tls_sink_pid" 2>/dev/null || true; wait "$tls_sink_pid" 2>/dev/null || true; }
+
+# run_tls_load PORT MESSAGES FILE: the load generator with STARTTLS into PORT, to the TLS sink; prints "rate seconds"
+run_tls_load() {
+  local port=$1 count=$2 file=$3 t0 last
+  start_tls_sink
+  t0=$(now)
+  java -cp "$(devtools_jar)" io.moat.devtools.LoadGenerator --server 127.0.0.1:$port --sessions $sessions \
+    --messages "$count" --file "$file" --from load@sender.test --to user@example.com --starttls >&2
+  last=$(await_sink "$count")
+  stop_tls_sink
+  python3 -c "import sys; t=float('$last')-float('$t0'); print(f'{$count/t:.1f} {t:.2f}')"
+}
+
+# Postfix as relay with STARTTLS on both sides: smtpd offers it, the smtp client requires it towards the TLS sink
+postfix_tls() {
+  postconf -e "smtpd_tls_cert_file = $work/tls/leaf.crt" "smtpd_tls_key_file = $work/tls/leaf.key" \
+    "smtpd_tls_security_level = may" "smtp_tls_security_level = encrypt" "smtp_tls_CAfile = $work/tls/ca.crt" \
+    "relayhost = [127.0.0.1]:$tls_sink_port"
+  postfix reload >/dev/null 2>&1 || true
+  sleep 1
+}
+postfix_plain() {
+  postconf -e "smtpd_tls_security_level = none" "smtp_tls_security_level = none" "relayhost = [127.0.0.1]:$sink_port"
 }
 
 # p50 and p99 of accept -> delivered over the DELIVERED messages received since $1 (epoch s), from the REST API
@@ -188,6 +243,22 @@ main() {
     rss[$size]=$rss_peak heap[$size]=$heap_peak
   done
 
+  # STARTTLS on both sides, 10 KB: the devtools load generator and TLS sink (smtp-source and smtp-sink speak no TLS)
+  make_tls_material
+  read -r rate[direct-tls] secs[direct-tls] < <(run_tls_load $tls_sink_port $n_small "$work/10k.eml")
+  postfix_start
+  postfix_tls
+  read -r rate[postfix-tls] secs[postfix-tls] < <(run_tls_load $postfix_port $n_small "$work/10k.eml")
+  postfix_plain
+  postfix_stop
+  GATEWAY_SEED=$work/tls/seed DOWNSTREAM_URL="smtp://127.0.0.1:$tls_sink_port?starttls=required" gateway_start 512m
+  run_tls_load $smtp_port $(( n_small / 2 > 0 ? n_small / 2 : 1 )) "$work/10k.eml" > /dev/null
+  measured_from=$(now)
+  read -r rate[moat-tls] secs[moat-tls] < <(run_tls_load $smtp_port $n_small "$work/10k.eml")
+  read -r p50[tls] p99[tls] < <(latency "$measured_from")
+  gateway_stop
+  rss[tls]=$rss_peak heap[tls]=$heap_peak
+
   # one 50 MB attachment with the server at -Xmx256m
   make_message "$work/50m.eml" 52428800
   gateway_start 256m
@@ -218,9 +289,15 @@ main() {
       echo "| → Postfix relay → smtp-sink | $size | $count | ${secs[postfix-$size]} | ${rate[postfix-$size]} | | | | | |"
       echo "| → Moat → smtp-sink | $size | $count | ${secs[moat-$size]} | ${rate[moat-$size]} | $ratio | ${p50[$size]} | ${p99[$size]} | ${rss[$size]} | ${heap[$size]} |"
     done
+    ratio=$(python3 -c "print(f'{${rate[moat-tls]}/${rate[postfix-tls]}:.2f}')")
+    echo "| loadgen → TLS sink, STARTTLS | 10k | $n_small | ${secs[direct-tls]} | ${rate[direct-tls]} | | | | | |"
+    echo "| → Postfix relay → TLS sink, STARTTLS both sides | 10k | $n_small | ${secs[postfix-tls]} | ${rate[postfix-tls]} | | | | | |"
+    echo "| → Moat → TLS sink, STARTTLS both sides | 10k | $n_small | ${secs[moat-tls]} | ${rate[moat-tls]} | $ratio | ${p50[tls]} | ${p99[tls]} | ${rss[tls]} | ${heap[tls]} |"
     echo
-    echo "STARTTLS: not measured. smtp-source speaks no TLS, and Moat has no TLS before the inbound endpoint and"
-    echo "outbound TLS issues; this table gains those rows then."
+    echo "STARTTLS rows: load from the devtools LoadGenerator (20 sessions, one message per connection, STARTTLS),"
+    echo "downstream the devtools sink with STARTTLS; Postfix offers STARTTLS (smtpd) and requires it towards the"
+    echo "sink (smtp_tls_security_level=encrypt); Moat's endpoint offers it and its downstream profile requires it"
+    echo "(?starttls=required), both trusting the bench CA."
     echo
     echo "50 MB attachment through Moat at -Xmx256m: delivered in ${large_secs} s (sink file $delivered bytes);"
     echo "byte-identity is asserted by gateway-it's LargeMessageIT."

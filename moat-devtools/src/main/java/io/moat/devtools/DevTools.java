@@ -17,6 +17,8 @@ import java.util.logging.Logger;
  * <li>{@code moat.devtools.core.port} (8008), {@code moat.devtools.core.apikey} ({@code demo-key}; empty for no key
  * check), {@code moat.devtools.core.delay-ms} (0)</li>
  * <li>{@code moat.devtools.sink.port} (2526), {@code moat.devtools.sink.dir} ({@code data/sink}; empty for none)</li>
+ * <li>{@code moat.devtools.sink.tls-key} and {@code moat.devtools.sink.tls-cert} (unset): a PKCS#8 private key and
+ * its certificate chain (PEM files) to have the sink offer {@code STARTTLS}; both or neither</li>
  * </ul>
  * Run it with {@code java -jar target/moat-devtools-<version>.jar} after {@code mvn package} (which puts the libraries
  * into {@code target/lib}).
@@ -68,6 +70,12 @@ public final class DevTools implements AutoCloseable {
         InetAddress localhost = InetAddress.getByAddress("localhost", new byte[]{127, 0, 0, 1});
         String apiKey = option(options, "moat.devtools.core.apikey", CoreEmulator.DEFAULT_API_KEY);
         String sinkDir = option(options, "moat.devtools.sink.dir", "data/sink");
+        String sinkKey = option(options, "moat.devtools.sink.tls-key", "");
+        String sinkCert = option(options, "moat.devtools.sink.tls-cert", "");
+        if (sinkKey.isEmpty() != sinkCert.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "set both moat.devtools.sink.tls-key and moat.devtools.sink.tls-cert, or neither");
+        }
         CoreEmulator core = CoreEmulator.builder()
                 .bindAddress(localhost)
                 .port(Integer.parseInt(option(options, "moat.devtools.core.port", "8008")))
@@ -75,12 +83,15 @@ public final class DevTools implements AutoCloseable {
                 .delay(Duration.ofMillis(Long.parseLong(option(options, "moat.devtools.core.delay-ms", "0"))))
                 .onSubmission(DevTools::logSubmission)
                 .build();
-        SmtpSink sink = SmtpSink.builder()
+        SmtpSink.Builder sinkBuilder = SmtpSink.builder()
                 .bindAddress(localhost)
                 .port(Integer.parseInt(option(options, "moat.devtools.sink.port", "2526")))
                 .directory(sinkDir.isEmpty() ? null : Path.of(sinkDir))
-                .onMessage(DevTools::logMail)
-                .build();
+                .onMessage(DevTools::logMail);
+        if (!sinkKey.isEmpty()) {
+            sinkBuilder.startTls(Path.of(sinkKey), Path.of(sinkCert));
+        }
+        SmtpSink sink = sinkBuilder.build();
         try {
             core.start();
             sink.start();
@@ -92,6 +103,7 @@ public final class DevTools implements AutoCloseable {
         System.out.println("MetaDefender Core emulator: " + core.baseUri()
                 + (apiKey.isEmpty() ? " (no API key check)" : " (apikey header required)"));
         System.out.println("SMTP sink: smtp://" + localhost.getHostAddress() + ":" + sink.port()
+                + (sink.startTls() ? " (STARTTLS offered)" : "")
                 + (sinkDir.isEmpty() ? "" : " (messages also written to " + Path.of(sinkDir).toAbsolutePath() + ")"));
         return new DevTools(core, sink);
     }

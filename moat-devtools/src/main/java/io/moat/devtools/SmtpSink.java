@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
@@ -27,7 +29,8 @@ import org.subethamail.smtp.server.SMTPServer;
 /**
  * An SMTP server that accepts every message and keeps it ({@link #messages()}), optionally also as
  * {@code <n>-<timestamp>.eml} files in a directory. No {@code Received:} header is added: the stored bytes are what the
- * client sent after {@code DATA}, dot-unstuffed.
+ * client sent after {@code DATA}, dot-unstuffed. With {@link Builder#startTls(Path, Path)} or
+ * {@link Builder#startTls(SSLContext)} it also offers {@code STARTTLS} (but does not require it).
  */
 public final class SmtpSink implements AutoCloseable {
 
@@ -38,6 +41,9 @@ public final class SmtpSink implements AutoCloseable {
     private final InetAddress bindAddress;
     private final Path directory;
     private final Consumer<ReceivedMail> listener;
+    private final Path tlsKey;
+    private final Path tlsChain;
+    private SSLContext tls; // made from tlsKey and tlsChain at the first start() unless given
     private final List<ReceivedMail> messages = new CopyOnWriteArrayList<>();
     private final AtomicLong fileCounter = new AtomicLong();
     private int port;
@@ -53,6 +59,9 @@ public final class SmtpSink implements AutoCloseable {
         this.port = b.port;
         this.directory = b.directory;
         this.listener = b.listener;
+        this.tls = b.tls;
+        this.tlsKey = b.tlsKey;
+        this.tlsChain = b.tlsChain;
     }
 
     /** A builder for 127.0.0.1, port 0, no directory. */
@@ -64,7 +73,8 @@ public final class SmtpSink implements AutoCloseable {
      * Binds and starts serving with a new {@link SMTPServer} (one cannot be restarted); after {@link #stop()}, binds
      * the same port again. Does nothing when running.
      *
-     * @throws IOException if the port cannot be bound or the directory cannot be created
+     * @throws IOException if the port cannot be bound, the directory cannot be created or the STARTTLS key and
+     *                     certificate cannot be read
      */
     public synchronized SmtpSink start() throws IOException {
         if (server != null) {
@@ -73,14 +83,29 @@ public final class SmtpSink implements AutoCloseable {
         if (directory != null) {
             Files.createDirectories(directory);
         }
+        if (tls == null && tlsKey != null) {
+            tls = CoreEmulator.sslContext(tlsKey, tlsChain);
+        }
         // no executorService(): each SMTPServer makes its own, and shuts it down in stop()
-        SMTPServer s = SMTPServer.port(port)
+        SMTPServer.Builder b = SMTPServer.port(port)
                 .bindAddress(bindAddress)
                 .hostName("localhost")
                 .softwareName("Moat SMTP sink")
                 .insertReceivedHeaders(false)
-                .messageHandlerFactory(this::newHandler)
-                .build();
+                .messageHandlerFactory(this::newHandler);
+        if (tls != null) {
+            SSLContext context = tls;
+            b.enableTLS().startTlsSocketFactory(plain -> {
+                // replies over TLS go out in several records: without this, Nagle's algorithm and the client's
+                // delayed ACK hold each one back some 40 ms
+                plain.setTcpNoDelay(true);
+                SSLSocket secure = (SSLSocket) context.getSocketFactory().createSocket(plain,
+                        plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+                secure.setUseClientMode(false);
+                return secure;
+            });
+        }
+        SMTPServer s = b.build();
         try {
             s.start();
         } catch (RuntimeException e) {
@@ -108,6 +133,11 @@ public final class SmtpSink implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** Whether the sink offers {@code STARTTLS}. */
+    public boolean startTls() {
+        return tls != null || tlsKey != null;
     }
 
     /** Whether the sink is serving. */
@@ -237,6 +267,9 @@ public final class SmtpSink implements AutoCloseable {
         private Path directory;
         private Consumer<ReceivedMail> listener = m -> {
         };
+        private SSLContext tls;
+        private Path tlsKey;
+        private Path tlsChain;
 
         private Builder() {
         }
@@ -259,6 +292,26 @@ public final class SmtpSink implements AutoCloseable {
         /** Also write each message to {@code <n>-<timestamp>.eml} there; {@code null} (the default) for none. */
         public Builder directory(Path directory) {
             this.directory = directory;
+            return this;
+        }
+
+        /**
+         * Offer {@code STARTTLS} with this private key and certificate chain (PEM files, read at the first
+         * {@link SmtpSink#start()}; the same formats as {@link CoreEmulator.Builder#https(Path, Path)}: the key as
+         * PKCS#8, the certificates leaf first). Replaces an earlier {@link #startTls(SSLContext)}.
+         */
+        public Builder startTls(Path privateKeyPem, Path certificateChainPem) {
+            this.tlsKey = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+            this.tlsChain = Objects.requireNonNull(certificateChainPem, "certificateChainPem");
+            this.tls = null;
+            return this;
+        }
+
+        /** Offer {@code STARTTLS} with this server context. Replaces an earlier {@link #startTls(Path, Path)}. */
+        public Builder startTls(SSLContext context) {
+            this.tls = Objects.requireNonNull(context, "context");
+            this.tlsKey = null;
+            this.tlsChain = null;
             return this;
         }
 

@@ -122,7 +122,8 @@ class CoreEmulatorHttpsTest {
         return HttpClient.newBuilder().sslContext(trustContext(certificatePem)).build();
     }
 
-    private static SSLContext trustContext(Path certificatePem) throws Exception {
+    /** A client context trusting just this certificate. */
+    static SSLContext trustContext(Path certificatePem) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         try (InputStream in = Files.newInputStream(certificatePem)) {
@@ -140,6 +141,11 @@ class CoreEmulatorHttpsTest {
      * {@code cert.pem}.
      */
     private void keytoolCertificate(String algorithm) throws Exception {
+        keytoolCertificate(dir, algorithm);
+    }
+
+    /** The same as {@link #keytoolCertificate(String)}, into {@code dir}. */
+    static void keytoolCertificate(Path dir, String algorithm) throws Exception {
         Path store = dir.resolve("keytool.p12");
         Files.deleteIfExists(store);
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();

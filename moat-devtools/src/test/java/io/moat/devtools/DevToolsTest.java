@@ -1,6 +1,7 @@
 package io.moat.devtools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -81,5 +82,27 @@ class DevToolsTest {
         assertThat(DevTools.systemOption("moat.devtools.surely.unset")).isNull();
         String path = System.getenv("PATH");
         assertThat(DevTools.systemOption("path")).isEqualTo(path);
+    }
+
+    @Test
+    void sinkOffersStartTlsWithKeyAndCertificate() throws Exception {
+        CoreEmulatorHttpsTest.keytoolCertificate(dir, "EC");
+        Map<String, String> options = Map.of("moat.devtools.core.port", "0", "moat.devtools.sink.port", "0",
+                "moat.devtools.sink.dir", "", "moat.devtools.sink.tls-key", dir.resolve("key.pem").toString(),
+                "moat.devtools.sink.tls-cert", dir.resolve("cert.pem").toString());
+        try (DevTools tools = DevTools.start(options::get)) {
+            assertThat(tools.sink().startTls()).isTrue();
+            try (SmtpClient smtp = new SmtpClient(tools.sink().port())) {
+                SmtpClient.expect(smtp.command("EHLO test"), "250");
+                smtp.startTls(CoreEmulatorHttpsTest.trustContext(dir.resolve("cert.pem")));
+                SmtpClient.expect(smtp.command("EHLO test"), "250");
+                SmtpClient.expect(smtp.mail("a@example.org", "Subject: x\r\n\r\nx\r\n", "b@example.net"), "250");
+            }
+            assertThat(tools.sink().messages()).hasSize(1);
+        }
+        Map<String, String> keyOnly = Map.of("moat.devtools.core.port", "0", "moat.devtools.sink.port", "0",
+                "moat.devtools.sink.tls-key", dir.resolve("key.pem").toString());
+        assertThatThrownBy(() -> DevTools.start(keyOnly::get)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tls-cert");
     }
 }

@@ -8,13 +8,15 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /** A bare SMTP client over a socket, so that tests see exactly what goes over the wire. */
 final class SmtpClient implements Closeable {
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
     private final String greeting;
 
     SmtpClient(int port) throws IOException {
@@ -27,6 +29,19 @@ final class SmtpClient implements Closeable {
 
     String greeting() {
         return greeting;
+    }
+
+    /** Sends {@code STARTTLS} and, after its 220, goes on over TLS with this client context; returns the 220. */
+    String startTls(SSLContext context) throws IOException {
+        String reply = command("STARTTLS");
+        expect(reply, "220");
+        SSLSocket secure = (SSLSocket) context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(),
+                true);
+        secure.startHandshake();
+        socket = secure;
+        in = secure.getInputStream();
+        out = secure.getOutputStream();
+        return reply;
     }
 
     /** Sends one command line and returns the (last line of the) reply. */

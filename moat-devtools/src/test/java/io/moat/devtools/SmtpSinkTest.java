@@ -159,4 +159,29 @@ class SmtpSinkTest {
         }
         assertThat(sink.messages()).extracting(ReceivedMail::from).containsExactly("a@example.org", "d@example.org");
     }
+
+    @Test
+    void acceptsMailAfterStartTls() throws Exception {
+        CoreEmulatorHttpsTest.keytoolCertificate(dir, "RSA");
+        sink = SmtpSink.builder().startTls(dir.resolve("key.pem"), dir.resolve("cert.pem")).build().start();
+        assertThat(sink.startTls()).isTrue();
+        try (SmtpClient smtp = new SmtpClient(sink.port())) {
+            SmtpClient.expect(smtp.command("EHLO test"), "250");
+            smtp.startTls(CoreEmulatorHttpsTest.trustContext(dir.resolve("cert.pem")));
+            SmtpClient.expect(smtp.command("EHLO test"), "250");
+            SmtpClient.expect(smtp.mail("a@example.org", BODY, "b@example.net"), "250");
+        }
+        assertThat(sink.messages()).singleElement()
+                .satisfies(m -> assertThat(m.data()).isEqualTo(DELIVERED.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void offersNoStartTlsByDefault() throws IOException {
+        sink = SmtpSink.builder().build().start();
+        assertThat(sink.startTls()).isFalse();
+        try (SmtpClient smtp = new SmtpClient(sink.port())) {
+            SmtpClient.expect(smtp.command("EHLO test"), "250");
+            assertThat(smtp.command("STARTTLS")).matches("[45]\\d\\d .*");
+        }
+    }
 }
