@@ -3,10 +3,8 @@ package io.moat.delivery;
 import io.moat.tls.DigitalId;
 import io.moat.tls.DigitalIdFiles;
 import io.moat.tls.Finding;
-import io.moat.tls.ServerTlsContext;
 import io.moat.tls.Severity;
 import io.moat.tls.TlsException;
-import io.moat.tls.TlsSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -19,8 +17,8 @@ import java.util.logging.Logger;
 
 /**
  * The gateway's digital ID: the key and certificate in the data directory ({@code tls.pem}, or {@code key.pem} +
- * {@code cert.pem}), or a self-signed one generated on first start. Loaded once, on first use; the TLS server side
- * built from it serves the SMTP listener's STARTTLS.
+ * {@code cert.pem}), or a self-signed one generated on first start. Loaded once, on first use; SMTP endpoints and
+ * console HTTPS use it unless they name a stored certificate.
  */
 @ApplicationScoped
 public class DigitalIdService {
@@ -31,7 +29,6 @@ public class DigitalIdService {
     GatewaySettings settings;
 
     private DigitalIdFiles.Loaded loaded;
-    private ServerTlsContext smtpTls;
     private String problem;
 
     /** The loaded ID, or empty when the files in the data directory are unusable (the log says why). */
@@ -44,15 +41,6 @@ public class DigitalIdService {
     public synchronized String problem() {
         ensureLoaded();
         return problem;
-    }
-
-    /** The TLS server side for the SMTP listener, or null when there is no usable digital ID. */
-    public synchronized ServerTlsContext smtpServerTls() {
-        ensureLoaded();
-        if (smtpTls == null && loaded != null) {
-            smtpTls = new ServerTlsContext(loaded.id(), TlsSettings.defaults());
-        }
-        return smtpTls;
     }
 
     /** The digital ID itself, or null when there is none usable. */
