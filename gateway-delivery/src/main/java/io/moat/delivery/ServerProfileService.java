@@ -3,10 +3,10 @@ package io.moat.delivery;
 import io.moat.core.CoreClient;
 import io.moat.core.CoreClients;
 import io.moat.core.CoreServer;
+import io.moat.delivery.RefusedException.Reason;
 import io.moat.delivery.ServerProfile.Server;
 import io.moat.delivery.ServerProfile.Strategy;
 import io.moat.delivery.ServerProfile.Type;
-import io.moat.delivery.SettingsException.Reason;
 import io.moat.delivery.internal.ProtocolSocketFactory;
 import io.moat.delivery.internal.SmtpTarget;
 import io.moat.persistence.ServerProfileEntity;
@@ -132,7 +132,7 @@ public class ServerProfileService implements CertificateUsage {
     public synchronized void delete(String id) {
         ServerProfileEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
         if (entity.isDefaultProfile()) {
-            throw new SettingsException(Reason.INVALID, "'" + entity.getName() + "' is the default "
+            throw new RefusedException(Reason.INVALID, "'" + entity.getName() + "' is the default "
                     + entity.getType() + " profile; make another profile the default first");
         }
         repository.delete(entity);
@@ -319,12 +319,14 @@ public class ServerProfileService implements CertificateUsage {
 
     private void store(ServerProfileEntity entity, ServerProfile in, ServerProfile before) {
         Type type = Type.valueOf(entity.getType());
+        List<ServerProfileEntity> others = repository.list().stream()
+                .filter(p -> !p.getId().equals(entity.getId())).toList();
         String name = in.name() == null ? "" : in.name().strip();
         if (!NAME.matcher(name).matches()) {
             throw invalid("name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
         }
-        for (ServerProfileEntity other : repository.list()) {
-            if (!other.getId().equals(entity.getId()) && other.getName().equalsIgnoreCase(name)) {
+        for (ServerProfileEntity other : others) {
+            if (other.getName().equalsIgnoreCase(name)) {
                 throw invalid("a profile named '" + other.getName() + "' exists already");
             }
         }
@@ -341,8 +343,8 @@ public class ServerProfileService implements CertificateUsage {
             if (!DOMAIN.matcher(domain).matches()) {
                 throw invalid("recipient domain '" + domain + "' is not a domain name");
             }
-            for (ServerProfileEntity other : repository.list()) {
-                if (!other.getId().equals(entity.getId()) && lines(other.getRecipientDomains()).contains(domain)) {
+            for (ServerProfileEntity other : others) {
+                if (lines(other.getRecipientDomains()).contains(domain)) {
                     throw invalid("recipient domain '" + domain + "' is routed by profile '" + other.getName()
                             + "' already");
                 }
@@ -368,16 +370,14 @@ public class ServerProfileService implements CertificateUsage {
             throw invalid("apikey, rule and timeoutSeconds belong to Core profiles");
         }
         boolean makeDefault = Boolean.TRUE.equals(in.defaultProfile());
-        boolean noDefaultYet = repository.list().stream()
-                .noneMatch(p -> p.getType().equals(type.name()) && p.isDefaultProfile()
-                        && !p.getId().equals(entity.getId()));
+        boolean noDefaultYet = others.stream()
+                .noneMatch(p -> p.getType().equals(type.name()) && p.isDefaultProfile());
         if (before != null && Boolean.TRUE.equals(before.defaultProfile()) && !makeDefault && noDefaultYet) {
             throw invalid("'" + name + "' is the default " + type + " profile; make another one the default"
                     + " instead of this one");
         }
         if (makeDefault) {
-            repository.list().stream().filter(p -> p.getType().equals(type.name()) && !p.getId().equals(entity
-                    .getId())).forEach(p -> p.setDefaultProfile(false));
+            others.stream().filter(p -> p.getType().equals(type.name())).forEach(p -> p.setDefaultProfile(false));
         }
         entity.set(name, strategy.name(), makeDefault || noDefaultYet, String.join("\n", domains),
                 servers.build().toString(), sealedApiKey, rule, timeout, Instant.now());
@@ -524,7 +524,7 @@ public class ServerProfileService implements CertificateUsage {
                         case "none" -> "NONE";
                         case "optional" -> "STARTTLS_OPTIONAL";
                         case "required" -> "STARTTLS_REQUIRED";
-                        default -> throw new SettingsException(Reason.INVALID, "moat.downstream.url: starttls="
+                        default -> throw new RefusedException(Reason.INVALID, "moat.downstream.url: starttls="
                                 + parameter.substring(9) + " is not none, optional or required");
                     };
                 }
@@ -538,11 +538,11 @@ public class ServerProfileService implements CertificateUsage {
         return value == null || value.isEmpty() ? List.of() : Arrays.asList(value.split("\n"));
     }
 
-    private static SettingsException invalid(String message) {
-        return new SettingsException(Reason.INVALID, message);
+    private static RefusedException invalid(String message) {
+        return new RefusedException(Reason.INVALID, message);
     }
 
-    private static SettingsException notFound(String id) {
-        return new SettingsException(Reason.NOT_FOUND, "no server profile with id '" + id + "'");
+    private static RefusedException notFound(String id) {
+        return new RefusedException(Reason.NOT_FOUND, "no server profile with id '" + id + "'");
     }
 }
