@@ -1,6 +1,6 @@
 package io.moat.delivery;
 
-import io.moat.delivery.CertificateStoreException.Reason;
+import io.moat.delivery.RefusedException.Reason;
 import io.moat.persistence.CertificateEntity;
 import io.moat.persistence.CertificateRepository;
 import io.moat.tls.DigitalId;
@@ -103,7 +103,7 @@ public class CertificateStore {
         CertificateEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
         List<String> usedBy = usedBy(id);
         if (!usedBy.isEmpty()) {
-            throw new CertificateStoreException(Reason.IN_USE, "certificate '" + entity.getName()
+            throw new RefusedException(Reason.CONFLICT, "certificate '" + entity.getName()
                     + "' is in use by " + String.join(", ", usedBy) + "; choose another certificate there first");
         }
         repository.delete(id);
@@ -153,7 +153,7 @@ public class CertificateStore {
         boolean pair = input.privateKeyPem() != null && !input.privateKeyPem().isBlank()
                 || input.certificatePem() != null && !input.certificatePem().isBlank();
         if (combined == pair) {
-            throw new CertificateStoreException(Reason.INVALID, "give either 'pem' (the private key and the"
+            throw new RefusedException(Reason.INVALID, "give either 'pem' (the private key and the"
                     + " certificate chain in one text) or both 'privateKey' and 'certificate'");
         }
         ParsedId parsed;
@@ -163,11 +163,11 @@ public class CertificateStore {
                     : Pem.parseDigitalId(nonNull(input.privateKeyPem(), "privateKey"),
                             nonNull(input.certificatePem(), "certificate"), input.passphrase());
         } catch (TlsException e) {
-            throw new CertificateStoreException(Reason.INVALID, e.getMessage());
+            throw new RefusedException(Reason.INVALID, e.getMessage());
         }
         List<Finding> findings = Validator.validate(parsed.id(), Instant.now());
         if (Validator.hasErrors(findings)) {
-            throw new CertificateStoreException(Reason.INVALID, findings.stream()
+            throw new RefusedException(Reason.INVALID, findings.stream()
                     .filter(f -> f.severity() == Severity.ERROR).map(Finding::message)
                     .collect(Collectors.joining("; ")));
         }
@@ -176,7 +176,7 @@ public class CertificateStore {
 
     private static String nonNull(String pem, String field) {
         if (pem == null || pem.isBlank()) {
-            throw new CertificateStoreException(Reason.INVALID, "'" + field + "' is missing: give both"
+            throw new RefusedException(Reason.INVALID, "'" + field + "' is missing: give both"
                     + " 'privateKey' and 'certificate', or the combined 'pem'");
         }
         return pem;
@@ -191,14 +191,14 @@ public class CertificateStore {
 
     private static void refuseDigitalId(String id, String what) {
         if (DIGITAL_ID.equals(id)) {
-            throw new CertificateStoreException(Reason.READ_ONLY, "the digital ID comes from the data directory"
+            throw new RefusedException(Reason.CONFLICT, "the digital ID comes from the data directory"
                     + " and cannot be " + what + " here: replace " + DigitalIdFiles.KEY + " and "
                     + DigitalIdFiles.CERTIFICATE + " (or " + DigitalIdFiles.COMBINED + ") there and restart");
         }
     }
 
-    private static CertificateStoreException notFound(String id) {
-        return new CertificateStoreException(Reason.NOT_FOUND, "no certificate with id '" + id + "'");
+    private static RefusedException notFound(String id) {
+        return new RefusedException(Reason.NOT_FOUND, "no certificate with id '" + id + "'");
     }
 
     private String seal(DigitalId id, String certificateId) {

@@ -1,6 +1,6 @@
 package io.moat.delivery;
 
-import io.moat.delivery.SettingsException.Reason;
+import io.moat.delivery.RefusedException.Reason;
 import io.moat.delivery.internal.ServerManagement;
 import io.moat.persistence.SettingRepository;
 import io.moat.tls.DigitalId;
@@ -73,8 +73,8 @@ public class ConsoleTlsService implements CertificateUsage {
         try {
             apply(tls);
         } catch (IOException e) {
-            throw new SettingsException(Reason.NOT_APPLIED, "console HTTPS could not be switched "
-                    + (tls.enabled() ? "on" : "off") + ": " + e.getMessage(), e);
+            throw new RefusedException(Reason.NOT_APPLIED, "console HTTPS could not be switched "
+                    + (tls.enabled() ? "on" : "off") + ": " + e.getMessage() + "; nothing was changed", e);
         }
         settings.put(ENABLED, Boolean.toString(tls.enabled()));
         settings.put(PROTOCOL_LIST, String.join(",", tls.protocols()));
@@ -117,7 +117,7 @@ public class ConsoleTlsService implements CertificateUsage {
                 writeKeyStore(tls.certificateId());
                 management().reloadConsoleKeys();
             } catch (IOException e) {
-                throw new SettingsException(Reason.NOT_APPLIED, "the renewed certificate could not be put into"
+                throw new RefusedException(Reason.NOT_APPLIED, "the renewed certificate could not be put into"
                         + " service for console HTTPS: " + e.getMessage(), e);
             }
         }
@@ -127,7 +127,7 @@ public class ConsoleTlsService implements CertificateUsage {
         List<String> protocols = wanted.protocols().isEmpty() ? PROTOCOLS : wanted.protocols();
         for (String protocol : protocols) {
             if (!PROTOCOLS.contains(protocol)) {
-                throw new SettingsException(Reason.INVALID, "'" + protocol + "' is not a protocol version for"
+                throw new RefusedException(Reason.INVALID, "'" + protocol + "' is not a protocol version for"
                         + " console HTTPS; use " + String.join(" and/or ", PROTOCOLS));
             }
         }
@@ -137,13 +137,13 @@ public class ConsoleTlsService implements CertificateUsage {
                 : wanted.certificateId().strip();
         if (wanted.enabled()) {
             if (certificateId == null) {
-                throw new SettingsException(Reason.INVALID, "choose the certificate for console HTTPS"
+                throw new RefusedException(Reason.INVALID, "choose the certificate for console HTTPS"
                         + " (certificateId: an id from /api/v1/certificates, or '" + CertificateStore.DIGITAL_ID
                         + "')");
             }
             String id = certificateId;
             if (certificates.find(id).isEmpty()) {
-                throw new SettingsException(Reason.INVALID, "no certificate with id '" + id + "'");
+                throw new RefusedException(Reason.INVALID, "no certificate with id '" + id + "'");
             }
         }
         return new ConsoleTls(wanted.enabled(), certificateId, protocols);
@@ -162,7 +162,7 @@ public class ConsoleTlsService implements CertificateUsage {
 
     private void writeKeyStore(String certificateId) throws IOException {
         DigitalId id = certificates.digitalId(certificateId).orElseThrow(
-                () -> new SettingsException(Reason.INVALID, "no certificate with id '" + certificateId + "'"));
+                () -> new RefusedException(Reason.INVALID, "no certificate with id '" + certificateId + "'"));
         Path file = gateway.dataDirectory().resolve(KEY_STORE_FILE);
         Files.createDirectories(file.getParent());
         KeyStores.write(KeyStores.pkcs12(id, "moat", ServerManagement.CONSOLE_STORE_PASSWORD),

@@ -1,6 +1,6 @@
 package io.moat.delivery;
 
-import io.moat.delivery.SettingsException.Reason;
+import io.moat.delivery.RefusedException.Reason;
 import io.moat.persistence.SettingRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,21 +45,21 @@ public class GeneralSettingsService {
 
     static URI parse(String address) {
         if (address == null || address.isBlank()) {
-            throw new SettingsException(Reason.INVALID, "publicAddress is missing, e.g. https://mail.example.com");
+            throw new RefusedException(Reason.INVALID, "publicAddress is missing, e.g. https://mail.example.com");
         }
         URI uri;
         try {
             uri = new URI(address.strip());
         } catch (URISyntaxException e) {
-            throw new SettingsException(Reason.INVALID, "'" + address + "' is not a URL: " + e.getReason());
+            throw new RefusedException(Reason.INVALID, "'" + address + "' is not a URL: " + e.getReason());
         }
         if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
                 || uri.getHost() == null) {
-            throw new SettingsException(Reason.INVALID, "'" + address + "' is not an http(s) URL with a host name,"
+            throw new RefusedException(Reason.INVALID, "'" + address + "' is not an http(s) URL with a host name,"
                     + " e.g. https://mail.example.com");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new SettingsException(Reason.INVALID, "the public server address takes no user, query or"
+            throw new RefusedException(Reason.INVALID, "the public server address takes no user, query or"
                     + " fragment: '" + address + "'");
         }
         return uri;

@@ -1,6 +1,6 @@
 package io.moat.delivery;
 
-import io.moat.delivery.SettingsException.Reason;
+import io.moat.delivery.RefusedException.Reason;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageState;
@@ -22,10 +22,10 @@ public class MessageRetryService {
 
     /** Makes a DEFERRED message due at once; the pipeline picks it up within a tick. */
     public void retryNow(String id) {
-        MessageEntity message = messages.find(id).orElseThrow(() -> new SettingsException(Reason.NOT_FOUND,
+        MessageEntity message = messages.find(id).orElseThrow(() -> new RefusedException(Reason.NOT_FOUND,
                 "no message with id '" + id + "'"));
         if (message.getState() != MessageState.DEFERRED) {
-            throw new SettingsException(Reason.INVALID, "message " + id + " is " + message.getState()
+            throw new RefusedException(Reason.CONFLICT, "message " + id + " is " + message.getState()
                     + "; only DEFERRED messages wait for a retry");
         }
         message.dueNow(Instant.now());

@@ -1,6 +1,6 @@
 package io.moat.delivery;
 
-import io.moat.delivery.SettingsException.Reason;
+import io.moat.delivery.RefusedException.Reason;
 import io.moat.persistence.SmtpEndpointEntity;
 import io.moat.persistence.SmtpEndpointRepository;
 import io.moat.smtp.api.SmtpAdapterControl;
@@ -168,7 +168,7 @@ public class SmtpEndpointService implements CertificateUsage {
                 .filter(s -> s.name().equals(changed) && !s.listening() && s.problem() != null).findFirst();
         if (failure.isPresent()) {
             apply(before);
-            throw new SettingsException(Reason.INVALID, failure.get().problem());
+            throw new RefusedException(Reason.INVALID, failure.get().problem());
         }
     }
 
@@ -195,7 +195,7 @@ public class SmtpEndpointService implements CertificateUsage {
             tlsByEndpoint.remove(e.id());
             return null;
         }
-        DigitalId id = certificates.digitalId(e.certificateId()).orElseThrow(() -> new SettingsException(
+        DigitalId id = certificates.digitalId(e.certificateId()).orElseThrow(() -> new RefusedException(
                 Reason.INVALID, "endpoint '" + e.name() + "': no certificate with id '" + e.certificateId() + "'"));
         TlsSettings tlsSettings = new TlsSettings(e.protocols(), e.cipherSuites());
         ServerTlsContext tls = tlsByEndpoint.get(e.id());
@@ -380,11 +380,11 @@ public class SmtpEndpointService implements CertificateUsage {
         return value == null || value.isBlank() ? null : value.strip();
     }
 
-    private static SettingsException invalid(String message) {
-        return new SettingsException(Reason.INVALID, message);
+    private static RefusedException invalid(String message) {
+        return new RefusedException(Reason.INVALID, message);
     }
 
-    private static SettingsException notFound(String id) {
-        return new SettingsException(Reason.NOT_FOUND, "no SMTP endpoint with id '" + id + "'");
+    private static RefusedException notFound(String id) {
+        return new RefusedException(Reason.NOT_FOUND, "no SMTP endpoint with id '" + id + "'");
     }
 }

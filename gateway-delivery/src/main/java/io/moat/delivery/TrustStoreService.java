@@ -1,6 +1,6 @@
 package io.moat.delivery;
 
-import io.moat.delivery.SettingsException.Reason;
+import io.moat.delivery.RefusedException.Reason;
 import io.moat.persistence.ServerProfileRepository;
 import io.moat.persistence.SettingRepository;
 import io.moat.persistence.TrustedCertificateEntity;
@@ -93,13 +93,13 @@ public class TrustStoreService {
     /** Trusts the certificate(s) of {@code pem}: a CA, or a server's own certificate. */
     public Trusted add(String name, String pem) {
         if (pem == null || pem.isBlank()) {
-            throw new SettingsException(Reason.INVALID, "'pem' is missing: the CA or server certificate in PEM");
+            throw new RefusedException(Reason.INVALID, "'pem' is missing: the CA or server certificate in PEM");
         }
         List<X509Certificate> certificates;
         try {
             certificates = Pem.parseCertificates(pem);
         } catch (TlsException e) {
-            throw new SettingsException(Reason.INVALID, e.getMessage());
+            throw new RefusedException(Reason.INVALID, e.getMessage());
         }
         String label = name == null || name.isBlank()
                 ? certificates.get(0).getSubjectX500Principal().getName()
@@ -114,11 +114,11 @@ public class TrustStoreService {
 
     public void delete(String id) {
         if (id.startsWith("file:")) {
-            throw new SettingsException(Reason.INVALID, "'" + id.substring(5) + "' is a file in "
+            throw new RefusedException(Reason.INVALID, "'" + id.substring(5) + "' is a file in "
                     + trustDirectory() + "; remove the file there");
         }
         if (!repository.deleteTrusted(id)) {
-            throw new SettingsException(Reason.NOT_FOUND, "no trusted certificate with id '" + id + "'");
+            throw new RefusedException(Reason.NOT_FOUND, "no trusted certificate with id '" + id + "'");
         }
         changes.incrementAndGet();
         LOG.info(() -> "trusted certificate " + id + " removed; the next connection no longer trusts it");

@@ -22,19 +22,19 @@ class GeneralSettingsServiceTest {
     @Test
     void onlyHttpUrlsWithAHostAndNothingElseAreAccepted() {
         assertThatThrownBy(() -> GeneralSettingsService.parse("ftp://mail.example.com"))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("http(s) URL");
+                .isInstanceOf(RefusedException.class).hasMessageContaining("http(s) URL");
         assertThatThrownBy(() -> GeneralSettingsService.parse("mail.example.com"))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("http(s) URL");
+                .isInstanceOf(RefusedException.class).hasMessageContaining("http(s) URL");
         assertThatThrownBy(() -> GeneralSettingsService.parse("https://user@mail.example.com"))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("no user, query or fragment");
+                .isInstanceOf(RefusedException.class).hasMessageContaining("no user, query or fragment");
         assertThatThrownBy(() -> GeneralSettingsService.parse("https://mail.example.com/?a=b"))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("no user, query or fragment");
+                .isInstanceOf(RefusedException.class).hasMessageContaining("no user, query or fragment");
         assertThatThrownBy(() -> GeneralSettingsService.parse("https://mail example.com"))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("is not a URL");
+                .isInstanceOf(RefusedException.class).hasMessageContaining("is not a URL");
         assertThatThrownBy(() -> GeneralSettingsService.parse(" "))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("missing");
-        assertThat(((SettingsException) org.assertj.core.api.Assertions
+                .isInstanceOf(RefusedException.class).hasMessageContaining("missing");
+        assertThat(((RefusedException) org.assertj.core.api.Assertions
                 .catchThrowable(() -> GeneralSettingsService.parse("x"))).reason())
-                .isEqualTo(SettingsException.Reason.INVALID);
+                .isEqualTo(RefusedException.Reason.INVALID);
     }
 }

@@ -28,7 +28,7 @@ class ServerProfileServiceTest {
     @Test
     void anUnknownStarttlsModeIsRefusedWithTheChoices() {
         assertThatThrownBy(() -> ServerProfileService.fromBootstrap(URI.create("smtp://mx:25?starttls=maybe")))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("none, optional or required");
+                .isInstanceOf(RefusedException.class).hasMessageContaining("none, optional or required");
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.moat.web;
 
 import io.moat.delivery.CertificateInput;
 import io.moat.delivery.CertificateStore;
-import io.moat.delivery.CertificateStoreException;
 import io.moat.web.internal.CertificateAssembler;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -24,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Settings > Certificates: key/certificate pairs (the data directory's digital ID among them, read-only). Bodies are
@@ -46,19 +44,19 @@ public class CertificatesResource {
 
     @GET
     public List<CertificateDto> list() {
-        return call(() -> store.list().stream().map(CertificateAssembler::dto).toList());
+        return store.list().stream().map(CertificateAssembler::dto).toList();
     }
 
     @GET
     @Path("/{id}")
     public CertificateDto get(@PathParam("id") String id) {
-        return call(() -> store.find(id).map(CertificateAssembler::dto).orElseThrow(() -> notFound(id)));
+        return store.find(id).map(CertificateAssembler::dto).orElseThrow(() -> notFound(id));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response add(CertificateRequest request) {
-        CertificateDto added = call(() -> CertificateAssembler.dto(store.add(input(request))));
+        CertificateDto added = CertificateAssembler.dto(store.add(input(request)));
         return Response.created(uri.getAbsolutePathBuilder().path(added.id()).build()).entity(added).build();
     }
 
@@ -72,7 +70,7 @@ public class CertificatesResource {
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public CertificateDto replace(@PathParam("id") String id, CertificateRequest request) {
-        return call(() -> CertificateAssembler.dto(store.replace(id, input(request))));
+        return CertificateAssembler.dto(store.replace(id, input(request)));
     }
 
     @PUT
@@ -85,10 +83,7 @@ public class CertificatesResource {
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String id) {
-        call(() -> {
-            store.delete(id);
-            return null;
-        });
+        store.delete(id);
         return Response.noContent().build();
     }
 
@@ -122,19 +117,6 @@ public class CertificatesResource {
         }
         return new CertificateRequest(fields.get("name"), fields.get("privateKey"), fields.get("certificate"),
                 fields.get("pem"), fields.get("passphrase"));
-    }
-
-    private static <T> T call(Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (CertificateStoreException e) {
-            throw switch (e.reason()) {
-                case INVALID -> new ProblemException(400, "Invalid certificate", e.getMessage());
-                case NOT_FOUND -> new ProblemException(404, "No such certificate", e.getMessage());
-                case READ_ONLY -> new ProblemException(409, "Read-only certificate", e.getMessage());
-                case IN_USE -> new ProblemException(409, "Certificate in use", e.getMessage());
-            };
-        }
     }
 
     private static ProblemException notFound(String id) {

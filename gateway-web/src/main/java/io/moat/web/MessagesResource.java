@@ -1,7 +1,6 @@
 package io.moat.web;
 
 import io.moat.delivery.MessageRetryService;
-import io.moat.delivery.SettingsException;
 import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageState;
 import io.moat.web.internal.MessageAssembler;
@@ -58,14 +57,7 @@ public class MessagesResource {
     @Path("/{id}/retry")
     @Transactional(Transactional.TxType.NEVER)
     public Response retry(@PathParam("id") String id) {
-        try {
-            retries.retryNow(id);
-        } catch (SettingsException e) {
-            throw switch (e.reason()) {
-                case NOT_FOUND -> new ProblemException(404, "No such message", e.getMessage());
-                case INVALID, NOT_APPLIED -> new ProblemException(409, "Nothing to retry", e.getMessage());
-            };
-        }
+        retries.retryNow(id);
         return Response.accepted().build();
     }
 

@@ -1,5 +1,6 @@
 package io.moat.web;
 
+import io.moat.delivery.RefusedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -15,6 +16,9 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
 
     @Override
     public Response toResponse(Exception exception) {
+        if (exception instanceof RefusedException r) {
+            return response(refused(r));
+        }
         if (exception instanceof ProblemException p) {
             return response(new Problem("about:blank", p.title(), p.status(), p.getMessage()));
         }
@@ -26,6 +30,16 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
         LOG.log(Level.SEVERE, "unexpected error in the REST API", exception);
         return response(new Problem("about:blank", "Internal Server Error", 500,
                 "The gateway could not answer; the server log has the details."));
+    }
+
+    /** An application service's refusal: the reason gives the status, the message the detail. */
+    private static Problem refused(RefusedException e) {
+        return switch (e.reason()) {
+            case INVALID -> new Problem("about:blank", "Invalid request", 400, e.getMessage());
+            case NOT_FOUND -> new Problem("about:blank", "Not found", 404, e.getMessage());
+            case CONFLICT -> new Problem("about:blank", "Conflict", 409, e.getMessage());
+            case NOT_APPLIED -> new Problem("about:blank", "Not applied", 503, e.getMessage());
+        };
     }
 
     private static Response response(Problem problem) {

@@ -2,7 +2,6 @@ package io.moat.web;
 
 import io.moat.delivery.ServerProfile;
 import io.moat.delivery.ServerProfileService;
-import io.moat.delivery.SettingsException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -20,7 +19,6 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
 
 /** Settings > Server profiles: how the gateway reaches downstream SMTP servers and Core. */
 @Path("/server-profiles")
@@ -49,7 +47,7 @@ public class ServerProfilesResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(ServerProfileDto body) {
-        ServerProfileDto created = dto(call(() -> profiles.create(input(body))));
+        ServerProfileDto created = dto(profiles.create(input(body)));
         return Response.created(uri.getAbsolutePathBuilder().path(created.id()).build()).entity(created).build();
     }
 
@@ -57,16 +55,13 @@ public class ServerProfilesResource {
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public ServerProfileDto update(@PathParam("id") String id, ServerProfileDto body) {
-        return dto(call(() -> profiles.update(id, input(body))));
+        return dto(profiles.update(id, input(body)));
     }
 
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String id) {
-        call(() -> {
-            profiles.delete(id);
-            return null;
-        });
+        profiles.delete(id);
         return Response.noContent().build();
     }
 
@@ -102,17 +97,5 @@ public class ServerProfilesResource {
                         s.encryption(), s.protocols(), s.verifyHostname(), s.username(), null, s.passwordSet(),
                         s.clientCertificateId())).toList(),
                 null, p.type() == ServerProfile.Type.CORE ? p.apikeySet() : null, p.rule(), p.timeoutSeconds());
-    }
-
-    private static <T> T call(Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (SettingsException e) {
-            throw switch (e.reason()) {
-                case INVALID -> new ProblemException(400, "Invalid server profile", e.getMessage());
-                case NOT_FOUND -> new ProblemException(404, "No such server profile", e.getMessage());
-                case NOT_APPLIED -> new ProblemException(503, "Server profile not applied", e.getMessage());
-            };
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.moat.web;
 import io.moat.delivery.ConsoleTlsService;
 import io.moat.delivery.ConsoleTlsService.ConsoleTls;
 import io.moat.delivery.GeneralSettingsService;
-import io.moat.delivery.SettingsException;
 import io.moat.delivery.TrustStoreService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -13,7 +12,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.function.Supplier;
 
 /** Runtime settings: Settings > General and Settings > Security of the console. */
 @Path("/settings")
@@ -45,8 +43,8 @@ public class SettingsResource {
             throw new ProblemException(400, "Missing setting", "Send {\"enabled\": true|false, \"certificateId\":"
                     + " \"...\", \"protocols\": [\"TLSv1.2\", \"TLSv1.3\"]}.");
         }
-        return call(() -> dto(consoleTls.set(new ConsoleTls(body.enabled(), body.certificateId(),
-                body.protocols()))));
+        return dto(consoleTls.set(new ConsoleTls(body.enabled(), body.certificateId(),
+                body.protocols())));
     }
 
     @GET
@@ -62,7 +60,7 @@ public class SettingsResource {
             throw new ProblemException(400, "Missing setting",
                     "Send {\"publicAddress\": \"https://mail.example.com\"}.");
         }
-        return call(() -> new GeneralSettingsDto(general.setPublicAddress(body.publicAddress()).toString()));
+        return new GeneralSettingsDto(general.setPublicAddress(body.publicAddress()).toString());
     }
 
     /** Whether the JVM's default CAs are trusted for outbound TLS besides the gateway's trust store. */
@@ -84,18 +82,5 @@ public class SettingsResource {
 
     private static ConsoleTlsDto dto(ConsoleTls tls) {
         return new ConsoleTlsDto(tls.enabled(), tls.certificateId(), tls.protocols());
-    }
-
-    private static <T> T call(Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (SettingsException e) {
-            throw switch (e.reason()) {
-                case INVALID -> new ProblemException(400, "Invalid setting", e.getMessage());
-                case NOT_FOUND -> new ProblemException(404, "Not found", e.getMessage());
-                case NOT_APPLIED -> new ProblemException(503, "Setting not applied", e.getMessage()
-                        + "; nothing was changed");
-            };
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.moat.web;
 
-import io.moat.delivery.SettingsException;
 import io.moat.delivery.SmtpEndpoint;
 import io.moat.delivery.SmtpEndpointService;
 import io.moat.smtp.api.SmtpEncryption;
@@ -23,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Settings > Security, SMTP endpoints: each change takes effect at once, without a restart (a new endpoint
@@ -57,7 +55,7 @@ public class SmtpEndpointsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(SmtpEndpointDto body) {
-        SmtpEndpoint created = call(() -> endpoints.create(input(body)));
+        SmtpEndpoint created = endpoints.create(input(body));
         return Response.created(uri.getAbsolutePathBuilder().path(created.id()).build())
                 .entity(dto(created, endpoints.status().get(created.name()))).build();
     }
@@ -66,17 +64,14 @@ public class SmtpEndpointsResource {
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public SmtpEndpointDto update(@PathParam("id") String id, SmtpEndpointDto body) {
-        SmtpEndpoint updated = call(() -> endpoints.update(id, input(body)));
+        SmtpEndpoint updated = endpoints.update(id, input(body));
         return dto(updated, endpoints.status().get(updated.name()));
     }
 
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String id) {
-        call(() -> {
-            endpoints.delete(id);
-            return null;
-        });
+        endpoints.delete(id);
         return Response.noContent().build();
     }
 
@@ -107,17 +102,5 @@ public class SmtpEndpointsResource {
         return new SmtpEndpointDto(e.id(), e.name(), e.bindAddress(), e.port(), e.encryption().name(),
                 e.certificateId(), e.protocols(), e.cipherSuites(), e.greeting(), e.maxMessageSize(),
                 e.maxConnections(), e.idleTimeoutSeconds(), e.relayDomains(), e.trustedNetworks(), state);
-    }
-
-    private static <T> T call(Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (SettingsException e) {
-            throw switch (e.reason()) {
-                case INVALID -> new ProblemException(400, "Invalid SMTP endpoint", e.getMessage());
-                case NOT_FOUND -> new ProblemException(404, "No such SMTP endpoint", e.getMessage());
-                case NOT_APPLIED -> new ProblemException(503, "SMTP endpoint not applied", e.getMessage());
-            };
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.moat.web;
 
-import io.moat.delivery.SettingsException;
 import io.moat.delivery.TrustStoreService;
 import io.moat.tls.CertificateInfo;
 import jakarta.enterprise.context.RequestScoped;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The trust store for outbound TLS: add a CA or server certificate (JSON {@code {name, pem}}), list, delete.
@@ -47,18 +45,15 @@ public class TrustedCertificatesResource {
             throw new ProblemException(400, "Missing body", "Send {\"name\": \"...\", \"pem\": \"-----BEGIN"
                     + " CERTIFICATE-----...\"}.");
         }
-        TrustedCertificateDto added = dto(call(() -> trust.add(body.getString("name", null),
-                body.getString("pem", null))));
+        TrustedCertificateDto added = dto(trust.add(body.getString("name", null),
+                body.getString("pem", null)));
         return Response.created(uri.getAbsolutePathBuilder().path(added.id()).build()).entity(added).build();
     }
 
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String id) {
-        call(() -> {
-            trust.delete(id);
-            return null;
-        });
+        trust.delete(id);
         return Response.noContent().build();
     }
 
@@ -69,17 +64,5 @@ public class TrustedCertificatesResource {
                     return new CertificateDto.ChainEntry(info.subject(), info.issuer(), info.notAfter(),
                             info.sha256Fingerprint());
                 }).toList());
-    }
-
-    private static <T> T call(Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (SettingsException e) {
-            throw switch (e.reason()) {
-                case INVALID -> new ProblemException(400, "Invalid certificate", e.getMessage());
-                case NOT_FOUND -> new ProblemException(404, "No such trusted certificate", e.getMessage());
-                case NOT_APPLIED -> new ProblemException(503, "Not applied", e.getMessage());
-            };
-        }
     }
 }
