@@ -200,6 +200,38 @@ public class ServerProfileService implements CertificateUsage {
         return build(profile).core();
     }
 
+    /** One server of a profile, made usable to be probed: an SMTP target or a Core client of its own. */
+    record ProbeTarget(String profile, Type type, String uri, SmtpTarget smtp, CoreClient core) {
+    }
+
+    /** Every server of every profile, each on its own (no failover), Core with at most {@code timeout}. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    List<ProbeTarget> probeTargets(Duration timeout) {
+        List<ProbeTarget> targets = new ArrayList<>();
+        for (ServerProfileEntity entity : snapshot()) {
+            ServerProfile p = profile(entity);
+            if (p.type() == Type.SMTP) {
+                List<SmtpTarget> built = build(entity).targets();
+                for (int i = 0; i < built.size(); i++) {
+                    targets.add(new ProbeTarget(p.name(), Type.SMTP, p.servers().get(i).uri(), built.get(i), null));
+                }
+            } else {
+                String apikey = entity.getSealedApiKey() == null
+                        ? null
+                        : secrets.openString(entity.getSealedApiKey(), entity.getId(), "the Core API key of profile '"
+                                + p.name() + "'");
+                Duration limit = timeout.compareTo(Duration.ofSeconds(p.timeoutSeconds())) < 0
+                        ? timeout
+                        : Duration.ofSeconds(p.timeoutSeconds());
+                for (Server server : p.servers()) {
+                    targets.add(new ProbeTarget(p.name(), Type.CORE, server.uri(), null,
+                            core(server, apikey, p, limit)));
+                }
+            }
+        }
+        return targets;
+    }
+
     /** Forgets the snapshot now and again once the transaction has ended, so no reader keeps a stale one. */
     private void invalidate() {
         snapshot = null;
@@ -289,15 +321,15 @@ public class ServerProfileService implements CertificateUsage {
                         + p.name() + "'");
         List<CoreClient> clients = new ArrayList<>();
         for (Server server : p.servers()) {
-            clients.add(core(server, apikey, p));
+            clients.add(core(server, apikey, p, Duration.ofSeconds(p.timeoutSeconds())));
         }
         AtomicInteger turn = turns.computeIfAbsent(entity.getId(), k -> new AtomicInteger());
         return CoreClients.failover(clients, p.strategy() == Strategy.ROUND_ROBIN ? turn::getAndIncrement : () -> 0);
     }
 
-    private CoreClient core(Server server, String apikey, ServerProfile p) {
+    private CoreClient core(Server server, String apikey, ServerProfile p, Duration timeout) {
         URI uri = URI.create(server.uri());
-        CoreServer core = new CoreServer(uri, apikey, p.rule(), Duration.ofSeconds(p.timeoutSeconds()));
+        CoreServer core = new CoreServer(uri, apikey, p.rule(), timeout);
         if (!"https".equalsIgnoreCase(uri.getScheme())) {
             return CoreClients.create(core);
         }

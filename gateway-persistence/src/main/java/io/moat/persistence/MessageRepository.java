@@ -5,7 +5,11 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -40,11 +44,43 @@ public class MessageRepository {
 
     /** Newest first, optionally only those in one state. */
     public List<MessageEntity> list(MessageState state, int offset, int limit) {
-        TypedQuery<MessageEntity> query = state == null
-                ? em.createQuery("SELECT m FROM MessageEntity m ORDER BY m.receivedAt DESC", MessageEntity.class)
-                : em.createQuery("SELECT m FROM MessageEntity m WHERE m.state = :state ORDER BY m.receivedAt DESC",
-                        MessageEntity.class).setParameter("state", state);
-        return query.setFirstResult(offset).setMaxResults(limit).getResultList();
+        return search(MessageQuery.inState(state), offset, limit);
+    }
+
+    /** Newest first, those that match every criterion of {@code query}. */
+    public List<MessageEntity> search(MessageQuery query, int offset, int limit) {
+        StringBuilder jpql = new StringBuilder("SELECT m FROM MessageEntity m WHERE 1 = 1");
+        Map<String, Object> parameters = new HashMap<>();
+        if (query.state() != null) {
+            jpql.append(" AND m.state = :state");
+            parameters.put("state", query.state());
+        }
+        contains(jpql, parameters, "m.mailFrom", "sender", query.sender());
+        contains(jpql, parameters, "m.recipients", "recipient", query.recipient());
+        contains(jpql, parameters, "m.subject", "subject", query.subject());
+        if (query.receivedFrom() != null) {
+            jpql.append(" AND m.receivedAt >= :receivedFrom");
+            parameters.put("receivedFrom", query.receivedFrom());
+        }
+        if (query.receivedBefore() != null) {
+            jpql.append(" AND m.receivedAt < :receivedBefore");
+            parameters.put("receivedBefore", query.receivedBefore());
+        }
+        TypedQuery<MessageEntity> typed = em.createQuery(jpql.append(" ORDER BY m.receivedAt DESC").toString(),
+                MessageEntity.class);
+        parameters.forEach(typed::setParameter);
+        return typed.setFirstResult(offset).setMaxResults(limit).getResultList();
+    }
+
+    private static void contains(StringBuilder jpql, Map<String, Object> parameters, String field, String name,
+            String text) {
+        if (text == null || text.isBlank()) {
+            return;
+        }
+        String escaped = text.strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                .replace("_", "\\_");
+        jpql.append(" AND LOWER(").append(field).append(") LIKE :").append(name).append(" ESCAPE '\\'");
+        parameters.put(name, "%" + escaped + "%");
     }
 
     /** Ids of messages with work due now whose lease (if any) has run out, oldest due first. */
@@ -105,6 +141,15 @@ public class MessageRepository {
                 + " AND m.leaseUntil IS NULL", Long.class)
                 .setParameter("since", overdueSince)
                 .getSingleResult();
+    }
+
+    /** Counts by state of the messages received since {@code since}, for the dashboard. */
+    public Map<MessageState, Long> countByStateReceivedSince(Instant since) {
+        Map<MessageState, Long> counts = new EnumMap<>(MessageState.class);
+        em.createQuery("SELECT m.state, COUNT(m) FROM MessageEntity m WHERE m.receivedAt >= :since GROUP BY m.state",
+                Object[].class).setParameter("since", since).getResultList()
+                .forEach(row -> counts.put((MessageState) row[0], (Long) row[1]));
+        return counts;
     }
 
     /** Counts by state, for health and the dashboard. */

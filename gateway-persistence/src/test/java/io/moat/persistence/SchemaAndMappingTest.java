@@ -115,4 +115,69 @@ class SchemaAndMappingTest {
             emf.close();
         }
     }
+
+    @Test
+    void searchMatchesEveryCriterionAndCountsByStateSince() throws Exception {
+        JdbcDataSource ds = dataSource("search");
+        new SchemaMigrator(ds).migrate();
+        EntityManagerFactory emf = Persistence.createEntityManagerFactory("moat", Map.of(
+                "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
+                "jakarta.persistence.jtaDataSource", ds,
+                "jakarta.persistence.nonJtaDataSource", ds));
+        try {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            EntityManager em = emf.createEntityManager();
+            em.getTransaction().begin();
+            MessageEntity old = new MessageEntity("old", MessageKind.INBOUND, "alice@partner.test",
+                    List.of("bob@example.com"), "old", 1, now.minus(2, ChronoUnit.DAYS));
+            old.setSubject("Quarterly figures");
+            old.moveTo(MessageState.DELIVERED, now);
+            MessageEntity recent = new MessageEntity("recent", MessageKind.INBOUND, "Carol@Partner.test",
+                    List.of("dave@example.com", "erin@example.com"), "recent", 1, now.minusSeconds(60));
+            recent.setSubject("100% off_sale");
+            MessageEntity blocked = new MessageEntity("blocked", MessageKind.INBOUND, "mallory@evil.test",
+                    List.of("bob@example.com"), "blocked", 1, now.minusSeconds(30));
+            blocked.moveTo(MessageState.BLOCKED, now);
+            em.persist(old);
+            em.persist(recent);
+            em.persist(blocked);
+            em.getTransaction().commit();
+            em.close();
+
+            EntityManager tx = emf.createEntityManager();
+            MessageRepository repository = new MessageRepository();
+            java.lang.reflect.Field field = MessageRepository.class.getDeclaredField("em");
+            field.setAccessible(true);
+            field.set(repository, tx);
+            assertThat(ids(repository, new MessageQuery(null, null, null, null, null, null)))
+                    .containsExactly("blocked", "recent", "old");
+            assertThat(ids(repository, new MessageQuery(null, "partner.TEST", null, null, null, null)))
+                    .containsExactly("recent", "old");
+            assertThat(ids(repository, new MessageQuery(null, null, "erin@", null, null, null)))
+                    .containsExactly("recent");
+            assertThat(ids(repository, new MessageQuery(null, null, null, "quarterly", null, null)))
+                    .containsExactly("old");
+            // LIKE wildcards in the text are plain characters
+            assertThat(ids(repository, new MessageQuery(null, null, null, "0% off_", null, null)))
+                    .containsExactly("recent");
+            assertThat(ids(repository, new MessageQuery(null, null, null, "%", null, null))).containsExactly("recent");
+            assertThat(ids(repository, new MessageQuery(null, null, null, "_", null, null))).containsExactly("recent");
+            assertThat(ids(repository, new MessageQuery(MessageState.DELIVERED, null, "bob", null, null, null)))
+                    .containsExactly("old");
+            assertThat(ids(repository, new MessageQuery(null, null, null, null, now.minus(1, ChronoUnit.DAYS),
+                    now.minusSeconds(45)))).containsExactly("recent");
+            assertThat(repository.search(MessageQuery.inState(null), 1, 1)).extracting(MessageEntity::getId)
+                    .containsExactly("recent");
+
+            assertThat(repository.countByStateReceivedSince(now.minus(1, ChronoUnit.HOURS)))
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(MessageState.RECEIVED, 1L, MessageState.BLOCKED, 1L));
+            tx.close();
+        } finally {
+            emf.close();
+        }
+    }
+
+    private static List<String> ids(MessageRepository repository, MessageQuery query) {
+        return repository.search(query, 0, 100).stream().map(MessageEntity::getId).toList();
+    }
 }

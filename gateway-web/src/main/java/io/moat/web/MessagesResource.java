@@ -1,6 +1,7 @@
 package io.moat.web;
 
 import io.moat.delivery.MessageRetryService;
+import io.moat.persistence.MessageQuery;
 import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageState;
 import io.moat.web.internal.MessageAssembler;
@@ -16,6 +17,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -35,14 +38,22 @@ public class MessagesResource {
     @Inject
     MessageRetryService retries;
 
-    /** Newest first; {@code state} filters (e.g. {@code DEFERRED}), {@code offset}/{@code limit} page. */
+    /**
+     * Newest first; {@code state} (e.g. {@code DEFERRED}), {@code sender}, {@code recipient}, {@code subject} (text
+     * anywhere, any case) and {@code receivedFrom}/{@code receivedBefore} (ISO-8601 instants) filter,
+     * {@code offset}/{@code limit} page.
+     */
     @GET
-    public List<MessageSummaryDto> list(@QueryParam("state") String state,
+    public List<MessageSummaryDto> list(@QueryParam("state") String state, @QueryParam("sender") String sender,
+            @QueryParam("recipient") String recipient, @QueryParam("subject") String subject,
+            @QueryParam("receivedFrom") String receivedFrom, @QueryParam("receivedBefore") String receivedBefore,
             @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("100") int limit) {
         if (offset < 0 || limit < 1 || limit > MAX_LIMIT) {
             throw new ProblemException(400, "Bad paging", "offset must be >= 0 and limit 1.." + MAX_LIMIT);
         }
-        return messages.list(parseState(state), offset, limit).stream().map(MessageAssembler::summary).toList();
+        MessageQuery query = new MessageQuery(parseState(state), sender, recipient, subject,
+                parseInstant("receivedFrom", receivedFrom), parseInstant("receivedBefore", receivedBefore));
+        return messages.search(query, offset, limit).stream().map(MessageAssembler::summary).toList();
     }
 
     @GET
@@ -59,6 +70,18 @@ public class MessagesResource {
     public Response retry(@PathParam("id") String id) {
         retries.retryNow(id);
         return Response.accepted().build();
+    }
+
+    private static Instant parseInstant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(400, "Bad " + name, "'" + value + "' is not an ISO-8601 instant such as"
+                    + " 2026-11-29T18:00:00Z");
+        }
     }
 
     private static MessageState parseState(String state) {

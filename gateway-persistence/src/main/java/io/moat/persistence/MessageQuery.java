@@ -1,0 +1,15 @@
+package io.moat.persistence;
+
+import java.time.Instant;
+
+/**
+ * What to look for among messages; every criterion is optional ({@code null} or blank: any). Text criteria match
+ * case-insensitively anywhere in the field; {@code receivedFrom} is inclusive, {@code receivedBefore} exclusive.
+ */
+public record MessageQuery(MessageState state, String sender, String recipient, String subject,
+        Instant receivedFrom, Instant receivedBefore) {
+
+    public static MessageQuery inState(MessageState state) {
+        return new MessageQuery(state, null, null, null, null, null);
+    }
+}
