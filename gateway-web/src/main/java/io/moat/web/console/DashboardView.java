@@ -1,0 +1,87 @@
+package io.moat.web.console;
+
+import io.moat.delivery.ReachabilityService;
+import io.moat.delivery.ReachabilityService.Reachability;
+import io.moat.persistence.CertificateExpiryReport;
+import io.moat.persistence.CertificateExpiryReport.Expiring;
+import io.moat.persistence.MessageRepository;
+import io.moat.persistence.MessageState;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The dashboard: messages by state, queue depth, whether Core and the downstream servers answer, expiring certificates. */
+@Named("dashboard")
+@RequestScoped
+public class DashboardView {
+
+    /** How many messages in a state were received in the last hour and the last day. */
+    public record StateCount(String state, long lastHour, long lastDay, boolean problem) {
+    }
+
+    @Inject
+    MessageRepository messages;
+
+    @Inject
+    ReachabilityService reachability;
+
+    @Inject
+    CertificateExpiryReport expiry;
+
+    private List<StateCount> states;
+    private long queueDepth;
+    private long lastHour;
+    private long lastDay;
+
+    @PostConstruct
+    void load() {
+        Instant now = Instant.now();
+        Map<MessageState, Long> hour = messages.countByStateReceivedSince(now.minus(Duration.ofHours(1)));
+        Map<MessageState, Long> day = messages.countByStateReceivedSince(now.minus(Duration.ofDays(1)));
+        states = new ArrayList<>();
+        for (MessageState state : MessageState.values()) {
+            long h = hour.getOrDefault(state, 0L);
+            long d = day.getOrDefault(state, 0L);
+            states.add(new StateCount(state.name(), h, d, d > 0 && (state == MessageState.FAILED
+                    || state == MessageState.DEFERRED)));
+            lastHour += h;
+            lastDay += d;
+        }
+        for (Object[] row : messages.countByState()) {
+            if (!((MessageState) row[0]).isFinal()) {
+                queueDepth += (Long) row[1];
+            }
+        }
+    }
+
+    public List<StateCount> getStates() {
+        return states;
+    }
+
+    public long getLastHour() {
+        return lastHour;
+    }
+
+    public long getLastDay() {
+        return lastDay;
+    }
+
+    /** Messages not yet in a final state: received, being scanned, queued or deferred. */
+    public long getQueueDepth() {
+        return queueDepth;
+    }
+
+    public List<Reachability> getServers() {
+        return reachability.check();
+    }
+
+    public List<Expiring> getExpiring() {
+        return expiry.expiring();
+    }
+}
