@@ -76,7 +76,7 @@ class SmtpEndpointsIT {
     void starttlsRequiredRefusesMailBeforeTlsAndDeliversAfterIt() throws Exception {
         create(endpoint("submission", SUBMISSION, "STARTTLS_REQUIRED").add("relayDomains",
                 Json.createArrayBuilder().add("example.com")));
-        try (Raw smtp = new Raw(SUBMISSION)) {
+        try (RawSmtp smtp = new RawSmtp(SUBMISSION)) {
             assertThat(smtp.reply()).startsWith("220");
             assertThat(smtp.command("EHLO client.it.test")).contains("STARTTLS");
             assertThat(smtp.command("MAIL FROM:<alice@sender.test>"))
@@ -95,7 +95,7 @@ class SmtpEndpointsIT {
     @Test
     void commandsPipelinedBehindStarttlsAreNotExecuted() throws Exception {
         create(endpoint("submission", SUBMISSION, "STARTTLS_OPTIONAL"));
-        try (Raw smtp = new Raw(SUBMISSION)) {
+        try (RawSmtp smtp = new RawSmtp(SUBMISSION)) {
             smtp.reply();
             smtp.command("EHLO client.it.test");
             smtp.write("STARTTLS\r\nRSET\r\n"); // one write: the injection probe
@@ -142,7 +142,7 @@ class SmtpEndpointsIT {
     @Test
     void noneNeitherAdvertisesNorAcceptsStarttls() throws Exception {
         create(endpoint("plain", PLAIN, "NONE"));
-        try (Raw smtp = new Raw(PLAIN)) {
+        try (RawSmtp smtp = new RawSmtp(PLAIN)) {
             smtp.reply();
             assertThat(smtp.command("EHLO client.it.test")).doesNotContain("STARTTLS");
             assertThat(smtp.command("STARTTLS")).startsWith("502 5.5.1");
@@ -264,58 +264,5 @@ class SmtpEndpointsIT {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
         return context;
-    }
-
-    /** A raw SMTP client that can send several commands in one write and start TLS on the same connection. */
-    private static final class Raw implements AutoCloseable {
-        private Socket socket;
-        private BufferedReader in;
-        private OutputStream out;
-
-        Raw(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(10_000);
-            streams();
-        }
-
-        private void streams() throws IOException {
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            out = socket.getOutputStream();
-        }
-
-        void write(String text) throws IOException {
-            out.write(text.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        }
-
-        /** A whole reply, multi-line ones joined with newlines. */
-        String reply() throws IOException {
-            StringBuilder reply = new StringBuilder();
-            String line = in.readLine();
-            while (line != null && line.length() > 3 && line.charAt(3) == '-') {
-                reply.append(line).append('\n');
-                line = in.readLine();
-            }
-            return reply.append(line).toString();
-        }
-
-        String command(String line) throws IOException {
-            write(line + "\r\n");
-            return reply();
-        }
-
-        void startTls(SSLContext context) throws IOException {
-            SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, "localhost", socket.getPort(),
-                    true);
-            tls.setUseClientMode(true);
-            tls.startHandshake();
-            socket = tls;
-            streams();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }

@@ -2,12 +2,10 @@ package io.moat.web;
 
 import io.moat.delivery.MessageRetryService;
 import io.moat.persistence.MessageQuery;
-import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageState;
-import io.moat.web.internal.MessageAssembler;
+import io.moat.web.internal.MessageReader;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,13 +25,12 @@ import java.util.Locale;
 @Path("/messages")
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped
-@Transactional
 public class MessagesResource {
 
     private static final int MAX_LIMIT = 1000;
 
     @Inject
-    MessageRepository messages;
+    MessageReader messages;
 
     @Inject
     MessageRetryService retries;
@@ -53,20 +50,19 @@ public class MessagesResource {
         }
         MessageQuery query = new MessageQuery(parseState(state), sender, recipient, subject,
                 parseInstant("receivedFrom", receivedFrom), parseInstant("receivedBefore", receivedBefore));
-        return messages.search(query, offset, limit).stream().map(MessageAssembler::summary).toList();
+        return messages.search(query, offset, limit);
     }
 
     @GET
     @Path("/{id}")
     public MessageDetailDto get(@PathParam("id") String id) {
-        return messages.find(id).map(MessageAssembler::detail).orElseThrow(
+        return messages.detail(id).orElseThrow(
                 () -> new ProblemException(404, "No such message", "No message has the id '" + id + "'."));
     }
 
     /** Makes a DEFERRED message due now; 202: the pipeline takes it within a moment. */
     @POST
     @Path("/{id}/retry")
-    @Transactional(Transactional.TxType.NEVER)
     public Response retry(@PathParam("id") String id) {
         retries.retryNow(id);
         return Response.accepted().build();

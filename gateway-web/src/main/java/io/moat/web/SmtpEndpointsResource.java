@@ -4,6 +4,7 @@ import io.moat.delivery.SmtpEndpoint;
 import io.moat.delivery.SmtpEndpointService;
 import io.moat.smtp.api.SmtpEncryption;
 import io.moat.smtp.api.SmtpEndpointStatus;
+import io.moat.web.internal.SmtpEndpointAssembler;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -95,12 +96,6 @@ public class SmtpEndpointsResource {
     }
 
     private static SmtpEndpointDto dto(SmtpEndpoint e, SmtpEndpointStatus status) {
-        SmtpEndpointDto.Status state = status == null
-                ? new SmtpEndpointDto.Status(false, 0, 0, "the SMTP adapter is not running")
-                : new SmtpEndpointDto.Status(status.listening(), status.connections(), status.failedHandshakes(),
-                        status.problem());
-        return new SmtpEndpointDto(e.id(), e.name(), e.bindAddress(), e.port(), e.encryption().name(),
-                e.certificateId(), e.protocols(), e.cipherSuites(), e.greeting(), e.maxMessageSize(),
-                e.maxConnections(), e.idleTimeoutSeconds(), e.relayDomains(), e.trustedNetworks(), state);
+        return SmtpEndpointAssembler.dto(e, status);
     }
 }

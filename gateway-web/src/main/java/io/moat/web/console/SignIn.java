@@ -40,8 +40,9 @@ public class SignIn {
                         .newAuthentication(true));
         password = null;
         if (status != AuthenticationStatus.SUCCESS) {
-            Feedback.error("password", "Wrong user name or password. The admin's password is moat.admin.password,"
-                    + " or the one printed in the server log at the first start.");
+            Feedback.error("signin:password",
+                    "Wrong user name or password. The admin's password is moat.admin.password,"
+                            + " or the one printed in the server log at the first start.");
             return null;
         }
         external.redirect(external.getRequestContextPath() + safeNext());

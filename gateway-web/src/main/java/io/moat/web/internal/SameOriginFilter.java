@@ -15,7 +15,7 @@ import java.util.logging.Logger;
 /**
  * CSRF protection of the console, in front of the Faces view state: a form post whose {@code Origin} (or, without
  * one, {@code Referer}) names another site is refused with 403 before anything runs. The session cookie is
- * {@code SameSite=Strict} as well, and every Faces form carries the session's random view state id.
+ * {@code SameSite=Lax} as well (no cross-site posts), and every Faces form carries the session's random view state id.
  */
 @WebFilter(urlPatterns = "*.xhtml")
 public class SameOriginFilter extends HttpFilter {

@@ -1,0 +1,171 @@
+package io.moat.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The console in a real browser (Debian's headless Chromium) against a gateway of its own: an admin signs in with the
+ * keyboard, finds a delivered message and opens its detail, adds a certificate, creates a STARTTLS-required SMTP
+ * endpoint with it (checked with openssl s_client), turns on console HTTPS and continues over https; an auditor
+ * sees but cannot change. Every page is saved as a screenshot under target/screenshots.
+ */
+class ConsoleBrowserIT {
+
+    private static final String AUDITOR_PASSWORD = "browser-auditor-secret";
+
+    private DedicatedGateway gateway;
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void anAdminManagesTheGatewayAndAnAuditorOnlyLooks() throws Exception {
+        gateway = DedicatedGateway.start(5, "console-browser",
+                List.of("-Dmoat.auditor.password=" + AUDITOR_PASSWORD));
+        String http = "http://localhost:" + gateway.httpPort;
+        String https = "https://localhost:" + gateway.httpsPort;
+        Path made = gateway.dataDir.resolveSibling("openssl");
+        OpenSsl.issued(made, "browser-ca", "browser", "mail.browser.it.test");
+
+        // a delivered message to find, received over TLS
+        String subject = "Browser test " + UUID.randomUUID();
+        Path report = Files.writeString(made.resolve("figures.txt"), "quarterly figures\n");
+        String queueId = Swaks.send(gateway.smtpPort, "--tls", "--to", "carol@example.com", "--header",
+                "Subject: " + subject, "--attach", "@" + report);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "DELIVERED".equals(state(queueId)));
+
+        try (Browser browser = new Browser()) {
+            browser.steps("admin", () -> admin(browser, http, https, subject));
+        }
+        try (Browser auditor = new Browser()) {
+            auditor.steps("auditor", () -> auditor(auditor, https));
+        }
+    }
+
+    private void admin(Browser browser, String http, String https, String subject) throws Exception {
+        // a console page without a session leads to the sign-in page, which returns there afterwards
+        browser.open(http + "/messages.xhtml");
+        browser.waitForUrl(http + "/login.xhtml?next=");
+        browser.type("signin:user", "admin");
+        browser.type("signin:password", "not the password");
+        browser.click("signin:submit");
+        browser.waitForText("Wrong user name or password");
+        assertThat(browser.unlabelledFields()).isEmpty();
+        browser.screenshot("01-sign-in");
+        // by keyboard: user, Tab, password, Enter
+        browser.type("signin:user", "admin");
+        browser.element("signin:user").sendKeys(Keys.TAB, TestBed.ADMIN_PASSWORD, Keys.ENTER);
+        browser.waitForUrl(http + "/messages.xhtml");
+        assertThat(browser.text("signed-in-as")).contains("admin");
+
+        // the dashboard
+        browser.open(http + "/");
+        browser.waitForText("Messages by state");
+        assertThat(browser.text("last-day")).isNotEqualTo("0");
+        assertThat(browser.text("servers")).contains("smtp://127.0.0.1:" + gateway.sink.port())
+                .doesNotContain(" no ");
+        browser.screenshot("02-dashboard");
+
+        // find the delivered message and open its detail
+        browser.open(http + "/messages.xhtml");
+        browser.type("search-subject", subject.substring(13));
+        new Select(browser.element("search-state")).selectByValue("DELIVERED");
+        browser.click("search-submit");
+        browser.waitForUrl(http + "/messages.xhtml?");
+        assertThat(browser.text("found")).contains(subject).contains("carol@example.com");
+        assertThat(browser.unlabelledFields()).isEmpty();
+        browser.screenshot("03-messages");
+        browser.driver.findElement(org.openqa.selenium.By.linkText(subject)).click();
+        browser.waitForText("Delivery attempts");
+        assertThat(browser.text("message-state")).isEqualTo("DELIVERED");
+        assertThat(browser.text("tls-in-facts")).startsWith("TLSv1.3");
+        assertThat(browser.text("attachments")).contains("figures.txt").contains("No Threat Detected");
+        assertThat(browser.text("attempts")).contains("smtp://127.0.0.1:" + gateway.sink.port()).contains("250");
+        browser.screenshot("04-message");
+
+        // Settings > Security: a STARTTLS-required endpoint
+        int submission = gateway.smtpPort + 10;
+        browser.open(http + "/settings/security.xhtml");
+        browser.click("endpoints-form:add-endpoint");
+        browser.element("endpoint-form:name");
+        browser.type("endpoint-form:name", "browser-submission");
+        browser.type("endpoint-form:bind-address", "127.0.0.1");
+        browser.type("endpoint-form:port", Integer.toString(submission));
+        new Select(browser.element("endpoint-form:encryption")).selectByValue("STARTTLS_REQUIRED");
+        browser.type("endpoint-form:relay-domains", "example.com");
+        assertThat(browser.unlabelledFields()).isEmpty();
+        browser.screenshot("05-edit-endpoint");
+        browser.click("endpoint-form:save");
+        browser.waitForText("SMTP endpoint 'browser-submission' saved (STARTTLS required). It is listening on");
+        assertThat(browser.text("endpoints-form:endpoints")).contains("browser-submission")
+                .contains("127.0.0.1:" + submission).contains("STARTTLS required");
+        OpenSsl.Handshake handshake = OpenSsl.connect(submission, "-starttls", "smtp");
+        assertThat(handshake.established()).as(handshake.output()).isTrue();
+        try (RawSmtp smtp = new RawSmtp(submission)) {
+            assertThat(smtp.reply()).startsWith("220");
+            assertThat(smtp.command("EHLO client.it.test")).contains("STARTTLS");
+            assertThat(smtp.command("MAIL FROM:<alice@sender.test>")).startsWith("530 5.7.0");
+        }
+
+        // console HTTPS on: the browser continues over https, still signed in
+        browser.open(http + "/settings/security.xhtml");
+        browser.element("console-tls:https-enabled").click();
+        browser.click("console-tls:apply-console-tls");
+        browser.waitForUrl(https + "/settings/security.xhtml");
+        browser.waitForText("Console HTTPS is on");
+        assertThat(browser.text("signed-in-as")).contains("admin");
+        browser.screenshot("06-security-https");
+        // plain HTTP now leads to HTTPS
+        browser.open(http + "/index.xhtml");
+        browser.waitForUrl(https + "/index.xhtml");
+        assertThat(OpenSsl.connect(gateway.httpsPort).established()).isTrue();
+
+        // a narrow window needs no sideways scrolling
+        browser.driver.manage().window().setSize(new Dimension(420, 800));
+        browser.open(https + "/settings/security.xhtml");
+        browser.waitForText("SMTP endpoints");
+        assertThat(browser.overflowsSideways()).isFalse();
+        browser.screenshot("07-narrow-security");
+        browser.driver.manage().window().setSize(Browser.DESKTOP);
+
+        browser.click("session:sign-out");
+        browser.waitForText("You are signed out.");
+        browser.open(https + "/index.xhtml");
+        browser.waitForUrl(https + "/login.xhtml");
+    }
+
+    private void auditor(Browser auditor, String https) {
+        auditor.open(https + "/login.xhtml");
+        auditor.type("signin:user", "auditor");
+        auditor.type("signin:password", AUDITOR_PASSWORD);
+        auditor.click("signin:submit");
+        auditor.waitForText("You are signed in as an auditor");
+        auditor.open(https + "/settings/security.xhtml");
+        auditor.waitForText("browser-submission");
+        assertThat(auditor.has("console-tls:apply-console-tls")).isFalse();
+        assertThat(auditor.has("endpoints-form:add-endpoint")).isFalse();
+        assertThat(auditor.element("console-tls:https-enabled").isEnabled()).isFalse();
+        auditor.screenshot("08-auditor-security");
+    }
+
+    private String state(String queueId) {
+        Api.Answer answer = Api.get(gateway.api("/messages/" + queueId), TestBed.ADMIN_PASSWORD, true);
+        return answer.status() == 200 ? ((JsonObject) answer.json()).getString("state") : null;
+    }
+}

@@ -1,0 +1,173 @@
+package io.moat.web.console;
+
+import io.moat.delivery.SmtpEndpoint;
+import io.moat.smtp.api.SmtpEncryption;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The "Edit SMTP endpoint" panel's fields, editable by the page; turned into an {@link SmtpEndpoint} for the service,
+ * which validates it. Lists are edited as text, one entry per line (commas work too).
+ */
+public class EndpointForm implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private String id;
+    private String name;
+    private String bindAddress = "0.0.0.0";
+    private Integer port;
+    private SmtpEncryption encryption = SmtpEncryption.STARTTLS_OPTIONAL;
+    private String certificateId;
+    private List<String> protocols = new ArrayList<>(List.of("TLSv1.2", "TLSv1.3"));
+    private String greeting;
+    private Long maxMessageSize;
+    private Integer maxConnections;
+    private Integer idleTimeoutSeconds;
+    private String relayDomains;
+    private String trustedNetworks;
+
+    /** The form of an existing endpoint, to edit it. */
+    public static EndpointForm of(SmtpEndpoint endpoint) {
+        EndpointForm form = new EndpointForm();
+        form.id = endpoint.id();
+        form.name = endpoint.name();
+        form.bindAddress = endpoint.bindAddress();
+        form.port = endpoint.port();
+        form.encryption = endpoint.encryption();
+        form.certificateId = endpoint.certificateId();
+        form.protocols = new ArrayList<>(endpoint.protocols());
+        form.greeting = endpoint.greeting();
+        form.maxMessageSize = endpoint.maxMessageSize();
+        form.maxConnections = endpoint.maxConnections();
+        form.idleTimeoutSeconds = endpoint.idleTimeoutSeconds();
+        form.relayDomains = String.join("\n", endpoint.relayDomains());
+        form.trustedNetworks = String.join("\n", endpoint.trustedNetworks());
+        return form;
+    }
+
+    /** What to send to the service; blank fields are left out and take the service's defaults. */
+    public SmtpEndpoint toEndpoint() {
+        return new SmtpEndpoint(id, name, blankToNull(bindAddress), port, encryption, blankToNull(certificateId),
+                protocols, List.of(), blankToNull(greeting), maxMessageSize, maxConnections, idleTimeoutSeconds,
+                lines(relayDomains), lines(trustedNetworks));
+    }
+
+    /** Entries of a text area: one per line or separated by commas, trimmed, blanks dropped. */
+    static List<String> lines(String text) {
+        if (text == null) {
+            return List.of();
+        }
+        return Arrays.stream(text.split("[,\\r\\n]+")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+
+    public boolean isNew() {
+        return id == null;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getBindAddress() {
+        return bindAddress;
+    }
+
+    public void setBindAddress(String bindAddress) {
+        this.bindAddress = bindAddress;
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public SmtpEncryption getEncryption() {
+        return encryption;
+    }
+
+    public void setEncryption(SmtpEncryption encryption) {
+        this.encryption = encryption;
+    }
+
+    public String getCertificateId() {
+        return certificateId;
+    }
+
+    public void setCertificateId(String certificateId) {
+        this.certificateId = certificateId;
+    }
+
+    public List<String> getProtocols() {
+        return protocols;
+    }
+
+    public void setProtocols(List<String> protocols) {
+        this.protocols = protocols == null ? new ArrayList<>() : new ArrayList<>(protocols);
+    }
+
+    public String getGreeting() {
+        return greeting;
+    }
+
+    public void setGreeting(String greeting) {
+        this.greeting = greeting;
+    }
+
+    public Long getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(Long maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public Integer getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(Integer maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public Integer getIdleTimeoutSeconds() {
+        return idleTimeoutSeconds;
+    }
+
+    public void setIdleTimeoutSeconds(Integer idleTimeoutSeconds) {
+        this.idleTimeoutSeconds = idleTimeoutSeconds;
+    }
+
+    public String getRelayDomains() {
+        return relayDomains;
+    }
+
+    public void setRelayDomains(String relayDomains) {
+        this.relayDomains = relayDomains;
+    }
+
+    public String getTrustedNetworks() {
+        return trustedNetworks;
+    }
+
+    public void setTrustedNetworks(String trustedNetworks) {
+        this.trustedNetworks = trustedNetworks;
+    }
+}

@@ -1,0 +1,229 @@
+package io.moat.web.console;
+
+import io.moat.delivery.CertificateStore;
+import io.moat.delivery.ConsoleTlsService;
+import io.moat.delivery.ConsoleTlsService.ConsoleTls;
+import io.moat.delivery.GatewaySettings;
+import io.moat.delivery.RefusedException;
+import io.moat.delivery.SmtpEndpoint;
+import io.moat.delivery.SmtpEndpointService;
+import io.moat.smtp.api.SmtpEncryption;
+import io.moat.smtp.api.SmtpEndpointStatus;
+import io.moat.web.SmtpEndpointDto;
+import io.moat.web.internal.SmtpEndpointAssembler;
+import jakarta.annotation.PostConstruct;
+import jakarta.faces.context.ExternalContext;
+import jakarta.faces.context.FacesContext;
+import jakarta.faces.model.SelectItem;
+import jakarta.faces.view.ViewScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Settings > Security: console HTTPS and the inbound SMTP endpoints with their "Edit SMTP endpoint" panel. */
+@Named("security")
+@ViewScoped
+public class SecurityView implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    /** TLS versions an SMTP endpoint may offer; 1.0 and 1.1 only for old clients that need them. */
+    static final List<String> SMTP_PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+
+    @Inject
+    ConsoleTlsService consoleTls;
+
+    @Inject
+    SmtpEndpointService endpoints;
+
+    @Inject
+    CertificateStore certificates;
+
+    @Inject
+    GatewaySettings settings;
+
+    private boolean httpsEnabled;
+    private String httpsCertificateId;
+    private List<String> httpsProtocols = new ArrayList<>();
+    private EndpointForm editing;
+    private String deleting;
+
+    @PostConstruct
+    void load() {
+        ConsoleTls tls = consoleTls.get();
+        httpsEnabled = tls.enabled();
+        httpsCertificateId = tls.certificateId() == null ? CertificateStore.DIGITAL_ID : tls.certificateId();
+        httpsProtocols = new ArrayList<>(tls.protocols());
+    }
+
+    /** Applies the console HTTPS setting; once it is on, the browser continues at the same page over HTTPS. */
+    @AdminOnly
+    public void applyConsoleTls() throws IOException {
+        ConsoleTls applied;
+        try {
+            applied = consoleTls.set(new ConsoleTls(httpsEnabled, httpsCertificateId, httpsProtocols));
+        } catch (RefusedException e) {
+            Feedback.refused("console-tls", e);
+            return;
+        }
+        ExternalContext external = FacesContext.getCurrentInstance().getExternalContext();
+        HttpServletRequest request = (HttpServletRequest) external.getRequest();
+        String host = request.getServerName().contains(":")
+                ? "[" + request.getServerName() + "]"
+                : request.getServerName();
+        String page = external.getRequestContextPath() + "/settings/security.xhtml";
+        if (applied.enabled()) {
+            Feedback.done("Console HTTPS is on (" + String.join(", ", applied.protocols()) + "): you are now on"
+                    + " https://" + host + ":" + settings.httpsPort() + ". Plain HTTP requests are redirected here.");
+            Feedback.keepOverRedirect();
+            external.redirect("https://" + host + ":" + settings.httpsPort() + page);
+        } else if (request.isSecure()) {
+            Feedback.done("Console HTTPS is off: the console is served over HTTP only.");
+            Feedback.keepOverRedirect();
+            external.redirect("http://" + host + ":" + settings.httpPort() + page);
+        } else {
+            Feedback.done("Console HTTPS is off: the console is served over HTTP only.");
+        }
+    }
+
+    public List<SmtpEndpointDto> getEndpoints() {
+        Map<String, SmtpEndpointStatus> status = endpoints.status();
+        return endpoints.list().stream().map(e -> SmtpEndpointAssembler.dto(e, status.get(e.name()))).toList();
+    }
+
+    @AdminOnly
+    public void add() {
+        editing = new EndpointForm();
+        deleting = null;
+    }
+
+    @AdminOnly
+    public void edit(String id) {
+        deleting = null;
+        editing = endpoints.find(id).map(EndpointForm::of).orElse(null);
+        if (editing == null) {
+            Feedback.error("That SMTP endpoint no longer exists: someone else deleted it. The table shows those"
+                    + " that exist now.");
+        }
+    }
+
+    public void cancel() {
+        editing = null;
+        deleting = null;
+    }
+
+    /** Creates or updates the endpoint; the listener follows at once (a port change re-binds). */
+    @AdminOnly
+    public void save() {
+        try {
+            SmtpEndpoint saved = editing.isNew()
+                    ? endpoints.create(editing.toEndpoint())
+                    : endpoints.update(editing.getId(), editing.toEndpoint());
+            SmtpEndpointStatus status = endpoints.status().get(saved.name());
+            String state = status == null || !status.listening()
+                    ? " It is not listening yet" + (status == null || status.problem() == null
+                            ? ""
+                            : ": " + status.problem())
+                    : " It is listening on " + saved.bindAddress() + ":" + saved.port() + ".";
+            Feedback.done("SMTP endpoint '" + saved.name() + "' saved (" + label(saved.encryption()) + ")." + state);
+            editing = null;
+        } catch (RefusedException e) {
+            Feedback.refused("endpoint-form", e);
+        }
+    }
+
+    /** The first click asks for confirmation, the second deletes. */
+    @AdminOnly
+    public void delete(String id) {
+        if (!id.equals(deleting)) {
+            deleting = id;
+            editing = null;
+            return;
+        }
+        deleting = null;
+        try {
+            String name = endpoints.find(id).map(SmtpEndpoint::name).orElse(id);
+            endpoints.delete(id);
+            Feedback.done("SMTP endpoint '" + name + "' deleted: it no longer accepts connections; sessions in"
+                    + " progress were allowed to finish.");
+        } catch (RefusedException e) {
+            Feedback.refused(null, e);
+        }
+    }
+
+    public List<SelectItem> getEncryptions() {
+        List<SelectItem> items = new ArrayList<>();
+        for (SmtpEncryption encryption : SmtpEncryption.values()) {
+            items.add(new SelectItem(encryption, label(encryption)));
+        }
+        return items;
+    }
+
+    /** The certificates to choose from: the digital ID first, then the store's. */
+    public List<SelectItem> getCertificates() {
+        return certificates.list().stream().map(c -> new SelectItem(c.id(), c.name() + (c.readOnly()
+                ? " (the digital ID)"
+                : ""))).toList();
+    }
+
+    public List<String> getConsoleProtocols() {
+        return ConsoleTlsService.PROTOCOLS;
+    }
+
+    public List<String> getSmtpProtocols() {
+        return SMTP_PROTOCOLS;
+    }
+
+    static String label(SmtpEncryption encryption) {
+        return switch (encryption) {
+            case NONE -> "None (clear text only)";
+            case STARTTLS_OPTIONAL -> "STARTTLS optional";
+            case STARTTLS_REQUIRED -> "STARTTLS required";
+            case IMPLICIT_TLS -> "Implicit TLS";
+        };
+    }
+
+    public String encryptionLabel(String name) {
+        return label(SmtpEncryption.valueOf(name));
+    }
+
+    public boolean isHttpsEnabled() {
+        return httpsEnabled;
+    }
+
+    public void setHttpsEnabled(boolean httpsEnabled) {
+        this.httpsEnabled = httpsEnabled;
+    }
+
+    public String getHttpsCertificateId() {
+        return httpsCertificateId;
+    }
+
+    public void setHttpsCertificateId(String httpsCertificateId) {
+        this.httpsCertificateId = httpsCertificateId;
+    }
+
+    public List<String> getHttpsProtocols() {
+        return httpsProtocols;
+    }
+
+    public void setHttpsProtocols(List<String> httpsProtocols) {
+        this.httpsProtocols = httpsProtocols == null ? new ArrayList<>() : new ArrayList<>(httpsProtocols);
+    }
+
+    public int getHttpsPort() {
+        return settings.httpsPort();
+    }
+
+    public EndpointForm getEditing() {
+        return editing;
+    }
+
+    public String getDeleting() {
+        return deleting;
+    }
+}
