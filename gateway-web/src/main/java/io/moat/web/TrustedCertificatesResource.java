@@ -1,7 +1,7 @@
 package io.moat.web;
 
 import io.moat.delivery.TrustStoreService;
-import io.moat.tls.CertificateInfo;
+import io.moat.web.internal.TrustedCertificateAssembler;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -35,7 +35,7 @@ public class TrustedCertificatesResource {
 
     @GET
     public List<TrustedCertificateDto> list() {
-        return trust.list().stream().map(TrustedCertificatesResource::dto).toList();
+        return trust.list().stream().map(TrustedCertificateAssembler::dto).toList();
     }
 
     @POST
@@ -45,7 +45,7 @@ public class TrustedCertificatesResource {
             throw new ProblemException(400, "Missing body", "Send {\"name\": \"...\", \"pem\": \"-----BEGIN"
                     + " CERTIFICATE-----...\"}.");
         }
-        TrustedCertificateDto added = dto(trust.add(body.getString("name", null),
+        TrustedCertificateDto added = TrustedCertificateAssembler.dto(trust.add(body.getString("name", null),
                 body.getString("pem", null)));
         return Response.created(uri.getAbsolutePathBuilder().path(added.id()).build()).entity(added).build();
     }
@@ -55,14 +55,5 @@ public class TrustedCertificatesResource {
     public Response delete(@PathParam("id") String id) {
         trust.delete(id);
         return Response.noContent().build();
-    }
-
-    private static TrustedCertificateDto dto(TrustStoreService.Trusted t) {
-        return new TrustedCertificateDto(t.id(), t.name(), t.fromFile(), t.addedAt(), t.certificates().stream()
-                .map(c -> {
-                    CertificateInfo info = CertificateInfo.of(c);
-                    return new CertificateDto.ChainEntry(info.subject(), info.issuer(), info.notAfter(),
-                            info.sha256Fingerprint());
-                }).toList());
     }
 }

@@ -1,0 +1,329 @@
+package io.moat.web.internal;
+
+import io.moat.delivery.ServerProfile;
+import io.moat.delivery.ServerProfile.Strategy;
+import io.moat.delivery.ServerProfile.Type;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A server profile as the console edits it: a mutable copy of {@link ServerProfile} for Faces, turned back into the
+ * service's record on save. It checks nothing itself ({@code ServerProfileService} does); it only leaves out what the
+ * page hides for the chosen type, and keeps secrets write-only: an empty password or API key means "keep the stored
+ * one", exactly like a missing one in the REST API. A secret typed in this editor is kept (never shown) until the
+ * editor is saved or closed, so that adding a server row or a refusal does not lose it.
+ */
+public final class ServerProfileForm implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private String id;
+    private String name;
+    private Type type = Type.SMTP;
+    private boolean defaultProfile;
+    private Strategy strategy = Strategy.FAILOVER;
+    private String recipientDomains;
+    private final List<ServerRow> servers = new ArrayList<>();
+    private String apikey;
+    private boolean apikeySet;
+    private boolean removeApikey;
+    private String rule;
+    private String timeoutSeconds;
+
+    /** A new profile of this type with one empty server. */
+    public static ServerProfileForm blank(Type type) {
+        ServerProfileForm form = new ServerProfileForm();
+        form.type = type;
+        form.addServer();
+        return form;
+    }
+
+    /** A stored profile to edit; its secrets are not in it (the service never returns them), only whether set. */
+    public static ServerProfileForm of(ServerProfile profile) {
+        ServerProfileForm form = new ServerProfileForm();
+        form.id = profile.id();
+        form.name = profile.name();
+        form.type = profile.type();
+        form.defaultProfile = Boolean.TRUE.equals(profile.defaultProfile());
+        form.strategy = profile.strategy();
+        form.recipientDomains = String.join("\n", profile.recipientDomains());
+        for (ServerProfile.Server server : profile.servers()) {
+            form.servers.add(ServerRow.of(server));
+        }
+        form.apikeySet = profile.apikeySet();
+        form.rule = profile.rule();
+        form.timeoutSeconds = profile.timeoutSeconds() == null ? null : profile.timeoutSeconds().toString();
+        return form;
+    }
+
+    /**
+     * The input for {@code ServerProfileService.create}/{@code update}: only the fields of this type.
+     *
+     * @throws NumberFormatException when the timeout is not a whole number (the service checks its range)
+     */
+    public ServerProfile toProfile() {
+        boolean core = type == Type.CORE;
+        List<ServerProfile.Server> list = servers.stream().map(s -> s.toServer(core)).toList();
+        String key = null;
+        if (core) {
+            key = removeApikey ? "" : emptyToNull(apikey); // "" removes the stored key, null keeps it
+        }
+        return new ServerProfile(id, name, type, strategy, defaultProfile, core
+                ? List.of()
+                : domains(
+                        recipientDomains),
+                list, key, false, core ? rule : null, core ? timeout() : null);
+    }
+
+    /** Recipient domains as typed: one per line, or separated by commas, semicolons or blanks. */
+    public static List<String> domains(String text) {
+        if (text == null) {
+            return List.of();
+        }
+        return Arrays.stream(text.split("[\\s,;]+")).filter(d -> !d.isEmpty()).toList();
+    }
+
+    public void addServer() {
+        servers.add(new ServerRow());
+    }
+
+    public void removeServer(ServerRow row) {
+        servers.remove(row);
+    }
+
+    public boolean isAdding() {
+        return id == null;
+    }
+
+    public boolean isCore() {
+        return type == Type.CORE;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public Type getType() {
+        return type;
+    }
+
+    public void setType(Type type) {
+        this.type = type;
+    }
+
+    public boolean isDefaultProfile() {
+        return defaultProfile;
+    }
+
+    public void setDefaultProfile(boolean defaultProfile) {
+        this.defaultProfile = defaultProfile;
+    }
+
+    public Strategy getStrategy() {
+        return strategy;
+    }
+
+    public void setStrategy(Strategy strategy) {
+        this.strategy = strategy;
+    }
+
+    public String getRecipientDomains() {
+        return recipientDomains;
+    }
+
+    public void setRecipientDomains(String recipientDomains) {
+        this.recipientDomains = recipientDomains;
+    }
+
+    public List<ServerRow> getServers() {
+        return servers;
+    }
+
+    /** Write-only: always empty on the page. */
+    public String getApikey() {
+        return null;
+    }
+
+    /** An empty field keeps what was typed before in this editor (the page never shows it again). */
+    public void setApikey(String apikey) {
+        if (apikey != null && !apikey.isEmpty()) {
+            this.apikey = apikey;
+        }
+    }
+
+    /** Whether an API key was typed in this editor (and is sent on save). */
+    public boolean isApikeyTyped() {
+        return apikey != null && !apikey.isEmpty();
+    }
+
+    public boolean isApikeySet() {
+        return apikeySet;
+    }
+
+    public boolean isRemoveApikey() {
+        return removeApikey;
+    }
+
+    public void setRemoveApikey(boolean removeApikey) {
+        this.removeApikey = removeApikey;
+    }
+
+    public String getRule() {
+        return rule;
+    }
+
+    public void setRule(String rule) {
+        this.rule = rule;
+    }
+
+    public String getTimeoutSeconds() {
+        return timeoutSeconds;
+    }
+
+    public void setTimeoutSeconds(String timeoutSeconds) {
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    /**
+     * The timeout as typed; kept as text (no Faces converter) so that a typo does not stop the other fields, and a
+     * secret typed with it, from reaching this form.
+     */
+    private Integer timeout() {
+        String value = blankToNull(timeoutSeconds);
+        return value == null ? null : Integer.valueOf(value);
+    }
+
+    /** Whether the timeout is empty or a whole number. */
+    public boolean isTimeoutNumber() {
+        try {
+            timeout();
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** One server of the profile being edited. */
+    public static final class ServerRow implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        private String uri;
+        private String encryption;
+        private List<String> protocols = new ArrayList<>();
+        private boolean verifyHostname = true;
+        private String username;
+        private String password;
+        private boolean passwordSet;
+        private String clientCertificateId;
+
+        static ServerRow of(ServerProfile.Server server) {
+            ServerRow row = new ServerRow();
+            row.uri = server.uri();
+            row.encryption = server.encryption();
+            row.protocols = new ArrayList<>(server.protocols());
+            row.verifyHostname = !Boolean.FALSE.equals(server.verifyHostname());
+            row.username = server.username();
+            row.passwordSet = server.passwordSet();
+            row.clientCertificateId = server.clientCertificateId();
+            return row;
+        }
+
+        ServerProfile.Server toServer(boolean core) {
+            List<String> versions = protocols == null ? List.of() : protocols;
+            if (core) {
+                return new ServerProfile.Server(blankToNull(uri), null, versions, verifyHostname, null, null, false,
+                        null);
+            }
+            return new ServerProfile.Server(blankToNull(uri), blankToNull(encryption), versions, verifyHostname,
+                    blankToNull(username), emptyToNull(password), false, blankToNull(clientCertificateId));
+        }
+
+        public String getUri() {
+            return uri;
+        }
+
+        public void setUri(String uri) {
+            this.uri = uri;
+        }
+
+        public String getEncryption() {
+            return encryption;
+        }
+
+        public void setEncryption(String encryption) {
+            this.encryption = encryption;
+        }
+
+        public List<String> getProtocols() {
+            return protocols;
+        }
+
+        public void setProtocols(List<String> protocols) {
+            this.protocols = protocols == null ? new ArrayList<>() : new ArrayList<>(protocols);
+        }
+
+        public boolean isVerifyHostname() {
+            return verifyHostname;
+        }
+
+        public void setVerifyHostname(boolean verifyHostname) {
+            this.verifyHostname = verifyHostname;
+        }
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        /** Write-only: always empty on the page. */
+        public String getPassword() {
+            return null;
+        }
+
+        /** An empty field keeps what was typed before in this editor (the page never shows it again). */
+        public void setPassword(String password) {
+            if (password != null && !password.isEmpty()) {
+                this.password = password;
+            }
+        }
+
+        /** Whether a password was typed in this editor (and is sent on save). */
+        public boolean isPasswordTyped() {
+            return password != null && !password.isEmpty();
+        }
+
+        public boolean isPasswordSet() {
+            return passwordSet;
+        }
+
+        public String getClientCertificateId() {
+            return clientCertificateId;
+        }
+
+        public void setClientCertificateId(String clientCertificateId) {
+            this.clientCertificateId = clientCertificateId;
+        }
+    }
+}
