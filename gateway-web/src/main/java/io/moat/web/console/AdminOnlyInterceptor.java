@@ -7,13 +7,19 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import jakarta.security.enterprise.SecurityContext;
+import java.io.Serializable;
 import java.util.logging.Logger;
 
-/** Enforces {@link AdminOnly} on the server, whatever the page showed or a forged post asks for. */
+/**
+ * Enforces {@link AdminOnly} on the server, whatever the page showed or a forged post asks for. Serializable: it
+ * wraps view-scoped beans, which may be passivated with the session.
+ */
 @AdminOnly
 @Interceptor
 @Priority(Interceptor.Priority.APPLICATION)
-public class AdminOnlyInterceptor {
+public class AdminOnlyInterceptor implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private static final Logger LOG = Logger.getLogger(AdminOnlyInterceptor.class.getName());
 
