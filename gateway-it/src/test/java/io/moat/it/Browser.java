@@ -114,9 +114,17 @@ final class Browser implements AutoCloseable {
                 + ".map(e => e.id || e.name);");
     }
 
-    /** Whether the page is wider than the window (a narrow window would need sideways scrolling). */
-    boolean overflowsSideways() {
-        return (Boolean) script("return document.documentElement.scrollWidth > window.innerWidth + 1;");
+    /**
+     * The elements that stick out of the window on the right (a narrow window would need sideways scrolling), as
+     * {@code tag#id.class}; empty when the page fits. Content of scrolling boxes (wide tables) does not count.
+     */
+    @SuppressWarnings("unchecked")
+    List<String> sticksOutSideways() {
+        return (List<String>) script("const w = document.documentElement.clientWidth;"
+                + " if (document.documentElement.scrollWidth <= w + 1) return [];"
+                + " return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1"
+                + " && !e.closest('.table-wrap > *')).slice(0, 10)"
+                + ".map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''));");
     }
 
     /** Saves the whole page (the window grown to the page's height) as target/screenshots/{@code name}.png. */

@@ -59,13 +59,16 @@ final class ServerProcess {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("server not ready after " + patience + "; see " + base.resolve("console.log"));
+        kill();
+        throw new IllegalStateException("server not ready after " + patience + " (killed); see "
+                + base.resolve("console.log"));
     }
 
     private boolean answers() {
         try (Socket smtp = new Socket("127.0.0.1", smtpPort)) {
-            return Api.get("http://127.0.0.1:" + httpPort + "/api/v1/messages?limit=1", TestBed.ADMIN_PASSWORD, true)
-                    .status() == 200;
+            int status = Api.get("http://127.0.0.1:" + httpPort + "/api/v1/messages?limit=1", TestBed.ADMIN_PASSWORD,
+                    true).status();
+            return status == 200 || status == 308; // 308: up, with console HTTPS on
         } catch (IOException | UncheckedIOException e) {
             return false;
         }

@@ -14,6 +14,11 @@ final class Feedback {
         add(null, FacesMessage.SEVERITY_INFO, message);
     }
 
+    /** Something the admin should look at, though the change was made (e.g. a certificate that expires soon). */
+    static void warn(String message) {
+        add(null, FacesMessage.SEVERITY_WARN, message);
+    }
+
     static void error(String message) {
         add(null, FacesMessage.SEVERITY_ERROR, message);
     }

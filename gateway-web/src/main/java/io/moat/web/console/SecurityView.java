@@ -165,9 +165,7 @@ public class SecurityView implements Serializable {
 
     /** The certificates to choose from: the digital ID first, then the store's. */
     public List<SelectItem> getCertificates() {
-        return certificates.list().stream().map(c -> new SelectItem(c.id(), c.name() + (c.readOnly()
-                ? " (the digital ID)"
-                : ""))).toList();
+        return certificates.list().stream().map(c -> new SelectItem(c.id(), c.name())).toList();
     }
 
     public List<String> getConsoleProtocols() {
