@@ -36,7 +36,7 @@ class ConsoleBrowserIT {
 
     @Test
     void anAdminManagesTheGatewayAndAnAuditorOnlyLooks() throws Exception {
-        gateway = DedicatedGateway.start(5, "console-browser",
+        gateway = DedicatedGateway.start(6, "console-browser",
                 List.of("-Dmoat.auditor.password=" + AUDITOR_PASSWORD));
         String http = "http://localhost:" + gateway.httpPort;
         String https = "https://localhost:" + gateway.httpsPort;
@@ -99,6 +99,28 @@ class ConsoleBrowserIT {
         assertThat(browser.text("attempts")).contains("smtp://127.0.0.1:" + gateway.sink.port()).contains("250");
         browser.screenshot("04-message");
 
+        // Settings > Certificates: a key of another certificate is refused in the validator's words next to the
+        // field; with the right key the pair is added
+        Path made = gateway.dataDir.resolveSibling("openssl");
+        OpenSsl.selfSigned(made, "other", "other.it.test", true);
+        browser.open(http + "/settings/certificates.xhtml");
+        browser.type("cert-form:cert-name", "browser-mail");
+        browser.element("cert-form:cert-key-file").sendKeys(made.resolve("other.key").toAbsolutePath().toString());
+        browser.element("cert-form:cert-chain-file").sendKeys(made.resolve("browser.crt").toAbsolutePath()
+                .toString());
+        browser.click("cert-form:cert-add");
+        browser.waitForText("does not match");
+        assertThat(browser.text("cert-form:cert-key-error") + browser.text("cert-form:cert-chain-error"))
+                .contains("does not match");
+        assertThat(browser.unlabelledFields()).isEmpty();
+        browser.screenshot("05-certificate-refused");
+        browser.element("cert-form:cert-key-file").sendKeys(made.resolve("browser.key").toAbsolutePath()
+                .toString());
+        browser.click("cert-form:cert-add");
+        browser.waitForText("Added certificate 'browser-mail'");
+        assertThat(browser.text("cert-list:certificates")).contains("browser-mail").contains("mail.browser.it.test");
+        browser.screenshot("06-certificates");
+
         // Settings > Security: a STARTTLS-required endpoint
         int submission = gateway.smtpPort + 10;
         browser.open(http + "/settings/security.xhtml");
@@ -108,15 +130,18 @@ class ConsoleBrowserIT {
         browser.type("endpoint-form:bind-address", "127.0.0.1");
         browser.type("endpoint-form:port", Integer.toString(submission));
         new Select(browser.element("endpoint-form:encryption")).selectByValue("STARTTLS_REQUIRED");
+        new Select(browser.element("endpoint-form:certificate")).selectByVisibleText("browser-mail");
         browser.type("endpoint-form:relay-domains", "example.com");
         assertThat(browser.unlabelledFields()).isEmpty();
-        browser.screenshot("05-edit-endpoint");
+        browser.screenshot("07-edit-endpoint");
         browser.click("endpoint-form:save");
         browser.waitForText("SMTP endpoint 'browser-submission' saved (STARTTLS required). It is listening on");
         assertThat(browser.text("endpoints-form:endpoints")).contains("browser-submission")
                 .contains("127.0.0.1:" + submission).contains("STARTTLS required");
         OpenSsl.Handshake handshake = OpenSsl.connect(submission, "-starttls", "smtp");
         assertThat(handshake.established()).as(handshake.output()).isTrue();
+        assertThat(OpenSsl.fingerprint(handshake.certificatePem())).isEqualTo(OpenSsl.fingerprint(made.resolve(
+                "browser.crt")));
         try (RawSmtp smtp = new RawSmtp(submission)) {
             assertThat(smtp.reply()).startsWith("220");
             assertThat(smtp.command("EHLO client.it.test")).contains("STARTTLS");
@@ -130,18 +155,33 @@ class ConsoleBrowserIT {
         browser.waitForUrl(https + "/settings/security.xhtml");
         browser.waitForText("Console HTTPS is on");
         assertThat(browser.text("signed-in-as")).contains("admin");
-        browser.screenshot("06-security-https");
+        browser.screenshot("08-security-https");
         // plain HTTP now leads to HTTPS
         browser.open(http + "/index.xhtml");
         browser.waitForUrl(https + "/index.xhtml");
         assertThat(OpenSsl.connect(gateway.httpsPort).established()).isTrue();
+
+        // the public server address follows console HTTPS
+        browser.open(https + "/settings/general.xhtml");
+        assertThat(browser.text("public-address-in-effect")).startsWith("https://");
+        assertThat(browser.unlabelledFields()).isEmpty();
+        browser.screenshot("09-general");
+        // server profiles: the bootstrap ones, their servers and the trust store
+        browser.open(https + "/settings/profiles.xhtml");
+        assertThat(browser.text("profile-form:smtp-profiles")).contains("downstream")
+                .contains("smtp://127.0.0.1:" + gateway.sink.port());
+        assertThat(browser.text("profile-form:core-profiles")).contains("core");
+        browser.click("profile-form:profile-add");
+        browser.element("profile-form:profile-name");
+        assertThat(browser.unlabelledFields()).isEmpty();
+        browser.screenshot("10-server-profiles");
 
         // a narrow window needs no sideways scrolling
         browser.driver.manage().window().setSize(new Dimension(420, 800));
         browser.open(https + "/settings/security.xhtml");
         browser.waitForText("SMTP endpoints");
         assertThat(browser.sticksOutSideways()).isEmpty();
-        browser.screenshot("07-narrow-security");
+        browser.screenshot("11-narrow-security");
         browser.driver.manage().window().setSize(Browser.DESKTOP);
 
         browser.click("session:sign-out");
@@ -161,7 +201,7 @@ class ConsoleBrowserIT {
         assertThat(auditor.has("console-tls:apply-console-tls")).isFalse();
         assertThat(auditor.has("endpoints-form:add-endpoint")).isFalse();
         assertThat(auditor.element("console-tls:https-enabled").isEnabled()).isFalse();
-        auditor.screenshot("08-auditor-security");
+        auditor.screenshot("12-auditor-security");
     }
 
     private String state(String queueId) {

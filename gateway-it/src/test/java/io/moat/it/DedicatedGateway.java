@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * A gateway of a test's own — WildFly started by {@link ServerProcess}, with its own Core emulator and SMTP sink —
  * for tests that kill the server or need settings the shared one does not have. Each slot has its own ports and
- * directory under {@code target/<name>}, apart from the shared IT server's.
+ * directory under {@code target/<name>}, apart from the shared IT server's. Slot 5 is not to be used: its Core
+ * emulator port is the shared one's (18008).
  */
 final class DedicatedGateway implements AutoCloseable {
 

@@ -60,10 +60,10 @@ public final class DigitalIdFiles {
                 findings.add(new Finding(Severity.WARNING, COMBINED + " is used; " + KEY + " and " + CERTIFICATE
                         + " in the same directory are ignored (remove them to avoid confusion)"));
             }
-            parsed = DigitalIdReader.read(source(combined), passphrase);
+            parsed = withSettingNamed(() -> DigitalIdReader.read(source(combined), passphrase));
             files = List.of(combined);
         } else if (Files.exists(key) && Files.exists(certificate)) {
-            parsed = DigitalIdReader.read(source(key), source(certificate), passphrase);
+            parsed = withSettingNamed(() -> DigitalIdReader.read(source(key), source(certificate), passphrase));
             files = List.of(key, certificate);
         } else if (Files.exists(key) || Files.exists(certificate)) {
             String present = Files.exists(key) ? KEY : CERTIFICATE;
@@ -78,6 +78,23 @@ public final class DigitalIdFiles {
         findings.addAll(parsed.findings());
         findings.addAll(Validator.validate(parsed.id(), now));
         return new Loaded(parsed.id(), files, false, findings);
+    }
+
+    /** Reading the data directory's files: a passphrase problem names the setting that gives the passphrase. */
+    private static ParsedId withSettingNamed(Reading reading) throws TlsException, IOException {
+        try {
+            return reading.read();
+        } catch (TlsException e) {
+            if (!e.isAboutThePassphrase()) {
+                throw e;
+            }
+            throw TlsException.passphrase(e.getMessage() + "; set moat.tls.key-passphrase (or"
+                    + " MOAT_TLS_KEY_PASSPHRASE) to the key's passphrase", e);
+        }
+    }
+
+    private interface Reading {
+        ParsedId read() throws TlsException, IOException;
     }
 
     private static Source source(Path file) throws IOException {

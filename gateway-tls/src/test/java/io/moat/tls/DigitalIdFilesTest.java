@@ -130,8 +130,8 @@ class DigitalIdFilesTest {
         Files.writeString(directory.resolve("cert.pem"), certificates(LEAF));
 
         assertThatThrownBy(() -> DigitalIdFiles.loadOrCreate(directory, null, HOST, NOW))
-                .hasMessage("key.pem: the private key is encrypted; set moat.tls.key-passphrase (or"
-                        + " MOAT_TLS_KEY_PASSPHRASE)");
+                .hasMessage("key.pem: the private key is encrypted and no passphrase was given; set"
+                        + " moat.tls.key-passphrase (or MOAT_TLS_KEY_PASSPHRASE) to the key's passphrase");
         assertThat(DigitalIdFiles.loadOrCreate(directory, "secret".toCharArray(), HOST, NOW).id().certificate())
                 .isEqualTo(LEAF);
 

@@ -57,7 +57,6 @@ public final class DigitalIdReader {
             "EC PRIVATE KEY");
     /** Comes with SEC1 keys from {@code openssl ecparam -genkey}; the key block names its curve itself. */
     private static final String EC_PARAMETERS = "EC PARAMETERS";
-    private static final String PASSPHRASE_SETTING = "moat.tls.key-passphrase";
 
     private DigitalIdReader() {
     }
@@ -257,15 +256,12 @@ public final class DigitalIdReader {
 
     private static void requirePassphrase(char[] passphrase, String prefix) throws TlsException {
         if (passphrase == null || passphrase.length == 0) {
-            throw new TlsException(prefix + "the private key is encrypted; set " + PASSPHRASE_SETTING
-                    + " (or MOAT_TLS_KEY_PASSPHRASE)");
+            throw TlsException.passphrase(prefix + "the private key is encrypted and no passphrase was given", null);
         }
     }
 
     private static TlsException wrongPassphrase(String prefix, Exception cause) {
         // a wrong passphrase shows as bad padding or as garbage that is not a key; both mean the same to an operator
-        return new TlsException(
-                prefix + "the private key could not be decrypted: wrong passphrase (" + PASSPHRASE_SETTING + ")",
-                cause);
+        return TlsException.passphrase(prefix + "the private key could not be decrypted: wrong passphrase", cause);
     }
 }

@@ -116,7 +116,7 @@ class CertificateFormInputTest {
 
         assertThat(form.fieldOf("the key file is DER, not PEM: convert it with: openssl pkey")).isEqualTo(Field.KEY);
         assertThat(form.fieldOf("the private key could not be decrypted: wrong passphrase")).isEqualTo(Field.KEY);
-        assertThat(form.fieldOf("the private key is encrypted; set moat.tls.key-passphrase")).isEqualTo(Field.KEY);
+        assertThat(form.fieldOf("the private key is encrypted and no passphrase was given")).isEqualTo(Field.KEY);
         assertThat(form.fieldOf("the certificate file holds no certificate")).isEqualTo(Field.CHAIN);
         assertThat(form.fieldOf("the private key does not match the certificate CN=mail")).isEqualTo(Field.CHAIN);
         assertThat(form.fieldOf("certificate CN=mail expired on 2020-01-01; renew it")).isEqualTo(Field.CHAIN);
