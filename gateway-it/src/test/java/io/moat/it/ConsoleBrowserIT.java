@@ -36,8 +36,9 @@ class ConsoleBrowserIT {
 
     @Test
     void anAdminManagesTheGatewayAndAnAuditorOnlyLooks() throws Exception {
-        gateway = DedicatedGateway.start(6, "console-browser",
-                List.of("-Dmoat.auditor.password=" + AUDITOR_PASSWORD));
+        // retries an hour apart: only "Retry now" delivers a deferred message within the test
+        gateway = DedicatedGateway.start(6, "console-browser", List.of("-Dmoat.auditor.password=" + AUDITOR_PASSWORD,
+                "-Dmoat.delivery.retry-initial=PT1H", "-Dmoat.delivery.retry-max=PT1H"));
         String http = "http://localhost:" + gateway.httpPort;
         String https = "https://localhost:" + gateway.httpsPort;
         Path made = gateway.dataDir.resolveSibling("openssl");
@@ -49,16 +50,23 @@ class ConsoleBrowserIT {
         String queueId = Swaks.send(gateway.smtpPort, "--tls", "--to", "carol@example.com", "--header",
                 "Subject: " + subject, "--attach", "@" + report);
         await().atMost(Duration.ofSeconds(60)).until(() -> "DELIVERED".equals(state(queueId)));
+        // and a deferred one: the downstream was down at its first attempt
+        gateway.sink.stop();
+        String deferredId = Swaks.send(gateway.smtpPort, "--to", "dave@example.com", "--header",
+                "Subject: Deferred " + subject);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "DEFERRED".equals(state(deferredId)));
+        gateway.sink.start();
 
         try (Browser browser = new Browser()) {
-            browser.steps("admin", () -> admin(browser, http, https, subject));
+            browser.steps("admin", () -> admin(browser, http, https, subject, deferredId));
         }
         try (Browser auditor = new Browser()) {
             auditor.steps("auditor", () -> auditor(auditor, https));
         }
     }
 
-    private void admin(Browser browser, String http, String https, String subject) throws Exception {
+    private void admin(Browser browser, String http, String https, String subject, String deferredId)
+            throws Exception {
         // a console page without a session leads to the sign-in page, which returns there afterwards
         browser.open(http + "/messages.xhtml");
         browser.waitForUrl(http + "/login.xhtml?next=");
@@ -98,6 +106,19 @@ class ConsoleBrowserIT {
         assertThat(browser.text("attachments")).contains("figures.txt").contains("No Threat Detected");
         assertThat(browser.text("attempts")).contains("smtp://127.0.0.1:" + gateway.sink.port()).contains("250");
         browser.screenshot("04-message");
+
+        // the deferred message says why and when it is tried next; "Retry now" delivers it at once
+        browser.open(http + "/message.xhtml?id=" + deferredId);
+        assertThat(browser.text("message-state")).isEqualTo("DEFERRED");
+        assertThat(browser.has("next-attempt")).isTrue();
+        assertThat(browser.text("last-error")).isNotBlank();
+        browser.click("retry-form:retry");
+        browser.waitForText("Retrying now");
+        browser.screenshot("04-message-retry");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(state(deferredId)));
+        browser.open(http + "/message.xhtml?id=" + deferredId);
+        assertThat(browser.text("message-state")).isEqualTo("DELIVERED");
+        assertThat(browser.has("retry-form:retry")).isFalse();
 
         // Settings > Certificates: a key of another certificate is refused in the validator's words next to the
         // field; with the right key the pair is added

@@ -2,14 +2,14 @@ package io.moat.web.console;
 
 import io.moat.delivery.SmtpEndpoint;
 import io.moat.smtp.api.SmtpEncryption;
+import io.moat.web.internal.TextLists;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The "Edit SMTP endpoint" panel's fields, editable by the page; turned into an {@link SmtpEndpoint} for the service,
- * which validates it. Lists are edited as text, one entry per line (commas work too).
+ * which validates it. Lists are edited as text ({@link TextLists}).
  */
 public class EndpointForm implements Serializable {
 
@@ -52,15 +52,7 @@ public class EndpointForm implements Serializable {
     public SmtpEndpoint toEndpoint() {
         return new SmtpEndpoint(id, name, blankToNull(bindAddress), port, encryption, blankToNull(certificateId),
                 protocols, List.of(), blankToNull(greeting), maxMessageSize, maxConnections, idleTimeoutSeconds,
-                lines(relayDomains), lines(trustedNetworks));
-    }
-
-    /** Entries of a text area: one per line or separated by commas, trimmed, blanks dropped. */
-    static List<String> lines(String text) {
-        if (text == null) {
-            return List.of();
-        }
-        return Arrays.stream(text.split("[,\\r\\n]+")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+                TextLists.entries(relayDomains), TextLists.entries(trustedNetworks));
     }
 
     private static String blankToNull(String text) {

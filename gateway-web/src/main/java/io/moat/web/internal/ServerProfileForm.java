@@ -5,7 +5,6 @@ import io.moat.delivery.ServerProfile.Strategy;
 import io.moat.delivery.ServerProfile.Type;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -72,17 +71,8 @@ public final class ServerProfileForm implements Serializable {
         }
         return new ServerProfile(id, name, type, strategy, defaultProfile, core
                 ? List.of()
-                : domains(
-                        recipientDomains),
+                : TextLists.entries(recipientDomains),
                 list, key, false, core ? rule : null, core ? timeout() : null);
-    }
-
-    /** Recipient domains as typed: one per line, or separated by commas, semicolons or blanks. */
-    public static List<String> domains(String text) {
-        if (text == null) {
-            return List.of();
-        }
-        return Arrays.stream(text.split("[\\s,;]+")).filter(d -> !d.isEmpty()).toList();
     }
 
     public void addServer() {

@@ -146,10 +146,10 @@ class ServerProfileFormTest {
 
     @Test
     void recipientDomainsOnePerLineOrSeparated() {
-        assertThat(ServerProfileForm.domains("a.example\n .b.example,c.example; d.example\r\n\n"))
+        assertThat(TextLists.entries("a.example\n .b.example,c.example; d.example\r\n\n"))
                 .containsExactly("a.example", ".b.example", "c.example", "d.example");
-        assertThat(ServerProfileForm.domains("  ")).isEmpty();
-        assertThat(ServerProfileForm.domains(null)).isEmpty();
+        assertThat(TextLists.entries("  ")).isEmpty();
+        assertThat(TextLists.entries(null)).isEmpty();
         assertThat(String.join("\n", ServerProfileForm.of(SMTP).getRecipientDomains()))
                 .isEqualTo("partner.example\n.sub.example");
     }
