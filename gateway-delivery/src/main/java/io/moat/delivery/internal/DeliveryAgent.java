@@ -16,11 +16,13 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
@@ -44,6 +46,12 @@ public final class DeliveryAgent {
     private static final Logger LOG = Logger.getLogger(DeliveryAgent.class.getName());
     /** More cached sessions than this means a caller makes a new socket factory per message: start over. */
     private static final int MAX_CHANNELS = 64;
+    /** How long a connection waits, after a delivery, for the next message to the same server. */
+    static final Duration IDLE_LIMIT = Duration.ofSeconds(5);
+    /** Transactions on one connection before it is closed (servers limit their sessions too). */
+    static final int REUSE_LIMIT = 100;
+    /** Connections kept waiting per server (one per pipeline worker is plenty). */
+    private static final int IDLE_PER_SERVER = 32;
 
     /** How an attempt ended. */
     public enum Outcome {
@@ -92,6 +100,8 @@ public final class DeliveryAgent {
     private final Duration timeout;
     /** Jakarta Mail sessions by configuration: creating one loads the mail providers, which is not cheap. */
     private final Map<ChannelKey, Channel> channels = new ConcurrentHashMap<>();
+    /** Connections that delivered a message and may carry the next one to the same server, newest last. */
+    private final Map<PoolKey, Deque<Idle>> idle = new ConcurrentHashMap<>();
 
     /**
      * @param heloName the name we give in EHLO
@@ -175,44 +185,118 @@ public final class DeliveryAgent {
                 clear.answered(), null);
     }
 
-    /** One connection with TLS as {@code mode} says, and on it one transaction. */
+    /**
+     * One connection with TLS as {@code mode} says, and on it one transaction. The connection of an earlier delivery
+     * to the same server is used again while it is fresh and answers RSET (as Postfix's connection cache does); its
+     * TLS facts are those of its handshake. Only a connection whose last transaction succeeded is kept.
+     */
     private Attempt transact(SmtpTarget target, SmtpTarget.Mode mode, Envelope envelope) {
-        String server = target.uri();
         Channel channel = channel(target, mode);
+        PoolKey key = new PoolKey(channel, mode, target.host(), target.port(), target.username());
+        Idle reused = takeIdle(key);
+        if (reused != null) {
+            return send(key, reused, envelope, channel);
+        }
+        String server = target.uri();
         OutboundTransport transport = new OutboundTransport(channel.session(), mode == SmtpTarget.Mode.SMTPS);
         OutboundSocketFactory.Recording tls = channel.tls() == null ? null : channel.tls().record();
+        Connection connection;
         try {
-            try {
-                transport.connect(target.host(), target.port(), target.username(),
-                        target.authenticates() ? new String(target.password()) : null);
-            } catch (MessagingException e) {
-                return connectFailed(target, mode, transport, tls, e, envelope.recipients());
-            }
+            transport.connect(target.host(), target.port(), target.username(),
+                    target.authenticates() ? new String(target.password()) : null);
             TlsFacts facts = tls == null ? null : tls.facts();
             String note = mode == SmtpTarget.Mode.STARTTLS_OPTIONAL && facts == null
                     ? "clear text: the server offered no STARTTLS"
                     : null;
-            Connection connection = new Connection(server, facts, note);
-            SpooledMessage spooled = new SpooledMessage(channel.session(), envelope.message(),
-                    envelope.addedHeaders());
-            spooled.setEnvelopeFrom(envelope.mailFrom());
-            try {
-                transport.sendMessage(spooled, envelope.to());
-                return new Attempt(connection.result(Outcome.DELIVERED, transport.getLastServerResponse().strip(),
-                        envelope.recipients(), List.of()), true, null);
-            } catch (SendFailedException e) {
-                return new Attempt(connection.sendFailed(e, envelope.recipients()), true, null);
-            } catch (MessagingException e) {
-                // MAIL was sent (or the message even arrived): this server's attempt is final
-                return new Attempt(connection.allRefused(envelope.recipients(), false,
-                        "connection to " + server + " failed: " + describe(e)), true, null);
-            }
+            connection = new Connection(server, facts, note);
+        } catch (MessagingException e) {
+            quit(transport, server);
+            return connectFailed(target, mode, transport, tls, e, envelope.recipients());
         } finally {
             if (tls != null) {
                 tls.close();
             }
-            quit(transport, server);
         }
+        return send(key, new Idle(transport, connection), envelope, channel);
+    }
+
+    /** One transaction on an open connection; afterwards the connection waits for the next message, or is closed. */
+    private Attempt send(PoolKey key, Idle open, Envelope envelope, Channel channel) {
+        OutboundTransport transport = open.transport;
+        Connection connection = open.connection;
+        SpooledMessage spooled = new SpooledMessage(channel.session(), envelope.message(), envelope.addedHeaders());
+        spooled.setEnvelopeFrom(envelope.mailFrom());
+        boolean keep = false;
+        try {
+            transport.sendMessage(spooled, envelope.to());
+            keep = true;
+            return new Attempt(connection.result(Outcome.DELIVERED, transport.getLastServerResponse().strip(),
+                    envelope.recipients(), List.of()), true, null);
+        } catch (SendFailedException e) {
+            return new Attempt(connection.sendFailed(e, envelope.recipients()), true, null);
+        } catch (MessagingException e) {
+            // MAIL was sent (or the message even arrived): this server's attempt is final
+            return new Attempt(connection.allRefused(envelope.recipients(), false,
+                    "connection to " + connection.server() + " failed: " + describe(e)), true, null);
+        } finally {
+            open.used++;
+            if (keep && open.used < REUSE_LIMIT && putIdle(key, open)) {
+                LOG.finest(() -> "keeping the connection to " + connection.server() + " for the next message");
+            } else {
+                quit(transport, connection.server());
+            }
+        }
+    }
+
+    /** A fresh connection that still answers (RSET), or {@code null}; stale ones are closed on the way. */
+    private Idle takeIdle(PoolKey key) {
+        closeExpiredIdle();
+        Deque<Idle> waiting = idle.get(key);
+        if (waiting == null) {
+            return null;
+        }
+        for (Idle candidate = waiting.pollLast(); candidate != null; candidate = waiting.pollLast()) {
+            if (candidate.fresh() && candidate.transport.isConnected()) {
+                return candidate;
+            }
+            quit(candidate.transport, candidate.connection.server());
+        }
+        return null;
+    }
+
+    private boolean putIdle(PoolKey key, Idle open) {
+        Deque<Idle> waiting = idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
+        if (waiting.size() >= IDLE_PER_SERVER) {
+            return false;
+        }
+        open.since = System.nanoTime();
+        waiting.addLast(open);
+        return true;
+    }
+
+    /** Closes the connections that waited longer than {@link #IDLE_LIMIT}. */
+    private void closeExpiredIdle() {
+        for (Deque<Idle> waiting : idle.values()) {
+            for (Idle oldest = waiting.peekFirst(); oldest != null && !oldest.fresh(); oldest = waiting.peekFirst()) {
+                if (waiting.remove(oldest)) {
+                    quit(oldest.transport, oldest.connection.server());
+                }
+            }
+        }
+    }
+
+    /** Closes every waiting connection (at shutdown, or when the configuration changed). */
+    public void closeIdle() {
+        for (Deque<Idle> waiting : idle.values()) {
+            for (Idle open = waiting.pollFirst(); open != null; open = waiting.pollFirst()) {
+                quit(open.transport, open.connection.server());
+            }
+        }
+    }
+
+    /** How many connections wait for a next message. */
+    int idleConnections() {
+        return idle.values().stream().mapToInt(Deque::size).sum();
     }
 
     /** Why connecting failed: the TLS reasons first, as Angus reports them like any other failure. */
@@ -284,6 +368,8 @@ public final class DeliveryAgent {
         // if our socket factory fails, Angus would otherwise try again with the JDK's default one
         props.setProperty(prefix + "socketFactory.fallback", "false");
         props.setProperty(prefix + "auth", Boolean.toString(key.auth()));
+        // a kept connection is checked with RSET before its next message: it also ends any half transaction
+        props.setProperty(prefix + "userset", "true");
         OutboundSocketFactory tls = null;
         if (key.socketFactory() != null) {
             tls = new OutboundSocketFactory(key.socketFactory());
@@ -295,6 +381,27 @@ public final class DeliveryAgent {
         props.setProperty(prefix + "starttls.required",
                 Boolean.toString(key.mode() == SmtpTarget.Mode.STARTTLS_REQUIRED));
         return new Channel(Session.getInstance(props), tls);
+    }
+
+    /** The connections that may be used for each other: one server, one configuration, one user. */
+    private record PoolKey(Channel channel, SmtpTarget.Mode mode, String host, int port, String username) {
+    }
+
+    /** An open connection, its TLS facts, and how often and since when it has been used. */
+    private static final class Idle {
+        private final OutboundTransport transport;
+        private final Connection connection;
+        private int used;
+        private long since = System.nanoTime();
+
+        Idle(OutboundTransport transport, Connection connection) {
+            this.transport = transport;
+            this.connection = connection;
+        }
+
+        boolean fresh() {
+            return System.nanoTime() - since < IDLE_LIMIT.toNanos();
+        }
     }
 
     /** What a Jakarta Mail session depends on (socket factories compare by identity). */

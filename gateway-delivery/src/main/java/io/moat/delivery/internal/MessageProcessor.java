@@ -13,6 +13,7 @@ import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageSpool;
 import io.moat.persistence.MessageState;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -68,6 +69,12 @@ public class MessageProcessor {
     void init() {
         retries = new RetrySchedule(settings.retryInitial(), settings.retryMax(), settings.maxLifetime());
         agent = new DeliveryAgent(settings.hostName(), Duration.ofMinutes(5));
+    }
+
+    /** The downstream connections kept for the next message are closed with a QUIT, not left to time out. */
+    @PreDestroy
+    void close() {
+        agent.closeIdle();
     }
 
     /** Runs what is due of a message this node holds the lease of, records it, and gives the lease up. */

@@ -255,4 +255,50 @@ class DeliveryAgentTest {
                 List.of("bob@example.org")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aSecondMessageToTheSameServerGoesOverTheKeptConnectionAfterRset() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
+            List<SmtpTarget> target = List.of(plain(server.port()));
+            assertThat(agent.deliver(target, message, ADDED, "alice@example.com", List.of("bob@example.org"))
+                    .outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(agent.idleConnections()).isEqualTo(1);
+            assertThat(agent.deliver(target, message, ADDED, "alice@example.com", List.of("carol@example.org"))
+                    .outcome()).isEqualTo(Outcome.DELIVERED);
+
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(server.deliveredTo()).containsExactly("bob@example.org", "carol@example.org");
+            assertThat(server.commands()).containsExactly("EHLO", "MAIL", "RCPT", "DATA", "RSET", "MAIL", "RCPT",
+                    "DATA");
+            agent.closeIdle();
+            assertThat(agent.idleConnections()).isZero();
+        }
+    }
+
+    @Test
+    void aKeptConnectionTheServerClosedIsReplacedByANewOne() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer().hangUpAfterData(true)) {
+            List<SmtpTarget> target = List.of(plain(server.port()));
+            agent.deliver(target, message, ADDED, "alice@example.com", List.of("bob@example.org"));
+            Result second = agent.deliver(target, message, ADDED, "alice@example.com", List.of("carol@example.org"));
+
+            assertThat(second.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(server.connections()).isEqualTo(2);
+            assertThat(server.deliveredTo()).containsExactly("bob@example.org", "carol@example.org");
+        }
+    }
+
+    @Test
+    void aConnectionWhoseTransactionFailedIsNotKept() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
+            server.refuse("nobody@example.org", "550 5.1.1 no such user");
+            List<SmtpTarget> target = List.of(plain(server.port()));
+            assertThat(agent.deliver(target, message, ADDED, "alice@example.com", List.of("nobody@example.org"))
+                    .outcome()).isEqualTo(Outcome.PERMANENT);
+            assertThat(agent.idleConnections()).isZero();
+            assertThat(agent.deliver(target, message, ADDED, "alice@example.com", List.of("bob@example.org"))
+                    .outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(server.connections()).isEqualTo(2);
+        }
+    }
 }

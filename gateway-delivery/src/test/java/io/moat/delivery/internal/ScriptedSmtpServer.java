@@ -14,10 +14,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A minimal SMTP server for replies {@code SmtpSink} cannot give: {@code RCPT TO} answered per recipient. Serves
- * connections one after the other on 127.0.0.1 and records accepted recipients and the data it received.
+ * connections one after the other on 127.0.0.1 and records accepted recipients, the data it received, the commands and
+ * the connections.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -25,6 +27,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final Map<String, String> rcptReplies = new ConcurrentHashMap<>();
     private final List<String> acceptedRecipients = new CopyOnWriteArrayList<>();
     private final List<String> data = new CopyOnWriteArrayList<>();
+    private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean hangUpAfterData;
     private final Thread thread;
 
     ScriptedSmtpServer() throws IOException {
@@ -42,6 +47,22 @@ final class ScriptedSmtpServer implements AutoCloseable {
     ScriptedSmtpServer refuse(String address, String reply) {
         rcptReplies.put(address.toLowerCase(Locale.ROOT), reply);
         return this;
+    }
+
+    /** After each message, close the connection without a word (as a server whose idle timeout ran out). */
+    ScriptedSmtpServer hangUpAfterData(boolean hangUp) {
+        hangUpAfterData = hangUp;
+        return this;
+    }
+
+    /** How many connections were accepted. */
+    int connections() {
+        return connections.get();
+    }
+
+    /** Every command received, in order, verbs only (e.g. {@code EHLO}, {@code RSET}). */
+    List<String> commands() {
+        return List.copyOf(commands);
     }
 
     /** Recipients accepted in transactions that went on to complete {@code DATA}. */
@@ -65,6 +86,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private void session(Socket client) throws IOException {
+        connections.incrementAndGet();
         BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
                 StandardCharsets.ISO_8859_1));
         OutputStream out = client.getOutputStream();
@@ -73,6 +95,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
         String line;
         while ((line = in.readLine()) != null) {
             String command = line.toUpperCase(Locale.ROOT);
+            commands.add(command.split("[ :]", 2)[0]);
             if (command.startsWith("EHLO")) {
                 reply(out, "250-scripted\r\n250 8BITMIME");
             } else if (command.startsWith("HELO") || command.startsWith("MAIL FROM:")
@@ -100,6 +123,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 acceptedRecipients.addAll(recipients);
                 recipients.clear();
                 reply(out, "250 2.0.0 queued");
+                if (hangUpAfterData) {
+                    return;
+                }
             } else if (command.equals("QUIT")) {
                 reply(out, "221 2.0.0 bye");
                 return;

@@ -128,14 +128,24 @@ final class TlsSmtpServer implements AutoCloseable {
         return List.copyOf(handshakeFailures);
     }
 
+    /** Each connection on a thread of its own, as a real server: a client may keep one open while it opens more. */
     private void serve() {
         while (!socket.isClosed()) {
-            try (Socket client = socket.accept()) {
+            try {
+                Socket client = socket.accept();
                 connections.incrementAndGet();
-                client.setSoTimeout(20_000);
-                session(client);
+                Thread session = new Thread(() -> {
+                    try (client) {
+                        client.setSoTimeout(20_000);
+                        session(client);
+                    } catch (IOException e) {
+                        // the client went away
+                    }
+                }, "tls-smtp-session");
+                session.setDaemon(true);
+                session.start();
             } catch (IOException e) {
-                // closed, or the client went away: serve the next one
+                // closed: the loop ends
             }
         }
     }
