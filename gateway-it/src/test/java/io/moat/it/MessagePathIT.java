@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +56,30 @@ class MessagePathIT {
         assertThat(attempts.getJsonObject(0).getString("outcome")).isEqualTo("DELIVERED");
         assertThat(attempts.getJsonObject(0).getString("reply")).startsWith("250");
         assertThat(TestBed.core().receivedSubmissions()).anyMatch(s -> "report.pdf".equals(s.filename()));
+    }
+
+    @Test
+    void messagesAreFoundBySenderRecipientSubjectStateAndDate() throws IOException {
+        Mails mail = new Mails().attach("notes.txt", "text/plain", "plain notes".getBytes());
+        String id = Api.queueId(SmtpClient.send("finder@sender.test", "searched@example.com",
+                mail.build("finder@sender.test", "searched@example.com")));
+        await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));
+        String receivedAt = Api.message(id).getString("receivedAt"); // from is inclusive, before exclusive
+
+        assertThat(ids(Api.list("?subject=" + mail.testId()))).containsExactly(id);
+        assertThat(ids(Api.list("?subject=" + mail.testId().toUpperCase(Locale.ROOT)
+                + "&sender=FINDER@&recipient=searched&state=DELIVERED&receivedFrom=" + receivedAt)))
+                .containsExactly(id);
+        assertThat(ids(Api.list("?subject=" + mail.testId() + "&state=BLOCKED"))).isEmpty();
+        assertThat(ids(Api.list("?subject=" + mail.testId() + "&receivedBefore=" + receivedAt))).isEmpty();
+        Api.Answer bad = Api.get("/api/v1/messages?receivedFrom=yesterday");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.contentType()).startsWith("application/problem+json");
+        assertThat(bad.body()).contains("ISO-8601");
+    }
+
+    private static List<String> ids(JsonArray messages) {
+        return messages.stream().map(m -> m.asJsonObject().getString("id")).toList();
     }
 
     @Test
