@@ -59,9 +59,14 @@ final class Api {
      * certificate); redirects are not followed.
      */
     static Answer send(HttpClient client, String method, String url, String json) {
+        return send(client, method, url, json, "admin", TestBed.ADMIN_PASSWORD);
+    }
+
+    /** The same as another user (e.g. the auditor). */
+    static Answer send(HttpClient client, String method, String url, String json, String user, String password) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString(("admin:" + TestBed.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
                 .method(method, json == null
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(json));
@@ -80,6 +85,10 @@ final class Api {
 
     static Answer send(String method, String url, String json) {
         return send(HTTP, method, url, json);
+    }
+
+    static Answer send(String method, String url, String json, String user, String password) {
+        return send(HTTP, method, url, json, user, password);
     }
 
     private static Answer answer(HttpResponse<String> response) {

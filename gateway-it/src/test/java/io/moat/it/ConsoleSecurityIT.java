@@ -117,27 +117,18 @@ class ConsoleSecurityIT {
 
         // the REST API: reading yes, changing no; a console session is no API credential
         assertThat(Api.get(BASE + "/api/v1/settings/general", null, true).status()).isEqualTo(401);
-        Api.Answer read = Api.send(client("auditor", AUDITOR_PASSWORD), "GET", BASE + "/api/v1/settings/general",
-                null);
+        Api.Answer read = Api.send("GET", BASE + "/api/v1/settings/general", null, "auditor", AUDITOR_PASSWORD);
         assertThat(read.status()).isEqualTo(200);
-        Api.Answer change = Api.send(client("auditor", AUDITOR_PASSWORD), "PUT", BASE + "/api/v1/settings/general",
-                "{\"publicAddress\":\"http://changed.example\"}");
+        Api.Answer change = Api.send("PUT", BASE + "/api/v1/settings/general",
+                "{\"publicAddress\":\"http://changed.example\"}", "auditor", AUDITOR_PASSWORD);
         assertThat(change.status()).isEqualTo(403);
         assertThat(change.contentType()).startsWith("application/problem+json");
         assertThat(change.body()).contains("Only the admin may change this");
+        assertThat(Api.send("GET", BASE + "/api/v1/settings/general", null).body())
+                .doesNotContain("changed.example");
         assertThat(auditor.get("/api/v1/settings/general").statusCode()).isEqualTo(401);
         Api.Answer unauthenticated = Api.get(BASE + "/api/v1/messages", null, true);
         assertThat(unauthenticated.contentType()).startsWith("application/problem+json");
-    }
-
-    private static HttpClient client(String user, String password) {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .authenticator(new java.net.Authenticator() {
-                    @Override
-                    protected java.net.PasswordAuthentication getPasswordAuthentication() {
-                        return new java.net.PasswordAuthentication(user, password.toCharArray());
-                    }
-                }).build();
     }
 
     static String viewState(String page) {

@@ -76,6 +76,14 @@ class MessagePathIT {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.contentType()).startsWith("application/problem+json");
         assertThat(bad.body()).contains("ISO-8601");
+
+        // only a deferred message can be retried
+        Api.Answer retry = Api.send("POST", "http://127.0.0.1:" + TestBed.HTTP_PORT + "/api/v1/messages/" + id
+                + "/retry", null);
+        assertThat(retry.status()).isEqualTo(409);
+        assertThat(retry.contentType()).startsWith("application/problem+json");
+        assertThat(Api.send("POST", "http://127.0.0.1:" + TestBed.HTTP_PORT + "/api/v1/messages/no-such-id/retry",
+                null).status()).isEqualTo(404);
     }
 
     private static List<String> ids(JsonArray messages) {
