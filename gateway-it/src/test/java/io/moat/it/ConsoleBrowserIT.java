@@ -169,6 +169,15 @@ class ConsoleBrowserIT {
             assertThat(smtp.command("MAIL FROM:<alice@sender.test>")).startsWith("530 5.7.0");
         }
 
+        // the certificate is now in use: deleting it is refused, saying where it is used
+        browser.open(http + "/settings/certificates.xhtml");
+        assertThat(browser.text("cert-list:certificates:1:name")).isEqualTo("browser-mail");
+        browser.click("cert-list:certificates:1:delete");
+        assertThat(browser.text("cert-list:certificates:1:really-delete")).contains("browser-mail");
+        browser.click("cert-list:certificates:1:confirm-delete");
+        browser.waitForText("is in use by SMTP endpoint 'browser-submission'");
+        assertThat(browser.text("cert-list:certificates")).contains("browser-mail");
+
         // console HTTPS on: the browser continues over https, still signed in
         browser.open(http + "/settings/security.xhtml");
         browser.element("console-tls:https-enabled").click();
