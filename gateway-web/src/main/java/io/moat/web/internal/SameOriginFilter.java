@@ -1,5 +1,7 @@
 package io.moat.web.internal;
 
+import io.moat.delivery.GeneralSettingsService;
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -10,11 +12,14 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
  * CSRF protection of the console, in front of the Faces view state: a form post whose {@code Origin} (or, without
- * one, {@code Referer}) names another site is refused with 403 before anything runs. The session cookie is
+ * one, {@code Referer}) names another site is refused with 403 before anything runs. "This site" is the address the
+ * request came to, or the host (and port, if it has one) of the public server address: behind a reverse proxy the
+ * browser's origin is the proxy's. The session cookie is
  * {@code SameSite=Lax} as well (no cross-site posts), and every Faces form carries the session's random view state id.
  */
 @WebFilter(urlPatterns = "*.xhtml")
@@ -24,10 +29,13 @@ public class SameOriginFilter extends HttpFilter {
     private static final Logger LOG = Logger.getLogger(SameOriginFilter.class.getName());
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
+    @Inject
+    GeneralSettingsService general;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (SAFE.contains(request.getMethod()) || sameOrigin(request)) {
+        if (SAFE.contains(request.getMethod()) || sameOrigin(request, general::publicAddress)) {
             chain.doFilter(request, response);
             return;
         }
@@ -38,10 +46,11 @@ public class SameOriginFilter extends HttpFilter {
         response.setContentType("text/plain;charset=UTF-8");
         response.getWriter().write("Refused: this form was sent from another site. Open the console at "
                 + origin(request.getScheme(), request.getServerName(), request.getServerPort())
-                + " and submit it there.\n");
+                + " and submit it there. Behind a reverse proxy, set the public server address (Settings > General)"
+                + " to the address the browser uses.\n");
     }
 
-    static boolean sameOrigin(HttpServletRequest request) {
+    static boolean sameOrigin(HttpServletRequest request, Supplier<URI> publicAddress) {
         String claimed = request.getHeader("Origin");
         if (claimed == null || claimed.equals("null")) {
             claimed = request.getHeader("Referer");
@@ -54,8 +63,15 @@ public class SameOriginFilter extends HttpFilter {
             if (uri.getScheme() == null || uri.getHost() == null) {
                 return false;
             }
-            return origin(uri.getScheme(), uri.getHost(), uri.getPort())
-                    .equals(origin(request.getScheme(), request.getServerName(), request.getServerPort()));
+            if (origin(uri.getScheme(), uri.getHost(), uri.getPort())
+                    .equals(origin(request.getScheme(), request.getServerName(), request.getServerPort()))) {
+                return true;
+            }
+            URI known = publicAddress.get();
+            return uri.getHost().equalsIgnoreCase(known.getHost()) && (known.getPort() < 0
+                    || known.getPort() == (uri.getPort() > 0
+                            ? uri.getPort()
+                            : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80));
         } catch (IllegalArgumentException e) {
             return false;
         }
