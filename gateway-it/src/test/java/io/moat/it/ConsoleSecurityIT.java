@@ -103,7 +103,7 @@ class ConsoleSecurityIT {
         assertThat(after.statusCode()).isEqualTo(302);
         String location = after.headers().firstValue("Location").orElseThrow();
         assertThat(location).contains("/login.xhtml?next=%2Fmessages.xhtml").endsWith("&expired=true");
-        assertThat(console.get(location.substring(BASE.length())).body()).contains("Your session ended");
+        assertThat(console.get(location.substring(BASE.length())).body()).contains("Your session has ended");
     }
 
     @Test
