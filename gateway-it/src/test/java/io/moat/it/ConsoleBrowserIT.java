@@ -158,7 +158,7 @@ class ConsoleBrowserIT {
         browser.click("endpoint-form:save");
         browser.waitForText("SMTP endpoint 'browser-submission' saved (STARTTLS required). It is listening on");
         assertThat(browser.text("endpoints-form:endpoints")).contains("browser-submission")
-                .contains("127.0.0.1:" + submission).contains("STARTTLS required");
+                .contains("127.0.0.1:" + submission).contains("STARTTLS required").contains("browser-mail");
         OpenSsl.Handshake handshake = OpenSsl.connect(submission, "-starttls", "smtp");
         assertThat(handshake.established()).as(handshake.output()).isTrue();
         assertThat(OpenSsl.fingerprint(handshake.certificatePem())).isEqualTo(OpenSsl.fingerprint(made.resolve(
@@ -234,6 +234,8 @@ class ConsoleBrowserIT {
         assertThat(auditor.has("console-tls:apply-console-tls")).isFalse();
         assertThat(auditor.has("endpoints-form:add-endpoint")).isFalse();
         assertThat(auditor.element("console-tls:https-enabled").isEnabled()).isFalse();
+        assertThat(auditor.element("console-tls:https-enabled").isSelected()).isTrue();
+        assertThat(auditor.text("endpoints-form:endpoints")).contains("browser-mail");
         auditor.screenshot("12-auditor-security");
     }
 

@@ -168,6 +168,14 @@ public class SecurityView implements Serializable {
         return certificates.list().stream().map(c -> new SelectItem(c.id(), c.name())).toList();
     }
 
+    /** A certificate's name for the endpoints table (its id if it no longer exists). */
+    public String certificateName(String id) {
+        if (id == null) {
+            return "—";
+        }
+        return certificates.find(id).map(CertificateStore.Entry::name).orElse(id);
+    }
+
     public List<String> getConsoleProtocols() {
         return ConsoleTlsService.PROTOCOLS;
     }
