@@ -20,8 +20,6 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
@@ -35,8 +33,6 @@ public class CertificatesView implements Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final String FORM = "cert-form:";
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
 
     @Inject
     CertificateStore store;
@@ -131,7 +127,7 @@ public class CertificatesView implements Serializable {
             CertificateStore.Entry stored = id == null ? store.add(input) : store.replace(id, input);
             CertificateDto dto = CertificateAssembler.dto(stored);
             Feedback.done((id == null ? "Added" : "Replaced") + " certificate '" + dto.name() + "' ("
-                    + dto.subject() + ", valid until " + date(dto.notAfter()) + ")"
+                    + dto.subject() + ", valid until " + Formats.utc(dto.notAfter()) + ")"
                     + (id == null ? "." : "; everything using it now serves the new one."));
             dto.warnings().forEach(Feedback::warn);
             form.clear();
@@ -199,10 +195,6 @@ public class CertificatesView implements Serializable {
         return FacesContext.getCurrentInstance().getViewRoot().getViewId() + "?faces-redirect=true";
     }
 
-    /** A date and time as the console shows it. */
-    public String date(Instant instant) {
-        return instant == null ? "" : DATE.format(instant);
-    }
 
     /** "in 12 days", "in 3 hours", "expired 2 days ago". */
     public String fromNow(Instant instant) {

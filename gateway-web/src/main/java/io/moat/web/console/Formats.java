@@ -17,6 +17,11 @@ public class Formats {
             Locale.ROOT).withZone(ZoneOffset.UTC);
 
     public String time(Instant instant) {
+        return utc(instant);
+    }
+
+    /** The same for messages the beans write. */
+    static String utc(Instant instant) {
         return instant == null ? "—" : TIME.format(instant);
     }
 

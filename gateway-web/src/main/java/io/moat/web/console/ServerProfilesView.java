@@ -17,8 +17,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +32,6 @@ public class ServerProfilesView implements Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final String SAVE = "profile-form:profile-save";
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")
-            .withZone(ZoneId.systemDefault());
 
     @Inject
     ServerProfileService service;
@@ -244,10 +240,6 @@ public class ServerProfilesView implements Serializable {
         return settings.dataDirectory().resolve("trust").toString();
     }
 
-    /** A date to read, in the server's time zone (like the log): 2026-05-01 14:03 UTC. */
-    public String when(Instant instant) {
-        return instant == null ? "" : WHEN.format(instant);
-    }
 
     public boolean expired(Instant notAfter) {
         return notAfter != null && notAfter.isBefore(Instant.now());
