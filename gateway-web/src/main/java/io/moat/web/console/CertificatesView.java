@@ -195,7 +195,6 @@ public class CertificatesView implements Serializable {
         return FacesContext.getCurrentInstance().getViewRoot().getViewId() + "?faces-redirect=true";
     }
 
-
     /** "in 12 days", "in 3 hours", "expired 2 days ago". */
     public String fromNow(Instant instant) {
         if (instant == null) {

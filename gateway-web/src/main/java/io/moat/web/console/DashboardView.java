@@ -38,6 +38,7 @@ public class DashboardView {
     private long queueDepth;
     private long lastHour;
     private long lastDay;
+    private List<Expiring> expiring;
 
     @PostConstruct
     void load() {
@@ -81,7 +82,11 @@ public class DashboardView {
         return reachability.check();
     }
 
+    /** Read once per page: the page asks three times, and each reading checks every certificate in use. */
     public List<Expiring> getExpiring() {
-        return expiry.expiring();
+        if (expiring == null) {
+            expiring = expiry.expiring();
+        }
+        return expiring;
     }
 }

@@ -240,7 +240,6 @@ public class ServerProfilesView implements Serializable {
         return settings.dataDirectory().resolve("trust").toString();
     }
 
-
     public boolean expired(Instant notAfter) {
         return notAfter != null && notAfter.isBefore(Instant.now());
     }

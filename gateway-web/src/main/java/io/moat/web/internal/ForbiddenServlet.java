@@ -19,13 +19,12 @@ public class ForbiddenServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-        response.setStatus(403);
-        response.setCharacterEncoding("UTF-8");
         if (uri instanceof String path && path.startsWith(request.getContextPath() + "/api/")) {
-            response.setContentType("application/problem+json");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,\"detail\":"
-                    + "\"Only the admin may change this; the auditor may only read (GET).\"}");
+            ProblemResponse.write(response, 403, "Forbidden",
+                    "Only the admin may change this; the auditor may only read (GET).");
         } else {
+            response.setStatus(403);
+            response.setCharacterEncoding("UTF-8");
             response.setContentType("text/html");
             response.getWriter().write("<!DOCTYPE html><html lang=\"en\"><head><title>Forbidden · Moat</title></head>"
                     + "<body><h1>Not for this user</h1><p>Your user may not open this. <a href=\""

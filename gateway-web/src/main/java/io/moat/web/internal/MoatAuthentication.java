@@ -146,11 +146,7 @@ public class MoatAuthentication implements HttpAuthenticationMechanism {
     private static AuthenticationStatus problem(HttpServletResponse response, int status, String title,
             String detail) {
         try {
-            response.setStatus(status);
-            response.setContentType("application/problem+json");
-            response.setCharacterEncoding("UTF-8");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-                    + ",\"detail\":\"" + detail + "\"}");
+            ProblemResponse.write(response, status, title, detail);
             response.flushBuffer();
         } catch (IOException e) {
             LOG.fine(() -> "could not write the problem body: " + e);
