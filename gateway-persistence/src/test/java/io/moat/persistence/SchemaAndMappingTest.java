@@ -18,6 +18,22 @@ import org.junit.jupiter.api.Test;
 /** The migrations create exactly the schema the entities map to (Hibernate validates it). */
 class SchemaAndMappingTest {
 
+    private static EntityManagerFactory factory(JdbcDataSource ds) {
+        return Persistence.createEntityManagerFactory("moat", Map.of(
+                "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
+                "jakarta.persistence.jtaDataSource", ds,
+                "jakarta.persistence.nonJtaDataSource", ds));
+    }
+
+    /** The repository as the container would inject it, on {@code em}. */
+    private static MessageRepository repositoryOn(EntityManager em) throws ReflectiveOperationException {
+        MessageRepository repository = new MessageRepository();
+        java.lang.reflect.Field field = MessageRepository.class.getDeclaredField("em");
+        field.setAccessible(true);
+        field.set(repository, em);
+        return repository;
+    }
+
     private static JdbcDataSource dataSource(String name) {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
@@ -77,10 +93,7 @@ class SchemaAndMappingTest {
     void readLoadsAttachmentsInOrderAndNeverWritesBack() throws Exception {
         JdbcDataSource ds = dataSource("read");
         new SchemaMigrator(ds).migrate();
-        EntityManagerFactory emf = Persistence.createEntityManagerFactory("moat", Map.of(
-                "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
-                "jakarta.persistence.jtaDataSource", ds,
-                "jakarta.persistence.nonJtaDataSource", ds));
+        EntityManagerFactory emf = factory(ds);
         try {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             EntityManager em = emf.createEntityManager();
@@ -94,10 +107,7 @@ class SchemaAndMappingTest {
             em.close();
 
             EntityManager tx = emf.createEntityManager();
-            MessageRepository repository = new MessageRepository();
-            java.lang.reflect.Field field = MessageRepository.class.getDeclaredField("em");
-            field.setAccessible(true);
-            field.set(repository, tx);
+            MessageRepository repository = repositoryOn(tx);
             tx.getTransaction().begin();
             MessageEntity read = repository.read("id-2").orElseThrow();
             assertThat(read.getAttachments()).extracting(AttachmentEntity::getFileName)
@@ -120,10 +130,7 @@ class SchemaAndMappingTest {
     void searchMatchesEveryCriterionAndCountsByStateSince() throws Exception {
         JdbcDataSource ds = dataSource("search");
         new SchemaMigrator(ds).migrate();
-        EntityManagerFactory emf = Persistence.createEntityManagerFactory("moat", Map.of(
-                "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
-                "jakarta.persistence.jtaDataSource", ds,
-                "jakarta.persistence.nonJtaDataSource", ds));
+        EntityManagerFactory emf = factory(ds);
         try {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             EntityManager em = emf.createEntityManager();
@@ -145,10 +152,7 @@ class SchemaAndMappingTest {
             em.close();
 
             EntityManager tx = emf.createEntityManager();
-            MessageRepository repository = new MessageRepository();
-            java.lang.reflect.Field field = MessageRepository.class.getDeclaredField("em");
-            field.setAccessible(true);
-            field.set(repository, tx);
+            MessageRepository repository = repositoryOn(tx);
             assertThat(ids(repository, new MessageQuery(null, null, null, null, null, null)))
                     .containsExactly("blocked", "recent", "old");
             assertThat(ids(repository, new MessageQuery(null, "partner.TEST", null, null, null, null)))
