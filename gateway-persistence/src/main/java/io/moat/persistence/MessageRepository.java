@@ -112,7 +112,10 @@ public class MessageRepository {
                 .setParameter("ids", ids)
                 .setParameter("now", now)
                 .executeUpdate();
-        return em.createQuery("SELECT m.id FROM MessageEntity m WHERE m.leaseOwner = :owner", String.class)
+        // read back by primary key: there is no index on the owner, and a scan would grow with the whole table
+        return em.createQuery("SELECT m.id FROM MessageEntity m WHERE m.id IN :ids AND m.leaseOwner = :owner",
+                String.class)
+                .setParameter("ids", ids)
                 .setParameter("owner", token)
                 .getResultList();
     }

@@ -181,6 +181,49 @@ class SchemaAndMappingTest {
         }
     }
 
+    @Test
+    void claimTakesOnlyDueUnheldMessagesAndReturnsExactlyThoseItTook() throws Exception {
+        JdbcDataSource ds = dataSource("claim");
+        new SchemaMigrator(ds).migrate();
+        EntityManagerFactory emf = factory(ds);
+        try {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            EntityManager em = emf.createEntityManager();
+            em.getTransaction().begin();
+            for (String id : List.of("a", "b", "c", "d")) {
+                em.persist(new MessageEntity(id, MessageKind.INBOUND, "s@partner.test", List.of("r@example.com"),
+                        id, 1, now.minusSeconds(10)));
+            }
+            em.getTransaction().commit();
+            em.close();
+
+            EntityManager tx = emf.createEntityManager();
+            MessageRepository repository = repositoryOn(tx);
+            tx.getTransaction().begin();
+            assertThat(repository.due(now, 10)).containsExactlyInAnyOrder("a", "b", "c", "d");
+            // another worker holds b and d
+            assertThat(repository.claim(List.of("b", "d"), "node-2", now, now.plusSeconds(600)))
+                    .containsExactlyInAnyOrder("b", "d");
+            assertThat(repository.due(now, 10)).containsExactlyInAnyOrder("a", "c");
+            // of what this worker asks for, it gets only what nobody holds; a second claim of the same owner
+            // returns only its own take, not the first one's
+            assertThat(repository.claim(List.of("a", "b"), "node-1", now, now.plusSeconds(600)))
+                    .containsExactly("a");
+            assertThat(repository.claim(List.of("a", "c", "d"), "node-1", now, now.plusSeconds(600)))
+                    .containsExactly("c");
+            assertThat(repository.due(now, 10)).isEmpty();
+            // an expired lease is free again
+            assertThat(repository.claim(List.of("b"), "node-1", now.plusSeconds(601), now.plusSeconds(1200)))
+                    .containsExactly("b");
+            assertThat(repository.releaseLeases("node-1")).isEqualTo(3);
+            assertThat(repository.due(now, 10)).containsExactlyInAnyOrder("a", "b", "c");
+            tx.getTransaction().commit();
+            tx.close();
+        } finally {
+            emf.close();
+        }
+    }
+
     private static List<String> ids(MessageRepository repository, MessageQuery query) {
         return repository.search(query, 0, 100).stream().map(MessageEntity::getId).toList();
     }
