@@ -117,11 +117,13 @@ public class PipelineScheduler {
 
     /**
      * Claims, in one statement, as many due messages as fit in a backlog of four per worker, so that workers
-     * rarely wait for the database and the claim's commit is shared by a whole batch.
+     * rarely wait for the database and the claim's commit is shared by a whole batch. It claims only once there is
+     * room for at least a worker's count: looking for due work reads past the messages in flight, so claiming one
+     * message whenever one finished would cost a read of the whole backlog per message.
      */
     private void claimAndRun() {
         int room = 4 * settings.workers() - inFlight.size();
-        if (room > 0) {
+        if (room >= settings.workers()) {
             Instant now = Instant.now();
             List<String> due = steps.due(now, room + inFlight.size()).stream().filter(id -> !inFlight.contains(id))
                     .limit(room).toList();
