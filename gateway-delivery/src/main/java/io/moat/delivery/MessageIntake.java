@@ -1,29 +1,25 @@
 package io.moat.delivery;
 
+import io.moat.delivery.internal.GroupCommit;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageSpool;
 import io.moat.smtp.api.SmtpEnvelope;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Takes responsibility for an accepted message: our {@code Received:} header and the raw bytes go to the spool
- * (fsynced), the record goes to the database in the caller's transaction. If that transaction does not commit,
- * the spool file is removed again; once it commits, the pipeline is told there is work.
+ * (fsynced), then the record to the database. If the record does not commit, the spool file is removed again;
+ * once it commits, the pipeline is told there is work.
  */
 @ApplicationScoped
 public class MessageIntake {
@@ -43,21 +39,35 @@ public class MessageIntake {
     @Inject
     PipelineScheduler pipeline;
 
-    @Resource
-    TransactionSynchronizationRegistry transactions;
+    @Inject
+    GroupCommit commits;
 
-    /** Stores the message; returns its queue id. Must run in a transaction. */
+    /**
+     * Stores the message and returns its queue id once it is durable: the spool file fsynced, the record committed
+     * (in a commit shared with other sessions, {@link GroupCommit}). Must run without a transaction.
+     */
     public String store(SmtpEnvelope envelope, InputStream content) throws IOException {
         String id = UUID.randomUUID().toString();
         byte[] received = receivedHeader(id, envelope).getBytes(StandardCharsets.US_ASCII);
         MessageSpool.Stored stored = spool.get().store(id, received, content);
-        transactions.registerInterposedSynchronization(new AfterCommit(id));
-        MessageEntity message = new MessageEntity(id, MessageKind.INBOUND, envelope.mailFrom(),
-                envelope.recipients(), stored.name(), stored.size(), envelope.receivedAt());
-        message.setClient(envelope.client().endpoint(), envelope.client().remoteAddress(), envelope.client().helo(),
-                envelope.client().tlsProtocol(), envelope.client().tlsCipher());
-        messages.add(message);
+        try {
+            commits.run(() -> {
+                MessageEntity message = new MessageEntity(id, MessageKind.INBOUND, envelope.mailFrom(),
+                        envelope.recipients(), stored.name(), stored.size(), envelope.receivedAt());
+                message.setClient(envelope.client().endpoint(), envelope.client().remoteAddress(),
+                        envelope.client().helo(), envelope.client().tlsProtocol(), envelope.client().tlsCipher());
+                messages.add(message);
+            });
+        } catch (RuntimeException e) {
+            try {
+                spool.get().delete(id);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         LOG.fine(() -> "stored message " + id + " from <" + envelope.mailFrom() + "> for " + envelope.recipients());
+        pipeline.wakeUp();
         return id;
     }
 
@@ -87,31 +97,5 @@ public class MessageIntake {
             clean.append(c > 32 && c < 127 && c != '(' && c != ')' ? c : '_');
         }
         return clean.toString();
-    }
-
-    private final class AfterCommit implements Synchronization {
-        private final String id;
-
-        AfterCommit(String id) {
-            this.id = id;
-        }
-
-        @Override
-        public void beforeCompletion() {
-            // nothing: the spool file is already durable
-        }
-
-        @Override
-        public void afterCompletion(int status) {
-            if (status == Status.STATUS_COMMITTED) {
-                pipeline.wakeUp();
-                return;
-            }
-            try {
-                spool.get().delete(id);
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "could not remove the spool file of uncommitted message " + id, e);
-            }
-        }
     }
 }

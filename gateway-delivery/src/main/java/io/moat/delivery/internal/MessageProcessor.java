@@ -33,8 +33,9 @@ import java.util.logging.Logger;
 /**
  * Moves one claimed message as far as it can go now: extract the attachments, scan them with Core, decide,
  * deliver. The slow work runs with no transaction open; what it learns is collected in a {@link Progress} and
- * recorded, with the lease given up, in one transaction at the end of the claim. A message whose verdicts come
- * back at once thus costs one write for its whole way from RECEIVED to DELIVERED.
+ * recorded, with the lease given up, in one transaction at the end of the claim (shared with other workers'
+ * results, {@link GroupCommit}). A message whose verdicts come back at once thus costs one write for its whole way
+ * from RECEIVED to DELIVERED.
  */
 @ApplicationScoped
 public class MessageProcessor {
@@ -49,6 +50,9 @@ public class MessageProcessor {
 
     @Inject
     MessageSteps steps;
+
+    @Inject
+    GroupCommit commits;
 
     @Inject
     GatewaySettings settings;
@@ -95,7 +99,8 @@ public class MessageProcessor {
                     + " and is tried again in " + AFTER_ERROR.toSeconds() + "s", e);
             progress.retryLater(reached, Instant.now().plus(AFTER_ERROR), "processing failed: " + e);
         }
-        steps.apply(id, progress, Instant.now());
+        Instant now = Instant.now();
+        commits.run(() -> steps.apply(id, progress, now));
         removeFiles(m, progress);
     }
 
