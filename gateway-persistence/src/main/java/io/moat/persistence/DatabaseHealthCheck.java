@@ -19,8 +19,9 @@ public class DatabaseHealthCheck implements HealthCheck {
     @Transactional
     public HealthCheckResponse call() {
         try {
-            long total = messages.countByState().stream().mapToLong(r -> (Long) r[1]).sum();
-            return HealthCheckResponse.named("moat-database").up().withData("messages", total).build();
+            // a query that reads the queue only: a probe must stay cheap however many delivered messages are kept
+            return HealthCheckResponse.named("moat-database").up().withData("pending", messages.countPending())
+                    .build();
         } catch (RuntimeException e) {
             return HealthCheckResponse.named("moat-database").down().withData("error", String.valueOf(e.getMessage()))
                     .build();

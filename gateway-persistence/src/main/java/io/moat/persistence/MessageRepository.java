@@ -21,6 +21,13 @@ public class MessageRepository {
 
     private static final String READ_ONLY_HINT = "org.hibernate.readOnly";
 
+    /**
+     * A lower bound for every range over the due index. Final messages have no due time, and H2 keeps those NULLs
+     * at the start of the index: a range given only as "due before t" reads past all of them first, every
+     * delivered message ever kept (0.95 s per look for work at 200,000 messages). Due times are never earlier.
+     */
+    private static final Instant DUE_FLOOR = Instant.EPOCH;
+
     @PersistenceContext(unitName = "moat")
     private EntityManager em;
 
@@ -85,9 +92,11 @@ public class MessageRepository {
 
     /** Ids of messages with work due now whose lease (if any) has run out, oldest due first. */
     public List<String> due(Instant now, int limit) {
-        // final messages have no due time, so this walks the due index over pending messages only
-        return em.createQuery("SELECT m.id FROM MessageEntity m WHERE m.nextAttemptAt <= :now"
-                + " AND (m.leaseUntil IS NULL OR m.leaseUntil < :now) ORDER BY m.nextAttemptAt", String.class)
+        // final messages have no due time, so this walks the due index over pending messages only (DUE_FLOOR)
+        return em.createQuery("SELECT m.id FROM MessageEntity m WHERE m.nextAttemptAt >= :floor"
+                + " AND m.nextAttemptAt <= :now AND (m.leaseUntil IS NULL OR m.leaseUntil < :now)"
+                + " ORDER BY m.nextAttemptAt", String.class)
+                .setParameter("floor", DUE_FLOOR)
                 .setParameter("now", now)
                 .setMaxResults(limit)
                 .getResultList();
@@ -140,9 +149,17 @@ public class MessageRepository {
 
     /** How many messages have been due since before {@code overdueSince} without anyone holding their lease. */
     public long countOverdue(Instant overdueSince) {
-        return em.createQuery("SELECT COUNT(m) FROM MessageEntity m WHERE m.nextAttemptAt < :since"
-                + " AND m.leaseUntil IS NULL", Long.class)
+        return em.createQuery("SELECT COUNT(m) FROM MessageEntity m WHERE m.nextAttemptAt >= :floor"
+                + " AND m.nextAttemptAt < :since AND m.leaseUntil IS NULL", Long.class)
+                .setParameter("floor", DUE_FLOOR)
                 .setParameter("since", overdueSince)
+                .getSingleResult();
+    }
+
+    /** How many messages have work ahead (are not in a final state): the queue's depth, read from the due index. */
+    public long countPending() {
+        return em.createQuery("SELECT COUNT(m) FROM MessageEntity m WHERE m.nextAttemptAt >= :floor", Long.class)
+                .setParameter("floor", DUE_FLOOR)
                 .getSingleResult();
     }
 
@@ -153,11 +170,5 @@ public class MessageRepository {
                 Object[].class).setParameter("since", since).getResultList()
                 .forEach(row -> counts.put((MessageState) row[0], (Long) row[1]));
         return counts;
-    }
-
-    /** Counts by state, for health and the dashboard. */
-    public List<Object[]> countByState() {
-        return em.createQuery("SELECT m.state, COUNT(m) FROM MessageEntity m GROUP BY m.state", Object[].class)
-                .getResultList();
     }
 }

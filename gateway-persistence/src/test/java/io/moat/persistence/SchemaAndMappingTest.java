@@ -182,7 +182,7 @@ class SchemaAndMappingTest {
     }
 
     @Test
-    void claimTakesOnlyDueUnheldMessagesAndReturnsExactlyThoseItTook() throws Exception {
+    void dueAndClaimTakeOnlyPendingUnheldMessagesAndReturnExactlyWhatWasTaken() throws Exception {
         JdbcDataSource ds = dataSource("claim");
         new SchemaMigrator(ds).migrate();
         EntityManagerFactory emf = factory(ds);
@@ -190,17 +190,22 @@ class SchemaAndMappingTest {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             EntityManager em = emf.createEntityManager();
             em.getTransaction().begin();
-            for (String id : List.of("a", "b", "c", "d")) {
+            for (String id : List.of("a", "b", "c", "d", "delivered", "blocked")) {
                 em.persist(new MessageEntity(id, MessageKind.INBOUND, "s@partner.test", List.of("r@example.com"),
                         id, 1, now.minusSeconds(10)));
             }
+            em.find(MessageEntity.class, "delivered").moveTo(MessageState.DELIVERED, now.minusSeconds(5));
+            em.find(MessageEntity.class, "blocked").moveTo(MessageState.BLOCKED, now.minusSeconds(5));
             em.getTransaction().commit();
             em.close();
 
             EntityManager tx = emf.createEntityManager();
             MessageRepository repository = repositoryOn(tx);
             tx.getTransaction().begin();
+            // final messages are never due, nor counted in the queue
             assertThat(repository.due(now, 10)).containsExactlyInAnyOrder("a", "b", "c", "d");
+            assertThat(repository.countPending()).isEqualTo(4);
+            assertThat(repository.countOverdue(now)).isEqualTo(4);
             // another worker holds b and d
             assertThat(repository.claim(List.of("b", "d"), "node-2", now, now.plusSeconds(600)))
                     .containsExactlyInAnyOrder("b", "d");
@@ -212,6 +217,8 @@ class SchemaAndMappingTest {
             assertThat(repository.claim(List.of("a", "c", "d"), "node-1", now, now.plusSeconds(600)))
                     .containsExactly("c");
             assertThat(repository.due(now, 10)).isEmpty();
+            assertThat(repository.countOverdue(now)).isZero();
+            assertThat(repository.countPending()).isEqualTo(4);
             // an expired lease is free again
             assertThat(repository.claim(List.of("b"), "node-1", now.plusSeconds(601), now.plusSeconds(1200)))
                     .containsExactly("b");

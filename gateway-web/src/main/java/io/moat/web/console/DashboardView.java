@@ -54,11 +54,7 @@ public class DashboardView {
             lastHour += h;
             lastDay += d;
         }
-        for (Object[] row : messages.countByState()) {
-            if (!((MessageState) row[0]).isFinal()) {
-                queueDepth += (Long) row[1];
-            }
-        }
+        queueDepth = messages.countPending();
     }
 
     public List<StateCount> getStates() {
