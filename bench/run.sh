@@ -5,7 +5,8 @@
 # side by side on this machine, 20 concurrent sessions each:
 #   1. smtp-source -> smtp-sink                       (the ceiling)
 #   2. smtp-source -> Postfix relay (durable queue) -> smtp-sink
-#   3. smtp-source -> Moat (Core emulator answering at once) -> smtp-sink
+#   3. smtp-source -> Moat (Core emulator answering at once) -> smtp-sink, also with 200,000 delivered messages
+#      kept in its database (KEPT=n to change)
 # the same three with STARTTLS on both sides (10 KB; the devtools load generator and TLS sink, as smtp-source and
 # smtp-sink speak no TLS), and one 50 MB attachment through Moat at -Xmx256m. Figures go to bench/results/<date>.md; earlier files stay.
 set -euo pipefail
@@ -13,6 +14,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 n_small=${1:-5000}
 n_large=${2:-200}
+n_kept=${KEPT:-200000}
 sessions=20
 work=$root/bench/work
 sink_port=12600 postfix_port=12625 smtp_port=12525 http_port=18180 mgmt_port=19190
@@ -213,10 +215,34 @@ while True:
         if t(m["receivedAt"]).timestamp() >= since:
             lat.append((t(m["updatedAt"]) - t(m["receivedAt"])).total_seconds() * 1000)
     offset += len(page)
+    if t(page[-1]["receivedAt"]).timestamp() < since:
+        break  # newest first: the rest are older than the measured run
 lat.sort()
 pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))]
 print(f"{pct(0.50):.0f} {pct(0.99):.0f}")
 PY
+}
+
+# keep_delivered SEED N: a copy of the last Moat run's database with N more delivered messages (each with one
+# scanned attachment and one delivery attempt), as a gateway in service keeps them; used as GATEWAY_SEED.
+keep_delivered() {
+  local seed=$1 h2
+  h2=$(ls "$root"/server-config/target/wildfly/modules/system/layers/base/com/h2database/h2/main/h2-*.jar)
+  rm -rf "$seed" && mkdir -p "$seed" && cp -r "$work/gateway-data/db" "$seed/"
+  java -cp "$h2" org.h2.tools.Shell -url "jdbc:h2:file:$seed/db/moat" -user sa -password sa -sql "
+    INSERT INTO moat_message (id, kind, state, mail_from, recipients, size_bytes, spool_name, received_at,
+        updated_at, next_attempt_at, attempts, version, subject, scan_summary, endpoint, remote_address, helo)
+      SELECT RANDOM_UUID()::VARCHAR, 'INBOUND', 'DELIVERED', 'load@sender.test', 'user@example.com', 10240,
+        'kept', DATEADD('SECOND', -X, CURRENT_TIMESTAMP - INTERVAL '1' HOUR), CURRENT_TIMESTAMP, NULL, 1, 3,
+        'bench', 'clean', 'default', '127.0.0.1', 'localhost' FROM SYSTEM_RANGE(1, $2);
+    INSERT INTO moat_attachment (message_id, part_index, file_name, content_type, size_bytes, part_name, data_id,
+        verdict_code, verdict_label, category, submitted_at, completed_at)
+      SELECT id, 1, 'data.bin', 'application/octet-stream', 9000, '1', RANDOM_UUID()::VARCHAR, 0,
+        'No Threat Detected', 'CLEAN', received_at, received_at FROM moat_message WHERE spool_name = 'kept';
+    INSERT INTO moat_delivery_attempt (message_id, attempted_at, server, outcome, reply)
+      SELECT id, received_at, '127.0.0.1:$sink_port', 'DELIVERED', '250 ok' FROM moat_message
+      WHERE spool_name = 'kept';
+    SHUTDOWN COMPACT;" > /dev/null
 }
 
 main() {
@@ -241,6 +267,17 @@ main() {
     read -r p50[$size] p99[$size] < <(latency "$measured_from")
     gateway_stop
     rss[$size]=$rss_peak heap[$size]=$heap_peak
+    if [ "$size" = 10k ]; then
+      # the same with 200,000 delivered messages kept in the database, as after weeks in service
+      keep_delivered "$work/kept-seed" $n_kept
+      GATEWAY_SEED=$work/kept-seed gateway_start 512m
+      run_load moat $smtp_port $(( count / 2 > 0 ? count / 2 : 1 )) "$work/$size.eml" > /dev/null
+      measured_from=$(now)
+      read -r rate[moat-kept] secs[moat-kept] < <(run_load moat $smtp_port $count "$work/$size.eml")
+      read -r p50[kept] p99[kept] < <(latency "$measured_from")
+      gateway_stop
+      rss[kept]=$rss_peak heap[kept]=$heap_peak
+    fi
   done
 
   # STARTTLS on both sides, 10 KB: the devtools load generator and TLS sink (smtp-source and smtp-sink speak no TLS)
@@ -288,6 +325,10 @@ main() {
       echo "| smtp-source → smtp-sink | $size | $count | ${secs[direct-$size]} | ${rate[direct-$size]} | | | | | |"
       echo "| → Postfix relay → smtp-sink | $size | $count | ${secs[postfix-$size]} | ${rate[postfix-$size]} | | | | | |"
       echo "| → Moat → smtp-sink | $size | $count | ${secs[moat-$size]} | ${rate[moat-$size]} | $ratio | ${p50[$size]} | ${p99[$size]} | ${rss[$size]} | ${heap[$size]} |"
+      if [ "$size" = 10k ]; then
+        ratio=$(python3 -c "print(f'{${rate[moat-kept]}/${rate[postfix-$size]}:.2f}')")
+        echo "| → Moat → smtp-sink, $n_kept delivered messages kept | $size | $count | ${secs[moat-kept]} | ${rate[moat-kept]} | $ratio | ${p50[kept]} | ${p99[kept]} | ${rss[kept]} | ${heap[kept]} |"
+      fi
     done
     ratio=$(python3 -c "print(f'{${rate[moat-tls]}/${rate[postfix-tls]}:.2f}')")
     echo "| loadgen → TLS sink, STARTTLS | 10k | $n_small | ${secs[direct-tls]} | ${rate[direct-tls]} | | | | | |"
