@@ -139,10 +139,14 @@ public class MessageRepository {
                 .executeUpdate();
     }
 
-    /** Gives up the leases of an owner (at start-up: leases of a previous run of this node are void). */
+    /**
+     * Gives up the leases of an owner (at start-up: leases of a previous run of this node are void). Only pending
+     * messages are ever leased (a result gives its lease up in the same commit), so this reads the due index only.
+     */
     public int releaseLeases(String owner) {
         return em.createQuery("UPDATE MessageEntity m SET m.leaseOwner = NULL, m.leaseUntil = NULL"
-                + " WHERE m.leaseOwner LIKE :prefix")
+                + " WHERE m.nextAttemptAt >= :floor AND m.leaseOwner LIKE :prefix")
+                .setParameter("floor", DUE_FLOOR)
                 .setParameter("prefix", owner + "/%")
                 .executeUpdate();
     }
