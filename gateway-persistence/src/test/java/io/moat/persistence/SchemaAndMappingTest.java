@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,6 +33,13 @@ class SchemaAndMappingTest {
         field.setAccessible(true);
         field.set(repository, em);
         return repository;
+    }
+
+    /** A new in-memory database with the migrations applied, and a factory on it. */
+    private static EntityManagerFactory migrated(String name) throws IOException, SQLException {
+        JdbcDataSource ds = dataSource(name);
+        new SchemaMigrator(ds).migrate();
+        return factory(ds);
     }
 
     private static JdbcDataSource dataSource(String name) {
@@ -91,9 +99,7 @@ class SchemaAndMappingTest {
 
     @Test
     void readLoadsAttachmentsInOrderAndNeverWritesBack() throws Exception {
-        JdbcDataSource ds = dataSource("read");
-        new SchemaMigrator(ds).migrate();
-        EntityManagerFactory emf = factory(ds);
+        EntityManagerFactory emf = migrated("read");
         try {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             EntityManager em = emf.createEntityManager();
@@ -128,9 +134,7 @@ class SchemaAndMappingTest {
 
     @Test
     void searchMatchesEveryCriterionAndCountsByStateSince() throws Exception {
-        JdbcDataSource ds = dataSource("search");
-        new SchemaMigrator(ds).migrate();
-        EntityManagerFactory emf = factory(ds);
+        EntityManagerFactory emf = migrated("search");
         try {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             EntityManager em = emf.createEntityManager();
@@ -183,9 +187,7 @@ class SchemaAndMappingTest {
 
     @Test
     void dueAndClaimTakeOnlyPendingUnheldMessagesAndReturnExactlyWhatWasTaken() throws Exception {
-        JdbcDataSource ds = dataSource("claim");
-        new SchemaMigrator(ds).migrate();
-        EntityManagerFactory emf = factory(ds);
+        EntityManagerFactory emf = migrated("claim");
         try {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             EntityManager em = emf.createEntityManager();

@@ -54,31 +54,52 @@ class CommitGroupTest {
         assertThat(transactionSizes).containsExactly(1, 1);
     }
 
+    /** A group whose first commit is held open until {@link #release}, so that callers queue up behind it. */
+    private final class HeldFirstCommit {
+        private final CountDownLatch committing = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final CommitGroup group;
+        private final Future<?> first;
+
+        HeldFirstCommit(int maxBatch) throws InterruptedException {
+            group = new CommitGroup(database(() -> {
+                if (committing.getCount() > 0) {
+                    committing.countDown();
+                    await(released);
+                }
+            }), maxBatch);
+            first = callers.submit(() -> group.run(() -> committed.add("first")));
+            assertThat(committing.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+
+        Future<?> queue(Runnable work) {
+            return callers.submit(() -> group.run(work));
+        }
+
+        List<Future<?>> queueNamed(int count) {
+            List<Future<?>> queued = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String name = "m" + i;
+                queued.add(queue(() -> committed.add(name)));
+            }
+            return queued;
+        }
+
+        /** Lets the first commit finish once {@code queued} works wait behind it. */
+        void release(int queued) throws Exception {
+            awaitQueued(group, queued);
+            assertThat(committed).containsExactly("first");
+            released.countDown();
+            first.get(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void callersArrivingDuringACommitShareTheNextOne() throws Exception {
-        CountDownLatch firstCommitting = new CountDownLatch(1);
-        CountDownLatch othersQueued = new CountDownLatch(1);
-        CommitGroup group = new CommitGroup(database(() -> {
-            if (firstCommitting.getCount() > 0) {
-                firstCommitting.countDown();
-                await(othersQueued);
-            }
-        }), 64);
-
-        Future<?> first = callers.submit(() -> group.run(() -> committed.add("first")));
-        assertThat(firstCommitting.await(5, TimeUnit.SECONDS)).isTrue();
-        List<Future<?>> others = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            String name = "m" + i;
-            others.add(callers.submit(() -> group.run(() -> committed.add(name))));
-        }
-        awaitQueued(group, 10); // behind the first commit
-        assertThat(committed).containsExactly("first");
-        othersQueued.countDown();
-        first.get(5, TimeUnit.SECONDS);
-        for (Future<?> f : others) {
-            f.get(5, TimeUnit.SECONDS);
-        }
+        HeldFirstCommit held = new HeldFirstCommit(64);
+        List<Future<?>> others = held.queueNamed(10);
+        held.release(10);
+        awaitAll(others);
 
         assertThat(committed).hasSize(11);
         assertThat(transactionSizes).containsExactly(1, 10);
@@ -86,28 +107,10 @@ class CommitGroupTest {
 
     @Test
     void aTransactionCarriesAtMostMaxBatchWorks() throws Exception {
-        CountDownLatch firstCommitting = new CountDownLatch(1);
-        CountDownLatch othersQueued = new CountDownLatch(1);
-        CommitGroup group = new CommitGroup(database(() -> {
-            if (firstCommitting.getCount() > 0) {
-                firstCommitting.countDown();
-                await(othersQueued);
-            }
-        }), 4);
-
-        Future<?> first = callers.submit(() -> group.run(() -> committed.add("first")));
-        assertThat(firstCommitting.await(5, TimeUnit.SECONDS)).isTrue();
-        List<Future<?>> others = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            String name = "m" + i;
-            others.add(callers.submit(() -> group.run(() -> committed.add(name))));
-        }
-        awaitQueued(group, 10);
-        othersQueued.countDown();
-        first.get(5, TimeUnit.SECONDS);
-        for (Future<?> f : others) {
-            f.get(5, TimeUnit.SECONDS);
-        }
+        HeldFirstCommit held = new HeldFirstCommit(4);
+        List<Future<?>> others = held.queueNamed(10);
+        held.release(10);
+        awaitAll(others);
 
         assertThat(committed).hasSize(11);
         assertThat(transactionSizes).containsExactly(1, 4, 4, 2);
@@ -115,28 +118,15 @@ class CommitGroupTest {
 
     @Test
     void aFailingWorkFailsOnlyItsOwnCallerTheOthersAreCommittedAlone() throws Exception {
-        CountDownLatch firstCommitting = new CountDownLatch(1);
-        CountDownLatch othersQueued = new CountDownLatch(1);
-        CommitGroup group = new CommitGroup(database(() -> {
-            if (firstCommitting.getCount() > 0) {
-                firstCommitting.countDown();
-                await(othersQueued);
-            }
-        }), 64);
-
-        Future<?> first = callers.submit(() -> group.run(() -> committed.add("first")));
-        assertThat(firstCommitting.await(5, TimeUnit.SECONDS)).isTrue();
-        Future<?> good1 = callers.submit(() -> group.run(() -> committed.add("good1")));
-        Future<?> bad = callers.submit(() -> group.run(() -> {
+        HeldFirstCommit held = new HeldFirstCommit(64);
+        Future<?> good1 = held.queue(() -> committed.add("good1"));
+        Future<?> bad = held.queue(() -> {
             committed.add("bad");
             throw new IllegalStateException("duplicate key");
-        }));
-        Future<?> good2 = callers.submit(() -> group.run(() -> committed.add("good2")));
-        awaitQueued(group, 3);
-        othersQueued.countDown();
-        first.get(5, TimeUnit.SECONDS);
-        good1.get(5, TimeUnit.SECONDS);
-        good2.get(5, TimeUnit.SECONDS);
+        });
+        Future<?> good2 = held.queue(() -> committed.add("good2"));
+        held.release(3);
+        awaitAll(List.of(good1, good2));
 
         assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
                 .hasRootCauseMessage("duplicate key");
@@ -164,13 +154,17 @@ class CommitGroupTest {
             String name = "m" + i;
             all.add(callers.submit(() -> group.run(() -> committed.add(name))));
         }
-        for (Future<?> f : all) {
-            f.get(30, TimeUnit.SECONDS);
-        }
+        awaitAll(all);
 
         assertThat(committed).hasSize(400).doesNotHaveDuplicates();
         assertThat(transactionSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(400);
         assertThat(transactionSizes.size()).isLessThan(400);
+    }
+
+    private static void awaitAll(List<Future<?>> futures) throws Exception {
+        for (Future<?> f : futures) {
+            f.get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static void awaitQueued(CommitGroup group, int count) throws InterruptedException {
