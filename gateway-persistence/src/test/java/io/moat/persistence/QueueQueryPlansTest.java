@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,23 +32,15 @@ class QueueQueryPlansTest {
 
     @BeforeEach
     void open() throws Exception {
-        ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:plans;DB_CLOSE_DELAY=-1");
+        ds = TestDatabases.dataSource("plans");
         new SchemaMigrator(ds).migrate();
         StatementInspector recorder = sql -> {
             sent.add(sql);
             return sql;
         };
-        emf = Persistence.createEntityManagerFactory("moat", Map.of(
-                "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
-                "jakarta.persistence.jtaDataSource", ds,
-                "jakarta.persistence.nonJtaDataSource", ds,
-                "hibernate.session_factory.statement_inspector", recorder));
+        emf = TestDatabases.factory(ds, Map.of("hibernate.session_factory.statement_inspector", recorder));
         em = emf.createEntityManager();
-        repository = new MessageRepository();
-        java.lang.reflect.Field field = MessageRepository.class.getDeclaredField("em");
-        field.setAccessible(true);
-        field.set(repository, em);
+        repository = TestDatabases.repositoryOn(em);
         em.getTransaction().begin();
     }
 

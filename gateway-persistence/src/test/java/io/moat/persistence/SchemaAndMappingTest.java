@@ -1,10 +1,12 @@
 package io.moat.persistence;
 
+import static io.moat.persistence.TestDatabases.dataSource;
+import static io.moat.persistence.TestDatabases.migrated;
+import static io.moat.persistence.TestDatabases.repositoryOn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,35 +20,6 @@ import org.junit.jupiter.api.Test;
 
 /** The migrations create exactly the schema the entities map to (Hibernate validates it). */
 class SchemaAndMappingTest {
-
-    private static EntityManagerFactory factory(JdbcDataSource ds) {
-        return Persistence.createEntityManagerFactory("moat", Map.of(
-                "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
-                "jakarta.persistence.jtaDataSource", ds,
-                "jakarta.persistence.nonJtaDataSource", ds));
-    }
-
-    /** The repository as the container would inject it, on {@code em}. */
-    private static MessageRepository repositoryOn(EntityManager em) throws ReflectiveOperationException {
-        MessageRepository repository = new MessageRepository();
-        java.lang.reflect.Field field = MessageRepository.class.getDeclaredField("em");
-        field.setAccessible(true);
-        field.set(repository, em);
-        return repository;
-    }
-
-    /** A new in-memory database with the migrations applied, and a factory on it. */
-    private static EntityManagerFactory migrated(String name) throws IOException, SQLException {
-        JdbcDataSource ds = dataSource(name);
-        new SchemaMigrator(ds).migrate();
-        return factory(ds);
-    }
-
-    private static JdbcDataSource dataSource(String name) {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
-        return ds;
-    }
 
     @Test
     void migrationsApplyOnceAndAreRecorded() throws Exception {
@@ -62,15 +35,10 @@ class SchemaAndMappingTest {
     }
 
     @Test
-    void entitiesMatchTheMigratedSchemaAndRoundTrip() throws SQLException, java.io.IOException {
+    void entitiesMatchTheMigratedSchemaAndRoundTrip() throws SQLException, IOException {
         JdbcDataSource ds = dataSource("mapping");
         new SchemaMigrator(ds).migrate();
-        Map<String, Object> props = Map.of(
-                "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
-                "jakarta.persistence.jtaDataSource", ds,
-                "jakarta.persistence.nonJtaDataSource", ds,
-                "hibernate.hbm2ddl.auto", "validate");
-        EntityManagerFactory emf = Persistence.createEntityManagerFactory("moat", props);
+        EntityManagerFactory emf = TestDatabases.factory(ds, Map.of("hibernate.hbm2ddl.auto", "validate"));
         try {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             EntityManager em = emf.createEntityManager();

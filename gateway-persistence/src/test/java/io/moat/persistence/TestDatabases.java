@@ -1,0 +1,49 @@
+package io.moat.persistence;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Persistence;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import org.h2.jdbcx.JdbcDataSource;
+
+/** In-memory H2 databases with the persistence unit on them, and repositories wired as the container would. */
+final class TestDatabases {
+
+    private TestDatabases() {
+    }
+
+    static JdbcDataSource dataSource(String name) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        return ds;
+    }
+
+    /** The persistence unit on {@code ds}, with {@code extra} Hibernate properties. */
+    static EntityManagerFactory factory(JdbcDataSource ds, Map<String, Object> extra) {
+        Map<String, Object> properties = new HashMap<>(extra);
+        properties.put("jakarta.persistence.transactionType", "RESOURCE_LOCAL");
+        properties.put("jakarta.persistence.jtaDataSource", ds);
+        properties.put("jakarta.persistence.nonJtaDataSource", ds);
+        return Persistence.createEntityManagerFactory("moat", properties);
+    }
+
+    /** A new in-memory database with the migrations applied, and a factory on it. */
+    static EntityManagerFactory migrated(String name) throws IOException, SQLException {
+        JdbcDataSource ds = dataSource(name);
+        new SchemaMigrator(ds).migrate();
+        return factory(ds, Map.of());
+    }
+
+    /** The repository as the container would inject it, on {@code em}. */
+    static MessageRepository repositoryOn(EntityManager em) throws ReflectiveOperationException {
+        MessageRepository repository = new MessageRepository();
+        Field field = MessageRepository.class.getDeclaredField("em");
+        field.setAccessible(true);
+        field.set(repository, em);
+        return repository;
+    }
+}
