@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The listening socket subethasmtp accepts from, with two additions.
@@ -29,10 +32,13 @@ final class ListenerServerSocket extends ServerSocket {
         void failed(Socket plain, Exception e);
     }
 
+    private static final Duration ACCEPT_EXIT_WAIT = Duration.ofSeconds(2);
+
     private final ServerTlsContext implicitTls;
     private final LayerFailure layerFailure;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean notAccepting;
+    private final AtomicInteger acceptsInProgress = new AtomicInteger();
 
     /** @param implicitTls the context to layer every connection with, or null for a clear-text endpoint */
     ListenerServerSocket(ServerTlsContext implicitTls, LayerFailure layerFailure) throws IOException {
@@ -45,7 +51,7 @@ final class ListenerServerSocket extends ServerSocket {
         while (true) {
             Socket plain;
             try {
-                plain = super.accept();
+                plain = acceptPlain();
             } catch (IOException e) {
                 if (notAccepting) {
                     awaitClose();
@@ -69,10 +75,51 @@ final class ListenerServerSocket extends ServerSocket {
         }
     }
 
+    private Socket acceptPlain() throws IOException {
+        acceptsInProgress.incrementAndGet();
+        try {
+            return super.accept();
+        } finally {
+            synchronized (acceptsInProgress) {
+                acceptsInProgress.decrementAndGet();
+                acceptsInProgress.notifyAll();
+            }
+        }
+    }
+
+    /** Threads inside the kernel's accept() now (or about to enter it). */
+    int acceptsInProgress() {
+        return acceptsInProgress.get();
+    }
+
     /** Closes the port: new connections are refused from now on; {@link #accept()} waits for {@link #close()}. */
     void stopAccepting() throws IOException {
         notAccepting = true;
         super.close();
+        awaitAcceptsLeft();
+    }
+
+    /**
+     * Java's close() of a socket another thread is blocked accepting on only marks it and signals that thread: the
+     * kernel keeps the port listening (and completes handshakes into its backlog) until the thread has left accept().
+     * Waiting for that makes "refused from now on" true when stopAccepting() returns.
+     */
+    private void awaitAcceptsLeft() {
+        long deadline = System.nanoTime() + ACCEPT_EXIT_WAIT.toNanos();
+        synchronized (acceptsInProgress) {
+            while (acceptsInProgress.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return; // a thread that is not woken by the close is not ours to wait for
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(acceptsInProgress, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     @Override
