@@ -116,7 +116,7 @@ public class MessageEntity {
     public void moveTo(MessageState next, Instant now) {
         this.state = next;
         this.updatedAt = now;
-        this.nextAttemptAt = next.isFinal() ? null : now;
+        this.nextAttemptAt = nextAttempt(next, now);
         this.lastError = null;
     }
 
@@ -124,8 +124,13 @@ public class MessageEntity {
     public void retryLater(MessageState next, Instant due, String reason, Instant now) {
         this.state = next;
         this.updatedAt = now;
-        this.nextAttemptAt = next.isFinal() ? null : due;
+        this.nextAttemptAt = nextAttempt(next, due);
         this.lastError = truncate(reason, 2000);
+    }
+
+    /** The due time of a message in {@code state} that is due at {@code due}: none once it is final. */
+    static Instant nextAttempt(MessageState state, Instant due) {
+        return state.isFinal() ? null : due;
     }
 
     /** Due at once (an admin's "retry now"); a final message stays final. */

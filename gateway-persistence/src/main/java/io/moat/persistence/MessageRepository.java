@@ -4,7 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
+import org.hibernate.Session;
 
 /**
  * Queries and updates of message records. Callers own the transaction; every method expects one (JTA).
@@ -47,6 +56,124 @@ public class MessageRepository {
         return em.createQuery("SELECT m FROM MessageEntity m LEFT JOIN FETCH m.attachments WHERE m.id = :id",
                 MessageEntity.class).setParameter("id", id).setHint(READ_ONLY_HINT, true).getResultStream()
                 .findFirst();
+    }
+
+    /**
+     * Records a pipeline step without loading the message, in the caller's transaction: the message's fields in
+     * one statement (which also gives the lease up and counts as a new version), then the new attachments (one
+     * batch) and the delivery attempt. Attachments recorded before are loaded only when the update changes one of
+     * them. Written in JDBC: on the pipeline's hot path Hibernate's load, dirty check and identity inserts cost
+     * several times what H2 takes to write the rows (docs/performance.md, item 12).
+     *
+     * @throws IllegalStateException if there is no such message, or no attachment at an index the update changes
+     */
+    public void update(String id, MessageUpdate update) {
+        List<AttachmentEntity> recorded = null;
+        for (Map.Entry<Integer, List<Consumer<AttachmentEntity>>> change : update.attachmentChanges.entrySet()) {
+            int index = change.getKey();
+            AttachmentEntity attachment = update.newAttachments.stream().filter(a -> a.getPartIndex() == index)
+                    .findFirst().orElse(null);
+            if (attachment == null) {
+                if (recorded == null) {
+                    recorded = em.createQuery("SELECT a FROM AttachmentEntity a WHERE a.message.id = :id",
+                            AttachmentEntity.class).setParameter("id", id).getResultList();
+                }
+                attachment = recorded.stream().filter(a -> a.getPartIndex() == index).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("message " + id + " has no attachment " + index));
+            }
+            for (Consumer<AttachmentEntity> apply : change.getValue()) {
+                apply.accept(attachment);
+            }
+        }
+        em.unwrap(Session.class).doWork(connection -> {
+            if (updateMessage(connection, id, update) == 0) {
+                throw new IllegalStateException("message " + id + " vanished");
+            }
+            insertAttachments(connection, id, update.newAttachments);
+            insertAttempt(connection, id, update.attempt);
+        });
+    }
+
+    private static int updateMessage(Connection connection, String id, MessageUpdate update) throws SQLException {
+        StringBuilder sql = new StringBuilder(
+                "UPDATE moat_message SET lease_owner = NULL, lease_until = NULL, version = version + 1");
+        List<Object> values = new ArrayList<>();
+        set(sql, values, "subject", update.subject, false);
+        set(sql, values, "scan_summary", update.scanSummary, false);
+        set(sql, values, "pending_recipients", update.pendingRecipients, false);
+        if (update.transition) {
+            set(sql, values, "state", update.state.name(), true);
+            set(sql, values, "updated_at", update.now, true);
+            set(sql, values, "next_attempt_at", update.due, true);
+            set(sql, values, "last_error", update.reason, true);
+        }
+        if (update.attempt != null) {
+            sql.append(", attempts = attempts + 1");
+        }
+        values.add(id);
+        try (PreparedStatement statement = connection.prepareStatement(sql.append(" WHERE id = ?").toString())) {
+            bind(statement, values.toArray());
+            return statement.executeUpdate();
+        }
+    }
+
+    /** Appends {@code , column = ?} (or {@code = NULL} for a null value when {@code orNull}; else nothing). */
+    private static void set(StringBuilder sql, List<Object> values, String column, Object value, boolean orNull) {
+        if (value == null && !orNull) {
+            return;
+        }
+        sql.append(", ").append(column).append(value == null ? " = NULL" : " = ?");
+        if (value != null) {
+            values.add(value);
+        }
+    }
+
+    private static void insertAttachments(Connection connection, String id, List<AttachmentEntity> attachments)
+            throws SQLException {
+        if (attachments.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO moat_attachment (message_id,"
+                + " part_index, file_name, content_type, size_bytes, part_name, data_id, verdict_code, verdict_label,"
+                + " category, submitted_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (AttachmentEntity a : attachments) {
+                bind(insert, id, a.getPartIndex(), a.getFileName(), a.getContentType(), a.getSizeBytes(),
+                        a.getPartName(), a.getDataId(), a.getVerdictCode(), a.getVerdictLabel(), a.getCategory(),
+                        a.getSubmittedAt(), a.getCompletedAt());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void insertAttempt(Connection connection, String id, MessageUpdate.Attempt attempt)
+            throws SQLException {
+        if (attempt == null) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO moat_delivery_attempt (message_id,"
+                + " attempted_at, server, outcome, reply, tls_protocol, tls_cipher) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            bind(insert, id, attempt.at(), attempt.server(), attempt.outcome(), attempt.reply(),
+                    attempt.tlsProtocol(), attempt.tlsCipher());
+            insert.executeUpdate();
+        }
+    }
+
+    /**
+     * Binds values in order. Instants are written as the UTC wall-clock time in a {@code TIMESTAMP}, as Hibernate
+     * writes them ({@code hibernate.jdbc.time_zone=UTC}), whatever the JVM's time zone.
+     */
+    private static void bind(PreparedStatement statement, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            Object value = values[i];
+            if (value instanceof Instant instant) {
+                statement.setObject(i + 1, LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+            } else if (value == null) {
+                statement.setNull(i + 1, Types.NULL);
+            } else {
+                statement.setObject(i + 1, value);
+            }
+        }
     }
 
     /** Newest first, optionally only those in one state. */

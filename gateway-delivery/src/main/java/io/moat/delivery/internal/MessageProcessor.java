@@ -354,7 +354,7 @@ public class MessageProcessor {
         byte[] report = DsnBuilder.build(settings.hostName(), m.mailFrom(), failures, m.receivedAt(), Instant.now(),
                 spool.get().message(m.spoolName()));
         MessageSpool.Stored stored = spool.get().store(dsnId, new byte[0], new ByteArrayInputStream(report));
-        return new MessageSteps.Dsn(stored.name(), stored.size());
+        return new MessageSteps.Dsn(stored.name(), stored.size(), m.mailFrom());
     }
 
     /** An attachment's scan state while the claim runs; {@code changed} marks what must be recorded. */

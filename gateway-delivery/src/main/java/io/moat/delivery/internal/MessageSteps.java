@@ -5,6 +5,7 @@ import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageState;
+import io.moat.persistence.MessageUpdate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -46,33 +47,22 @@ public class MessageSteps {
 
     /**
      * Records everything one claim learned and where the message ends up, and gives the lease up: one
-     * transaction.
+     * transaction, without loading the message (its fields are written in one statement).
      */
     public void apply(String id, Progress progress, Instant now) {
-        MessageEntity m = get(id);
+        MessageUpdate update = MessageUpdate.at(now);
         if (progress.extraction != null) {
-            m.setSubject(progress.extraction.subject());
+            update.subject(progress.extraction.subject());
             for (AttachmentExtractor.Attachment a : progress.extraction.attachments()) {
-                m.addAttachment(new AttachmentEntity(a.index(), a.fileName(), a.contentType(), a.size(),
+                update.addAttachment(new AttachmentEntity(a.index(), a.fileName(), a.contentType(), a.size(),
                         a.partName()));
             }
         }
         for (Progress.Scan scan : progress.scans) {
-            AttachmentEntity attachment = m.getAttachments().stream().filter(a -> a.getPartIndex() == scan.index())
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no attachment " + scan.index()));
-            if (scan.dataId() == null && scan.category() == null) {
-                attachment.resetScan();
-                continue;
-            }
-            if (scan.dataId() != null || scan.submittedAt() != null) {
-                attachment.submitted(scan.dataId(), scan.submittedAt());
-            }
-            if (scan.category() != null) {
-                attachment.completed(scan.code(), scan.label(), scan.category(), now);
-            }
+            update.attachment(scan.index(), attachment -> record(attachment, scan, now));
         }
         if (progress.scanSummary != null) {
-            m.setScanSummary(progress.scanSummary);
+            update.scanSummary(progress.scanSummary);
         }
         if (progress.delivery != null) {
             DeliveryAgent.Result result = progress.delivery;
@@ -80,27 +70,40 @@ public class MessageSteps {
                     ? "FAILED"
                     : result.outcome() == DeliveryAgent.Outcome.TEMPORARY ? "DEFERRED" : result.outcome().name();
             String reply = result.note() == null ? result.reply() : result.reply() + " (" + result.note() + ")";
-            m.addDeliveryAttempt(now, result.server(), outcome, reply, result.tlsProtocol(), result.tlsCipher());
+            update.addDeliveryAttempt(result.server(), outcome, reply, result.tlsProtocol(), result.tlsCipher());
         }
         if (progress.pendingRecipients != null) {
-            m.setPendingRecipients(progress.pendingRecipients);
+            update.pendingRecipients(progress.pendingRecipients);
         }
         if (progress.state != null) {
             if (progress.due == null && progress.reason == null) {
-                m.moveTo(progress.state, now);
+                update.moveTo(progress.state);
             } else {
-                m.retryLater(progress.state, progress.due == null ? now : progress.due, progress.reason, now);
+                update.retryLater(progress.state, progress.due == null ? now : progress.due, progress.reason);
             }
         }
-        addDsn(m, progress.dsn, now);
-        m.release();
+        messages.update(id, update);
+        addDsn(progress.dsn, now);
     }
 
-    private void addDsn(MessageEntity m, Dsn dsn, Instant now) {
+    private static void record(AttachmentEntity attachment, Progress.Scan scan, Instant now) {
+        if (scan.dataId() == null && scan.category() == null) {
+            attachment.resetScan();
+            return;
+        }
+        if (scan.dataId() != null || scan.submittedAt() != null) {
+            attachment.submitted(scan.dataId(), scan.submittedAt());
+        }
+        if (scan.category() != null) {
+            attachment.completed(scan.code(), scan.label(), scan.category(), now);
+        }
+    }
+
+    private void addDsn(Dsn dsn, Instant now) {
         if (dsn == null) {
             return;
         }
-        MessageEntity notification = new MessageEntity(dsn.id(), MessageKind.DSN, "", List.of(m.getMailFrom()),
+        MessageEntity notification = new MessageEntity(dsn.id(), MessageKind.DSN, "", List.of(dsn.recipient()),
                 dsn.id(), dsn.size(), now);
         notification.setSubject("Undelivered Mail Returned to Sender");
         notification.setScanSummary("delivery status notification; not scanned");
@@ -108,12 +111,8 @@ public class MessageSteps {
         messages.add(notification);
     }
 
-    /** A spooled delivery status notification. */
-    public record Dsn(String id, long size) {
-    }
-
-    private MessageEntity get(String id) {
-        return messages.find(id).orElseThrow(() -> new IllegalStateException("message " + id + " vanished"));
+    /** A spooled delivery status notification to {@code recipient} (the bounced message's sender). */
+    public record Dsn(String id, long size, String recipient) {
     }
 
 }

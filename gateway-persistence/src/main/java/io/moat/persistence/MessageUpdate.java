@@ -1,0 +1,90 @@
+package io.moat.persistence;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What one step of the pipeline changes in a message record, applied by {@link MessageRepository#update} without
+ * loading the message: its fields in one statement, new attachments and delivery attempts inserted, and the lease
+ * given up. Fields left unset stay as they are.
+ */
+public final class MessageUpdate {
+
+    /** A delivery attempt to add; the message's attempt count grows by one with it. */
+    record Attempt(Instant at, String server, String outcome, String reply, String tlsProtocol, String tlsCipher) {
+    }
+
+    final Instant now;
+    String subject;
+    String scanSummary;
+    String pendingRecipients;
+    boolean transition;
+    MessageState state;
+    Instant due;
+    String reason;
+    Attempt attempt;
+    final List<AttachmentEntity> newAttachments = new ArrayList<>();
+    final Map<Integer, List<Consumer<AttachmentEntity>>> attachmentChanges = new LinkedHashMap<>();
+
+    private MessageUpdate(Instant now) {
+        this.now = now;
+    }
+
+    /** An update made at {@code now} (the time recorded as the message's last change). */
+    public static MessageUpdate at(Instant now) {
+        return new MessageUpdate(now);
+    }
+
+    public MessageUpdate subject(String value) {
+        this.subject = MessageEntity.truncate(value, 998);
+        return this;
+    }
+
+    public MessageUpdate scanSummary(String value) {
+        this.scanSummary = MessageEntity.truncate(value, 255);
+        return this;
+    }
+
+    public MessageUpdate pendingRecipients(List<String> pending) {
+        this.pendingRecipients = String.join("\n", pending);
+        return this;
+    }
+
+    /** As {@link MessageEntity#moveTo}: into {@code next}, due at once unless final, no error shown. */
+    public MessageUpdate moveTo(MessageState next) {
+        return retryLater(next, now, null);
+    }
+
+    /** As {@link MessageEntity#retryLater}: into {@code next}, due at {@code at} unless final, {@code why} shown. */
+    public MessageUpdate retryLater(MessageState next, Instant at, String why) {
+        this.transition = true;
+        this.state = next;
+        this.due = MessageEntity.nextAttempt(next, at);
+        this.reason = MessageEntity.truncate(why, 2000);
+        return this;
+    }
+
+    /** A newly found attachment of the message. */
+    public MessageUpdate addAttachment(AttachmentEntity attachment) {
+        newAttachments.add(attachment);
+        return this;
+    }
+
+    /** A change to the attachment at {@code index} (a new one of this update, or one recorded before). */
+    public MessageUpdate attachment(int index, Consumer<AttachmentEntity> change) {
+        attachmentChanges.computeIfAbsent(index, i -> new ArrayList<>()).add(change);
+        return this;
+    }
+
+    /** As {@link MessageEntity#addDeliveryAttempt(Instant, String, String, String, String, String)}. */
+    public MessageUpdate addDeliveryAttempt(String server, String outcome, String reply, String tlsProtocol,
+            String tlsCipher) {
+        this.attempt = new Attempt(now, server, outcome, MessageEntity.truncate(reply, 2000), tlsProtocol,
+                tlsCipher);
+        return this;
+    }
+}
