@@ -15,6 +15,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -87,10 +88,22 @@ final class Browser implements AutoCloseable {
         wait.until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
     }
 
-    /** Waits until the page shows {@code text} somewhere (e.g. after a Faces Ajax request has been answered). */
+    /**
+     * Waits until the page shows {@code text} somewhere (e.g. after a Faces Ajax request has been answered). A page
+     * replaced while its text is read (a navigation under way) has not shown it yet.
+     */
     void waitForText(String text) {
         wait.withMessage(() -> "the page never showed '" + text + "'; it shows: " + body())
-                .until(d -> body().contains(text));
+                .until(d -> {
+                    try {
+                        return body().contains(text);
+                    } catch (WebDriverException e) {
+                        if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                            return false; // chromedriver's word for a body element of the page just left
+                        }
+                        throw e;
+                    }
+                });
     }
 
     void waitForUrl(String prefix) {
