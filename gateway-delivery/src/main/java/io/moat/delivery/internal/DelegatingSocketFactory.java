@@ -22,7 +22,7 @@ abstract class DelegatingSocketFactory extends SSLSocketFactory {
     }
 
     /** Sees (and may set up) each socket before it is used. */
-    abstract Socket configure(Socket socket);
+    abstract Socket configure(Socket socket) throws IOException;
 
     @Override
     public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {

@@ -98,6 +98,7 @@ public final class DeliveryAgent {
 
     private final String heloName;
     private final Duration timeout;
+    private final PlainSockets plainSockets;
     /** Jakarta Mail sessions by configuration: creating one loads the mail providers, which is not cheap. */
     private final Map<ChannelKey, Channel> channels = new ConcurrentHashMap<>();
     /** Connections that delivered a message and may carry the next one to the same server, newest last. */
@@ -108,6 +109,11 @@ public final class DeliveryAgent {
      * @param timeout for connecting and for each read
      */
     public DeliveryAgent(String heloName, Duration timeout) {
+        this(heloName, timeout, PlainSockets.NO_DELAY);
+    }
+
+    /** With the factory of the plain sockets the connections start on (SMTP and STARTTLS). */
+    DeliveryAgent(String heloName, Duration timeout, PlainSockets plainSockets) {
         if (heloName == null || heloName.isBlank()) {
             throw new IllegalArgumentException("a delivery agent needs a host name for EHLO");
         }
@@ -116,6 +122,7 @@ public final class DeliveryAgent {
         }
         this.heloName = heloName;
         this.timeout = timeout;
+        this.plainSockets = plainSockets;
     }
 
     /**
@@ -367,6 +374,7 @@ public final class DeliveryAgent {
         props.setProperty(prefix + "sendpartial", "true");
         // if our socket factory fails, Angus would otherwise try again with the JDK's default one
         props.setProperty(prefix + "socketFactory.fallback", "false");
+        props.put(prefix + "socketFactory", plainSockets);
         props.setProperty(prefix + "auth", Boolean.toString(key.auth()));
         // a kept connection is checked with RSET before its next message: it also ends any half transaction
         props.setProperty(prefix + "userset", "true");

@@ -2,6 +2,7 @@ package io.moat.delivery.internal;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLSession;
@@ -9,8 +10,8 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The caller's {@link SSLSocketFactory}, unchanged, except that it shows the TLS sockets it makes to the delivery that
- * asked for them: Angus Mail keeps its socket to itself, and we want to know what the connection that carried a
+ * The caller's {@link SSLSocketFactory}, unchanged, except that its sockets have Nagle's algorithm off (see
+ * {@link PlainSockets}) and that it shows the TLS sockets it makes to the delivery that asked for them: Angus Mail keeps its socket to itself, and we want to know what the connection that carried a
  * message negotiated. One factory serves every delivery made with a cached Jakarta Mail session, on many threads at
  * once; each delivery watches the sockets made on its own thread with a {@link Recording}.
  */
@@ -82,7 +83,8 @@ final class OutboundSocketFactory extends DelegatingSocketFactory {
     }
 
     @Override
-    Socket configure(Socket socket) {
+    Socket configure(Socket socket) throws SocketException {
+        PlainSockets.noDelay(socket);
         Recording recording = recordings.get();
         if (recording != null && socket instanceof SSLSocket tls) {
             recording.socket = tls;

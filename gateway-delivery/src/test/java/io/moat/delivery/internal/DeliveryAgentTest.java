@@ -257,6 +257,22 @@ class DeliveryAgentTest {
     }
 
     @Test
+    void connectionsAreMadeWithNagleOffSoThatTheEndOfAMessageIsNotHeldBack() throws IOException {
+        RecordingSockets sockets = new RecordingSockets();
+        DeliveryAgent withSockets = new DeliveryAgent("moat.test", TIMEOUT, sockets);
+
+        Result result = withSockets.deliver(downstream, message, ADDED, "alice@example.com",
+                List.of("bob@example.org"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(sockets.made).singleElement().satisfies(socket -> {
+            assertThat(socket.getPort()).isEqualTo(sink.port());
+            assertThat(socket.getTcpNoDelay()).isTrue();
+        });
+        withSockets.closeIdle();
+    }
+
+    @Test
     void aSecondMessageToTheSameServerGoesOverTheKeptConnectionAfterRset() throws IOException {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
             List<SmtpTarget> target = List.of(plain(server.port()));

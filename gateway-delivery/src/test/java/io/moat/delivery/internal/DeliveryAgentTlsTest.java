@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +80,24 @@ class DeliveryAgentTlsTest {
         assertThat(received.tlsProtocol()).isNotNull();
         assertThat(result.tlsProtocol()).isEqualTo(received.tlsProtocol());
         assertThat(result.tlsCipher()).isEqualTo(received.tlsCipher());
+    }
+
+    @Test
+    void startTlsBeginsOnAPlainSocketWithNagleOffAndImplicitTlsSocketsHaveItOffToo() throws IOException {
+        RecordingSockets sockets = new RecordingSockets();
+        DeliveryAgent withSockets = new DeliveryAgent("moat.test", TIMEOUT, sockets);
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
+            Result result = withSockets.deliver(List.of(target(server, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST)),
+                    message, ADDED, "alice@example.com", List.of("bob@example.org"));
+
+            assertThat(result.tlsProtocol()).isNotNull();
+            assertThat(sockets.made).singleElement().satisfies(s -> assertThat(s.getTcpNoDelay()).isTrue());
+        } finally {
+            withSockets.closeIdle();
+        }
+        try (Socket implicit = new OutboundSocketFactory(TRUSTS_LOCALHOST).createSocket()) {
+            assertThat(implicit.getTcpNoDelay()).isTrue();
+        }
     }
 
     @Test
