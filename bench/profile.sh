@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Where Moat's CPU goes, warm, 10 KB messages through smtp-source (see bench/README.md, "Profiling"):
+#   bench/profile.sh            CPU per message (user, system, whole machine), CPU by thread group, GC
+#   JFR=name bench/profile.sh   the same, with a JFR recording from the JVM's start (bench/work/name.jfr); then
+#                               FROM=<ms printed> java bench/tools/JfrShares.java bench/work/name.jfr top
+# WARM (default 2500) messages are sent first, unmeasured; N (default 3000) are measured.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/run.sh
+warm=${WARM:-2500} n=${N:-3000}
+mkdir -p "$work"
+[ -f "$work/10k.eml" ] || make_message "$work/10k.eml" 10240
+command -v smtp-source >/dev/null || install
+jfr_opts=""
+if [ -n "${JFR:-}" ]; then
+  # from the start: a recording started later in the running server makes HotSpot drop its compiled code
+  cat > "$work/samples.jfc" <<'JFC'
+<?xml version="1.0" encoding="UTF-8"?>
+<configuration version="2.0" label="samples">
+  <event name="jdk.ExecutionSample"><setting name="enabled">true</setting><setting name="period">2 ms</setting></event>
+</configuration>
+JFC
+  jfr_opts="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=name=boot,settings=$work/samples.jfc"
+fi
+threads() { for t in /proc/$gateway_pid/task/*; do echo "$(cat "$t/comm")|$(awk '{print $14+$15}' "$t/stat")"; done; }
+gateway_start 512m "$jfr_opts"
+run_load moat $smtp_port "$warm" "$work/10k.eml" > /dev/null
+from=$(date +%s%3N)
+read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$gateway_pid/stat")
+gc0=$(jstat -gcutil "$gateway_pid" | awk 'NR==2 {print $NF}')
+threads > "$work/threads.before"
+read -r -a st0 < <(head -1 /proc/stat)
+read -r rate secs < <(run_load moat $smtp_port "$n" "$work/10k.eml")
+read -r -a st1 < <(head -1 /proc/stat)
+read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$gateway_pid/stat")
+gc1=$(jstat -gcutil "$gateway_pid" | awk 'NR==2 {print $NF}')
+threads > "$work/threads.after"
+[ -n "${JFR:-}" ] && jcmd "$gateway_pid" JFR.dump name=boot filename="$work/$JFR.jfr" > /dev/null
+gateway_stop
+python3 - "$n" "$rate" "$u0" "$s0" "$u1" "$s1" "$gc0" "$gc1" "${st0[*]}" "${st1[*]}" "$work" <<'PY'
+import collections, re, sys
+n, rate = int(sys.argv[1]), sys.argv[2]
+u0, s0, u1, s1 = (int(x) for x in sys.argv[3:7])
+gc = float(sys.argv[8]) - float(sys.argv[7])
+d = [int(b) - int(a) for a, b in zip(sys.argv[9].split()[1:], sys.argv[10].split()[1:])]
+busy = sum(d) - d[3] - d[4]
+print(f"{n} messages at {rate} msg/s; machine busy {100 * busy / sum(d):.0f} %, {busy / 100 / n * 1000:.2f} ms of CPU per message")
+print(f"gateway: {(u1 - u0) / 100 / n * 1000:.2f} ms user + {(s1 - s0) / 100 / n * 1000:.2f} ms system per message; GC {gc / n * 1000:.2f} ms")
+def load(f):
+    d = collections.defaultdict(int)
+    for line in open(f):
+        name, v = line.rstrip("\n").rsplit("|", 1)
+        d[re.sub(r"[-#]?\d+$", "", name.strip())] += int(v)
+    return d
+a, b = load(sys.argv[11] + "/threads.before"), load(sys.argv[11] + "/threads.after")
+diff = {k: b[k] - a.get(k, 0) for k in b}
+total = sum(v for v in diff.values() if v > 0)
+for k, v in sorted(diff.items(), key=lambda x: -x[1])[:8]:
+    print(f"  {v / 100:6.1f} s {100 * v / total:5.1f} %  {k}")
+PY
+[ -n "${JFR:-}" ] && echo "JFR: $work/$JFR.jfr; measured samples from FROM=$from"
+exit 0
