@@ -11,6 +11,10 @@ warm=${WARM:-2500} n=${N:-3000}
 mkdir -p "$work"
 [ -f "$work/10k.eml" ] || make_message "$work/10k.eml" 10240
 command -v smtp-source >/dev/null || install
+# the build in target/ is used as it is: rebuild (./mvnw package) after changing the code
+if [ ! -f gateway-ear/target/moat.ear ] || [ ! -x server-config/target/wildfly/bin/standalone.sh ]; then
+  ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true -pl '!gateway-it'
+fi
 jfr_opts=""
 if [ -n "${JFR:-}" ]; then
   # from the start: a recording started later in the running server makes HotSpot drop its compiled code
