@@ -20,6 +20,12 @@ import java.util.List;
 @Table(name = "moat_message")
 public class MessageEntity {
 
+    /** Column lengths that texts are cut to, here and in {@link MessageUpdate}. */
+    static final int SUBJECT_LENGTH = 998;
+    static final int SCAN_SUMMARY_LENGTH = 255;
+    static final int ERROR_LENGTH = 2000;
+    static final int REPLY_LENGTH = 2000;
+
     @Id
     private String id;
 
@@ -125,7 +131,7 @@ public class MessageEntity {
         this.state = next;
         this.updatedAt = now;
         this.nextAttemptAt = nextAttempt(next, due);
-        this.lastError = truncate(reason, 2000);
+        this.lastError = truncate(reason, ERROR_LENGTH);
     }
 
     /** The due time of a message in {@code state} that is due at {@code due}: none once it is final. */
@@ -153,7 +159,8 @@ public class MessageEntity {
     /** An attempt with the TLS version and cipher of its connection (both null for clear text). */
     public DeliveryAttemptEntity addDeliveryAttempt(Instant at, String server, String outcome, String reply,
             String tlsProtocol, String tlsCipher) {
-        DeliveryAttemptEntity attempt = new DeliveryAttemptEntity(this, at, server, outcome, truncate(reply, 2000));
+        DeliveryAttemptEntity attempt = new DeliveryAttemptEntity(this, at, server, outcome,
+                truncate(reply, REPLY_LENGTH));
         attempt.tls(tlsProtocol, tlsCipher);
         deliveryAttempts.add(attempt);
         attempts++;
@@ -232,7 +239,7 @@ public class MessageEntity {
     }
 
     public void setSubject(String subject) {
-        this.subject = truncate(subject, 998);
+        this.subject = truncate(subject, SUBJECT_LENGTH);
     }
 
     public long getSizeBytes() {
@@ -265,7 +272,7 @@ public class MessageEntity {
     }
 
     public void setScanSummary(String scanSummary) {
-        this.scanSummary = truncate(scanSummary, 255);
+        this.scanSummary = truncate(scanSummary, SCAN_SUMMARY_LENGTH);
     }
 
     public String getLastError() {

@@ -40,12 +40,12 @@ public final class MessageUpdate {
     }
 
     public MessageUpdate subject(String value) {
-        this.subject = MessageEntity.truncate(value, 998);
+        this.subject = MessageEntity.truncate(value, MessageEntity.SUBJECT_LENGTH);
         return this;
     }
 
     public MessageUpdate scanSummary(String value) {
-        this.scanSummary = MessageEntity.truncate(value, 255);
+        this.scanSummary = MessageEntity.truncate(value, MessageEntity.SCAN_SUMMARY_LENGTH);
         return this;
     }
 
@@ -64,7 +64,7 @@ public final class MessageUpdate {
         this.transition = true;
         this.state = next;
         this.due = MessageEntity.nextAttempt(next, at);
-        this.reason = MessageEntity.truncate(why, 2000);
+        this.reason = MessageEntity.truncate(why, MessageEntity.ERROR_LENGTH);
         return this;
     }
 
@@ -83,7 +83,8 @@ public final class MessageUpdate {
     /** As {@link MessageEntity#addDeliveryAttempt(Instant, String, String, String, String, String)}. */
     public MessageUpdate addDeliveryAttempt(String server, String outcome, String reply, String tlsProtocol,
             String tlsCipher) {
-        this.attempt = new Attempt(now, server, outcome, MessageEntity.truncate(reply, 2000), tlsProtocol,
+        this.attempt = new Attempt(now, server, outcome, MessageEntity.truncate(reply, MessageEntity.REPLY_LENGTH),
+                tlsProtocol,
                 tlsCipher);
         return this;
     }
