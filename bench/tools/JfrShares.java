@@ -1,56 +1,116 @@
-import jdk.jfr.consumer.*;
-import java.nio.file.*;
-import java.util.*;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Shares of JFR execution samples: {@code java JfrShares.java file.jfr top} (by package of the running method, and
- * Moat methods inclusive) or {@code java JfrShares.java file.jfr tree <class.method> <depth> <min %>} (what the
- * named method calls). With the environment variable FROM (epoch ms) only samples from then on count.
+ * Shares of JFR execution samples (see bench/README.md, "Profiling"):
+ * <ul>
+ * <li>{@code java JfrShares.java file.jfr top}: by package of the running method, then Moat's methods inclusive;
+ * <li>{@code java JfrShares.java file.jfr tree <class.method> <depth> <min %>}: what the named method calls.
+ * </ul>
+ * With the environment variable FROM (epoch milliseconds), only samples from then on count.
  */
 public class JfrShares {
-    public static void main(String[] a) throws Exception {
+
+    public static void main(String[] args) throws Exception {
+        List<List<String>> stacks = samples(Path.of(args[0]), System.getenv("FROM"));
+        System.out.println("samples " + stacks.size());
+        if (args[1].equals("top")) {
+            top(stacks);
+        } else {
+            tree(stacks, args[2], Integer.parseInt(args[3]), Double.parseDouble(args[4]));
+        }
+    }
+
+    /** Each sample's stack, innermost frame first, as class.method. */
+    private static List<List<String>> samples(Path file, String from) throws Exception {
+        long since = from == null ? Long.MIN_VALUE : Long.parseLong(from);
         List<List<String>> stacks = new ArrayList<>();
-        try (RecordingFile f = new RecordingFile(Path.of(a[0]))) {
-            while (f.hasMoreEvents()) {
-                RecordedEvent e = f.readEvent();
-                if (!e.getEventType().getName().equals("jdk.ExecutionSample")) continue;
-                if (System.getenv("FROM") != null && e.getStartTime().toEpochMilli() < Long.parseLong(System.getenv("FROM"))) continue;
-                RecordedStackTrace st = e.getStackTrace();
+        try (RecordingFile recording = new RecordingFile(file)) {
+            while (recording.hasMoreEvents()) {
+                RecordedEvent e = recording.readEvent();
+                if (!e.getEventType().getName().equals("jdk.ExecutionSample")
+                        || e.getStartTime().toEpochMilli() < since) {
+                    continue;
+                }
                 List<String> names = new ArrayList<>();
-                if (st != null) for (RecordedFrame fr : st.getFrames()) names.add(fr.getMethod().getType().getName() + "." + fr.getMethod().getName());
+                if (e.getStackTrace() != null) {
+                    for (RecordedFrame frame : e.getStackTrace().getFrames()) {
+                        names.add(frame.getMethod().getType().getName() + "." + frame.getMethod().getName());
+                    }
+                }
                 stacks.add(names);
             }
         }
-        int n = stacks.size();
-        System.out.println("samples " + n);
-        if (a[1].equals("top")) {
-            Map<String, Integer> pkg = new HashMap<>(), incl = new HashMap<>();
-            for (List<String> s : stacks) {
-                if (!s.isEmpty()) { String[] p = s.get(0).split("\\."); pkg.merge(p[0] + "." + p[1] + (p.length > 3 ? "." + p[2] : ""), 1, Integer::sum); }
-                for (String x : new HashSet<>(s)) if (x.startsWith("io.moat") && !x.contains("Proxy") && !x.contains("ambda")) incl.merge(x, 1, Integer::sum);
+        return stacks;
+    }
+
+    private static void top(List<List<String>> stacks) {
+        Map<String, Integer> byPackage = new HashMap<>();
+        Map<String, Integer> moatInclusive = new HashMap<>();
+        for (List<String> stack : stacks) {
+            if (!stack.isEmpty()) {
+                String[] parts = stack.get(0).split("\\.");
+                String pkg = parts[0] + "." + parts[1] + (parts.length > 3 ? "." + parts[2] : "");
+                byPackage.merge(pkg, 1, Integer::sum);
             }
-            print(pkg, n, 25); System.out.println("--"); print(incl, n, 45);
-        } else {
-            String anchor = a[2]; int depth = Integer.parseInt(a[3]); double min = Double.parseDouble(a[4]);
-            Map<List<String>, Integer> tree = new HashMap<>();
-            for (List<String> s : stacks) {
-                int i = s.indexOf(anchor); if (i < 0) continue;
-                List<String> path = new ArrayList<>(s.subList(0, i)); Collections.reverse(path);
-                path.replaceAll(x -> { String[] p = x.split("\\."); return p[p.length - 2] + "." + p[p.length - 1]; });
-                for (int k = 1; k <= Math.min(depth, path.size()); k++) tree.merge(new ArrayList<>(path.subList(0, k)), 1, Integer::sum);
+            for (String method : new HashSet<>(stack)) {
+                if (method.startsWith("io.moat") && !method.contains("Proxy") && !method.contains("ambda")) {
+                    moatInclusive.merge(method, 1, Integer::sum);
+                }
             }
-            show(tree, List.of(), n, min);
         }
+        print(byPackage, stacks.size(), 25);
+        System.out.println("--");
+        print(moatInclusive, stacks.size(), 45);
     }
-    static void show(Map<List<String>, Integer> tree, List<String> prefix, int n, double min) {
-        tree.entrySet().stream().filter(e -> e.getKey().size() == prefix.size() + 1 && e.getKey().subList(0, prefix.size()).equals(prefix))
-            .sorted((x, y) -> y.getValue() - x.getValue()).forEach(e -> {
-                if (e.getValue() * 100.0 / n < min) return;
-                System.out.printf("%s%5.1f%% %s%n", "  ".repeat(prefix.size()), e.getValue() * 100.0 / n, e.getKey().get(e.getKey().size() - 1));
-                show(tree, e.getKey(), n, min);
-            });
+
+    private static void tree(List<List<String>> stacks, String anchor, int depth, double minPercent) {
+        Map<List<String>, Integer> counts = new HashMap<>();
+        for (List<String> stack : stacks) {
+            int at = stack.indexOf(anchor);
+            if (at < 0) {
+                continue;
+            }
+            List<String> path = new ArrayList<>(stack.subList(0, at));
+            Collections.reverse(path);
+            path.replaceAll(JfrShares::shortName);
+            for (int k = 1; k <= Math.min(depth, path.size()); k++) {
+                counts.merge(new ArrayList<>(path.subList(0, k)), 1, Integer::sum);
+            }
+        }
+        show(counts, List.of(), stacks.size(), minPercent);
     }
-    static void print(Map<String, Integer> m, int n, int lim) {
-        m.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(lim).forEach(e -> System.out.printf("%5.1f%% %s%n", e.getValue() * 100.0 / n, e.getKey()));
+
+    private static String shortName(String method) {
+        String[] parts = method.split("\\.");
+        return parts[parts.length - 2] + "." + parts[parts.length - 1];
+    }
+
+    private static void show(Map<List<String>, Integer> counts, List<String> prefix, int total, double minPercent) {
+        counts.entrySet().stream()
+                .filter(e -> e.getKey().size() == prefix.size() + 1
+                        && e.getKey().subList(0, prefix.size()).equals(prefix))
+                .sorted((x, y) -> y.getValue() - x.getValue())
+                .forEach(e -> {
+                    double percent = e.getValue() * 100.0 / total;
+                    if (percent >= minPercent) {
+                        System.out.printf("%s%5.1f%% %s%n", "  ".repeat(prefix.size()), percent,
+                                e.getKey().get(e.getKey().size() - 1));
+                        show(counts, e.getKey(), total, minPercent);
+                    }
+                });
+    }
+
+    private static void print(Map<String, Integer> counts, int total, int limit) {
+        counts.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(limit)
+                .forEach(e -> System.out.printf("%5.1f%% %s%n", e.getValue() * 100.0 / total, e.getKey()));
     }
 }

@@ -11,9 +11,10 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The caller's {@link SSLSocketFactory}, unchanged, except that its sockets have Nagle's algorithm off (see
- * {@link PlainSockets}) and that it shows the TLS sockets it makes to the delivery that asked for them: Angus Mail keeps its socket to itself, and we want to know what the connection that carried a
- * message negotiated. One factory serves every delivery made with a cached Jakarta Mail session, on many threads at
- * once; each delivery watches the sockets made on its own thread with a {@link Recording}.
+ * {@link PlainSockets}) and that it shows the TLS sockets it makes to the delivery that asked for them: Angus Mail
+ * keeps its socket to itself, and we want to know what the connection that carried a message negotiated. One
+ * factory serves every delivery made with a cached Jakarta Mail session, on many threads at once; each delivery
+ * watches the sockets made on its own thread with a {@link Recording}.
  */
 final class OutboundSocketFactory extends DelegatingSocketFactory {
 
