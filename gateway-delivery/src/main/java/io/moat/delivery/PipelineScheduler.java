@@ -1,6 +1,7 @@
 package io.moat.delivery;
 
 import io.moat.delivery.internal.MessageProcessor;
+import io.moat.delivery.internal.MessageSnapshot;
 import io.moat.delivery.internal.MessageSteps;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -56,8 +57,8 @@ public class PipelineScheduler {
 
     /** Claimed by this node and not yet finished: waiting in {@link #backlog} or running. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    /** Claimed, waiting for a free worker. */
-    private final Queue<String> backlog = new ConcurrentLinkedQueue<>();
+    /** Claimed (with what was read of each in the claim's transaction), waiting for a free worker. */
+    private final Queue<MessageSnapshot> backlog = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean ticking = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile Semaphore slots;
@@ -84,8 +85,8 @@ public class PipelineScheduler {
             task = null;
         }
         List<String> unstarted = new ArrayList<>();
-        for (String id = backlog.poll(); id != null; id = backlog.poll()) {
-            unstarted.add(id);
+        for (MessageSnapshot m = backlog.poll(); m != null; m = backlog.poll()) {
+            unstarted.add(m.id());
         }
         inFlight.removeAll(unstarted);
         steps.release(unstarted);
@@ -127,8 +128,8 @@ public class PipelineScheduler {
             Instant now = Instant.now();
             List<String> due = steps.due(now, room + inFlight.size()).stream().filter(id -> !inFlight.contains(id))
                     .limit(room).toList();
-            List<String> claimed = steps.claim(due, nodeId, now, now.plus(LEASE));
-            inFlight.addAll(claimed);
+            List<MessageSnapshot> claimed = steps.claim(due, nodeId, now, now.plus(LEASE));
+            claimed.forEach(m -> inFlight.add(m.id()));
             backlog.addAll(claimed);
         }
         dispatch();
@@ -137,26 +138,26 @@ public class PipelineScheduler {
     /** Hands backlog to free workers. */
     private void dispatch() {
         while (!backlog.isEmpty() && slots.tryAcquire()) {
-            String id = backlog.poll();
-            if (id == null) {
+            MessageSnapshot m = backlog.poll();
+            if (m == null) {
                 slots.release();
                 return;
             }
             try {
-                executor.execute(() -> run(id));
+                executor.execute(() -> run(m));
             } catch (RuntimeException e) {
                 slots.release();
-                backlog.add(id);
+                backlog.add(m);
                 throw e;
             }
         }
     }
 
-    private void run(String id) {
+    private void run(MessageSnapshot m) {
         try {
-            processor.process(id);
+            processor.process(m);
         } finally {
-            inFlight.remove(id);
+            inFlight.remove(m.id());
             slots.release();
         }
         // a worker is free: give it the backlog, and claim more before the backlog runs dry

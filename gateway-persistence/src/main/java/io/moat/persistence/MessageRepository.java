@@ -49,16 +49,6 @@ public class MessageRepository {
     }
 
     /**
-     * Loads a message with its attachments to be read, not changed, in one query: read-only, Hibernate keeps no
-     * copy of them to compare at commit, which on the pipeline's hot path is most of the cost of a read.
-     */
-    public Optional<MessageEntity> read(String id) {
-        return em.createQuery("SELECT m FROM MessageEntity m LEFT JOIN FETCH m.attachments WHERE m.id = :id",
-                MessageEntity.class).setParameter("id", id).setHint(READ_ONLY_HINT, true).getResultStream()
-                .findFirst();
-    }
-
-    /**
      * Records a pipeline step without loading the message, in the caller's transaction: the message's fields in
      * one statement (which also gives the lease up and counts as a new version), then the new attachments (one
      * batch) and the delivery attempt. Attachments recorded before are loaded only when the update changes one of
@@ -174,6 +164,19 @@ public class MessageRepository {
                 statement.setObject(i + 1, value);
             }
         }
+    }
+
+    /**
+     * Loads messages with their attachments to be read, not changed, in one query: read-only, Hibernate keeps no
+     * copy of them to compare at commit, which on the pipeline's hot path is most of the cost of a read. Ids of
+     * messages that do not exist are left out; the order is not that of {@code ids}.
+     */
+    public List<MessageEntity> read(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery("SELECT DISTINCT m FROM MessageEntity m LEFT JOIN FETCH m.attachments WHERE m.id IN :ids",
+                MessageEntity.class).setParameter("ids", ids).setHint(READ_ONLY_HINT, true).getResultList();
     }
 
     /** Newest first, optionally only those in one state. */

@@ -75,6 +75,14 @@ class QueueQueryPlansTest {
     }
 
     @Test
+    void theSnapshotsOfAClaimAreReadByPrimaryKeyWithTheirAttachmentsByMessage() throws Exception {
+        repository.read(List.of("a", "b"));
+        // the attachments through an index on their message (H2 picks the foreign key's own)
+        assertThat(plan()).contains("PRIMARY_KEY").containsPattern("/\\* PUBLIC\\.\\w+: MESSAGE_ID = ")
+                .doesNotContain("tableScan");
+    }
+
+    @Test
     void theNewestFirstListReadsOnlyItsPageFromAnIndexAlsoWithinAState() throws Exception {
         repository.search(MessageQuery.inState(null), 0, 50);
         assertThat(plan()).contains("MOAT_MESSAGE_NEWEST").contains("index sorted").doesNotContain("tableScan");

@@ -77,19 +77,24 @@ class SchemaAndMappingTest {
             message.addAttachment(new AttachmentEntity(1, "second.zip", "application/zip", 10, "1"));
             message.addAttachment(new AttachmentEntity(0, "first.pdf", "application/pdf", 10, "0"));
             em.persist(message);
+            em.persist(new MessageEntity("id-3", MessageKind.INBOUND, "a@b.test", List.of("x@example.com"), "id-3", 1,
+                    now));
             em.getTransaction().commit();
             em.close();
 
             EntityManager tx = emf.createEntityManager();
             MessageRepository repository = repositoryOn(tx);
             tx.getTransaction().begin();
-            MessageEntity read = repository.read("id-2").orElseThrow();
+            List<MessageEntity> reads = repository.read(List.of("missing", "id-2", "id-3"));
+            assertThat(reads).extracting(MessageEntity::getId).containsExactlyInAnyOrder("id-2", "id-3");
+            MessageEntity read = reads.stream().filter(m -> m.getId().equals("id-2")).findFirst().orElseThrow();
             assertThat(read.getAttachments()).extracting(AttachmentEntity::getFileName)
                     .containsExactly("first.pdf", "second.zip");
             read.setSubject("changed while reading");
             read.getAttachments().get(0).resetScan();
             tx.getTransaction().commit();
-            assertThat(repository.read("missing")).isEmpty();
+            assertThat(repository.read(List.of("missing"))).isEmpty();
+            assertThat(repository.read(List.of())).isEmpty();
             tx.close();
 
             EntityManager check = emf.createEntityManager();

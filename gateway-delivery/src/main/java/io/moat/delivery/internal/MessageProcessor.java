@@ -81,12 +81,12 @@ public class MessageProcessor {
         agent.closeIdle();
     }
 
-    /** Runs what is due of a message this node holds the lease of, records it, and gives the lease up. */
-    public void process(String id) {
-        MessageSnapshot m = steps.snapshot(id).orElse(null);
-        if (m == null) {
-            return;
-        }
+    /**
+     * Runs what is due of a message this node holds the lease of ({@code m}, read when it was claimed), records it,
+     * and gives the lease up.
+     */
+    public void process(MessageSnapshot m) {
+        String id = m.id();
         Progress progress = new Progress();
         try {
             if (!m.state().isFinal() && !m.nextAttemptAt().isAfter(Instant.now())) {

@@ -11,10 +11,9 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * The pipeline's transactions: reading a message, claiming leases, and recording in one transaction all that one
+ * The pipeline's transactions: claiming leases with the snapshots of what was claimed, and recording in one transaction all that one
  * claim of a message learned ({@link Progress}). The slow work (parsing, Core, SMTP) happens outside them.
  */
 @ApplicationScoped
@@ -24,17 +23,17 @@ public class MessageSteps {
     @Inject
     MessageRepository messages;
 
-    public Optional<MessageSnapshot> snapshot(String id) {
-        return messages.read(id).map(MessageSnapshot::of);
-    }
-
     public List<String> due(Instant now, int limit) {
         return messages.due(now, limit);
     }
 
-    /** Takes the leases of those of {@code ids} that nobody holds; returns the ids now held by {@code owner}. */
-    public List<String> claim(List<String> ids, String owner, Instant now, Instant until) {
-        return messages.claim(ids, owner, now, until);
+    /**
+     * Takes the leases of those of {@code ids} that nobody holds, and reads what the pipeline needs of the messages
+     * now held by {@code owner}: one transaction and one read for the batch, not one per message.
+     */
+    public List<MessageSnapshot> claim(List<String> ids, String owner, Instant now, Instant until) {
+        List<String> claimed = messages.claim(ids, owner, now, until);
+        return messages.read(claimed).stream().map(MessageSnapshot::of).toList();
     }
 
     public int release(List<String> ids) {
