@@ -167,11 +167,6 @@ public class MessageEntity {
         return attempt;
     }
 
-    public void release() {
-        this.leaseOwner = null;
-        this.leaseUntil = null;
-    }
-
     static String truncate(String text, int max) {
         return text == null || text.length() <= max ? text : text.substring(0, max);
     }

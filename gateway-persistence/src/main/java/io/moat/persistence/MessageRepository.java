@@ -91,7 +91,7 @@ public class MessageRepository {
         set(sql, values, "subject", update.subject, false);
         set(sql, values, "scan_summary", update.scanSummary, false);
         set(sql, values, "pending_recipients", update.pendingRecipients, false);
-        if (update.transition) {
+        if (update.state != null) {
             set(sql, values, "state", update.state.name(), true);
             set(sql, values, "updated_at", update.now, true);
             set(sql, values, "next_attempt_at", update.due, true);

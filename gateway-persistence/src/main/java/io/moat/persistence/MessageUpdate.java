@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +23,7 @@ public final class MessageUpdate {
     String subject;
     String scanSummary;
     String pendingRecipients;
-    boolean transition;
+    /** The state moved to, with {@link #due} and {@link #reason}; null when the state stays. */
     MessageState state;
     Instant due;
     String reason;
@@ -61,8 +62,7 @@ public final class MessageUpdate {
 
     /** As {@link MessageEntity#retryLater}: into {@code next}, due at {@code at} unless final, {@code why} shown. */
     public MessageUpdate retryLater(MessageState next, Instant at, String why) {
-        this.transition = true;
-        this.state = next;
+        this.state = Objects.requireNonNull(next, "next state");
         this.due = MessageEntity.nextAttempt(next, at);
         this.reason = MessageEntity.truncate(why, MessageEntity.ERROR_LENGTH);
         return this;
