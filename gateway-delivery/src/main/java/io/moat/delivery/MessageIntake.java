@@ -1,6 +1,7 @@
 package io.moat.delivery;
 
 import io.moat.delivery.internal.GroupCommit;
+import io.moat.delivery.internal.MessageSnapshot;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageRepository;
@@ -14,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -44,21 +47,32 @@ public class MessageIntake {
 
     /**
      * Stores the message and returns its queue id once it is durable: the spool file fsynced, the record committed
-     * (in a commit shared with other sessions, {@link GroupCommit}). Must run without a transaction.
+     * (in a commit shared with other sessions, {@link GroupCommit}). Must run without a transaction. If the
+     * pipeline has room, the record is stored with this node's lease and the message handed to it at once;
+     * otherwise it is stored unleased and claimed when due.
      */
     public String store(SmtpEnvelope envelope, InputStream content) throws IOException {
         String id = UUID.randomUUID().toString();
         byte[] received = receivedHeader(id, envelope).getBytes(StandardCharsets.US_ASCII);
         MessageSpool.Stored stored = spool.get().store(id, received, content);
+        PipelineScheduler.Lease lease = pipeline.reserve(id);
+        AtomicReference<MessageEntity> record = new AtomicReference<>();
         try {
             commits.run(() -> {
                 MessageEntity message = new MessageEntity(id, MessageKind.INBOUND, envelope.mailFrom(),
                         envelope.recipients(), stored.name(), stored.size(), envelope.receivedAt());
                 message.setClient(envelope.client().endpoint(), envelope.client().remoteAddress(),
                         envelope.client().helo(), envelope.client().tlsProtocol(), envelope.client().tlsCipher());
+                if (lease != null) {
+                    message.leaseTo(lease.owner(), lease.until());
+                }
                 messages.add(message);
+                record.set(message);
             });
         } catch (RuntimeException e) {
+            if (lease != null) {
+                pipeline.cancel(id);
+            }
             try {
                 spool.get().delete(id);
             } catch (IOException cleanup) {
@@ -67,7 +81,17 @@ public class MessageIntake {
             throw e;
         }
         LOG.fine(() -> "stored message " + id + " from <" + envelope.mailFrom() + "> for " + envelope.recipients());
-        pipeline.wakeUp();
+        try {
+            if (lease != null) {
+                pipeline.handOver(MessageSnapshot.of(record.get()), lease);
+            } else {
+                pipeline.wakeUp();
+            }
+        } catch (RuntimeException e) {
+            // stored is stored: the client gets its 250, and the message runs when a worker or the next claim gets to it
+            LOG.log(Level.WARNING, "message " + id + " is stored, but the pipeline could not take it now; it is run"
+                    + " when a worker is free, or claimed again once its lease has run out", e);
+        }
         return id;
     }
 

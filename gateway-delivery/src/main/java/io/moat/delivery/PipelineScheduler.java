@@ -20,21 +20,29 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Claims due messages from the database (a lease per message, so several nodes can share one database) and runs
- * them on its own managed executor, a bounded number at a time, from a small backlog of claimed messages. It
- * looks for work every 250 ms, at once when a message has just been stored, and when the backlog runs low.
+ * Runs the pipeline on this node's managed executor, a bounded number of messages at a time, from a backlog fed in
+ * two ways. Messages this node's intake stores while there is room are handed over at once: they are stored with
+ * this node's lease ({@link #reserve}) and need no claim. Everything else (retries, notifications, mail stored
+ * while the backlog was full, messages of a node that stopped) is claimed from the database when due: a lease per
+ * message, so that several nodes can share one database. It looks for due work every 250 ms, at once when a
+ * message has just been stored unleased, and when the backlog runs low.
  */
 @ApplicationScoped
 public class PipelineScheduler {
 
     private static final Logger LOG = Logger.getLogger(PipelineScheduler.class.getName());
-    private static final Duration LEASE = Duration.ofMinutes(10);
+    static final Duration LEASE = Duration.ofMinutes(10);
     private static final long TICK_MILLIS = 250;
+    /** Claimed messages per worker that may wait or run at once. */
+    private static final int CLAIMED_PER_WORKER = 4;
+    /** Messages per worker the intake may hand over to wait or run at once, before new mail is left to the claim. */
+    static final int HANDED_OVER_PER_WORKER = 64;
 
     @Resource(lookup = "java:jboss/ee/concurrency/scheduler/default")
     ManagedScheduledExecutorService scheduler;
@@ -55,16 +63,28 @@ public class PipelineScheduler {
     @ConfigProperty(name = "moat.node-id", defaultValue = "node-1")
     String nodeId;
 
-    /** Claimed by this node and not yet finished: waiting in {@link #backlog} or running. */
+    /** Leased by this node and not yet finished: reserved for the intake, waiting in {@link #backlog} or running. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    /** Claimed (with what was read of each in the claim's transaction), waiting for a free worker. */
-    private final Queue<MessageSnapshot> backlog = new ConcurrentLinkedQueue<>();
+    /** Waiting for a free worker, each with what is known of the message (read in the claim's transaction). */
+    private final Queue<Work> backlog = new ConcurrentLinkedQueue<>();
+    /** How many of {@link #inFlight} were claimed from the database: the claim's room is counted against these. */
+    private final AtomicInteger claimed = new AtomicInteger();
+    /** How many of {@link #inFlight} the intake reserved. */
+    private final AtomicInteger handedOver = new AtomicInteger();
     private final AtomicBoolean ticking = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile Semaphore slots;
     private volatile ScheduledFuture<?> task;
 
-    /** Starts claiming work; leases this node held before a restart are given up first. */
+    /** The lease a message is stored with when the intake hands it over ({@link #reserve}). */
+    public record Lease(String owner, Instant until) {
+    }
+
+    /** A message in the backlog, and until when this node's lease on it runs. */
+    private record Work(MessageSnapshot message, boolean claimed, Instant leaseUntil) {
+    }
+
+    /** Starts running messages; leases this node held before a restart are given up first. */
     public synchronized void start() {
         if (task != null) {
             return;
@@ -78,21 +98,62 @@ public class PipelineScheduler {
         LOG.info(() -> "pipeline started on " + nodeId + " with " + settings.workers() + " workers");
     }
 
-    /** Stops claiming; what was claimed but not started is given back, so that another node may take it. */
+    /** Stops claiming; what waits in the backlog is given back, so that another node (or a restart) may take it. */
     public synchronized void stop() {
         if (task != null) {
             task.cancel(false);
             task = null;
         }
         List<String> unstarted = new ArrayList<>();
-        for (MessageSnapshot m = backlog.poll(); m != null; m = backlog.poll()) {
-            unstarted.add(m.id());
+        for (Work w = backlog.poll(); w != null; w = backlog.poll()) {
+            finished(w);
+            unstarted.add(w.message().id());
         }
-        inFlight.removeAll(unstarted);
         steps.release(unstarted);
     }
 
-    /** A message was stored: look for work now rather than at the next tick. */
+    /**
+     * Room in the backlog for a message the intake is about to store, and the lease to store it with: this node
+     * then runs it once it is stored ({@link #handOver}), without the claim's update, read and commit. Null when
+     * the pipeline is stopped or as many handed-over messages as it may hold are in flight: the message is then
+     * stored without a lease and claimed when due, by whichever node has room. Call {@link #cancel} if the message
+     * is not stored after all.
+     */
+    public Lease reserve(String id) {
+        if (task == null) {
+            return null;
+        }
+        if (handedOver.incrementAndGet() > HANDED_OVER_PER_WORKER * settings.workers()) {
+            handedOver.decrementAndGet();
+            return null;
+        }
+        inFlight.add(id);
+        return new Lease(nodeId + "/intake", Instant.now().plus(LEASE));
+    }
+
+    /**
+     * The reserved message is stored, with its lease: it waits for a free worker. If the pipeline stopped
+     * meanwhile, the lease is given up instead (the message is due, for whoever runs next).
+     */
+    public void handOver(MessageSnapshot message, Lease lease) {
+        Work work = new Work(message, false, lease.until());
+        if (task == null) {
+            finished(work);
+            steps.release(List.of(message.id()));
+            return;
+        }
+        backlog.add(work);
+        dispatch();
+    }
+
+    /** The reserved message was not stored: its room is free again. */
+    public void cancel(String id) {
+        if (inFlight.remove(id)) {
+            handedOver.decrementAndGet();
+        }
+    }
+
+    /** A message was stored without a lease: look for work now rather than at the next tick. */
     public void wakeUp() {
         if (task != null) {
             executor.execute(this::tick);
@@ -100,6 +161,9 @@ public class PipelineScheduler {
     }
 
     void tick() {
+        if (task == null) {
+            return; // stopped: a worker that finished must not claim more
+        }
         if (!ticking.compareAndSet(false, true)) {
             again.set(true);
             return;
@@ -117,20 +181,26 @@ public class PipelineScheduler {
     }
 
     /**
-     * Claims, in one statement, as many due messages as fit in a backlog of four per worker, so that workers
-     * rarely wait for the database and the claim's commit is shared by a whole batch. It claims only once there is
-     * room for at least a worker's count: looking for due work reads past the messages in flight, so claiming one
-     * message whenever one finished would cost a read of the whole backlog per message.
+     * Claims, in one statement, as many due messages as fit in a backlog of four claimed per worker, so that
+     * workers rarely wait for the database and the claim's commit is shared by a whole batch. It claims only once
+     * there is room for at least a worker's count: looking for due work reads past the messages in flight, so
+     * claiming one message whenever one finished would cost a read of the whole backlog per message. Handed-over
+     * messages do not count against that room: retries and mail stored while the backlog was full keep their
+     * share of the workers while new mail arrives faster than it is run.
      */
     private void claimAndRun() {
-        int room = 4 * settings.workers() - inFlight.size();
-        if (room >= settings.workers()) {
+        int workers = settings.workers();
+        int room = CLAIMED_PER_WORKER * workers - claimed.get();
+        if (room >= workers) {
             Instant now = Instant.now();
+            Instant until = now.plus(LEASE);
             List<String> due = steps.due(now, room + inFlight.size()).stream().filter(id -> !inFlight.contains(id))
                     .limit(room).toList();
-            List<MessageSnapshot> claimed = steps.claim(due, nodeId, now, now.plus(LEASE));
-            claimed.forEach(m -> inFlight.add(m.id()));
-            backlog.addAll(claimed);
+            for (MessageSnapshot m : steps.claim(due, nodeId, now, until)) {
+                inFlight.add(m.id());
+                claimed.incrementAndGet();
+                backlog.add(new Work(m, true, until));
+            }
         }
         dispatch();
     }
@@ -138,32 +208,45 @@ public class PipelineScheduler {
     /** Hands backlog to free workers. */
     private void dispatch() {
         while (!backlog.isEmpty() && slots.tryAcquire()) {
-            MessageSnapshot m = backlog.poll();
-            if (m == null) {
+            Work w = backlog.poll();
+            if (w == null) {
                 slots.release();
                 return;
             }
             try {
-                executor.execute(() -> run(m));
+                executor.execute(() -> run(w));
             } catch (RuntimeException e) {
                 slots.release();
-                backlog.add(m);
+                backlog.add(w);
                 throw e;
             }
         }
     }
 
-    private void run(MessageSnapshot m) {
+    private void run(Work w) {
         try {
-            processor.process(m);
+            if (w.leaseUntil().isBefore(Instant.now().plus(LEASE.dividedBy(2)))) {
+                // it waited so long that the lease could run out while it runs, and another node claim it too
+                LOG.info(() -> "message " + w.message().id() + " waited in the backlog for more than half its lease;"
+                        + " it is given back, to be claimed again");
+                steps.release(List.of(w.message().id()));
+            } else {
+                processor.process(w.message());
+            }
         } finally {
-            inFlight.remove(m.id());
+            finished(w);
             slots.release();
         }
         // a worker is free: give it the backlog, and claim more before the backlog runs dry
         dispatch();
         if (backlog.size() < settings.workers()) {
             tick();
+        }
+    }
+
+    private void finished(Work w) {
+        if (inFlight.remove(w.message().id())) {
+            (w.claimed() ? claimed : handedOver).decrementAndGet();
         }
     }
 }

@@ -139,6 +139,15 @@ public class MessageEntity {
         return state.isFinal() ? null : due;
     }
 
+    /**
+     * Leased to {@code owner} until {@code until} from the start: a message the node that stores it will run itself,
+     * without claiming it from the database (see {@code MessageRepository#claim} for leases).
+     */
+    public void leaseTo(String owner, Instant until) {
+        this.leaseOwner = owner;
+        this.leaseUntil = until;
+    }
+
     /** Due at once (an admin's "retry now"); a final message stays final. */
     public void dueNow(Instant now) {
         if (!state.isFinal()) {

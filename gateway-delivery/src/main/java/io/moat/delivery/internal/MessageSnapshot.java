@@ -7,7 +7,10 @@ import io.moat.persistence.MessageState;
 import java.time.Instant;
 import java.util.List;
 
-/** An immutable copy of what a pipeline step needs to know about a message, read in its own transaction. */
+/**
+ * An immutable copy of what a pipeline step needs to know about a message: read in the transaction that claimed it,
+ * or taken from the record the intake stored.
+ */
 public record MessageSnapshot(String id, MessageKind kind, MessageState state, String mailFrom,
         List<String> pendingRecipients, String spoolName, Instant receivedAt, Instant nextAttemptAt, int attempts,
         String scanSummary, List<AttachmentSnapshot> attachments) {
@@ -22,7 +25,8 @@ public record MessageSnapshot(String id, MessageKind kind, MessageState state, S
         }
     }
 
-    static MessageSnapshot of(MessageEntity m) {
+    /** What is known of {@code m}: its fields as they are now, and its attachments (which it must have loaded). */
+    public static MessageSnapshot of(MessageEntity m) {
         return new MessageSnapshot(m.getId(), m.getKind(), m.getState(), m.getMailFrom(),
                 List.copyOf(m.getPendingRecipients()),
                 m.getSpoolName(), m.getReceivedAt(), m.getNextAttemptAt(), m.getAttempts(), m.getScanSummary(),
