@@ -26,7 +26,13 @@ if [ -n "${JFR:-}" ]; then
 JFC
   jfr_opts="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=name=boot,settings=$work/samples.jfc"
 fi
-threads() { for t in /proc/$gateway_pid/task/*; do echo "$(cat "$t/comm")|$(awk '{print $14+$15}' "$t/stat")"; done; }
+threads() { # a thread may end between the listing and the read: skip it
+  local t c s
+  for t in /proc/$gateway_pid/task/*; do
+    c=$(cat "$t/comm" 2>/dev/null) && s=$(awk '{print $14+$15}' "$t/stat" 2>/dev/null) && echo "$c|$s"
+  done
+  return 0
+}
 gateway_start 512m "$jfr_opts"
 run_load moat $smtp_port "$warm" "$work/10k.eml" > /dev/null
 from=$(date +%s%3N)

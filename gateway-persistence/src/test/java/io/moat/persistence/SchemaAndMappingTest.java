@@ -35,6 +35,21 @@ class SchemaAndMappingTest {
     }
 
     @Test
+    void theHotPathsIdentitySequencesCacheAThousandValues() throws Exception {
+        JdbcDataSource ds = dataSource("identity-cache");
+        new SchemaMigrator(ds).migrate();
+        try (Connection c = ds.getConnection();
+                ResultSet rows = c.createStatement().executeQuery("SELECT TABLE_NAME, IDENTITY_CACHE"
+                        + " FROM INFORMATION_SCHEMA.COLUMNS WHERE IS_IDENTITY = 'YES' AND TABLE_NAME IN"
+                        + " ('MOAT_ATTACHMENT', 'MOAT_DELIVERY_ATTEMPT') ORDER BY TABLE_NAME")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1) + " " + rows.getLong(2)).isEqualTo("MOAT_ATTACHMENT 1000");
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1) + " " + rows.getLong(2)).isEqualTo("MOAT_DELIVERY_ATTEMPT 1000");
+        }
+    }
+
+    @Test
     void entitiesMatchTheMigratedSchemaAndRoundTrip() throws SQLException, IOException {
         JdbcDataSource ds = dataSource("mapping");
         new SchemaMigrator(ds).migrate();
