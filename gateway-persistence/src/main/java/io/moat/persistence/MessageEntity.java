@@ -139,6 +139,19 @@ public class MessageEntity {
         return state.isFinal() ? null : due;
     }
 
+    /** The insert of a new message, with the values of {@link #insertValues()} in this order. */
+    static final String INSERT = "INSERT INTO moat_message (id, kind, state, mail_from, recipients, pending_recipients,"
+            + " endpoint, remote_address, helo, tls_protocol, tls_cipher, subject, size_bytes, spool_name, received_at,"
+            + " updated_at, next_attempt_at, lease_until, lease_owner, attempts, scan_summary, last_error, version)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** This message's columns for {@link #INSERT}: as JPA would write them, at version 0. */
+    Object[] insertValues() {
+        return new Object[]{id, kind.name(), state.name(), mailFrom, recipients, pendingRecipients, endpoint,
+                remoteAddress, helo, tlsProtocol, tlsCipher, subject, sizeBytes, spoolName, receivedAt, updatedAt,
+                nextAttemptAt, leaseUntil, leaseOwner, attempts, scanSummary, lastError, 0L};
+    }
+
     /**
      * Leased to {@code owner} until {@code until} from the start: a message the node that stores it will run itself,
      * without claiming it from the database (see {@code MessageRepository#claim} for leases).

@@ -1,7 +1,7 @@
 package io.moat.persistence;
 
 import static io.moat.persistence.TestDatabases.migrated;
-import static io.moat.persistence.TestDatabases.repositoryOn;
+import static io.moat.persistence.TestDatabases.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -141,26 +141,8 @@ class MessageUpdateTest {
         assertThat(leaseOwner()).startsWith("node-1/");
     }
 
-    private MessageRepository repository(EntityManager em) {
-        try {
-            return repositoryOn(em);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private void inTransaction(Consumer<EntityManager> work) {
-        EntityManager em = emf.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            work.accept(em);
-            em.getTransaction().commit();
-        } finally {
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
-            em.close();
-        }
+        TestDatabases.inTransaction(emf, work);
     }
 
     private MessageEntity reload() {

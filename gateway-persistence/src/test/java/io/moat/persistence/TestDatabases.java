@@ -8,6 +8,7 @@ import java.lang.reflect.Field;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.h2.jdbcx.JdbcDataSource;
 
 /** In-memory H2 databases with the persistence unit on them, and repositories wired as the container would. */
@@ -45,5 +46,29 @@ final class TestDatabases {
         field.setAccessible(true);
         field.set(repository, em);
         return repository;
+    }
+
+    /** {@link #repositoryOn}, for callers that cannot pass its checked exception on (lambdas). */
+    static MessageRepository repository(EntityManager em) {
+        try {
+            return repositoryOn(em);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs {@code work} in a transaction of its own on a new entity manager, and commits it. */
+    static void inTransaction(EntityManagerFactory emf, Consumer<EntityManager> work) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            work.accept(em);
+            em.getTransaction().commit();
+        } finally {
+            if (em.getTransaction().isActive()) {
+                em.getTransaction().rollback();
+            }
+            em.close();
+        }
     }
 }
