@@ -149,6 +149,7 @@ public final class SmtpListener {
         listening = false;
         LOG.info(() -> "SMTP endpoint '" + config.name() + "' stopping; " + sessions.size()
                 + " session(s) may finish");
+        sessions.forEach(SmtpSession::stopTransactions);
         sessions.forEach(SmtpSession::drain);
         if (!awaitSessions()) {
             LOG.warning(() -> "SMTP endpoint '" + config.name() + "': closing " + sessions.size()

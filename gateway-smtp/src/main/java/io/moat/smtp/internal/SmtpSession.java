@@ -108,6 +108,17 @@ final class SmtpSession {
     }
 
     /**
+     * The listener stops: from now on this session accepts no new mail transaction. Called for every session
+     * before any is {@linkplain #drain() drained}, so that once one client has heard the {@code 421}, no session
+     * starts a transaction any more.
+     */
+    void stopTransactions() {
+        synchronized (lock) {
+            draining = true;
+        }
+    }
+
+    /**
      * The listener stops: a session waiting for a command outside a mail transaction is told so and closed now; one
      * within a transaction may finish it, and is told so at its next command after it. A connection still in its
      * implicit TLS handshake is closed now.
