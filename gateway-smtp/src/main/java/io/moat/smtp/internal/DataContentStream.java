@@ -80,6 +80,13 @@ final class DataContentStream extends InputStream {
         }
         int n = 0;
         while (n < length) {
+            if (state == State.IN_LINE && pendingPosition == pendingCount && !bareNewline) {
+                // inside a line every byte but CR and LF is content as it is: copy the run of them at once
+                n += in.readInLine(target, offset + n, length - n);
+                if (n == length) {
+                    break;
+                }
+            }
             if (n > 0 && pendingPosition == pendingCount && !ended && in.buffered() == 0) {
                 break; // hand out what we have rather than block for more
             }

@@ -49,6 +49,25 @@ final class SmtpInput {
         }
     }
 
+    /**
+     * Copies buffered bytes up to the first CR or LF (not included), at most {@code length}, without blocking: the
+     * middle of a line of DATA content in one copy rather than a byte at a time.
+     *
+     * @return how many bytes were copied; 0 when the next buffered byte is a CR or LF, or nothing is buffered
+     */
+    int readInLine(byte[] target, int offset, int length) {
+        int end = Math.min(limit, position + length);
+        int start = position;
+        int i = start;
+        while (i < end && buffer[i] != '\r' && buffer[i] != '\n') {
+            i++;
+        }
+        int n = i - start;
+        System.arraycopy(buffer, start, target, offset, n);
+        position = i;
+        return n;
+    }
+
     /** How many bytes are buffered here, readable without blocking. */
     int buffered() {
         return limit - position;

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,5 +96,95 @@ class DataContentStreamTest {
             read.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
         }
         assertThat(read).hasToString("abc\r\n.def\r\n");
+    }
+
+    /**
+     * Lines are copied in runs (SmtpInput.readInLine) when read into an array: random content, arriving from the
+     * connection in pieces of 1 to 20 bytes and read in pieces of 1 to 300, reads exactly as it does a byte at a
+     * time, with stuffed dots and bare newlines placed where the runs start and end.
+     */
+    @Test
+    void readingIntoArraysOfAnySizeGivesWhatReadingByteByByteGives() throws IOException {
+        Random random = new Random(42);
+        String[] pieces = {"a", "bc", "xyz", "\u00e9", ".", "..", "\r\n", "\r\n.", "\r\n..", " "};
+        for (int round = 0; round < 300; round++) {
+            StringBuilder wire = new StringBuilder();
+            int length = random.nextInt(400);
+            while (wire.length() < length) {
+                wire.append(pieces[random.nextInt(pieces.length)]);
+            }
+            if (round % 10 == 0) {
+                wire.insert(random.nextInt(wire.length() + 1), random.nextBoolean() ? "\n" : "\r");
+            }
+            wire.append("\r\n.\r\nQUIT\r\n");
+            SmtpInput byteInput = input(wire.toString());
+            DataContentStream byteStream = new DataContentStream(byteInput);
+            String expected = readByteByByte(byteStream);
+            byteStream.drain();
+
+            SmtpInput in = new SmtpInput(new TrickleInputStream(wire.toString(), random));
+            DataContentStream stream = new DataContentStream(in);
+            StringBuilder read = new StringBuilder();
+            try {
+                byte[] buffer = new byte[300];
+                int n;
+                while ((n = stream.read(buffer, 0, 1 + random.nextInt(buffer.length))) > 0) {
+                    read.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                }
+            } catch (DataContentStream.BareNewlineException e) {
+                read.append("<bare newline>");
+                stream.drain();
+            }
+            if (expected.endsWith("<bare newline>")) {
+                // what was read before the refusal is not content anyone keeps: only the refusal must match
+                assertThat(read.toString()).as("wire %s", wire).endsWith("<bare newline>");
+            } else {
+                assertThat(read).as("wire %s", wire).hasToString(expected);
+            }
+            // both end at the same place (a smuggling-style dot line ends the content early, in both)
+            assertThat(stream.endedAmbiguously()).isEqualTo(byteStream.endedAmbiguously());
+            assertThat(in.readCommand().text()).isEqualTo(byteInput.readCommand().text());
+        }
+    }
+
+    private static String readByteByByte(DataContentStream stream) throws IOException {
+        StringBuilder read = new StringBuilder();
+        try {
+            int b;
+            while ((b = stream.read()) >= 0) {
+                read.append((char) b);
+            }
+        } catch (DataContentStream.BareNewlineException e) {
+            read.append("<bare newline>");
+        }
+        return read.toString();
+    }
+
+    /** A connection that hands over what was sent in pieces of 1 to 20 bytes. */
+    private static final class TrickleInputStream extends InputStream {
+        private final byte[] bytes;
+        private final Random random;
+        private int position;
+
+        TrickleInputStream(String wire, Random random) {
+            this.bytes = wire.getBytes(StandardCharsets.ISO_8859_1);
+            this.random = random;
+        }
+
+        @Override
+        public int read() {
+            return position < bytes.length ? bytes[position++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) {
+            if (position == bytes.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(length, 1 + random.nextInt(20)), bytes.length - position);
+            System.arraycopy(bytes, position, target, offset, n);
+            position += n;
+            return n;
+        }
     }
 }
