@@ -41,8 +41,12 @@ public class PipelineScheduler {
     private static final long TICK_MILLIS = 250;
     /** Claimed messages per worker that may wait or run at once. */
     private static final int CLAIMED_PER_WORKER = 4;
-    /** Messages per worker the intake may hand over to wait or run at once, before new mail is left to the claim. */
-    static final int HANDED_OVER_PER_WORKER = 64;
+    /**
+     * Messages per worker the intake may hand over to wait or run at once, before new mail is left to the claim.
+     * Small, so that mail arriving faster than it is run waits in the database in the order it came, rather than
+     * behind a long queue in memory (docs/performance.md, item 17).
+     */
+    static final int HANDED_OVER_PER_WORKER = 8;
 
     @Resource(lookup = "java:jboss/ee/concurrency/scheduler/default")
     ManagedScheduledExecutorService scheduler;

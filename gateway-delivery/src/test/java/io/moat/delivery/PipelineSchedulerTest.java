@@ -72,7 +72,7 @@ class PipelineSchedulerTest {
     }
 
     @Test
-    void theIntakeMayHandOverSixtyFourPerWorkerAndThenLeavesNewMailToTheClaim() {
+    void theIntakeMayHandOverItsSharePerWorkerAndThenLeavesNewMailToTheClaim() {
         processor.go.countDown();
         pipeline.start();
         List<PipelineScheduler.Lease> leases = new ArrayList<>();
@@ -89,10 +89,11 @@ class PipelineSchedulerTest {
     @Test
     void dueMessagesAreStillClaimedWhileHandedOverMailFillsTheBacklog() throws Exception {
         pipeline.start();
-        for (int i = 0; i < 10; i++) {
+        int handedOver = PipelineScheduler.HANDED_OVER_PER_WORKER;
+        for (int i = 0; i < handedOver; i++) {
             pipeline.handOver(snapshot("new-" + i), pipeline.reserve("new-" + i));
         }
-        assertThat(processor.awaitStarted("new-0")).isTrue(); // the only worker is busy with it, nine wait
+        assertThat(processor.awaitStarted("new-0")).isTrue(); // the only worker is busy with it, the others wait
         steps.due.add("retry-1");
 
         pipeline.tick();
@@ -101,7 +102,7 @@ class PipelineSchedulerTest {
         processor.go.countDown();
         assertThat(processor.awaitRun("retry-1")).isTrue();
         // one backlog, first come first served: the claimed retry runs after the mail handed over before it
-        assertThat(processor.order.indexOf("retry-1")).isEqualTo(10);
+        assertThat(processor.order.indexOf("retry-1")).isEqualTo(handedOver);
     }
 
     @Test
