@@ -69,7 +69,10 @@ public class PipelineScheduler {
 
     /** Leased by this node and not yet finished: reserved for the intake, waiting in {@link #backlog} or running. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    /** Waiting for a free worker, each with what is known of the message (read in the claim's transaction). */
+    /**
+     * Waiting for a free worker, each with what is known of the message: read in the claim's transaction, or taken
+     * from the record the intake stored.
+     */
     private final Queue<Work> backlog = new ConcurrentLinkedQueue<>();
     /** How many of {@link #inFlight} were claimed from the database: the claim's room is counted against these. */
     private final AtomicInteger claimed = new AtomicInteger();
