@@ -184,19 +184,6 @@ public class MessageRepository {
         }
     }
 
-    /**
-     * Loads messages with their attachments to be read, not changed, in one query: read-only, Hibernate keeps no
-     * copy of them to compare at commit, which on the pipeline's hot path is most of the cost of a read. Ids of
-     * messages that do not exist are left out; the order is not that of {@code ids}.
-     */
-    public List<MessageEntity> read(List<String> ids) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        return em.createQuery("SELECT DISTINCT m FROM MessageEntity m LEFT JOIN FETCH m.attachments WHERE m.id IN :ids",
-                MessageEntity.class).setParameter("ids", ids).setHint(READ_ONLY_HINT, true).getResultList();
-    }
-
     /** Newest first, optionally only those in one state. */
     public List<MessageEntity> list(MessageState state, int offset, int limit) {
         return search(MessageQuery.inState(state), offset, limit);
@@ -253,11 +240,14 @@ public class MessageRepository {
     /**
      * Takes the lease on those of {@code ids} that nobody holds, for {@code owner} until {@code until}, in one
      * statement: the claim that lets several workers (and nodes) share the queue without doing a message twice.
-     * The owner is made unique per call, so the ids read back are exactly those this call claimed.
+     * The owner is made unique per call, so that what is read back is exactly what this call claimed: the messages
+     * with their attachments, in one query by primary key, read-only (Hibernate keeps no copy of them to compare at
+     * commit, which on the pipeline's hot path is most of the cost of a read). Their order is not that of
+     * {@code ids}.
      *
-     * @return the ids now held by this call's owner
+     * @return the messages now held by this call's owner
      */
-    public List<String> claim(List<String> ids, String owner, Instant now, Instant until) {
+    public List<MessageEntity> claim(List<String> ids, String owner, Instant now, Instant until) {
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -269,11 +259,12 @@ public class MessageRepository {
                 .setParameter("ids", ids)
                 .setParameter("now", now)
                 .executeUpdate();
-        // read back by primary key: there is no index on the owner, and a scan would grow with the whole table
-        return em.createQuery("SELECT m.id FROM MessageEntity m WHERE m.id IN :ids AND m.leaseOwner = :owner",
-                String.class)
+        // by primary key: there is no index on the owner, and a scan would grow with the whole table
+        return em.createQuery("SELECT DISTINCT m FROM MessageEntity m LEFT JOIN FETCH m.attachments"
+                + " WHERE m.id IN :ids AND m.leaseOwner = :owner", MessageEntity.class)
                 .setParameter("ids", ids)
                 .setParameter("owner", token)
+                .setHint(READ_ONLY_HINT, true)
                 .getResultList();
     }
 

@@ -32,8 +32,7 @@ public class MessageSteps {
      * now held by {@code owner}: one transaction and one read for the batch, not one per message.
      */
     public List<MessageSnapshot> claim(List<String> ids, String owner, Instant now, Instant until) {
-        List<String> claimed = messages.claim(ids, owner, now, until);
-        return messages.read(claimed).stream().map(MessageSnapshot::of).toList();
+        return messages.claim(ids, owner, now, until).stream().map(MessageSnapshot::of).toList();
     }
 
     public int release(List<String> ids) {
