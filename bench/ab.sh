@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Two builds of the EAR against each other, alternating, since runs on this machine vary by 10-20 %:
 #   bench/ab.sh A.ear B.ear [rounds]   (default 2 rounds; copy gateway-ear/target/moat.ear aside for each build)
-# Each run: a fresh gateway, 2,500 x 10 KB unmeasured, then N (default 5,000) measured: msg/s, p50 and p99 of
-# accept -> delivered. Leaves the last EAR run in gateway-ear/target/.
+# Each run: a fresh gateway warmed up until the JIT has settled (warm_up in run.sh; WARM=n sends n x 10 KB
+# instead), then N (default 5,000) measured: msg/s, p50 and p99 of accept -> delivered. Leaves the last EAR run in gateway-ear/target/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source bench/run.sh
@@ -14,7 +14,8 @@ for round in $(seq 1 "${3:-2}"); do
   for ear in "$1" "$2"; do
     cp "$ear" gateway-ear/target/moat.ear
     gateway_start 512m
-    run_load moat $smtp_port 2500 "$work/10k.eml" > /dev/null
+    if [ -n "${WARM:-}" ]; then run_load moat $smtp_port "$WARM" "$work/10k.eml" > /dev/null
+    else warm_up run_moat_load $smtp_port > /dev/null; fi
     from=$(now)
     read -r rate _ < <(run_load moat $smtp_port "$n" "$work/10k.eml")
     read -r p50 p99 < <(latency "$from")

@@ -3,11 +3,12 @@
 #   bench/profile.sh            CPU per message (user, system, whole machine), CPU by thread group, GC
 #   JFR=name bench/profile.sh   the same, with a JFR recording from the JVM's start (bench/work/name.jfr); then
 #                               FROM=<ms printed> java bench/tools/JfrShares.java bench/work/name.jfr top
-# WARM (default 2500) messages are sent first, unmeasured; N (default 3000) are measured.
+# The gateway is warmed up first, unmeasured, until the JIT has settled (warm_up in run.sh; WARM=n sends n
+# messages instead); N (default 3000) are measured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/run.sh
-warm=${WARM:-2500} n=${N:-3000}
+n=${N:-3000}
 mkdir -p "$work"
 [ -f "$work/10k.eml" ] || make_message "$work/10k.eml" 10240
 command -v smtp-source >/dev/null || install
@@ -34,20 +35,25 @@ threads() { # a thread may end between the listing and the read: skip it
   return 0
 }
 gateway_start 512m "$jfr_opts"
-run_load moat $smtp_port "$warm" "$work/10k.eml" > /dev/null
+if [ -n "${WARM:-}" ]; then run_load moat $smtp_port "$WARM" "$work/10k.eml" > /dev/null
+else read -r warmed cold < <(warm_up run_moat_load $smtp_port); echo "warmed up with $warmed messages (first round $cold msg/s)"; fi
 from=$(date +%s%3N)
 read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$gateway_pid/stat")
+e0=$(awk '{print $14 + $15}' "/proc/$devtools_pid/stat")
+w0=$(awk '/^wchar/ {print $2}' "/proc/$gateway_pid/io")
 gc0=$(jstat -gcutil "$gateway_pid" | awk 'NR==2 {print $NF}')
 threads > "$work/threads.before"
 read -r -a st0 < <(head -1 /proc/stat)
 read -r rate secs < <(run_load moat $smtp_port "$n" "$work/10k.eml")
 read -r -a st1 < <(head -1 /proc/stat)
 read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$gateway_pid/stat")
+e1=$(awk '{print $14 + $15}' "/proc/$devtools_pid/stat")
+w1=$(awk '/^wchar/ {print $2}' "/proc/$gateway_pid/io")
 gc1=$(jstat -gcutil "$gateway_pid" | awk 'NR==2 {print $NF}')
 threads > "$work/threads.after"
 [ -n "${JFR:-}" ] && jcmd "$gateway_pid" JFR.dump name=boot filename="$work/$JFR.jfr" > /dev/null
 gateway_stop
-python3 - "$n" "$rate" "$u0" "$s0" "$u1" "$s1" "$gc0" "$gc1" "${st0[*]}" "${st1[*]}" "$work" <<'PY'
+python3 - "$n" "$rate" "$u0" "$s0" "$u1" "$s1" "$gc0" "$gc1" "${st0[*]}" "${st1[*]}" "$work" "$e0" "$e1" "$w0" "$w1" <<'PY'
 import collections, re, sys
 n, rate = int(sys.argv[1]), sys.argv[2]
 u0, s0, u1, s1 = (int(x) for x in sys.argv[3:7])
@@ -56,6 +62,8 @@ d = [int(b) - int(a) for a, b in zip(sys.argv[9].split()[1:], sys.argv[10].split
 busy = sum(d) - d[3] - d[4]
 print(f"{n} messages at {rate} msg/s; machine busy {100 * busy / sum(d):.0f} %, {busy / 100 / n * 1000:.2f} ms of CPU per message")
 print(f"gateway: {(u1 - u0) / 100 / n * 1000:.2f} ms user + {(s1 - s0) / 100 / n * 1000:.2f} ms system per message; GC {gc / n * 1000:.2f} ms")
+print(f"gateway wrote {(int(sys.argv[15]) - int(sys.argv[14])) / 1024 / n:.1f} KiB per message (files and sockets)")
+print(f"Core emulator (devtools): {(int(sys.argv[13]) - int(sys.argv[12])) / 100 / n * 1000:.2f} ms per message")
 def load(f):
     d = collections.defaultdict(int)
     for line in open(f):
