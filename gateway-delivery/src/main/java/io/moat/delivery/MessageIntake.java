@@ -1,6 +1,7 @@
 package io.moat.delivery;
 
 import io.moat.delivery.internal.GroupCommit;
+import io.moat.delivery.internal.MessageIds;
 import io.moat.delivery.internal.MessageSnapshot;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;
@@ -14,7 +15,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.UUID;
+
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -52,7 +53,7 @@ public class MessageIntake {
      * otherwise it is stored unleased and claimed when due.
      */
     public String store(SmtpEnvelope envelope, InputStream content) throws IOException {
-        String id = UUID.randomUUID().toString();
+        String id = MessageIds.next();
         byte[] received = receivedHeader(id, envelope).getBytes(StandardCharsets.US_ASCII);
         MessageSpool.Stored stored = spool.get().store(id, received, content);
         PipelineScheduler.Lease lease = pipeline.reserve(id);

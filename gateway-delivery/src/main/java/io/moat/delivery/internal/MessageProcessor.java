@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -350,7 +349,7 @@ public class MessageProcessor {
         if (m.mailFrom().isEmpty() || m.kind() == MessageKind.DSN) {
             return null;
         }
-        String dsnId = UUID.randomUUID().toString();
+        String dsnId = MessageIds.next();
         byte[] report = DsnBuilder.build(settings.hostName(), m.mailFrom(), failures, m.receivedAt(), Instant.now(),
                 spool.get().message(m.spoolName()));
         MessageSpool.Stored stored = spool.get().store(dsnId, new byte[0], new ByteArrayInputStream(report));
