@@ -29,6 +29,20 @@ public interface CoreClient {
             throws CoreUnavailableException, CoreRejectedException;
 
     /**
+     * Submits a file held in memory ({@code POST /file}), as {@link #submit(Path, String, SubmitOptions)} does one
+     * on disk: with its length, never chunked.
+     *
+     * @param content  the file's bytes
+     * @param fileName the name Core should record; {@code null} or blank: {@code file}
+     * @param options  callback and archive passwords; {@code null} is the same as {@link SubmitOptions#none()}
+     * @return Core's {@code data_id} for the file
+     * @throws CoreUnavailableException if Core is busy, failing, unreachable or answered something unreadable
+     * @throws CoreRejectedException    if Core refused the request (bad key, empty file, invalid callback, …)
+     */
+    String submit(byte[] content, String fileName, SubmitOptions options)
+            throws CoreUnavailableException, CoreRejectedException;
+
+    /**
      * Reads the processing state of a file ({@code GET /file/{dataId}}).
      *
      * @param dataId the id returned by {@link #submit}

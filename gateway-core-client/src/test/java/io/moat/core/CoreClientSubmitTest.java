@@ -63,6 +63,21 @@ class CoreClientSubmitTest {
     }
 
     @Test
+    void postsBytesHeldInMemoryTheSameWay() throws Exception {
+        String dataId = client("k-123", null).submit(content, "report.pdf", SubmitOptions.none());
+
+        assertThat(dataId).isEqualTo(DATA_ID);
+        FakeCore.Received request = core.onlyRequest();
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.rawPath()).isEqualTo("/core/file");
+        assertThat(request.header("Content-Length")).isEqualTo(String.valueOf(content.length));
+        assertThat(request.header("Transfer-Encoding")).isNull();
+        assertThat(request.header("filename")).isEqualTo("report.pdf");
+        assertThat(request.header("apikey")).isEqualTo("k-123");
+        assertThat(request.body()).isEqualTo(content);
+    }
+
+    @Test
     void sendsKeyUserAgentAndPlainFileName() throws Exception {
         client("k-123", null).submit(file, "report.pdf", SubmitOptions.none());
 

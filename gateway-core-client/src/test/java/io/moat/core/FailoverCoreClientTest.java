@@ -31,6 +31,12 @@ class FailoverCoreClientTest {
         }
 
         @Override
+        public String submit(byte[] content, String fileName, SubmitOptions options)
+                throws CoreUnavailableException {
+            return submit(Path.of(fileName), fileName, options);
+        }
+
+        @Override
         public ScanResult fetchResult(String dataId) throws CoreRejectedException {
             if (!dataId.startsWith(name + "-")) {
                 throw new CoreRejectedException(404, dataId + " unknown at " + name);

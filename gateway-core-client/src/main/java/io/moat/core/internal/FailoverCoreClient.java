@@ -34,12 +34,28 @@ public final class FailoverCoreClient implements CoreClient {
     @Override
     public String submit(Path file, String fileName, SubmitOptions options)
             throws CoreUnavailableException, CoreRejectedException {
+        return submitToFirstAvailable(server -> server.submit(file, fileName, options));
+    }
+
+    @Override
+    public String submit(byte[] content, String fileName, SubmitOptions options)
+            throws CoreUnavailableException, CoreRejectedException {
+        return submitToFirstAvailable(server -> server.submit(content, fileName, options));
+    }
+
+    /** One submission to one server. */
+    private interface Submission {
+        String to(CoreClient server) throws CoreUnavailableException, CoreRejectedException;
+    }
+
+    private String submitToFirstAvailable(Submission submission)
+            throws CoreUnavailableException, CoreRejectedException {
         int first = Math.floorMod(start.getAsInt(), servers.size());
         CoreUnavailableException unavailable = null;
         for (int i = 0; i < servers.size(); i++) {
             int index = (first + i) % servers.size();
             try {
-                return index + "/" + servers.get(index).submit(file, fileName, options);
+                return index + "/" + submission.to(servers.get(index));
             } catch (CoreUnavailableException e) {
                 if (unavailable == null) {
                     unavailable = e;

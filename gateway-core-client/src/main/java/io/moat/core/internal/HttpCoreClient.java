@@ -71,9 +71,6 @@ public final class HttpCoreClient implements CoreClient {
     public String submit(Path file, String fileName, SubmitOptions options)
             throws CoreUnavailableException, CoreRejectedException {
         Objects.requireNonNull(file, "file");
-        SubmitOptions opts = options == null ? SubmitOptions.none() : options;
-        String name = fileName == null || fileName.isBlank() ? nameOf(file) : fileName;
-
         BodyPublisher body;
         try {
             // known length: Content-Length is sent, never chunked transfer (Core answers 411 to that)
@@ -81,6 +78,20 @@ public final class HttpCoreClient implements CoreClient {
         } catch (FileNotFoundException e) {
             throw new UncheckedIOException("cannot read the file to submit: " + file, e);
         }
+        return submit(body, fileName == null || fileName.isBlank() ? nameOf(file) : fileName, options);
+    }
+
+    @Override
+    public String submit(byte[] content, String fileName, SubmitOptions options)
+            throws CoreUnavailableException, CoreRejectedException {
+        Objects.requireNonNull(content, "content");
+        return submit(BodyPublishers.ofByteArray(content), fileName == null || fileName.isBlank() ? "file" : fileName,
+                options);
+    }
+
+    private String submit(BodyPublisher body, String name, SubmitOptions options)
+            throws CoreUnavailableException, CoreRejectedException {
+        SubmitOptions opts = options == null ? SubmitOptions.none() : options;
         HttpRequest.Builder request = request("/file")
                 .header("Content-Type", OCTET_STREAM)
                 .header("filename", HeaderValues.urlEncode(name))
