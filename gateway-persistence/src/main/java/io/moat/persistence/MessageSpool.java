@@ -79,9 +79,12 @@ public final class MessageSpool {
         return messages.resolve(name);
     }
 
-    /** The folder for a message's decoded attachments (created on demand). */
-    public Path partsOf(String name) throws IOException {
-        return Files.createDirectories(parts.resolve(name));
+    /**
+     * The folder for a message's decoded attachments. It is not created here: whoever writes the first part
+     * creates it, so a message whose parts are only ever held in memory costs no folder.
+     */
+    public Path partsOf(String name) {
+        return parts.resolve(name);
     }
 
     /** Removes a message's decoded attachments (they are only needed while scanning). */

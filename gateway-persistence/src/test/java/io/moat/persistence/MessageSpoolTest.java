@@ -62,7 +62,7 @@ class MessageSpoolTest {
     void deleteRemovesMessageAndParts() throws IOException {
         MessageSpool spool = new MessageSpool(dataDir);
         spool.store("m3", new byte[0], new ByteArrayInputStream(new byte[]{1}));
-        Files.writeString(spool.partsOf("m3").resolve("0"), "part");
+        Files.writeString(Files.createDirectories(spool.partsOf("m3")).resolve("0"), "part");
         spool.delete("m3");
         assertThat(Files.exists(spool.message("m3"))).isFalse();
         assertThat(Files.exists(dataDir.resolve("spool/parts/m3"))).isFalse();

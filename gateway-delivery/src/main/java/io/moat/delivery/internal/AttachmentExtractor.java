@@ -13,19 +13,29 @@ import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.SharedFileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UnsupportedEncodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
 
 /**
- * Finds a message's attachments and writes each one, decoded, to a file of its own for scanning. The message is
- * read from the spool file through a {@link SharedFileInputStream}, so no part is ever loaded whole into memory.
- * A message whose MIME structure cannot be read is scanned as one file, never passed as clean.
+ * Finds a message's attachments and decodes each one for scanning: into memory while the message's parts fit in
+ * the budget the caller gives, otherwise into a file of its own in the parts folder (created when the first one is
+ * written). The message is read from the spool file through a {@link SharedFileInputStream}, so no part larger
+ * than the budget is ever loaded whole into memory. A message whose MIME structure cannot be read is scanned as
+ * one file, never passed as clean.
+ *
+ * <p>Parts held in memory save creating, writing and removing a folder and a file per attachment, which on ext4
+ * cost more of the gateway's CPU than anything else in the pipeline (docs/performance.md, item 23). Whoever needs
+ * them after the claim that extracted them writes them out with {@link Extraction#keep(Path)}.
  */
 public final class AttachmentExtractor {
 
@@ -49,39 +59,97 @@ public final class AttachmentExtractor {
     public record Attachment(int index, String fileName, String contentType, long size, String partName) {
     }
 
-    /** The message's subject and its attachments in order. */
-    public record Extraction(String subject, List<Attachment> attachments) {
+    /**
+     * The message's subject and its attachments in order; {@code held} maps the part names of those decoded into
+     * memory to their bytes (the others are files in the parts folder).
+     */
+    public record Extraction(String subject, List<Attachment> attachments, Map<String, byte[]> held) {
+
+        public Extraction {
+            held = Collections.unmodifiableMap(held);
+        }
+
+        /** The decoded bytes of a part held in memory, or null if it is a file in the parts folder. */
+        public byte[] held(String partName) {
+            return held.get(partName);
+        }
+
+        /** Writes the parts held in memory to the parts folder, for a later claim to scan them from there. */
+        public void keep(Path partsFolder) throws IOException {
+            if (held.isEmpty()) {
+                return;
+            }
+            Files.createDirectories(partsFolder);
+            for (Map.Entry<String, byte[]> part : held.entrySet()) {
+                Files.write(partsFolder.resolve(part.getKey()), part.getValue());
+            }
+        }
     }
 
-    public static Extraction extract(Path message, Path partsFolder) throws IOException {
+    /**
+     * Extracts the attachments of {@code message}: those that fit in {@code memoryBudget} bytes (all of the
+     * message's held parts together) into memory, the others into files in {@code partsFolder}.
+     */
+    public static Extraction extract(Path message, Path partsFolder, long memoryBudget) throws IOException {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(MAIL_API_LOADER);
         try {
-            return parse(message, partsFolder);
+            return parse(message, partsFolder, memoryBudget);
         } finally {
             thread.setContextClassLoader(previous);
         }
     }
 
-    private static Extraction parse(Path message, Path partsFolder) throws IOException {
+    private static Extraction parse(Path message, Path partsFolder, long memoryBudget) throws IOException {
         try (SharedFileInputStream in = new SharedFileInputStream(message.toFile())) {
             MimeMessage mime = new MimeMessage(SESSION, in);
-            List<Attachment> attachments = new ArrayList<>();
-            walk(mime, partsFolder, attachments, 0);
-            return new Extraction(subject(mime), attachments);
+            Parts parts = new Parts(partsFolder, memoryBudget);
+            walk(mime, parts, 0);
+            return new Extraction(subject(mime), parts.found, parts.held);
         } catch (MessagingException | IOException | RuntimeException e) {
             LOG.info(() -> "MIME structure of " + message.getFileName() + " unreadable (" + e
                     + "); scanning the whole message as one file");
+            Files.createDirectories(partsFolder);
             clear(partsFolder);
             Path whole = partsFolder.resolve("0");
             Files.copy(message, whole, StandardCopyOption.REPLACE_EXISTING);
             return new Extraction(null,
-                    List.of(new Attachment(0, "message.eml", "message/rfc822", Files.size(whole), "0")));
+                    List.of(new Attachment(0, "message.eml", "message/rfc822", Files.size(whole), "0")), Map.of());
         }
     }
 
-    private static void walk(Part part, Path folder, List<Attachment> found, int depth)
+    /** What the walk has found so far, and where it puts the next part's bytes. */
+    private static final class Parts {
+        final Path folder;
+        long budget;
+        final List<Attachment> found = new ArrayList<>();
+        final Map<String, byte[]> held = new LinkedHashMap<>();
+
+        Parts(Path folder, long budget) {
+            this.folder = folder;
+            this.budget = budget;
+        }
+
+        /** Decodes a part into memory if it fits what is left of the budget, else into its file; returns its size. */
+        long store(String partName, InputStream data) throws IOException {
+            byte[] start = data.readNBytes((int) Math.min(budget + 1, Integer.MAX_VALUE - 8));
+            if (start.length <= budget) {
+                budget -= start.length;
+                held.put(partName, start);
+                return start.length;
+            }
+            Files.createDirectories(folder);
+            Path target = folder.resolve(partName);
+            try (OutputStream out = Files.newOutputStream(target)) {
+                out.write(start);
+                data.transferTo(out);
+            }
+            return Files.size(target);
+        }
+    }
+
+    private static void walk(Part part, Parts parts, int depth)
             throws MessagingException, IOException {
         if (depth > MAX_DEPTH) {
             throw new MessagingException("MIME nesting deeper than " + MAX_DEPTH);
@@ -92,7 +160,7 @@ public final class AttachmentExtractor {
             Multipart multipart = new MimeMultipart(new MimePartDataSource((MimePart) part));
             for (int i = 0; i < multipart.getCount(); i++) {
                 BodyPart child = multipart.getBodyPart(i);
-                walk(child, folder, found, depth + 1);
+                walk(child, parts, depth + 1);
             }
             return;
         }
@@ -100,21 +168,21 @@ public final class AttachmentExtractor {
         boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || fileName != null;
         if (!attachment && part.isMimeType("message/rfc822")) {
             try (InputStream nested = part.getInputStream()) {
-                walk(new MimeMessage(SESSION, nested), folder, found, depth + 1);
+                walk(new MimeMessage(SESSION, nested), parts, depth + 1);
             }
             return;
         }
         if (!attachment && isBodyText(part)) {
             return; // the message text itself; anything else a mail client would offer is scanned
         }
-        int index = found.size();
+        int index = parts.found.size();
         String partName = Integer.toString(index);
-        Path target = folder.resolve(partName);
+        long size;
         try (InputStream data = part.getInputStream()) {
-            Files.copy(data, target, StandardCopyOption.REPLACE_EXISTING);
+            size = parts.store(partName, data);
         }
         String name = fileName != null ? fileName : "attachment-" + (index + 1);
-        found.add(new Attachment(index, name, baseType(part.getContentType()), Files.size(target), partName));
+        parts.found.add(new Attachment(index, name, baseType(part.getContentType()), size, partName));
     }
 
     /** Inline text a mail client shows as the message body (unnamed text/plain or text/html). */

@@ -46,6 +46,11 @@ public class MessageProcessor {
     private static final Duration CORE_RETRY_MAX = Duration.ofMinutes(5);
     private static final Duration RESCAN_DELAY = Duration.ofMinutes(1);
     private static final Duration AFTER_ERROR = Duration.ofSeconds(30);
+    /**
+     * A message's attachments are decoded into memory up to this many bytes in all, the rest into files: at most
+     * this much heap per worker (16 by default), and no files for the common message.
+     */
+    static final long PARTS_IN_MEMORY = 2L * 1024 * 1024;
 
     @Inject
     MessageSteps steps;
@@ -98,9 +103,32 @@ public class MessageProcessor {
                     + " and is tried again in " + AFTER_ERROR.toSeconds() + "s", e);
             progress.retryLater(reached, Instant.now().plus(AFTER_ERROR), "processing failed: " + e);
         }
+        Progress recorded = keepParts(m, progress);
         Instant now = Instant.now();
-        commits.run(() -> steps.apply(id, progress, now));
-        removeFiles(m, progress);
+        commits.run(() -> steps.apply(id, recorded, now));
+        removeFiles(m, recorded);
+    }
+
+    /**
+     * Before the commit that records an extraction: writes the attachments decoded into memory to the parts
+     * folder if the message leaves this claim undecided, since a later claim scans them from there. If that
+     * fails, nothing of this claim is recorded and the message is extracted again later.
+     */
+    private Progress keepParts(MessageSnapshot m, Progress progress) {
+        if (progress.extraction == null || progress.deleteParts || progress.deleteMessage) {
+            return progress;
+        }
+        try {
+            progress.extraction.keep(spool.get().partsOf(m.spoolName()));
+            return progress;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "could not write the decoded attachments of message " + m.id() + " to the spool; "
+                    + "it is extracted again in " + AFTER_ERROR.toSeconds() + "s (is the disk full?)", e);
+            Progress retry = new Progress();
+            retry.retryLater(m.state(), Instant.now().plus(AFTER_ERROR),
+                    "could not keep the decoded attachments: " + e);
+            return retry;
+        }
     }
 
     /** After the commit: the spool files the recorded state no longer needs. */
@@ -125,8 +153,9 @@ public class MessageProcessor {
             if (m.kind() != MessageKind.DSN) {
                 MessageSpool files = spool.get();
                 progress.extraction = AttachmentExtractor.extract(files.message(m.spoolName()),
-                        files.partsOf(m.spoolName()));
-                progress.extraction.attachments().forEach(a -> attachments.add(new Attachment(a)));
+                        files.partsOf(m.spoolName()), PARTS_IN_MEMORY);
+                progress.extraction.attachments()
+                        .forEach(a -> attachments.add(new Attachment(a, progress.extraction.held(a.partName()))));
             }
             state = attachments.isEmpty() ? MessageState.SCANNED : MessageState.SCANNING;
             progress.moveTo(state);
@@ -163,7 +192,9 @@ public class MessageProcessor {
             }
             try {
                 if (a.dataId == null) {
-                    a.dataId = client.submit(parts.resolve(a.partName), a.fileName, SubmitOptions.none());
+                    a.dataId = a.held != null
+                            ? client.submit(a.held, a.fileName, SubmitOptions.none())
+                            : client.submit(parts.resolve(a.partName), a.fileName, SubmitOptions.none());
                     a.submittedAt = Instant.now();
                     a.changed = true;
                 }
@@ -361,6 +392,8 @@ public class MessageProcessor {
         final int index;
         final String fileName;
         final String partName;
+        /** The decoded bytes, if this claim extracted them into memory; else they are in the parts folder. */
+        final byte[] held;
         String dataId;
         Instant submittedAt;
         Integer code;
@@ -372,16 +405,18 @@ public class MessageProcessor {
             this.index = a.index();
             this.fileName = a.fileName();
             this.partName = a.partName();
+            this.held = null;
             this.dataId = a.dataId();
             this.submittedAt = a.submittedAt();
             this.label = a.label();
             this.category = a.category() == null ? null : VerdictCategory.valueOf(a.category());
         }
 
-        Attachment(AttachmentExtractor.Attachment a) {
+        Attachment(AttachmentExtractor.Attachment a, byte[] held) {
             this.index = a.index();
             this.fileName = a.fileName();
             this.partName = a.partName();
+            this.held = held;
         }
 
         void verdict(int verdictCode, String verdictLabel, VerdictCategory verdictCategory) {

@@ -105,7 +105,7 @@ class AttachmentExtractorTest {
                 base64(zip),
                 "--b1--");
 
-        Extraction extraction = AttachmentExtractor.extract(message, parts);
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.subject()).isEqualTo("Rechnung f\u00fcr M\u00e4rz");
         List<Attachment> found = extraction.attachments();
@@ -137,7 +137,7 @@ class AttachmentExtractorTest {
                 base64(new byte[]{1, 2, 3}),
                 "--b2--");
 
-        List<Attachment> found = AttachmentExtractor.extract(message, parts).attachments();
+        List<Attachment> found = AttachmentExtractor.extract(message, parts, 0).attachments();
 
         assertThat(found).extracting(Attachment::fileName).containsExactly("\u00e9t\u00e9.exe");
     }
@@ -152,7 +152,7 @@ class AttachmentExtractorTest {
                 "",
                 "Noon at the usual place.");
 
-        Extraction extraction = AttachmentExtractor.extract(message, parts);
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.subject()).isEqualTo("Lunch?");
         assertThat(extraction.attachments()).isEmpty();
@@ -163,7 +163,7 @@ class AttachmentExtractorTest {
     void messageWithoutMimeHeadersHasNoAttachments() throws IOException {
         Path message = spool("Subject: old style", "", "just text");
 
-        Extraction extraction = AttachmentExtractor.extract(message, parts);
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.subject()).isEqualTo("old style");
         assertThat(extraction.attachments()).isEmpty();
@@ -181,7 +181,7 @@ class AttachmentExtractorTest {
                 "",
                 base64(exe));
 
-        List<Attachment> found = AttachmentExtractor.extract(message, parts).attachments();
+        List<Attachment> found = AttachmentExtractor.extract(message, parts, 0).attachments();
 
         assertThat(found).hasSize(1);
         assertThat(found.get(0).fileName()).isEqualTo("invoice.exe");
@@ -224,7 +224,7 @@ class AttachmentExtractorTest {
                 "",
                 "--outer--");
 
-        Extraction extraction = AttachmentExtractor.extract(message, parts);
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.subject()).isEqualTo("Fwd: contract");
         assertThat(extraction.attachments()).hasSize(1);
@@ -252,7 +252,7 @@ class AttachmentExtractorTest {
                 EICAR,
                 "--outer--");
 
-        List<Attachment> found = AttachmentExtractor.extract(message, parts).attachments();
+        List<Attachment> found = AttachmentExtractor.extract(message, parts, 0).attachments();
 
         assertThat(found).hasSize(1);
         assertThat(found.get(0).fileName()).isEqualTo("old.eml");
@@ -276,7 +276,7 @@ class AttachmentExtractorTest {
                 EICAR,
                 "--b--");
 
-        List<Attachment> found = AttachmentExtractor.extract(message, parts).attachments();
+        List<Attachment> found = AttachmentExtractor.extract(message, parts, 0).attachments();
 
         assertThat(found).extracting(Attachment::fileName).containsExactly("attachment-1");
         assertThat(new String(partFile(found.get(0)), StandardCharsets.ISO_8859_1)).contains(EICAR);
@@ -298,7 +298,7 @@ class AttachmentExtractorTest {
                 EICAR,
                 "--b--");
 
-        List<Attachment> found = AttachmentExtractor.extract(message, parts).attachments();
+        List<Attachment> found = AttachmentExtractor.extract(message, parts, 0).attachments();
 
         assertThat(found).extracting(Attachment::fileName).containsExactly("setup.exe");
         assertThat(eicarInSomePart()).isTrue();
@@ -321,7 +321,7 @@ class AttachmentExtractorTest {
                 base64(EICAR.getBytes(StandardCharsets.US_ASCII)),
                 "--b--");
 
-        Extraction extraction = AttachmentExtractor.extract(message, parts);
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         // mail clients offer such a part as an attachment; it must reach the scanner like any other
         assertThat(extraction.attachments()).hasSize(1);
@@ -346,7 +346,7 @@ class AttachmentExtractorTest {
                 "--something-else--") + CRLF;
         Path message = spool(text);
 
-        Extraction extraction = AttachmentExtractor.extract(message, parts);
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         // documented: "A message whose MIME structure cannot be read is scanned as one file, never passed as clean."
         assertThat(extraction.attachments())
@@ -374,7 +374,7 @@ class AttachmentExtractorTest {
                 EICAR,
                 "--b--");
 
-        Extraction extraction = AttachmentExtractor.extract(message, parts);
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.attachments()).isNotEmpty();
         assertThat(eicarInSomePart()).as("EICAR in an extracted part file").isTrue();
@@ -397,7 +397,7 @@ class AttachmentExtractorTest {
                 "",
                 EICAR);
 
-        Extraction extraction = AttachmentExtractor.extract(message, parts);
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.attachments()).isNotEmpty();
         assertThat(eicarInSomePart()).isTrue();
@@ -419,7 +419,7 @@ class AttachmentExtractorTest {
         }
         Path message = spool(text.toString());
 
-        Extraction extraction = AttachmentExtractor.extract(message, parts);
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.attachments()).extracting(Attachment::fileName).containsExactly("message.eml");
         assertThat(partFiles()).containsExactly("0");
@@ -446,10 +446,95 @@ class AttachmentExtractorTest {
         text.append("--top--").append(CRLF);
         Path message = spool(text.toString());
 
-        Extraction extraction = AttachmentExtractor.extract(message, parts);
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.attachments()).extracting(Attachment::fileName).containsExactly("message.eml");
         assertThat(partFiles()).containsExactly("0");
         assertThat(Files.readString(parts.resolve("0"))).isEqualTo(text.toString());
+    }
+
+    private Path twoAttachments(byte[] first, byte[] second) throws IOException {
+        return spool(
+                "Subject: two",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"b\"",
+                "",
+                "--b",
+                "Content-Type: text/plain",
+                "",
+                "two files",
+                "--b",
+                "Content-Type: application/octet-stream",
+                "Content-Disposition: attachment; filename=\"a.bin\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(first),
+                "--b",
+                "Content-Type: application/octet-stream",
+                "Content-Disposition: attachment; filename=\"b.bin\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(second),
+                "--b--");
+    }
+
+    @Test
+    void attachmentsWithinTheBudgetAreHeldInMemoryAndNoFolderIsCreated() throws IOException {
+        byte[] a = binary(5000, 3);
+        byte[] b = binary(7000, 4);
+        Path folder = dir.resolve("not-yet");
+
+        Extraction extraction = AttachmentExtractor.extract(twoAttachments(a, b), folder, 12_000);
+
+        assertThat(extraction.attachments()).extracting(Attachment::size).containsExactly(5000L, 7000L);
+        assertThat(extraction.held("0")).isEqualTo(a);
+        assertThat(extraction.held("1")).isEqualTo(b);
+        assertThat(folder).doesNotExist();
+    }
+
+    @Test
+    void aPartBeyondWhatIsLeftOfTheBudgetGoesToItsFileWhole() throws IOException {
+        byte[] a = binary(5000, 3);
+        byte[] b = binary(7000, 4);
+        Path folder = dir.resolve("not-yet");
+
+        Extraction extraction = AttachmentExtractor.extract(twoAttachments(a, b), folder, 11_999);
+
+        assertThat(extraction.held("0")).isEqualTo(a);
+        assertThat(extraction.held("1")).isNull();
+        assertThat(Files.readAllBytes(folder.resolve("1"))).isEqualTo(b);
+        assertThat(extraction.attachments().get(1).size()).isEqualTo(7000L);
+        assertThat(folder.resolve("0")).doesNotExist();
+    }
+
+    @Test
+    void keepWritesTheHeldPartsToTheFolderForALaterClaim() throws IOException {
+        byte[] a = binary(5000, 3);
+        byte[] b = binary(7000, 4);
+        Path folder = dir.resolve("later");
+        Extraction extraction = AttachmentExtractor.extract(twoAttachments(a, b), folder, 1_000_000);
+        assertThat(folder).doesNotExist();
+
+        extraction.keep(folder);
+
+        assertThat(Files.readAllBytes(folder.resolve("0"))).isEqualTo(a);
+        assertThat(Files.readAllBytes(folder.resolve("1"))).isEqualTo(b);
+    }
+
+    @Test
+    void anUnreadableMessageIsCopiedWholeEvenIfTheFolderDoesNotExistYet() throws IOException {
+        Path message = spool(
+                "Subject: broken",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"never\"",
+                "",
+                "no boundary follows");
+        Path folder = dir.resolve("not-yet");
+
+        Extraction extraction = AttachmentExtractor.extract(message, folder, 1_000_000);
+
+        assertThat(extraction.attachments()).extracting(Attachment::fileName).containsExactly("message.eml");
+        assertThat(extraction.held("0")).isNull();
+        assertThat(Files.readAllBytes(folder.resolve("0"))).isEqualTo(Files.readAllBytes(message));
     }
 }
