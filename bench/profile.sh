@@ -34,7 +34,7 @@ threads() { # a thread may end between the listing and the read: skip it
   done
   return 0
 }
-gateway_start 512m "$jfr_opts"
+gateway_start 512m "$jfr_opts ${EXTRA_OPTS:-}"
 if [ -n "${WARM:-}" ]; then run_load moat $smtp_port "$WARM" "$work/10k.eml" > /dev/null
 else read -r warmed cold < <(warm_up run_moat_load $smtp_port); echo "warmed up with $warmed messages (first round $cold msg/s)"; fi
 from=$(date +%s%3N)
