@@ -50,8 +50,18 @@ class CoreClientSubmitTest {
 
     @Test
     void postsTheFileBytesWithContentLengthAndNoChunking() throws Exception {
-        String dataId = client("k-123", null).submit(file, "report.pdf", SubmitOptions.none());
+        assertPostedWhole(client("k-123", null).submit(file, "report.pdf", SubmitOptions.none()));
+    }
 
+    @Test
+    void postsBytesHeldInMemoryTheSameWay() throws Exception {
+        assertPostedWhole(client("k-123", null).submit(content, "report.pdf", SubmitOptions.none()));
+        assertThat(core.onlyRequest().header("filename")).isEqualTo("report.pdf");
+        assertThat(core.onlyRequest().header("apikey")).isEqualTo("k-123");
+    }
+
+    /** The content went in one POST with its length, not chunked, and Core's data_id came back. */
+    private void assertPostedWhole(String dataId) {
         assertThat(dataId).isEqualTo(DATA_ID);
         FakeCore.Received request = core.onlyRequest();
         assertThat(request.method()).isEqualTo("POST");
@@ -59,21 +69,6 @@ class CoreClientSubmitTest {
         assertThat(request.header("Content-Length")).isEqualTo(String.valueOf(content.length));
         assertThat(request.header("Transfer-Encoding")).isNull();
         assertThat(request.header("Content-Type")).isEqualTo("application/octet-stream");
-        assertThat(request.body()).isEqualTo(content);
-    }
-
-    @Test
-    void postsBytesHeldInMemoryTheSameWay() throws Exception {
-        String dataId = client("k-123", null).submit(content, "report.pdf", SubmitOptions.none());
-
-        assertThat(dataId).isEqualTo(DATA_ID);
-        FakeCore.Received request = core.onlyRequest();
-        assertThat(request.method()).isEqualTo("POST");
-        assertThat(request.rawPath()).isEqualTo("/core/file");
-        assertThat(request.header("Content-Length")).isEqualTo(String.valueOf(content.length));
-        assertThat(request.header("Transfer-Encoding")).isNull();
-        assertThat(request.header("filename")).isEqualTo("report.pdf");
-        assertThat(request.header("apikey")).isEqualTo("k-123");
         assertThat(request.body()).isEqualTo(content);
     }
 

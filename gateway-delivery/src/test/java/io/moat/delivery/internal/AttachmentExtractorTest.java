@@ -478,47 +478,46 @@ class AttachmentExtractorTest {
                 "--b--");
     }
 
+    private final byte[] a = binary(5000, 3);
+    private final byte[] b = binary(7000, 4);
+    private final Path folder = Path.of("not-yet");
+
+    /** Two attachments of 5,000 and 7,000 bytes, extracted with the budget given into {@code dir/not-yet}. */
+    private Extraction extractTwo(long budget) throws IOException {
+        return AttachmentExtractor.extract(twoAttachments(a, b), dir.resolve(folder), budget);
+    }
+
     @Test
     void attachmentsWithinTheBudgetAreHeldInMemoryAndNoFolderIsCreated() throws IOException {
-        byte[] a = binary(5000, 3);
-        byte[] b = binary(7000, 4);
-        Path folder = dir.resolve("not-yet");
-
-        Extraction extraction = AttachmentExtractor.extract(twoAttachments(a, b), folder, 12_000);
+        Extraction extraction = extractTwo(12_000);
 
         assertThat(extraction.attachments()).extracting(Attachment::size).containsExactly(5000L, 7000L);
         assertThat(extraction.held("0")).isEqualTo(a);
         assertThat(extraction.held("1")).isEqualTo(b);
-        assertThat(folder).doesNotExist();
+        assertThat(dir.resolve(folder)).doesNotExist();
     }
 
     @Test
     void aPartBeyondWhatIsLeftOfTheBudgetGoesToItsFileWhole() throws IOException {
-        byte[] a = binary(5000, 3);
-        byte[] b = binary(7000, 4);
-        Path folder = dir.resolve("not-yet");
-
-        Extraction extraction = AttachmentExtractor.extract(twoAttachments(a, b), folder, 11_999);
+        Extraction extraction = extractTwo(11_999);
 
         assertThat(extraction.held("0")).isEqualTo(a);
         assertThat(extraction.held("1")).isNull();
-        assertThat(Files.readAllBytes(folder.resolve("1"))).isEqualTo(b);
+        assertThat(Files.readAllBytes(dir.resolve(folder).resolve("1"))).isEqualTo(b);
         assertThat(extraction.attachments().get(1).size()).isEqualTo(7000L);
-        assertThat(folder.resolve("0")).doesNotExist();
+        assertThat(dir.resolve(folder).resolve("0")).doesNotExist();
     }
 
     @Test
     void keepWritesTheHeldPartsToTheFolderForALaterClaim() throws IOException {
-        byte[] a = binary(5000, 3);
-        byte[] b = binary(7000, 4);
-        Path folder = dir.resolve("later");
-        Extraction extraction = AttachmentExtractor.extract(twoAttachments(a, b), folder, 1_000_000);
-        assertThat(folder).doesNotExist();
+        Extraction extraction = extractTwo(1_000_000);
+        Path later = dir.resolve(folder);
+        assertThat(later).doesNotExist();
 
-        extraction.keep(folder);
+        extraction.keep(later);
 
-        assertThat(Files.readAllBytes(folder.resolve("0"))).isEqualTo(a);
-        assertThat(Files.readAllBytes(folder.resolve("1"))).isEqualTo(b);
+        assertThat(Files.readAllBytes(later.resolve("0"))).isEqualTo(a);
+        assertThat(Files.readAllBytes(later.resolve("1"))).isEqualTo(b);
     }
 
     @Test
@@ -529,12 +528,11 @@ class AttachmentExtractorTest {
                 "Content-Type: multipart/mixed; boundary=\"never\"",
                 "",
                 "no boundary follows");
-        Path folder = dir.resolve("not-yet");
 
-        Extraction extraction = AttachmentExtractor.extract(message, folder, 1_000_000);
+        Extraction extraction = AttachmentExtractor.extract(message, dir.resolve(folder), 1_000_000);
 
         assertThat(extraction.attachments()).extracting(Attachment::fileName).containsExactly("message.eml");
         assertThat(extraction.held("0")).isNull();
-        assertThat(Files.readAllBytes(folder.resolve("0"))).isEqualTo(Files.readAllBytes(message));
+        assertThat(Files.readAllBytes(dir.resolve(folder).resolve("0"))).isEqualTo(Files.readAllBytes(message));
     }
 }
