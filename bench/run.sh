@@ -102,7 +102,7 @@ warm_up() {
     read -r rate _ < <($load "$port" 3000 "$work/10k.eml")
     c1=$(c2_ticks) g1=$(awk '{print $14 + $15}' "/proc/$gateway_pid/stat")
     total=$((total + 3000)) first=${first:-$rate}
-    echo "warm-up round $round: $rate msg/s, C2 $(( 100 * (c1 - c0) / (g1 - g0 + 1) )) % of the gateway's CPU" >&2
+    echo "warm-up round $round: $rate msg/s, C2 $(( 1000 * (c1 - c0) / (g1 - g0 + 1) / 10 )).$(( 1000 * (c1 - c0) / (g1 - g0 + 1) % 10 )) % of the gateway's CPU" >&2
     [ $(( 100 * (c1 - c0) )) -lt $(( 5 * (g1 - g0) )) ] && break
   done
   echo "$total $first"
