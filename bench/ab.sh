@@ -7,9 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source bench/run.sh
 n=${N:-5000}
-mkdir -p "$work"
-[ -f "$work/10k.eml" ] || make_message "$work/10k.eml" 10240
-command -v smtp-source >/dev/null || install
+prepare_10k
 for round in $(seq 1 "${3:-2}"); do
   for ear in "$1" "$2"; do
     cp "$ear" gateway-ear/target/moat.ear

@@ -9,9 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/run.sh
 n=${N:-3000}
-mkdir -p "$work"
-[ -f "$work/10k.eml" ] || make_message "$work/10k.eml" 10240
-command -v smtp-source >/dev/null || install
+prepare_10k
 # the build in target/ is used as it is: rebuild (./mvnw package) after changing the code
 if [ ! -f gateway-ear/target/moat.ear ] || [ ! -x server-config/target/wildfly/bin/standalone.sh ]; then
   ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true -pl '!gateway-it'

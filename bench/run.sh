@@ -107,6 +107,12 @@ warm_up() {
   done
   echo "$total $first"
 }
+# What profile.sh and ab.sh need before their runs: the working folder, the 10 KB message, smtp-source.
+prepare_10k() {
+  mkdir -p "$work"
+  [ -f "$work/10k.eml" ] || make_message "$work/10k.eml" 10240
+  command -v smtp-source >/dev/null || install
+}
 # run_load with the signature warm_up expects (PORT MESSAGES FILE)
 run_moat_load() { run_load moat "$@"; }
 
