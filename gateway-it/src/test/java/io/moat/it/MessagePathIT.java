@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,8 @@ class MessagePathIT {
         byte[] sent = mail.build("alice@sender.test", "bob@example.com");
 
         String id = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com", sent));
+        // time-ordered queue ids keep the id indexes growing at their end (MessageIds, performance item 23)
+        assertThat(UUID.fromString(id).version()).isEqualTo(7);
 
         await().atMost(PATIENCE).until(() -> TestBed.delivered(mail.testId()).size() == 1);
         ReceivedMail received = TestBed.delivered(mail.testId()).get(0);
