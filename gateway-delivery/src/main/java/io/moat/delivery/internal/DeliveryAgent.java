@@ -506,6 +506,24 @@ public final class DeliveryAgent {
         return describe(e);
     }
 
+    /**
+     * Writes the spool file to {@code out}, and fails if the file was removed from the spool meanwhile. A removed
+     * message's file is written over by a later message (its file is reused, {@code MessageSpool}); that happens
+     * while a delivery still reads it only if this claim's lease ran out during a slow delivery and another claim
+     * delivered and removed the message. The exception then stops the transaction before its end of data, so the
+     * downstream server discards what it got instead of delivering a mix of two messages. A name is never used
+     * again, so if the file is still under its name once read, everything read was this message's.
+     */
+    static void copySpoolFile(Path file, OutputStream out) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            in.transferTo(out);
+        }
+        if (!Files.exists(file)) {
+            throw new IOException("the spool file " + file.getFileName() + " was removed while it was being sent"
+                    + " (another claim of the message finished it); this delivery is abandoned before its end");
+        }
+    }
+
     /** A message whose bytes are our added headers followed by the spool file, written as they are. */
     private static final class SpooledMessage extends SMTPMessage {
         private final Path file;
@@ -525,9 +543,7 @@ public final class DeliveryAgent {
         @Override
         public void writeTo(OutputStream out, String[] ignoreList) throws IOException {
             out.write(addedHeaders);
-            try (InputStream in = Files.newInputStream(file)) {
-                in.transferTo(out);
-            }
+            copySpoolFile(file, out);
         }
 
         @Override

@@ -9,6 +9,8 @@ import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -209,6 +211,35 @@ class DeliveryAgentTest {
 
     private Result deliverTo(ScriptedSmtpServer server, String mailFrom, List<String> recipients) {
         return agent.deliver(List.of(plain(server.port())), message, ADDED, mailFrom, recipients);
+    }
+
+    @Test
+    void aSpoolFileRemovedWhileItIsSentIsNotDelivered() throws Exception {
+        // a FIFO lets the test remove the file's name between the bytes the agent reads, as a reused spool file
+        // would be removed and written over if another claim finished the message during a slow delivery
+        Path fifo = dir.resolve("slow.eml");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = Files.newOutputStream(fifo)) {
+                out.write(messageBytes, 0, 40);
+                out.flush();
+                Files.move(fifo, dir.resolve("released"));
+                out.write(messageBytes, 40, messageBytes.length - 40);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        writer.start();
+
+        Result result = agent.deliver(downstream, fifo, ADDED, "alice@example.com", List.of("bob@example.org"));
+        writer.join();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+        assertThat(sink.messages()).isEmpty();
+        Result next = agent.deliver(downstream, message, ADDED, "alice@example.com", List.of("bob@example.org"));
+        assertThat(next.outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(sink.messages()).singleElement().extracting(ReceivedMail::data)
+                .isEqualTo(concat(ADDED, messageBytes));
     }
 
     @Test
