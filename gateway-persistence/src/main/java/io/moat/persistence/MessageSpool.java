@@ -1,17 +1,24 @@
 package io.moat.persistence;
 
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -19,24 +26,51 @@ import java.util.stream.Stream;
  * attachments of each message in a folder beside it. Content is streamed through a 64 KiB buffer and never held
  * whole in memory; a stored file is fsynced and then moved into place, so a file under its final name is always
  * complete.
+ *
+ * <p>The files of removed messages are not unlinked but moved to {@code spool/free} (up to {@value #POOL_FILES} files
+ * and {@value #POOL_BYTES} bytes), and the next message is written over one of them: creating a file costs the file
+ * system an inode allocation, which on ext4 scans past the inodes freed moments before (a sixth of the gateway's CPU
+ * with hundreds of messages a second, {@code docs/performance.md} item 25). A free file holds an old message's
+ * bytes until it is written over, as an unlinked file's blocks do until they are reused.
  */
 public final class MessageSpool {
 
     private static final int BUFFER = 64 * 1024;
+    static final int POOL_FILES = 16_384;
+    static final long POOL_BYTES = 256L * 1024 * 1024;
 
     private final Path messages;
     private final Path parts;
     private final Path incoming;
+    private final Path free;
+    private final int poolFiles;
+    private final long poolBytes;
+    /** Free files, the most recently freed first (their blocks are most likely still cached). */
+    private final Deque<Free> pool = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger pooledFiles = new AtomicInteger();
+    private final AtomicLong pooledBytes = new AtomicLong();
+    /** Names of free files: a random prefix of this instance (no name of an earlier run can meet them), a counter. */
+    private final String freePrefix = UUID.randomUUID() + "-";
+    private final AtomicLong freeNames = new AtomicLong();
 
     public MessageSpool(Path dataDirectory) {
+        this(dataDirectory, POOL_FILES, POOL_BYTES);
+    }
+
+    /** With the free pool limited to {@code poolFiles} files of {@code poolBytes} bytes in all (0: no pool). */
+    MessageSpool(Path dataDirectory, int poolFiles, long poolBytes) {
         Path root = dataDirectory.resolve("spool");
         this.messages = root.resolve("messages");
         this.parts = root.resolve("parts");
         this.incoming = root.resolve("incoming");
+        this.free = root.resolve("free");
+        this.poolFiles = poolFiles;
+        this.poolBytes = poolBytes;
         try {
             Files.createDirectories(messages);
             Files.createDirectories(parts);
             Files.createDirectories(incoming);
+            Files.createDirectories(free);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the spool under " + root
                     + "; check that moat.data-dir is writable by the server", e);
@@ -47,24 +81,32 @@ public final class MessageSpool {
     public record Stored(String name, long size) {
     }
 
+    /** A file in {@code spool/free}, with its size when it was freed. */
+    private record Free(Path file, long size) {
+    }
+
     /**
      * Writes {@code header} followed by everything from {@code content} to the spool, durably.
      *
      * @param name the file name to use (the message id)
      */
     public Stored store(String name, byte[] header, InputStream content) throws IOException {
-        Path temporary = incoming.resolve(name + "." + UUID.randomUUID() + ".tmp");
+        Target t = open(name);
         long size;
-        try (FileOutputStream file = new FileOutputStream(temporary.toFile());
-                OutputStream out = new BufferedOutputStream(file, BUFFER)) {
+        try (FileChannel file = t.channel();
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(file), BUFFER)) {
             out.write(header);
             size = header.length + content.transferTo(out);
             out.flush();
-            file.getChannel().force(true);
+            if (t.oldSize() > size) {
+                file.truncate(size); // the rest of the old message
+            }
+            file.force(true);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temporary);
+            Files.deleteIfExists(t.file());
             throw e;
         }
+        Path temporary = t.file();
         Path target = messages.resolve(name);
         try {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
@@ -72,6 +114,23 @@ public final class MessageSpool {
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
         }
         return new Stored(name, size);
+    }
+
+    /** Where a store writes before it moves the file into place, and the size of what was there before. */
+    private record Target(Path file, FileChannel channel, long oldSize) {
+    }
+
+    /** A free file from the pool to write over, or a new file in {@code spool/incoming} if there is none. */
+    private Target open(String name) throws IOException {
+        for (Free f = takeFree(); f != null; f = takeFree()) {
+            try {
+                return new Target(f.file(), FileChannel.open(f.file(), StandardOpenOption.WRITE), f.size());
+            } catch (NoSuchFileException e) {
+                // removed by hand: the next one
+            }
+        }
+        Path file = incoming.resolve(name + "." + UUID.randomUUID() + ".tmp");
+        return new Target(file, FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW), 0);
     }
 
     /** The stored message file. */
@@ -99,19 +158,78 @@ public final class MessageSpool {
         }
     }
 
-    /** Removes a message and its parts. */
+    /** Removes a message and its parts; the message's file goes to the free pool while it has room. */
     public void delete(String name) throws IOException {
         deleteParts(name);
-        Files.deleteIfExists(messages.resolve(name));
+        Path file = messages.resolve(name);
+        if (!release(file)) {
+            Files.deleteIfExists(file);
+        }
     }
 
-    /** Removes half-written files of stores that never finished (a crash during DATA). */
+    /** Moves a file into the free pool if it has room; false if it has none (the file is left where it was). */
+    private boolean release(Path file) throws IOException {
+        if (pooledFiles.get() >= poolFiles) {
+            return false;
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            return true; // already gone: nothing to pool or delete
+        }
+        if (pooledBytes.get() + size > poolBytes) {
+            return false;
+        }
+        Path target = free.resolve(freePrefix + freeNames.incrementAndGet());
+        try {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (AtomicMoveNotSupportedException e) {
+            return false;
+        }
+        addFree(new Free(target, size));
+        return true;
+    }
+
+    private void addFree(Free f) {
+        pooledFiles.incrementAndGet();
+        pooledBytes.addAndGet(f.size());
+        pool.push(f);
+    }
+
+    private Free takeFree() {
+        Free f = pool.poll();
+        if (f != null) {
+            pooledFiles.decrementAndGet();
+            pooledBytes.addAndGet(-f.size());
+        }
+        return f;
+    }
+
+    /**
+     * At startup: removes half-written files of stores that never finished (a crash during DATA), and takes the free
+     * files the last run left into the pool (a store cut off while writing over one left only a free file).
+     *
+     * @return the number of half-written files removed
+     */
     public int discardIncomplete() throws IOException {
         int count = 0;
         try (Stream<Path> files = Files.list(incoming)) {
             for (Path p : files.toList()) {
                 Files.deleteIfExists(p);
                 count++;
+            }
+        }
+        try (Stream<Path> files = Files.list(free)) {
+            for (Path p : files.toList()) {
+                long size = Files.size(p);
+                if (pooledFiles.get() < poolFiles && pooledBytes.get() + size <= poolBytes) {
+                    addFree(new Free(p, size));
+                } else {
+                    Files.deleteIfExists(p);
+                }
             }
         }
         return count;

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +69,135 @@ class MessageSpoolTest {
         spool.delete("m3");
         assertThat(Files.exists(spool.message("m3"))).isFalse();
         assertThat(Files.exists(dataDir.resolve("spool/parts/m3"))).isFalse();
+    }
+
+    @Test
+    void theNextMessageIsWrittenOverARemovedMessagesFile() throws IOException {
+        MessageSpool spool = new MessageSpool(dataDir);
+        spool.store("old", new byte[0], new ByteArrayInputStream("x".repeat(5000).getBytes(StandardCharsets.US_ASCII)));
+        Object inode = inode(spool.message("old"));
+        spool.delete("old");
+        assertThat(Files.exists(spool.message("old"))).isFalse();
+        assertThat(files("free")).hasSize(1);
+
+        MessageSpool.Stored stored = spool.store("new", "H: 1\r\n".getBytes(StandardCharsets.US_ASCII),
+                new ByteArrayInputStream("shorter\r\n".getBytes(StandardCharsets.US_ASCII)));
+
+        assertThat(inode(spool.message("new"))).isEqualTo(inode);
+        assertThat(Files.readString(spool.message("new"))).isEqualTo("H: 1\r\nshorter\r\n");
+        assertThat(stored.size()).isEqualTo(Files.size(spool.message("new")));
+        assertThat(files("free")).isEmpty();
+        assertThat(files("incoming")).isEmpty();
+    }
+
+    @Test
+    void aLongerMessageOverAShorterFreeFile() throws IOException {
+        MessageSpool spool = new MessageSpool(dataDir);
+        spool.store("old", new byte[0], new ByteArrayInputStream("short".getBytes(StandardCharsets.US_ASCII)));
+        spool.delete("old");
+        String longer = "y".repeat(200_000);
+        spool.store("new", new byte[0], new ByteArrayInputStream(longer.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(Files.readString(spool.message("new"))).isEqualTo(longer);
+    }
+
+    @Test
+    void thePoolKeepsNoMoreFilesThanItsLimit() throws IOException {
+        MessageSpool spool = new MessageSpool(dataDir, 1, 1_000_000);
+        spool.store("a", new byte[0], new ByteArrayInputStream(new byte[100]));
+        spool.store("b", new byte[0], new ByteArrayInputStream(new byte[100]));
+        Object a = inode(spool.message("a"));
+        spool.delete("a");
+        spool.delete("b");
+        assertThat(Files.exists(spool.message("b"))).isFalse();
+        assertThat(files("free")).hasSize(1).allSatisfy(f -> assertThat(inode(f)).isEqualTo(a));
+    }
+
+    @Test
+    void thePoolKeepsNoMoreBytesThanItsLimit() throws IOException {
+        MessageSpool spool = new MessageSpool(dataDir, 10, 150);
+        spool.store("a", new byte[0], new ByteArrayInputStream(new byte[100]));
+        spool.store("b", new byte[0], new ByteArrayInputStream(new byte[100]));
+        spool.delete("a");
+        spool.delete("b");
+        assertThat(files("free")).hasSize(1);
+        spool.store("c", new byte[0], new ByteArrayInputStream(new byte[10]));
+        spool.delete("c"); // the pool is empty again after c took a's file, so c's file fits
+        assertThat(files("free")).hasSize(1);
+        assertThat(files("messages")).isEmpty();
+    }
+
+    @Test
+    void aFailedStoreOverAFreeFileLeavesNothingBehind() throws IOException {
+        MessageSpool spool = new MessageSpool(dataDir);
+        spool.store("old", new byte[0], new ByteArrayInputStream(new byte[100]));
+        spool.delete("old");
+        InputStream failing = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("client went away");
+            }
+        };
+        assertThatThrownBy(() -> spool.store("m", new byte[0], failing)).hasMessageContaining("client went away");
+        assertThat(files("free")).isEmpty();
+        assertThat(files("messages")).isEmpty();
+
+        spool.store("m", new byte[0], new ByteArrayInputStream(new byte[]{7}));
+        assertThat(Files.readAllBytes(spool.message("m"))).containsExactly(7);
+    }
+
+    @Test
+    void aFreeFileRemovedByHandIsPassedOver() throws IOException {
+        MessageSpool spool = new MessageSpool(dataDir);
+        spool.store("old", new byte[0], new ByteArrayInputStream(new byte[100]));
+        spool.delete("old");
+        for (Path f : files("free")) {
+            Files.delete(f);
+        }
+        spool.store("m", new byte[0], new ByteArrayInputStream(new byte[]{7}));
+        assertThat(Files.readAllBytes(spool.message("m"))).containsExactly(7);
+    }
+
+    @Test
+    void atStartupTheLastRunsFreeFilesAreTakenIntoThePoolAndHalfWrittenOnesRemoved() throws IOException {
+        MessageSpool before = new MessageSpool(dataDir);
+        before.store("old", new byte[0], new ByteArrayInputStream(new byte[100]));
+        Object inode = inode(before.message("old"));
+        before.delete("old");
+        Files.writeString(dataDir.resolve("spool/incoming/cut.tmp"), "half");
+
+        MessageSpool after = new MessageSpool(dataDir);
+        assertThat(after.discardIncomplete()).isEqualTo(1);
+        assertThat(files("incoming")).isEmpty();
+        after.store("m", new byte[0], new ByteArrayInputStream(new byte[]{7}));
+        assertThat(inode(after.message("m"))).isEqualTo(inode);
+        assertThat(Files.readAllBytes(after.message("m"))).containsExactly(7);
+    }
+
+    @Test
+    void atStartupFreeFilesBeyondThePoolsLimitAreRemoved() throws IOException {
+        MessageSpool before = new MessageSpool(dataDir);
+        before.store("a", new byte[0], new ByteArrayInputStream(new byte[100]));
+        before.store("b", new byte[0], new ByteArrayInputStream(new byte[100]));
+        before.delete("a");
+        before.delete("b");
+        assertThat(files("free")).hasSize(2);
+
+        new MessageSpool(dataDir, 1, 1_000_000).discardIncomplete();
+        assertThat(files("free")).hasSize(1);
+    }
+
+    private List<Path> files(String folder) throws IOException {
+        try (Stream<Path> files = Files.list(dataDir.resolve("spool").resolve(folder))) {
+            return files.toList();
+        }
+    }
+
+    private static Object inode(Path file) {
+        try {
+            return Files.getAttribute(file, "unix:ino");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Produces {@code size} bytes without allocating them. */
