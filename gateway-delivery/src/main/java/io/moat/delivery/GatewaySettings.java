@@ -100,7 +100,7 @@ public class GatewaySettings {
     Duration maxLifetime;
 
     @Inject
-    @ConfigProperty(name = "moat.pipeline.workers", defaultValue = "16")
+    @ConfigProperty(name = "moat.pipeline.workers", defaultValue = "28")
     int workers;
 
     public Path dataDirectory() {
