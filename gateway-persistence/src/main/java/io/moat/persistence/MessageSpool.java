@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -52,6 +53,8 @@ public final class MessageSpool {
     /** Names of free files: a random prefix of this instance (no name of an earlier run can meet them), a counter. */
     private final String freePrefix = UUID.randomUUID() + "-";
     private final AtomicLong freeNames = new AtomicLong();
+    /** The free files found at startup are taken once: twice, two stores could write over the same file. */
+    private final AtomicBoolean adopted = new AtomicBoolean();
 
     public MessageSpool(Path dataDirectory) {
         this(dataDirectory, POOL_FILES, POOL_BYTES);
@@ -106,12 +109,11 @@ public final class MessageSpool {
             Files.deleteIfExists(t.file());
             throw e;
         }
-        Path temporary = t.file();
         Path target = messages.resolve(name);
         try {
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(t.file(), target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(t.file(), target, StandardCopyOption.REPLACE_EXISTING);
         }
         return new Stored(name, size);
     }
@@ -221,6 +223,9 @@ public final class MessageSpool {
                 Files.deleteIfExists(p);
                 count++;
             }
+        }
+        if (!adopted.compareAndSet(false, true)) {
+            return count;
         }
         try (Stream<Path> files = Files.list(free)) {
             for (Path p : files.toList()) {

@@ -129,8 +129,7 @@ class MessageSpoolTest {
     @Test
     void aFailedStoreOverAFreeFileLeavesNothingBehind() throws IOException {
         MessageSpool spool = new MessageSpool(dataDir);
-        spool.store("old", new byte[0], new ByteArrayInputStream(new byte[100]));
-        spool.delete("old");
+        storedAndRemoved(spool, "old", 100);
         InputStream failing = new InputStream() {
             @Override
             public int read() throws IOException {
@@ -148,8 +147,7 @@ class MessageSpoolTest {
     @Test
     void aFreeFileRemovedByHandIsPassedOver() throws IOException {
         MessageSpool spool = new MessageSpool(dataDir);
-        spool.store("old", new byte[0], new ByteArrayInputStream(new byte[100]));
-        spool.delete("old");
+        storedAndRemoved(spool, "old", 100);
         for (Path f : files("free")) {
             Files.delete(f);
         }
@@ -160,9 +158,7 @@ class MessageSpoolTest {
     @Test
     void atStartupTheLastRunsFreeFilesAreTakenIntoThePoolAndHalfWrittenOnesRemoved() throws IOException {
         MessageSpool before = new MessageSpool(dataDir);
-        before.store("old", new byte[0], new ByteArrayInputStream(new byte[100]));
-        Object inode = inode(before.message("old"));
-        before.delete("old");
+        Object inode = storedAndRemoved(before, "old", 100);
         Files.writeString(dataDir.resolve("spool/incoming/cut.tmp"), "half");
 
         MessageSpool after = new MessageSpool(dataDir);
@@ -174,16 +170,36 @@ class MessageSpoolTest {
     }
 
     @Test
+    void freeFilesAreTakenOnceEvenIfStartupRunsTwice() throws IOException {
+        Object inode = storedAndRemoved(new MessageSpool(dataDir), "old", 100);
+        MessageSpool after = new MessageSpool(dataDir, 1, 1_000_000);
+        after.discardIncomplete();
+        after.discardIncomplete(); // taking the file again would count it twice: a full pool, and the file deleted
+
+        assertThat(files("free")).hasSize(1);
+        after.store("m", new byte[0], new ByteArrayInputStream(new byte[]{1}));
+        assertThat(inode(after.message("m"))).isEqualTo(inode);
+    }
+
+    @Test
     void atStartupFreeFilesBeyondThePoolsLimitAreRemoved() throws IOException {
         MessageSpool before = new MessageSpool(dataDir);
-        before.store("a", new byte[0], new ByteArrayInputStream(new byte[100]));
-        before.store("b", new byte[0], new ByteArrayInputStream(new byte[100]));
+        before.store("a", new byte[0], new ByteArrayInputStream(new byte[100])); // both stored before either is removed,
+        before.store("b", new byte[0], new ByteArrayInputStream(new byte[100])); // so that they are two files
         before.delete("a");
         before.delete("b");
         assertThat(files("free")).hasSize(2);
 
         new MessageSpool(dataDir, 1, 1_000_000).discardIncomplete();
         assertThat(files("free")).hasSize(1);
+    }
+
+    /** Stores a message of {@code size} bytes and removes it again; returns its file's inode. */
+    private static Object storedAndRemoved(MessageSpool spool, String name, int size) throws IOException {
+        spool.store(name, new byte[0], new ByteArrayInputStream(new byte[size]));
+        Object inode = inode(spool.message(name));
+        spool.delete(name);
+        return inode;
     }
 
     private List<Path> files(String folder) throws IOException {
