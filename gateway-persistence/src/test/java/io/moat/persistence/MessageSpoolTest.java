@@ -93,10 +93,10 @@ class MessageSpoolTest {
     @Test
     void aLongerMessageOverAShorterFreeFile() throws IOException {
         MessageSpool spool = new MessageSpool(dataDir);
-        spool.store("old", new byte[0], new ByteArrayInputStream("short".getBytes(StandardCharsets.US_ASCII)));
-        spool.delete("old");
+        Object inode = storedAndRemoved(spool, "old", 5);
         String longer = "y".repeat(200_000);
         spool.store("new", new byte[0], new ByteArrayInputStream(longer.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(inode(spool.message("new"))).isEqualTo(inode);
         assertThat(Files.readString(spool.message("new"))).isEqualTo(longer);
     }
 
