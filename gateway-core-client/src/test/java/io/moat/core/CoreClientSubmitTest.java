@@ -101,6 +101,13 @@ class CoreClientSubmitTest {
     }
 
     @Test
+    void bytesWithoutANameGoAsFile() throws Exception {
+        client("k", null).submit(content, " ", null);
+
+        assertThat(core.onlyRequest().header("filename")).isEqualTo("file");
+    }
+
+    @Test
     void sendsTheRuleUrlEncoded() throws Exception {
         client("k", "Multiscan + CDR/mail ü").submit(file, "a.txt", SubmitOptions.none());
 

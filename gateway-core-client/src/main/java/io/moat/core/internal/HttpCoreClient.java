@@ -78,19 +78,20 @@ public final class HttpCoreClient implements CoreClient {
         } catch (FileNotFoundException e) {
             throw new UncheckedIOException("cannot read the file to submit: " + file, e);
         }
-        return submit(body, fileName == null || fileName.isBlank() ? nameOf(file) : fileName, options);
+        return submit(body, fileName, nameOf(file), options);
     }
 
     @Override
     public String submit(byte[] content, String fileName, SubmitOptions options)
             throws CoreUnavailableException, CoreRejectedException {
         Objects.requireNonNull(content, "content");
-        return submit(BodyPublishers.ofByteArray(content), fileName == null || fileName.isBlank() ? "file" : fileName,
-                options);
+        return submit(BodyPublishers.ofByteArray(content), fileName, "file", options);
     }
 
-    private String submit(BodyPublisher body, String name, SubmitOptions options)
+    /** Posts {@code body} under {@code fileName}, or {@code otherName} if that is null or blank. */
+    private String submit(BodyPublisher body, String fileName, String otherName, SubmitOptions options)
             throws CoreUnavailableException, CoreRejectedException {
+        String name = fileName == null || fileName.isBlank() ? otherName : fileName;
         SubmitOptions opts = options == null ? SubmitOptions.none() : options;
         HttpRequest.Builder request = request("/file")
                 .header("Content-Type", OCTET_STREAM)
