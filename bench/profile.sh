@@ -4,12 +4,15 @@
 #   JFR=name bench/profile.sh   the same, with a JFR recording from the JVM's start (bench/work/name.jfr); then
 #                               FROM=<ms printed> java bench/tools/JfrShares.java bench/work/name.jfr top
 # The gateway is warmed up first, unmeasured, until the JIT has settled (warm_up in run.sh; WARM=n sends n
-# messages instead); N (default 3000) are measured.
+# messages instead); N (default 3000) are measured. SIZE=bytes measures messages of that size instead of 10 KB
+# (e.g. SIZE=1048576 N=200; 50 of them are sent unmeasured after the warm-up).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/run.sh
 n=${N:-3000}
 prepare_10k
+msg="$work/10k.eml"
+if [ -n "${SIZE:-}" ]; then msg="$work/msg-$SIZE.eml"; [ -f "$msg" ] || make_message "$msg" "$SIZE"; fi
 # the build in target/ is used as it is: rebuild (./mvnw package) after changing the code
 if [ ! -f gateway-ear/target/moat.ear ] || [ ! -x server-config/target/wildfly/bin/standalone.sh ]; then
   ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true -pl '!gateway-it'
@@ -35,6 +38,7 @@ threads() { # a thread may end between the listing and the read: skip it
 gateway_start 512m "$jfr_opts ${EXTRA_OPTS:-}"
 if [ -n "${WARM:-}" ]; then run_load moat $smtp_port "$WARM" "$work/10k.eml" > /dev/null
 else read -r warmed cold < <(warm_up run_moat_load $smtp_port); echo "warmed up with $warmed messages (first round $cold msg/s)"; fi
+[ -n "${SIZE:-}" ] && run_load moat $smtp_port 50 "$msg" > /dev/null
 from=$(date +%s%3N)
 read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$gateway_pid/stat")
 e0=$(awk '{print $14 + $15}' "/proc/$devtools_pid/stat")
@@ -42,7 +46,7 @@ w0=$(awk '/^wchar/ {print $2}' "/proc/$gateway_pid/io")
 gc0=$(jstat -gcutil "$gateway_pid" | awk 'NR==2 {print $NF}')
 threads > "$work/threads.before"
 read -r -a st0 < <(head -1 /proc/stat)
-read -r rate secs < <(run_load moat $smtp_port "$n" "$work/10k.eml")
+read -r rate secs < <(run_load moat $smtp_port "$n" "$msg")
 read -r -a st1 < <(head -1 /proc/stat)
 read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$gateway_pid/stat")
 e1=$(awk '{print $14 + $15}' "/proc/$devtools_pid/stat")

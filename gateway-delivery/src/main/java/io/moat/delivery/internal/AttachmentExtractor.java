@@ -1,15 +1,17 @@
 package io.moat.delivery.internal;
 
-import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimePartDataSource;
 import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.internet.SharedInputStream;
 import jakarta.mail.util.SharedFileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +43,8 @@ public final class AttachmentExtractor {
 
     private static final Logger LOG = Logger.getLogger(AttachmentExtractor.class.getName());
     private static final int MAX_DEPTH = 20;
+    /** Each view of the spool file reads through a buffer of this size (Jakarta Mail's default is 2 KB). */
+    private static final int READ_BUFFER = 16 * 1024;
     /** Creating a session loads Jakarta Mail's providers; parsing needs no settings, so one serves all. */
     private static final Session SESSION = Session.getInstance(new Properties());
     /**
@@ -102,7 +106,7 @@ public final class AttachmentExtractor {
     }
 
     private static Extraction parse(Path message, Path partsFolder, long memoryBudget) throws IOException {
-        try (SharedFileInputStream in = new SharedFileInputStream(message.toFile())) {
+        try (SharedFileInputStream in = new SharedFileInputStream(message.toFile(), READ_BUFFER)) {
             MimeMessage mime = new MimeMessage(SESSION, in);
             Parts parts = new Parts(partsFolder, memoryBudget);
             walk(mime, parts, 0);
@@ -155,11 +159,7 @@ public final class AttachmentExtractor {
             throw new MessagingException("MIME nesting deeper than " + MAX_DEPTH);
         }
         if (part.isMimeType("multipart/*")) {
-            // straight from the part's data, not through getContent(), which depends on which content handlers
-            // the context class loader can see
-            Multipart multipart = new MimeMultipart(new MimePartDataSource((MimePart) part));
-            for (int i = 0; i < multipart.getCount(); i++) {
-                BodyPart child = multipart.getBodyPart(i);
+            for (Part child : children((MimePart) part)) {
                 walk(child, parts, depth + 1);
             }
             return;
@@ -183,6 +183,40 @@ public final class AttachmentExtractor {
         }
         String name = fileName != null ? fileName : "attachment-" + (index + 1);
         parts.found.add(new Attachment(index, name, baseType(part.getContentType()), size, partName));
+    }
+
+    /**
+     * The body parts of a multipart part. Parts read from the spool file are found by {@link MultipartScanner} and
+     * stay views of the file; a multipart without a boundary parameter, or one decoded into memory (a forwarded
+     * message in base64), goes through Jakarta Mail's parser, straight from the part's data rather than through
+     * {@code getContent()}, which depends on which content handlers the context class loader can see.
+     */
+    private static List<Part> children(MimePart part) throws MessagingException, IOException {
+        String boundary = new ContentType(part.getContentType()).getParameter("boundary");
+        try (InputStream raw = rawContent(part)) {
+            if (boundary != null && raw instanceof SharedInputStream shared) {
+                List<Part> children = new ArrayList<>();
+                for (MultipartScanner.Range range : MultipartScanner.scan(raw, boundary)) {
+                    try (InputStream body = shared.newStream(range.start(), range.end())) {
+                        children.add(new MimeBodyPart(body));
+                    }
+                }
+                return children;
+            }
+        }
+        Multipart multipart = new MimeMultipart(new MimePartDataSource(part));
+        List<Part> children = new ArrayList<>();
+        for (int i = 0; i < multipart.getCount(); i++) {
+            children.add(multipart.getBodyPart(i));
+        }
+        return children;
+    }
+
+    private static InputStream rawContent(MimePart part) throws MessagingException {
+        if (part instanceof MimeMessage message) {
+            return message.getRawInputStream();
+        }
+        return ((MimeBodyPart) part).getRawInputStream();
     }
 
     /** Inline text a mail client shows as the message body (unnamed text/plain or text/html). */

@@ -235,6 +235,28 @@ class AttachmentExtractorTest {
         assertThat(partFile(inner)).isEqualTo(docx);
     }
 
+    /** A multipart without a boundary parameter: its first delimiter-like line gives the boundary, as mail clients do. */
+    @Test
+    void aMultipartWithoutItsBoundaryParameterIsStillWalked() throws IOException {
+        byte[] zip = binary(700, 3);
+        Path message = spool(
+                "Subject: no boundary",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed",
+                "",
+                "--guess",
+                "Content-Type: application/zip; name=\"a.zip\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(zip),
+                "--guess--");
+
+        List<Attachment> found = AttachmentExtractor.extract(message, parts, 0).attachments();
+
+        assertThat(found).extracting(Attachment::fileName).containsExactly("a.zip");
+        assertThat(partFile(found.get(0))).isEqualTo(zip);
+    }
+
     @Test
     void attachedMessageIsScannedAsOneFileHoldingItsAttachment() throws IOException {
         Path message = spool(
