@@ -167,7 +167,7 @@ public final class AttachmentExtractor {
         String fileName = fileName(part);
         boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || fileName != null;
         if (!attachment && part.isMimeType("message/rfc822")) {
-            try (InputStream nested = part.getInputStream()) {
+            try (InputStream nested = decoded((MimePart) part)) {
                 walk(new MimeMessage(SESSION, nested), parts, depth + 1);
             }
             return;
@@ -178,7 +178,7 @@ public final class AttachmentExtractor {
         int index = parts.found.size();
         String partName = Integer.toString(index);
         long size;
-        try (InputStream data = part.getInputStream()) {
+        try (InputStream data = decoded((MimePart) part)) {
             size = parts.store(partName, data);
         }
         String name = fileName != null ? fileName : "attachment-" + (index + 1);
@@ -210,6 +210,17 @@ public final class AttachmentExtractor {
             children.add(multipart.getBodyPart(i));
         }
         return children;
+    }
+
+    /**
+     * The part's content, decoded whatever its transfer encoding. Jakarta Mail's {@code getInputStream()} ignores
+     * base64 and quoted-printable on message/* parts (RFC 2046 forbids them) and returns the encoded text; mail
+     * clients decode it and show the forwarded message and its attachments, so the scan must see them decoded too.
+     */
+    private static InputStream decoded(MimePart part) throws MessagingException {
+        String encoding = part.getEncoding();
+        InputStream raw = rawContent(part);
+        return encoding == null ? raw : MimeUtility.decode(raw, encoding);
     }
 
     private static InputStream rawContent(MimePart part) throws MessagingException {

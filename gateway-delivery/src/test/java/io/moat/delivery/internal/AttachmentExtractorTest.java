@@ -235,6 +235,70 @@ class AttachmentExtractorTest {
         assertThat(partFile(inner)).isEqualTo(docx);
     }
 
+    /**
+     * RFC 2046 allows only 7bit, 8bit and binary for message/rfc822, and Jakarta Mail ignores any other encoding of
+     * it, so a forwarded message in base64 was read as its base64 text: a message without attachments. Mail clients
+     * decode it and offer what is inside, so the gateway must decode it too.
+     */
+    @Test
+    void attachmentInsideABase64ForwardedMessageIsFound() throws IOException {
+        byte[] exe = binary(3000, 5);
+        String forwarded = String.join(CRLF,
+                "From: dave@example.net",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"inner\"",
+                "",
+                "--inner",
+                "Content-Type: text/plain",
+                "",
+                "Run this.",
+                "--inner",
+                "Content-Type: application/octet-stream; name=\"setup.exe\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(exe),
+                "--inner--",
+                "");
+        Path message = spool(
+                "Subject: Fwd",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=o",
+                "",
+                "--o",
+                "Content-Type: message/rfc822",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(forwarded.getBytes(StandardCharsets.US_ASCII)),
+                "--o--");
+
+        List<Attachment> found = AttachmentExtractor.extract(message, parts, 0).attachments();
+
+        assertThat(found).extracting(Attachment::fileName).containsExactly("setup.exe");
+        assertThat(partFile(found.get(0))).isEqualTo(exe);
+    }
+
+    @Test
+    void anAttachedMessageInBase64IsScannedDecoded() throws IOException {
+        String attached = String.join(CRLF, "From: dave@example.net", "Subject: inner", "", EICAR, "");
+        Path message = spool(
+                "Subject: see attached",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=o",
+                "",
+                "--o",
+                "Content-Type: message/rfc822; name=\"inner.eml\"",
+                "Content-Disposition: attachment; filename=\"inner.eml\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(attached.getBytes(StandardCharsets.US_ASCII)),
+                "--o--");
+
+        List<Attachment> found = AttachmentExtractor.extract(message, parts, 0).attachments();
+
+        assertThat(found).extracting(Attachment::fileName).containsExactly("inner.eml");
+        assertThat(new String(partFile(found.get(0)), StandardCharsets.US_ASCII)).isEqualTo(attached);
+    }
+
     /** A multipart without a boundary parameter: its first delimiter-like line gives the boundary, as mail clients do. */
     @Test
     void aMultipartWithoutItsBoundaryParameterIsStillWalked() throws IOException {
