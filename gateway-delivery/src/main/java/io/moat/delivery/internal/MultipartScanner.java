@@ -61,6 +61,19 @@ final class MultipartScanner {
         int n;
         while ((n = in.read(block)) >= 0) {
             for (int i = 0; i < n; i++) {
+                if (state == CONTENT) { // most lines: on to the line's end without looking at its bytes
+                    int end = i;
+                    while (end < n && block[end] != '\n') {
+                        end++;
+                    }
+                    if (end > i) {
+                        cr = block[end - 1] == '\r';
+                    }
+                    if (end == n) {
+                        break;
+                    }
+                    i = end;
+                }
                 byte b = block[i];
                 if (b == '\n') {
                     long pos = blockStart + i;
