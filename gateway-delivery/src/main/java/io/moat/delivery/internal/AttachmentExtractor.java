@@ -216,11 +216,15 @@ public final class AttachmentExtractor {
      * The part's content, decoded whatever its transfer encoding. Jakarta Mail's {@code getInputStream()} ignores
      * base64 and quoted-printable on message/* parts (RFC 2046 forbids them) and returns the encoded text; mail
      * clients decode it and show the forwarded message and its attachments, so the scan must see them decoded too.
+     * Base64, most attachments, goes through {@link Base64DecodingStream}.
      */
     private static InputStream decoded(MimePart part) throws MessagingException {
         String encoding = part.getEncoding();
         InputStream raw = rawContent(part);
-        return encoding == null ? raw : MimeUtility.decode(raw, encoding);
+        if (encoding == null) {
+            return raw;
+        }
+        return encoding.equalsIgnoreCase("base64") ? new Base64DecodingStream(raw) : MimeUtility.decode(raw, encoding);
     }
 
     private static InputStream rawContent(MimePart part) throws MessagingException {
