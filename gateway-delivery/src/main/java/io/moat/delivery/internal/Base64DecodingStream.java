@@ -92,6 +92,20 @@ final class Base64DecodingStream extends InputStream {
         }
         int out = 0;
         for (int i = 0; i < n; i++) {
+            if (got == 0 && !awaitingPad && i + 4 <= n) { // most of a body: four characters of the alphabet
+                int a = VALUES[input[i] & 0xff];
+                int b = VALUES[input[i + 1] & 0xff];
+                int c = VALUES[input[i + 2] & 0xff];
+                int d = VALUES[input[i + 3] & 0xff];
+                if ((a | b | c | d) >= 0) { // SKIP and PAD are negative
+                    int q = a << 18 | b << 12 | c << 6 | d;
+                    output[out++] = (byte) (q >> 16);
+                    output[out++] = (byte) (q >> 8);
+                    output[out++] = (byte) q;
+                    i += 3;
+                    continue;
+                }
+            }
             int v = VALUES[input[i] & 0xff];
             if (v == SKIP) {
                 continue;
