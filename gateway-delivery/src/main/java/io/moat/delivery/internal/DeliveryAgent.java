@@ -195,14 +195,21 @@ public final class DeliveryAgent {
     /**
      * One connection with TLS as {@code mode} says, and on it one transaction. The connection of an earlier delivery
      * to the same server is used again while it is fresh and answers RSET (as Postfix's connection cache does); its
-     * TLS facts are those of its handshake. Only a connection whose last transaction succeeded is kept.
+     * TLS facts are those of its handshake. If a kept connection fails before its {@code MAIL FROM} is accepted (the
+     * server closed it after the RSET, or refuses more messages on it), the server has taken nothing and the
+     * transaction is made again on a new connection. Only a connection whose last transaction succeeded is kept.
      */
     private Attempt transact(SmtpTarget target, SmtpTarget.Mode mode, Envelope envelope) {
         Channel channel = channel(target, mode);
         PoolKey key = new PoolKey(channel, mode, target.host(), target.port(), target.username());
         Idle reused = takeIdle(key);
         if (reused != null) {
-            return send(key, reused, envelope, channel);
+            Attempt attempt = send(key, reused, envelope, channel);
+            if (attempt != null) {
+                return attempt;
+            }
+            LOG.fine(() -> "the kept connection to " + reused.connection.server()
+                    + " was gone before MAIL was accepted; sending on a new connection");
         }
         String server = target.uri();
         OutboundTransport transport = new OutboundTransport(channel.session(), mode == SmtpTarget.Mode.SMTPS);
@@ -227,7 +234,12 @@ public final class DeliveryAgent {
         return send(key, new Idle(transport, connection), envelope, channel);
     }
 
-    /** One transaction on an open connection; afterwards the connection waits for the next message, or is closed. */
+    /**
+     * One transaction on an open connection; afterwards the connection waits for the next message, or is closed.
+     * {@code null} if the connection was kept from an earlier message and failed before {@code MAIL FROM} was
+     * accepted (closed by the server meanwhile, or refused with e.g. 421 by a server that limits its messages per
+     * connection): the server has taken nothing, and the message goes on a new connection.
+     */
     private Attempt send(PoolKey key, Idle open, Envelope envelope, Channel channel) {
         OutboundTransport transport = open.transport;
         Connection connection = open.connection;
@@ -239,12 +251,11 @@ public final class DeliveryAgent {
             keep = true;
             return new Attempt(connection.result(Outcome.DELIVERED, transport.getLastServerResponse().strip(),
                     envelope.recipients(), List.of()), true, null);
-        } catch (SendFailedException e) {
-            return new Attempt(connection.sendFailed(e, envelope.recipients()), true, null);
         } catch (MessagingException e) {
-            // MAIL was sent (or the message even arrived): this server's attempt is final
-            return new Attempt(connection.allRefused(envelope.recipients(), false,
-                    "connection to " + connection.server() + " failed: " + describe(e)), true, null);
+            if (open.used > 0 && !transport.mailAccepted()) {
+                return null;
+            }
+            return failed(connection, e, envelope);
         } finally {
             open.used++;
             if (keep && open.used < REUSE_LIMIT && putIdle(key, open)) {
@@ -253,6 +264,15 @@ public final class DeliveryAgent {
                 quit(transport, connection.server());
             }
         }
+    }
+
+    private static Attempt failed(Connection connection, MessagingException failure, Envelope envelope) {
+        if (failure instanceof SendFailedException e) {
+            return new Attempt(connection.sendFailed(e, envelope.recipients()), true, null);
+        }
+        // on a new connection, or once MAIL was accepted (the message may even have arrived): final for this server
+        return new Attempt(connection.allRefused(envelope.recipients(), false,
+                "connection to " + connection.server() + " failed: " + describe(failure)), true, null);
     }
 
     /** A fresh connection that still answers (RSET), or {@code null}; stale ones are closed on the way. */

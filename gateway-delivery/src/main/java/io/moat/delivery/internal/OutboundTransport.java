@@ -1,5 +1,7 @@
 package io.moat.delivery.internal;
 
+import jakarta.mail.Address;
+import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -19,6 +21,29 @@ final class OutboundTransport extends SMTPTransport {
      */
     OutboundTransport(Session session, boolean implicitTls) {
         super(session, null, implicitTls ? "smtps" : "smtp", implicitTls);
+    }
+
+    /** The server answered this transaction's {@code MAIL FROM} with 250. */
+    private boolean mailAccepted;
+
+    @Override
+    public synchronized void sendMessage(Message message, Address[] addresses) throws MessagingException {
+        mailAccepted = false;
+        super.sendMessage(message, addresses);
+    }
+
+    @Override
+    protected void mailFrom() throws MessagingException {
+        super.mailFrom();
+        mailAccepted = true;
+    }
+
+    /**
+     * Whether the last {@link #sendMessage} got as far as an accepted {@code MAIL FROM}: before that, the server has
+     * taken nothing of the transaction, and a failure says only that the connection is no longer usable.
+     */
+    boolean mailAccepted() {
+        return mailAccepted;
     }
 
     /** Angus asks once, after EHLO, when STARTTLS is enabled and the connection is not TLS yet. */

@@ -323,6 +323,34 @@ class DeliveryAgentTest {
     }
 
     @Test
+    void aKeptConnectionOnWhichTheServerRefusesMailIsReplacedWithoutDeferringTheMessage() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer()
+                .refuseMail("421 4.3.2 too many messages on one connection", 1)) {
+            List<SmtpTarget> target = List.of(plain(server.port()));
+            agent.deliver(target, message, ADDED, "alice@example.com", List.of("bob@example.org"));
+            Result second = agent.deliver(target, message, ADDED, "alice@example.com", List.of("carol@example.org"));
+
+            assertThat(second.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(server.connections()).isEqualTo(2);
+            assertThat(server.deliveredTo()).containsExactly("bob@example.org", "carol@example.org");
+            assertThat(server.commands()).containsExactly("EHLO", "MAIL", "RCPT", "DATA", "RSET", "MAIL", "EHLO",
+                    "MAIL", "RCPT", "DATA");
+        }
+    }
+
+    @Test
+    void mailRefusedOnANewConnectionIsTheServersAnswer() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer().refuseMail("421 4.3.2 not now", 0)) {
+            Result result = agent.deliver(List.of(plain(server.port())), message, ADDED, "alice@example.com",
+                    List.of("bob@example.org"));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(result.reply()).contains("421 4.3.2 not now");
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aKeptConnectionTheServerClosedIsReplacedByANewOne() throws IOException {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer().hangUpAfterData(true)) {
             List<SmtpTarget> target = List.of(plain(server.port()));

@@ -30,6 +30,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean hangUpAfterData;
+    private volatile String mailRefusal;
+    private volatile int mailRefusalAfter;
     private final Thread thread;
 
     ScriptedSmtpServer() throws IOException {
@@ -52,6 +54,17 @@ final class ScriptedSmtpServer implements AutoCloseable {
     /** After each message, close the connection without a word (as a server whose idle timeout ran out). */
     ScriptedSmtpServer hangUpAfterData(boolean hangUp) {
         hangUpAfterData = hangUp;
+        return this;
+    }
+
+    /**
+     * On a connection that already carried {@code after} messages, answer {@code MAIL FROM} with {@code reply} and
+     * close it: after 0, always; after 1, as a server that limits the messages per connection (e.g.
+     * {@code "421 4.3.2 too many messages"}).
+     */
+    ScriptedSmtpServer refuseMail(String reply, int after) {
+        mailRefusalAfter = after;
+        mailRefusal = reply;
         return this;
     }
 
@@ -92,12 +105,16 @@ final class ScriptedSmtpServer implements AutoCloseable {
         OutputStream out = client.getOutputStream();
         reply(out, "220 scripted ESMTP");
         List<String> recipients = new CopyOnWriteArrayList<>();
+        int messages = 0;
         String line;
         while ((line = in.readLine()) != null) {
             String command = line.toUpperCase(Locale.ROOT);
             commands.add(command.split("[ :]", 2)[0]);
             if (command.startsWith("EHLO")) {
                 reply(out, "250-scripted\r\n250 8BITMIME");
+            } else if (command.startsWith("MAIL FROM:") && mailRefusal != null && messages >= mailRefusalAfter) {
+                reply(out, mailRefusal);
+                return;
             } else if (command.startsWith("HELO") || command.startsWith("MAIL FROM:")
                     || command.startsWith("NOOP")) {
                 reply(out, "250 2.0.0 OK");
@@ -123,6 +140,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 acceptedRecipients.addAll(recipients);
                 recipients.clear();
                 reply(out, "250 2.0.0 queued");
+                messages++;
                 if (hangUpAfterData) {
                     return;
                 }
