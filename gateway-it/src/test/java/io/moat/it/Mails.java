@@ -14,6 +14,7 @@ final class Mails {
 
     private final String testId = UUID.randomUUID().toString();
     private final List<String[]> attachments = new ArrayList<>();
+    private final List<String> forwarded = new ArrayList<>();
     private String subject = "Quarterly report " + testId;
 
     String testId() {
@@ -27,6 +28,22 @@ final class Mails {
 
     Mails attach(String fileName, String contentType, byte[] content) {
         attachments.add(new String[]{fileName, contentType, Base64.getMimeEncoder().encodeToString(content)});
+        return this;
+    }
+
+    /**
+     * Adds a forwarded message shown inline (no file name, no disposition) that carries one attachment, the whole
+     * part in base64: RFC 2046 allows only 7bit, 8bit and binary there, but mail clients decode it anyway.
+     */
+    Mails forwardInBase64(String fileName, byte[] content) {
+        String inner = "From: <dave@elsewhere.test>\r\nSubject: forwarded\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=inner\r\n\r\n"
+                + "--inner\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n"
+                + "--inner\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Disposition: attachment; filename=\"" + fileName + "\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n"
+                + Base64.getMimeEncoder().encodeToString(content) + "\r\n--inner--\r\n";
+        forwarded.add(Base64.getMimeEncoder().encodeToString(inner.getBytes(StandardCharsets.US_ASCII)));
         return this;
     }
 
@@ -50,6 +67,11 @@ final class Mails {
             m.append("Content-Disposition: attachment; filename=\"").append(a[0]).append("\"\r\n");
             m.append("Content-Transfer-Encoding: base64\r\n\r\n");
             m.append(a[2].replace("\r\n", "\r\n")).append("\r\n");
+        }
+        for (String f : forwarded) {
+            m.append("--").append(boundary).append("\r\n");
+            m.append("Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+            m.append(f).append("\r\n");
         }
         m.append("--").append(boundary).append("--\r\n");
         return m.toString().getBytes(StandardCharsets.UTF_8);

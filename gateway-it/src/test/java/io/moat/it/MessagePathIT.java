@@ -107,6 +107,20 @@ class MessagePathIT {
         assertThat(TestBed.delivered(mail.testId())).isEmpty();
     }
 
+    /** Mail clients decode a forwarded message in base64 and show it: the gateway must scan what is inside. */
+    @Test
+    void eicarInsideAForwardedMessageInBase64IsBlocked() throws IOException {
+        Mails mail = new Mails().forwardInBase64("tool.com", Mails.EICAR);
+        String id = Api.queueId(SmtpClient.send("mallory@sender.test", "bob@example.com",
+                mail.build("mallory@sender.test", "bob@example.com")));
+
+        await().atMost(PATIENCE).until(() -> Api.state(id).equals("BLOCKED"));
+        JsonObject attachment = Api.message(id).getJsonArray("attachments").getJsonObject(0);
+        assertThat(attachment.getString("fileName")).isEqualTo("tool.com");
+        assertThat(attachment.getInt("verdictCode")).isEqualTo(1);
+        assertThat(TestBed.delivered(mail.testId())).isEmpty();
+    }
+
     @Test
     void encryptedZipIsHeldForAPassword() throws IOException {
         byte[] zip = new ZipFixtures().encrypted("salary.xlsx", "confidential".getBytes(), "s3cret", true, false)
