@@ -186,10 +186,11 @@ public final class AttachmentExtractor {
     }
 
     /**
-     * The body parts of a multipart part. Parts read from the spool file are found by {@link MultipartScanner} and
-     * stay views of the file; a multipart without a boundary parameter, or one decoded into memory (a forwarded
-     * message in base64), goes through Jakarta Mail's parser, straight from the part's data rather than through
-     * {@code getContent()}, which depends on which content handlers the context class loader can see.
+     * The body parts of a multipart part, found by {@link MultipartScanner}: views of the spool file (or of the
+     * bytes of a forwarded message decoded into memory). A multipart without a boundary parameter, and any inside
+     * the parts Jakarta Mail's parser then makes, go through that parser (which guesses the boundary from the first
+     * line starting with "--"), straight from the part's data rather than through {@code getContent()}, which
+     * depends on which content handlers the context class loader can see.
      */
     private static List<Part> children(MimePart part) throws MessagingException, IOException {
         String boundary = new ContentType(part.getContentType()).getParameter("boundary");
