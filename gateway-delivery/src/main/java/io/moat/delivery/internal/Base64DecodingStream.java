@@ -55,8 +55,7 @@ final class Base64DecodingStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        return available() > 0 || decoded() ? output[outPos++] & 0xff : -1;
     }
 
     @Override
@@ -64,16 +63,30 @@ final class Base64DecodingStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        while (outPos == outLen) {
-            if (ended) {
-                return -1;
-            }
-            decodeBlock();
+        if (available() == 0 && !decoded()) {
+            return -1;
         }
         int n = Math.min(len, outLen - outPos);
         System.arraycopy(output, outPos, b, off, n);
         outPos += n;
         return n;
+    }
+
+    /** Decoded bytes not read yet. */
+    @Override
+    public int available() {
+        return outLen - outPos;
+    }
+
+    /** Decodes blocks until some bytes come out; {@code false} at the end of the data. */
+    private boolean decoded() throws IOException {
+        while (outPos == outLen) {
+            if (ended) {
+                return false;
+            }
+            decodeBlock();
+        }
+        return true;
     }
 
     private void decodeBlock() throws IOException {

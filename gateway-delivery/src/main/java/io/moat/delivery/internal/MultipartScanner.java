@@ -57,7 +57,6 @@ final class MultipartScanner {
         int state = PREFIX;
         int matched = 0;
         boolean cr = false; // the line's last byte so far was CR
-        boolean delimiterSeen = false;
         int n;
         while ((n = in.read(block)) >= 0) {
             for (int i = 0; i < n; i++) {
@@ -78,7 +77,6 @@ final class MultipartScanner {
                 if (b == '\n') {
                     long pos = blockStart + i;
                     if (isDelimiter(state)) {
-                        delimiterSeen = true;
                         if (partStart >= 0) {
                             parts.add(new Range(partStart, Math.max(partStart, breakStart)));
                         }
@@ -115,13 +113,12 @@ final class MultipartScanner {
         }
         // the last line had no line break
         if (lineStart < blockStart && isDelimiter(state)) {
-            delimiterSeen = true;
             if (partStart >= 0) {
                 parts.add(new Range(partStart, Math.max(partStart, breakStart)));
             }
             return parts;
         }
-        if (!delimiterSeen) {
+        if (partStart < 0) {
             throw new MessagingException("Missing start boundary");
         }
         parts.add(new Range(partStart, blockStart)); // no close delimiter: the last part runs to the end

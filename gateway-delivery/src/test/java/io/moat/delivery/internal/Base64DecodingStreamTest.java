@@ -40,6 +40,21 @@ class Base64DecodingStreamTest {
     }
 
     @Test
+    void readingByteByByteGivesTheSameBytes() throws IOException {
+        byte[] data = new byte[300];
+        new Random(2).nextBytes(data);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = new Base64DecodingStream(new ByteArrayInputStream(
+                Base64.getMimeEncoder().encode(data)), 7)) {
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                out.write(b);
+            }
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        assertThat(out.toByteArray()).isEqualTo(data);
+    }
+
+    @Test
     void paddingEndsAQuantumAndDecodingGoesOnAfterIt() throws IOException {
         assertThat(decode("QQ==\r\nQkM=\r\nRA==", 3)).isEqualTo("ABCD".getBytes(StandardCharsets.US_ASCII));
         assertThat(decode("QQ = =", 64)).isEqualTo("A".getBytes(StandardCharsets.US_ASCII));
