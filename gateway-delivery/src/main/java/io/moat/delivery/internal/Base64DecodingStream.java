@@ -55,7 +55,7 @@ final class Base64DecodingStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        return available() > 0 || decoded() ? output[outPos++] & 0xff : -1;
+        return decoded() ? output[outPos++] & 0xff : -1;
     }
 
     @Override
@@ -63,7 +63,7 @@ final class Base64DecodingStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        if (available() == 0 && !decoded()) {
+        if (!decoded()) {
             return -1;
         }
         int n = Math.min(len, outLen - outPos);
@@ -78,7 +78,7 @@ final class Base64DecodingStream extends InputStream {
         return outLen - outPos;
     }
 
-    /** Decodes blocks until some bytes come out; {@code false} at the end of the data. */
+    /** Whether decoded bytes wait to be read, decoding blocks until some do; {@code false} at the end. */
     private boolean decoded() throws IOException {
         while (outPos == outLen) {
             if (ended) {
