@@ -107,14 +107,12 @@ class Base64DecodingStreamTest {
             } catch (IOException e) {
                 // Angus found it malformed: so must we
             }
-            ByteArrayOutputStream ours = new ByteArrayOutputStream();
             int blockSize = 1 + random.nextInt(100);
             if (expected == null) {
                 assertThatThrownBy(() -> decode(text.toString(), blockSize)).as("round %d: %s", round, text)
                         .isInstanceOf(IOException.class);
             } else {
-                ours.write(decode(text.toString(), blockSize));
-                assertThat(ours.toByteArray()).as("round %d: %s", round, text).isEqualTo(expected);
+                assertThat(decode(text.toString(), blockSize)).as("round %d: %s", round, text).isEqualTo(expected);
             }
         }
     }
