@@ -14,10 +14,16 @@ import java.util.function.Consumer;
  * <p>If a shared transaction fails, each work of it is run again in a transaction of its own, so that one bad
  * record fails only its own caller. A work must therefore be repeatable: it builds what it stores, it does not
  * reuse objects a rolled-back transaction touched.
+ *
+ * <p>After the transactions of a batch, the group writes what they committed to the database file once for all of
+ * them ({@code written}; H2 keeps commits in memory for up to its write delay otherwise), and only then do the
+ * callers return: their work survives the process once they do. If that write fails, the callers whose work
+ * committed get the failure; their works are not run again, as they did commit.
  */
 public final class CommitGroup {
 
     private final Consumer<List<Runnable>> transaction;
+    private final Runnable written;
     private final int maxBatch;
     private final Object lock = new Object();
     private List<Entry> queue = new ArrayList<>();
@@ -26,20 +32,24 @@ public final class CommitGroup {
     /**
      * @param transaction runs the works in order in one new transaction and returns once it committed; throws if
      *        it did not
+     * @param written writes what the transactions committed so far to the database file and returns once it is
+     *        there; throws if it could not
      * @param maxBatch the most works one transaction carries
      */
-    public CommitGroup(Consumer<List<Runnable>> transaction, int maxBatch) {
+    public CommitGroup(Consumer<List<Runnable>> transaction, Runnable written, int maxBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }
         this.transaction = transaction;
+        this.written = written;
         this.maxBatch = maxBatch;
     }
 
     /**
-     * Runs {@code work} in a transaction, perhaps shared with other callers' work, and returns once it committed.
+     * Runs {@code work} in a transaction, perhaps shared with other callers' work, and returns once it committed
+     * and was written to the database file.
      *
-     * @throws RuntimeException what the work threw, or why its transaction did not commit
+     * @throws RuntimeException what the work threw, or why its transaction did not commit or was not written
      */
     public void run(Runnable work) {
         Entry mine = new Entry(work);
@@ -102,43 +112,49 @@ public final class CommitGroup {
     }
 
     private void commit(List<Entry> batch) {
+        boolean settled = false;
         try {
             try {
                 transaction.accept(batch.stream().map(e -> e.work).toList());
-                batch.forEach(e -> e.finish(null));
             } catch (RuntimeException shared) {
                 if (batch.size() == 1) {
-                    batch.get(0).finish(shared);
-                    return;
-                }
-                for (Entry e : batch) {
-                    try {
-                        transaction.accept(List.of(e.work));
-                        e.finish(null);
-                    } catch (RuntimeException own) {
-                        e.finish(own);
+                    batch.get(0).failure = shared;
+                } else {
+                    for (Entry e : batch) {
+                        try {
+                            transaction.accept(List.of(e.work));
+                        } catch (RuntimeException own) {
+                            e.failure = own;
+                        }
                     }
                 }
             }
+            if (batch.stream().anyMatch(e -> e.failure == null)) {
+                try {
+                    written.run();
+                } catch (RuntimeException unwritten) {
+                    batch.stream().filter(e -> e.failure == null).forEach(e -> e.failure = unwritten);
+                }
+            }
+            settled = true;
         } finally {
-            // an Error: nobody may wait for an outcome that will not come
-            batch.stream().filter(e -> !e.done)
-                    .forEach(e -> e.finish(new IllegalStateException("the group commit was aborted")));
+            for (Entry e : batch) {
+                if (!settled && e.failure == null) { // an Error: nobody may wait for an outcome that will not come
+                    e.failure = new IllegalStateException("the group commit was aborted");
+                }
+                e.done = true;
+            }
         }
     }
 
     private static final class Entry {
         final Runnable work;
-        volatile boolean done;
+        /** Set before {@link #done}, read after it. */
         RuntimeException failure;
+        volatile boolean done;
 
         Entry(Runnable work) {
             this.work = work;
-        }
-
-        void finish(RuntimeException outcome) {
-            failure = outcome;
-            done = true;
         }
     }
 }

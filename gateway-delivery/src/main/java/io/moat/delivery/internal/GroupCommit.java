@@ -1,12 +1,16 @@
 package io.moat.delivery.internal;
 
+import io.moat.persistence.DatabaseFlush;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import javax.sql.DataSource;
 
 /**
- * The application's {@link CommitGroup}: intake records and the pipeline's results share commits. Callers must not
- * have a transaction of their own open, as their work runs in the group's.
+ * The application's {@link CommitGroup}: intake records and the pipeline's results share commits, and one write of
+ * the database file ({@link DatabaseFlush}). Callers must not have a transaction of their own open, as their work
+ * runs in the group's.
  */
 @ApplicationScoped
 public class GroupCommit {
@@ -17,14 +21,17 @@ public class GroupCommit {
     @Inject
     SharedTransaction transaction;
 
+    @Resource(lookup = "java:jboss/datasources/MoatDS")
+    DataSource dataSource;
+
     private CommitGroup group;
 
     @PostConstruct
     void init() {
-        group = new CommitGroup(transaction::run, MAX_BATCH);
+        group = new CommitGroup(transaction::run, new DatabaseFlush(dataSource)::flush, MAX_BATCH);
     }
 
-    /** Runs {@code work} in a transaction and returns once it committed; see {@link CommitGroup#run(Runnable)}. */
+    /** Runs {@code work} in a transaction and returns once it committed and was written; see {@link CommitGroup#run(Runnable)}. */
     public void run(Runnable work) {
         group.run(work);
     }

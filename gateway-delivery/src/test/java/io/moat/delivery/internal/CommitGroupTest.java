@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,9 @@ class CommitGroupTest {
     /** A pretend database: a transaction runs its works into a scratch list and appends it only if it commits. */
     private final List<String> committed = Collections.synchronizedList(new ArrayList<>());
     private final List<Integer> transactionSizes = Collections.synchronizedList(new ArrayList<>());
+    /** What the pretend database wrote to its file: what was committed when it was last asked to write. */
+    private final List<String> written = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger writes = new AtomicInteger();
     private final ExecutorService callers = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -42,16 +46,27 @@ class CommitGroupTest {
         };
     }
 
+    private void write() {
+        synchronized (committed) {
+            written.clear();
+            written.addAll(committed);
+        }
+        writes.incrementAndGet();
+    }
+
     @Test
     void aLoneCallerCommitsAtOnceInATransactionOfItsOwn() {
         CommitGroup group = new CommitGroup(database(() -> {
-        }), 64);
+        }), this::write, 64);
 
         group.run(() -> committed.add("a"));
+        assertThat(written).as("written before the caller returns").containsExactly("a");
         group.run(() -> committed.add("b"));
 
         assertThat(committed).containsExactly("a", "b");
+        assertThat(written).containsExactly("a", "b");
         assertThat(transactionSizes).containsExactly(1, 1);
+        assertThat(writes).hasValue(2);
     }
 
     /** A group whose first commit is held open until {@link #release}, so that callers queue up behind it. */
@@ -62,12 +77,16 @@ class CommitGroupTest {
         private final Future<?> first;
 
         HeldFirstCommit(int maxBatch) throws InterruptedException {
+            this(maxBatch, CommitGroupTest.this::write);
+        }
+
+        HeldFirstCommit(int maxBatch, Runnable write) throws InterruptedException {
             group = new CommitGroup(database(() -> {
                 if (committing.getCount() > 0) {
                     committing.countDown();
                     await(released);
                 }
-            }), maxBatch);
+            }), write, maxBatch);
             first = callers.submit(() -> group.run(() -> committed.add("first")));
             assertThat(committing.await(5, TimeUnit.SECONDS)).isTrue();
         }
@@ -103,6 +122,8 @@ class CommitGroupTest {
 
         assertThat(committed).hasSize(11);
         assertThat(transactionSizes).containsExactly(1, 10);
+        assertThat(writes).as("one write of the file per transaction").hasValue(2);
+        assertThat(written).containsExactlyElementsOf(committed);
     }
 
     @Test
@@ -133,22 +154,57 @@ class CommitGroupTest {
         assertThat(committed).containsExactlyInAnyOrder("first", "good1", "good2");
         // the shared attempt of three, then each alone
         assertThat(transactionSizes).containsExactly(1, 3, 1, 1, 1);
+        assertThat(writes).as("once for the first, once after the three were tried alone").hasValue(2);
+        assertThat(written).containsExactlyInAnyOrder("first", "good1", "good2");
+    }
+
+    @Test
+    void aWriteThatFailsFailsTheCallersWhoseWorkCommittedWithoutRunningItAgain() throws Exception {
+        HeldFirstCommit held = new HeldFirstCommit(64, () -> {
+            if (committed.contains("good")) {
+                throw new IllegalStateException("no space left on device");
+            }
+            write();
+        });
+        Future<?> good = held.queue(() -> committed.add("good"));
+        Future<?> bad = held.queue(() -> {
+            throw new IllegalStateException("duplicate key");
+        });
+        held.release(2);
+
+        assertThatThrownBy(() -> good.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("no space left on device");
+        assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("duplicate key");
+        assertThat(transactionSizes).as("the shared attempt, each alone, and no more").containsExactly(1, 2, 1, 1);
+        assertThat(committed).containsExactly("first", "good");
+        assertThat(written).containsExactly("first");
+    }
+
+    @Test
+    void nothingIsWrittenWhenNoWorkCommitted() {
+        CommitGroup group = new CommitGroup(database(() -> {
+        }), this::write, 64);
+
+        assertThatThrownBy(() -> group.run(() -> {
+            throw new IllegalStateException("duplicate key");
+        })).hasMessage("duplicate key");
+        assertThat(writes).hasValue(0);
     }
 
     @Test
     void aCommitThatFailsIsReportedToTheCaller() {
         CommitGroup group = new CommitGroup(database(() -> {
             throw new IllegalStateException("disk full");
-        }), 64);
+        }), this::write, 64);
 
         assertThatThrownBy(() -> group.run(() -> committed.add("a"))).isInstanceOf(IllegalStateException.class)
                 .hasMessage("disk full");
         assertThat(committed).isEmpty();
+        assertThat(writes).hasValue(0);
     }
 
     @Test
     void manyConcurrentCallersAllCommitExactlyOnceInFewerTransactions() throws Exception {
-        CommitGroup group = new CommitGroup(database(() -> sleep(2)), 64);
+        CommitGroup group = new CommitGroup(database(() -> sleep(2)), this::write, 64);
         List<Future<?>> all = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
             String name = "m" + i;
@@ -157,6 +213,8 @@ class CommitGroupTest {
         awaitAll(all);
 
         assertThat(committed).hasSize(400).doesNotHaveDuplicates();
+        assertThat(written).containsExactlyInAnyOrderElementsOf(committed);
+        assertThat(writes.get()).isEqualTo(transactionSizes.size());
         assertThat(transactionSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(400);
         assertThat(transactionSizes.size()).isLessThan(400);
     }
