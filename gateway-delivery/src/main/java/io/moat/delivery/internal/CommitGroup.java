@@ -15,10 +15,12 @@ import java.util.function.Consumer;
  * record fails only its own caller. A work must therefore be repeatable: it builds what it stores, it does not
  * reuse objects a rolled-back transaction touched.
  *
- * <p>After the transactions of a batch, the group writes what they committed to the database file once for all of
- * them ({@code written}; H2 keeps commits in memory for up to its write delay otherwise), and only then do the
- * callers return: their work survives the process once they do. If that write fails, the callers whose work
- * committed get the failure; their works are not run again, as they did commit.
+ * <p>Callers return only once what their transaction committed is written to the database file ({@code written};
+ * H2 keeps commits in memory for up to its write delay otherwise): their work survives the process once they do.
+ * The write is a second stage: while one runs, the next batch's transaction runs, and the next write takes every
+ * batch committed meanwhile, so that one write of the file serves more works than one transaction. If a write
+ * fails, the callers whose work it was to write get the failure; their works are not run again, as they did
+ * commit.
  */
 public final class CommitGroup {
 
@@ -28,6 +30,9 @@ public final class CommitGroup {
     private final Object lock = new Object();
     private List<Entry> queue = new ArrayList<>();
     private boolean committing;
+    /** Works whose transaction committed, waiting for a write of the database file. */
+    private List<Entry> unwritten = new ArrayList<>();
+    private boolean writing;
 
     /**
      * @param transaction runs the works in order in one new transaction and returns once it committed; throws if
@@ -61,7 +66,8 @@ public final class CommitGroup {
             while (true) {
                 List<Entry> batch;
                 synchronized (lock) {
-                    while (committing && !mine.done) {
+                    // once its transaction is over, a work only waits to be written by its batch's leader
+                    while ((committing || !mine.queued) && !mine.done) {
                         try {
                             lock.wait();
                         } catch (InterruptedException e) {
@@ -73,15 +79,9 @@ public final class CommitGroup {
                     }
                     committing = true;
                     batch = take();
+                    batch.forEach(e -> e.queued = false);
                 }
-                try {
-                    commit(batch);
-                } finally {
-                    synchronized (lock) {
-                        committing = false;
-                        lock.notifyAll();
-                    }
-                }
+                commitAndWrite(batch);
             }
         } finally {
             if (interrupted) {
@@ -111,44 +111,101 @@ public final class CommitGroup {
         return first;
     }
 
-    private void commit(List<Entry> batch) {
+    /**
+     * Runs the batch's transactions, lets the next batch's start, then writes this one (and whatever else committed
+     * and waits to be written) unless a write under way already took it.
+     */
+    private void commitAndWrite(List<Entry> batch) {
         boolean settled = false;
         try {
-            try {
-                transaction.accept(batch.stream().map(e -> e.work).toList());
-            } catch (RuntimeException shared) {
-                if (batch.size() == 1) {
-                    batch.get(0).failure = shared;
-                } else {
-                    for (Entry e : batch) {
-                        try {
-                            transaction.accept(List.of(e.work));
-                        } catch (RuntimeException own) {
-                            e.failure = own;
-                        }
-                    }
-                }
-            }
-            if (batch.stream().anyMatch(e -> e.failure == null)) {
-                try {
-                    written.run();
-                } catch (RuntimeException unwritten) {
-                    batch.stream().filter(e -> e.failure == null).forEach(e -> e.failure = unwritten);
-                }
-            }
+            commit(batch);
             settled = true;
         } finally {
-            for (Entry e : batch) {
-                if (!settled && e.failure == null) { // an Error: nobody may wait for an outcome that will not come
-                    e.failure = new IllegalStateException("the group commit was aborted");
+            synchronized (lock) {
+                for (Entry e : batch) {
+                    if (!settled && e.failure == null) { // an Error: nobody may wait for an outcome that will not come
+                        e.failure = new IllegalStateException("the group commit was aborted");
+                    }
+                    if (e.failure == null) {
+                        unwritten.add(e);
+                    } else {
+                        e.done = true;
+                    }
                 }
-                e.done = true;
+                committing = false;
+                lock.notifyAll();
+            }
+        }
+        write(batch);
+    }
+
+    private void commit(List<Entry> batch) {
+        try {
+            transaction.accept(batch.stream().map(e -> e.work).toList());
+        } catch (RuntimeException shared) {
+            if (batch.size() == 1) {
+                batch.get(0).failure = shared;
+                return;
+            }
+            for (Entry e : batch) {
+                try {
+                    transaction.accept(List.of(e.work));
+                } catch (RuntimeException own) {
+                    e.failure = own;
+                }
             }
         }
     }
 
+    private void write(List<Entry> batch) {
+        boolean interrupted = false;
+        while (true) {
+            List<Entry> writing;
+            synchronized (lock) {
+                while (this.writing && !allDone(batch)) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the works are committed: see them written
+                    }
+                }
+                if (allDone(batch)) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return;
+                }
+                this.writing = true;
+                writing = unwritten;
+                unwritten = new ArrayList<>();
+            }
+            RuntimeException outcome = new IllegalStateException("the write of the group's commits was aborted");
+            try {
+                written.run();
+                outcome = null;
+            } catch (RuntimeException unwritten) {
+                outcome = unwritten;
+            } finally {
+                synchronized (lock) {
+                    for (Entry e : writing) {
+                        e.failure = outcome;
+                        e.done = true;
+                    }
+                    this.writing = false;
+                    lock.notifyAll();
+                }
+            }
+        }
+    }
+
+    private static boolean allDone(List<Entry> batch) {
+        return batch.stream().allMatch(e -> e.done);
+    }
+
     private static final class Entry {
         final Runnable work;
+        /** Waiting for a transaction; then waiting to be written, or done. Guarded by the group's lock. */
+        boolean queued = true;
         /** Set before {@link #done}, read after it. */
         RuntimeException failure;
         volatile boolean done;
