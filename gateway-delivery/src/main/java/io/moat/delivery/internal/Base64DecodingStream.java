@@ -104,22 +104,29 @@ final class Base64DecodingStream extends InputStream {
             return;
         }
         int out = 0;
-        for (int i = 0; i < n; i++) {
-            if (got == 0 && !awaitingPad && i + 4 <= n) { // most of a body: four characters of the alphabet
-                int a = VALUES[input[i] & 0xff];
-                int b = VALUES[input[i + 1] & 0xff];
-                int c = VALUES[input[i + 2] & 0xff];
-                int d = VALUES[input[i + 3] & 0xff];
-                if ((a | b | c | d) >= 0) { // SKIP and PAD are negative
+        int i = 0;
+        while (i < n) {
+            if (got == 0 && !awaitingPad) { // most of a body: lines of quanta of four characters of the alphabet
+                while (i <= n - 4) {
+                    int a = VALUES[input[i] & 0xff];
+                    int b = VALUES[input[i + 1] & 0xff];
+                    int c = VALUES[input[i + 2] & 0xff];
+                    int d = VALUES[input[i + 3] & 0xff];
+                    if ((a | b | c | d) < 0) { // SKIP and PAD are negative: a line break, padding, the odd byte
+                        break;
+                    }
                     int q = a << 18 | b << 12 | c << 6 | d;
-                    output[out++] = (byte) (q >> 16);
-                    output[out++] = (byte) (q >> 8);
-                    output[out++] = (byte) q;
-                    i += 3;
-                    continue;
+                    output[out] = (byte) (q >> 16);
+                    output[out + 1] = (byte) (q >> 8);
+                    output[out + 2] = (byte) q;
+                    out += 3;
+                    i += 4;
+                }
+                if (i == n) {
+                    break;
                 }
             }
-            int v = VALUES[input[i] & 0xff];
+            int v = VALUES[input[i++] & 0xff];
             if (v == SKIP) {
                 continue;
             }
