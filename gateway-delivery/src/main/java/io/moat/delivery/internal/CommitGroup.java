@@ -6,10 +6,10 @@ import java.util.function.Consumer;
 
 /**
  * Group commit: the database work of concurrent callers runs in one transaction, and each caller returns once
- * that transaction committed its work and the commit was written (below). The first caller to find no commit under way runs one for everything
- * queued so far; the others wait and are carried along, or lead the next one. With one caller nothing waits; with
- * twenty SMTP sessions and the pipeline's workers, one commit (and one write of H2's changed pages) serves many
- * messages.
+ * that transaction committed its work and the commit was written (below). The first caller to find no commit under
+ * way runs one for everything queued so far; the others wait and are carried along, or lead the next one. With one
+ * caller nothing waits; with twenty SMTP sessions and the pipeline's workers, one commit (and one write of H2's
+ * changed pages) serves many messages.
  *
  * <p>If a shared transaction fails, each work of it is run again in a transaction of its own, so that one bad
  * record fails only its own caller. A work must therefore be repeatable: it builds what it stores, it does not

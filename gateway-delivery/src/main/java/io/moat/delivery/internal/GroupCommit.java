@@ -31,7 +31,10 @@ public class GroupCommit {
         group = new CommitGroup(transaction::run, new DatabaseFlush(dataSource)::flush, MAX_BATCH);
     }
 
-    /** Runs {@code work} in a transaction and returns once it committed and was written; see {@link CommitGroup#run(Runnable)}. */
+    /**
+     * Runs {@code work} in a transaction and returns once it committed and was written; see
+     * {@link CommitGroup#run(Runnable)}.
+     */
     public void run(Runnable work) {
         group.run(work);
     }
