@@ -326,6 +326,11 @@ public final class DeliveryAgent {
         return idle.values().stream().mapToInt(Deque::size).sum();
     }
 
+    /** The transports of the connections that wait for a next message. */
+    List<OutboundTransport> idleTransports() {
+        return idle.values().stream().flatMap(Deque::stream).map(open -> open.transport).toList();
+    }
+
     /** Why connecting failed: the TLS reasons first, as Angus reports them like any other failure. */
     private static Attempt connectFailed(SmtpTarget target, SmtpTarget.Mode mode, OutboundTransport transport,
             OutboundSocketFactory.Recording tls, MessagingException e, List<String> recipients) {

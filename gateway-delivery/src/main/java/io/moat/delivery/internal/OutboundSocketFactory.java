@@ -86,6 +86,7 @@ final class OutboundSocketFactory extends DelegatingSocketFactory {
     @Override
     Socket configure(Socket socket) throws SocketException {
         PlainSockets.noDelay(socket);
+        OutboundTransport.socketMade(socket);
         Recording recording = recordings.get();
         if (recording != null && socket instanceof SSLSocket tls) {
             recording.socket = tls;

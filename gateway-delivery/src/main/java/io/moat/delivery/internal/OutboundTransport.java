@@ -4,23 +4,114 @@ import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import javax.net.ssl.SSLSocket;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
  * Angus Mail's SMTP transport ({@code smtp}, or {@code smtps} for implicit TLS), telling afterwards how STARTTLS went:
  * whether the server offered it and why it failed. Angus reports both only as a {@link MessagingException} from
- * {@code connect}, indistinguishable from other connection failures. One per connection, used on one thread.
+ * {@code connect}, indistinguishable from other connection failures.
+ * <p>
+ * The text of a message goes out through a {@link SmtpDataStream} of our own, written to the connection's socket
+ * (Angus keeps its stream to itself; our socket factories show us the sockets they make while this transport
+ * connects, see {@link #socketMade}). Where the socket the connection runs on is not known for sure, Angus's own
+ * stream is used. One per connection, used on one thread.
  */
 final class OutboundTransport extends SMTPTransport {
 
+    /** The transport that is connecting on this thread. */
+    private static final ThreadLocal<OutboundTransport> CONNECTING = new ThreadLocal<>();
+
     private Boolean startTlsOffered;
     private MessagingException startTlsFailure;
+    /** The socket the connection runs on, as our factories made it; {@code null} if unsure. */
+    private Socket socket;
+    /** The last socket our factories made while connecting, TLS or not. */
+    private Socket lastMade;
+    /** STARTTLS was begun: the socket was replaced. */
+    private boolean tlsStarted;
+    /** The stream for this connection's transactions, made with the first. */
+    private SmtpDataStream dataStream;
+    /** The stream the current transaction writes to, or {@code null} when it writes to Angus's own. */
+    private SmtpDataStream sending;
 
     /**
      * @param implicitTls {@code smtps}: the session's properties are then read under {@code mail.smtps.*}
      */
     OutboundTransport(Session session, boolean implicitTls) {
         super(session, null, implicitTls ? "smtps" : "smtp", implicitTls);
+    }
+
+    /**
+     * Our socket factories call this for every socket they make: the last one made on a thread while a transport
+     * connects there is, once a step of the connection is done, the one it runs on.
+     */
+    static void socketMade(Socket made) {
+        OutboundTransport connecting = CONNECTING.get();
+        if (connecting != null) {
+            connecting.lastMade = made;
+        }
+    }
+
+    /**
+     * Connects, and keeps the socket our factories made for it: with implicit TLS it must be a TLS socket (Angus puts
+     * TLS over a plain socket with the JDK's default factory when ours made none), after STARTTLS the TLS socket made
+     * for it (see {@link #startTLS}), else a plain one.
+     */
+    @Override
+    protected synchronized boolean protocolConnect(String host, int port, String user, String password)
+            throws MessagingException {
+        CONNECTING.set(this);
+        socket = null;
+        lastMade = null;
+        tlsStarted = false;
+        dataStream = null;
+        try {
+            boolean connected = super.protocolConnect(host, port, user, password);
+            if (!tlsStarted && lastMade != null && isSSL() == lastMade instanceof SSLSocket) {
+                socket = lastMade;
+            }
+            return connected;
+        } finally {
+            CONNECTING.remove();
+            lastMade = null;
+        }
+    }
+
+    @Override
+    protected OutputStream data() throws MessagingException {
+        OutputStream angus = super.data(); // DATA, answered 354; Angus's stream is empty (it flushes each command)
+        sending = null;
+        if (socket == null) {
+            return angus;
+        }
+        try {
+            if (dataStream == null) {
+                dataStream = new SmtpDataStream(socket.getOutputStream());
+            }
+        } catch (IOException e) {
+            return angus;
+        }
+        sending = dataStream.reset();
+        return sending;
+    }
+
+    /** Sends the rest of the text; Angus then finds its own stream at the start of a line and sends the end. */
+    @Override
+    protected void finishData() throws IOException, MessagingException {
+        if (sending != null) {
+            sending.finish();
+            sending = null;
+        }
+        super.finishData();
+    }
+
+    /** The socket our stream writes a message's text to, or {@code null} when Angus's stream does. */
+    Socket dataSocket() {
+        return socket;
     }
 
     /** The server answered this transaction's {@code MAIL FROM} with 250. */
@@ -56,10 +147,16 @@ final class OutboundTransport extends SMTPTransport {
         return supported;
     }
 
+    /** On success the connection runs on the TLS socket our factory made meanwhile, or on one we do not know. */
     @Override
     protected void startTLS() throws MessagingException {
+        tlsStarted = true;
+        lastMade = null;
         try {
             super.startTLS();
+            if (lastMade instanceof SSLSocket) {
+                socket = lastMade;
+            }
         } catch (MessagingException e) {
             startTlsFailure = e;
             throw e;

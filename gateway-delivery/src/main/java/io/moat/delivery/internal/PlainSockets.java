@@ -22,9 +22,12 @@ class PlainSockets extends SocketFactory {
         return new Socket();
     }
 
+    /** Every plain socket is made here; a transport connecting on this thread learns of it. */
     @Override
     public Socket createSocket() throws IOException {
-        return noDelay(newSocket());
+        Socket socket = noDelay(newSocket());
+        OutboundTransport.socketMade(socket);
+        return socket;
     }
 
     @Override

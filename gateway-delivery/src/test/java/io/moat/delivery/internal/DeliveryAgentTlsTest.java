@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,9 @@ class DeliveryAgentTlsTest {
             assertOverTls(result, server);
             assertThat(result.tlsProtocol()).startsWith("TLSv1.");
             assertThat(server.connections()).isEqualTo(1);
+            // the text went out through our own stream, on the TLS socket
+            assertThat(agent.idleTransports()).singleElement()
+                    .satisfies(t -> assertThat(t.dataSocket()).isInstanceOf(SSLSocket.class));
         }
     }
 
@@ -241,6 +245,8 @@ class DeliveryAgentTlsTest {
             assertOverTls(result, server);
             assertThat(server.messages().get(0).data()).isEqualTo(sent());
             assertThat(server.commands()).noneMatch(c -> c.equalsIgnoreCase("STARTTLS"));
+            assertThat(agent.idleTransports()).singleElement()
+                    .satisfies(t -> assertThat(t.dataSocket()).isInstanceOf(SSLSocket.class));
         }
     }
 
