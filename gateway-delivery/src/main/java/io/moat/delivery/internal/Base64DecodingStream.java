@@ -2,6 +2,9 @@ package io.moat.delivery.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -22,12 +25,30 @@ final class Base64DecodingStream extends InputStream {
     private static final int SKIP = -1;
     private static final int PAD = -2;
     private static final byte[] VALUES = new byte[256];
+    /**
+     * A character's value already shifted to its place in a quantum, for the first to the fourth character: a
+     * quantum of four characters of the alphabet is the OR of four entries; anything else makes it negative.
+     */
+    private static final int[] FIRST = new int[256];
+    private static final int[] SECOND = new int[256];
+    private static final int[] THIRD = new int[256];
+    private static final int[] FOURTH = new int[256];
+    /** Writes a quantum's three bytes, and one more that the next quantum writes over, in one store. */
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     static {
         Arrays.fill(VALUES, (byte) SKIP);
+        for (int[] table : new int[][]{FIRST, SECOND, THIRD, FOURTH}) {
+            Arrays.fill(table, -1);
+        }
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         for (int i = 0; i < alphabet.length(); i++) {
-            VALUES[alphabet.charAt(i)] = (byte) i;
+            char c = alphabet.charAt(i);
+            VALUES[c] = (byte) i;
+            FIRST[c] = i << 18;
+            SECOND[c] = i << 12;
+            THIRD[c] = i << 6;
+            FOURTH[c] = i;
         }
         VALUES['='] = PAD;
     }
@@ -49,8 +70,9 @@ final class Base64DecodingStream extends InputStream {
     Base64DecodingStream(InputStream in, int blockSize) {
         this.in = in;
         this.input = new byte[blockSize];
-        // a block of n characters, with up to 3 left from the block before, decodes to at most 3n/4 + 3 bytes
-        this.output = new byte[blockSize + 3];
+        // a block of n characters, with up to 3 left from the block before, decodes to at most 3n/4 + 3 bytes;
+        // one more for the fourth byte of the last quantum's store
+        this.output = new byte[blockSize + 4];
     }
 
     @Override
@@ -108,17 +130,12 @@ final class Base64DecodingStream extends InputStream {
         while (i < n) {
             if (got == 0 && !awaitingPad) { // most of a body: lines of quanta of four characters of the alphabet
                 while (i <= n - 4) {
-                    int a = VALUES[input[i] & 0xff];
-                    int b = VALUES[input[i + 1] & 0xff];
-                    int c = VALUES[input[i + 2] & 0xff];
-                    int d = VALUES[input[i + 3] & 0xff];
-                    if ((a | b | c | d) < 0) { // SKIP and PAD are negative: a line break, padding, the odd byte
+                    int q = FIRST[input[i] & 0xff] | SECOND[input[i + 1] & 0xff] | THIRD[input[i + 2] & 0xff]
+                            | FOURTH[input[i + 3] & 0xff];
+                    if (q < 0) { // a line break, padding, the odd byte
                         break;
                     }
-                    int q = a << 18 | b << 12 | c << 6 | d;
-                    output[out] = (byte) (q >> 16);
-                    output[out + 1] = (byte) (q >> 8);
-                    output[out + 2] = (byte) q;
+                    INTS.set(output, out, q << 8);
                     out += 3;
                     i += 4;
                 }
