@@ -50,6 +50,22 @@ class OutboundTransportTest {
         return transport;
     }
 
+    /** STARTTLS required, with {@code factory} for the TLS socket. */
+    private static Properties startTls(SSLSocketFactory factory) {
+        Properties props = props("smtp");
+        props.setProperty("mail.smtp.starttls.enable", "true");
+        props.setProperty("mail.smtp.starttls.required", "true");
+        props.put("mail.smtp.ssl.socketFactory", factory);
+        return props;
+    }
+
+    private static void assertDeliveredOverTls(TlsSmtpServer server) {
+        assertThat(server.messages()).singleElement().satisfies(m -> {
+            assertThat(m.tlsProtocol()).isNotNull();
+            assertThat(m.data()).isEqualTo(TEXT);
+        });
+    }
+
     @Test
     void inClearTextOurStreamWritesToThePlainSocketOurFactoryMade() throws Exception {
         try (TlsSmtpServer server = TlsSmtpServer.plain()) {
@@ -64,17 +80,11 @@ class OutboundTransportTest {
     @Test
     void afterStartTlsOurStreamWritesToTheTlsSocketOurFactoryMade() throws Exception {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            Properties props = props("smtp");
-            props.setProperty("mail.smtp.starttls.enable", "true");
-            props.setProperty("mail.smtp.starttls.required", "true");
-            props.put("mail.smtp.ssl.socketFactory", new OutboundSocketFactory(TRUSTS_LOCALHOST));
+            Properties props = startTls(new OutboundSocketFactory(TRUSTS_LOCALHOST));
             OutboundTransport transport = send(props, false, server);
 
             assertThat(transport.dataSocket()).isInstanceOf(SSLSocket.class);
-            assertThat(server.messages()).singleElement().satisfies(m -> {
-                assertThat(m.tlsProtocol()).isNotNull();
-                assertThat(m.data()).isEqualTo(TEXT);
-            });
+            assertDeliveredOverTls(server);
             transport.close();
         }
     }
@@ -82,17 +92,11 @@ class OutboundTransportTest {
     @Test
     void whenAnotherFactoryMadeTheStartTlsSocketAngusStreamIsUsed() throws Exception {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            Properties props = props("smtp");
-            props.setProperty("mail.smtp.starttls.enable", "true");
-            props.setProperty("mail.smtp.starttls.required", "true");
-            props.put("mail.smtp.ssl.socketFactory", TRUSTS_LOCALHOST); // not ours: its socket is not seen
+            Properties props = startTls(TRUSTS_LOCALHOST); // not ours: its socket is not seen
             OutboundTransport transport = send(props, false, server);
 
             assertThat(transport.dataSocket()).isNull();
-            assertThat(server.messages()).singleElement().satisfies(m -> {
-                assertThat(m.tlsProtocol()).isNotNull();
-                assertThat(m.data()).isEqualTo(TEXT);
-            });
+            assertDeliveredOverTls(server);
             transport.close();
         }
     }
@@ -109,10 +113,7 @@ class OutboundTransportTest {
 
             assertThat(sockets.made).hasSize(1);
             assertThat(transport.dataSocket()).isNull();
-            assertThat(server.messages()).singleElement().satisfies(m -> {
-                assertThat(m.tlsProtocol()).isNotNull();
-                assertThat(m.data()).isEqualTo(TEXT);
-            });
+            assertDeliveredOverTls(server);
             transport.close();
         }
     }
