@@ -15,8 +15,9 @@ public final class CoreClients {
     }
 
     /**
-     * A client speaking HTTP/1.1 to {@code server} through {@link java.net.http.HttpClient}, with
-     * {@link CoreServer#requestTimeout()} as connect timeout and per-request timeout. Redirects are not followed.
+     * A client speaking HTTP/1.1 to {@code server} over kept connections, with {@link CoreServer#requestTimeout()} as
+     * the time each request may take from connecting to the end of Core's answer (writing the upload is not timed).
+     * Redirects are not followed.
      *
      * @param server where Core is and how to authenticate
      * @return a thread-safe client; create one per server and share it

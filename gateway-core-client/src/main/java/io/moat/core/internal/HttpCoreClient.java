@@ -7,19 +7,15 @@ import io.moat.core.CoreUnavailableException;
 import io.moat.core.ScanResult;
 import io.moat.core.SubmitOptions;
 import jakarta.json.JsonObject;
-import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublisher;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,8 +23,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
- * {@link CoreClient} over {@link HttpClient} (HTTP/1.1). Translates Core's HTTP statuses and JSON into this module's
- * types and exceptions; immutable and thread-safe.
+ * {@link CoreClient} over HTTP/1.1 ({@link CoreHttp}: kept connections, one blocking exchange per call). Translates
+ * Core's HTTP statuses and JSON into this module's types and exceptions; thread-safe.
  */
 public final class HttpCoreClient implements CoreClient {
 
@@ -37,7 +33,7 @@ public final class HttpCoreClient implements CoreClient {
 
     private final CoreServer server;
     private final String base;
-    private final HttpClient http;
+    private final CoreHttp http;
     private final CoreJson json;
 
     /**
@@ -53,17 +49,7 @@ public final class HttpCoreClient implements CoreClient {
             uri = uri.substring(0, uri.length() - 1);
         }
         this.base = uri;
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(server.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (tls != null) {
-            builder.sslContext(tls);
-        }
-        if (parameters != null) {
-            builder.sslParameters(parameters);
-        }
-        this.http = builder.build();
+        this.http = new CoreHttp(server.baseUri(), tls, parameters, server.requestTimeout());
         this.json = new CoreJson(server.apiKey());
     }
 
@@ -71,50 +57,48 @@ public final class HttpCoreClient implements CoreClient {
     public String submit(Path file, String fileName, SubmitOptions options)
             throws CoreUnavailableException, CoreRejectedException {
         Objects.requireNonNull(file, "file");
-        BodyPublisher body;
+        long length;
         try {
             // known length: Content-Length is sent, never chunked transfer (Core answers 411 to that)
-            body = BodyPublishers.ofFile(file);
-        } catch (FileNotFoundException e) {
+            length = Files.size(file);
+        } catch (IOException e) {
             throw new UncheckedIOException("cannot read the file to submit: " + file, e);
         }
-        return submit(body, fileName, nameOf(file), options);
+        return submit(new FileBody(file, length), fileName, nameOf(file), options);
     }
 
     @Override
     public String submit(byte[] content, String fileName, SubmitOptions options)
             throws CoreUnavailableException, CoreRejectedException {
         Objects.requireNonNull(content, "content");
-        return submit(BodyPublishers.ofByteArray(content), fileName, "file", options);
+        return submit(new BytesBody(content), fileName, "file", options);
     }
 
     /** Posts {@code body} under {@code fileName}, or {@code otherName} if that is null or blank. */
-    private String submit(BodyPublisher body, String fileName, String otherName, SubmitOptions options)
+    private String submit(CoreHttp.Body body, String fileName, String otherName, SubmitOptions options)
             throws CoreUnavailableException, CoreRejectedException {
         String name = fileName == null || fileName.isBlank() ? otherName : fileName;
         SubmitOptions opts = options == null ? SubmitOptions.none() : options;
-        HttpRequest.Builder request = request("/file")
-                .header("Content-Type", OCTET_STREAM)
-                .header("filename", HeaderValues.urlEncode(name))
-                .header("user_agent", USER_AGENT)
-                .POST(body);
+        List<String> headers = headers();
+        headers.addAll(List.of("Content-Type", OCTET_STREAM, "filename", HeaderValues.urlEncode(name),
+                "user_agent", USER_AGENT));
         if (server.rule() != null && !server.rule().isBlank()) {
-            request.header("rule", HeaderValues.urlEncode(server.rule()));
+            headers.addAll(List.of("rule", HeaderValues.urlEncode(server.rule())));
         }
         if (opts.callbackUrl() != null) {
-            request.header("callbackurl", opts.callbackUrl());
+            headers.addAll(List.of("callbackurl", opts.callbackUrl()));
         }
         List<String> passwords = opts.archivePasswords();
         if (passwords.size() == 1) {
-            request.header("archivepwd", HeaderValues.urlEncode(passwords.get(0)));
+            headers.addAll(List.of("archivepwd", HeaderValues.urlEncode(passwords.get(0))));
         } else {
             for (int i = 0; i < passwords.size(); i++) {
-                request.header("archivepwd" + (i + 1), HeaderValues.urlEncode(passwords.get(i)));
+                headers.addAll(List.of("archivepwd" + (i + 1), HeaderValues.urlEncode(passwords.get(i))));
             }
         }
 
         String context = "POST " + base + "/file";
-        HttpResponse<String> response = exchange(request.build(), context);
+        CoreHttp.Answer response = exchange("POST", "/file", headers, body, context);
         return json.dataId(successBody(response, context), context);
     }
 
@@ -126,8 +110,8 @@ public final class HttpCoreClient implements CoreClient {
         }
         String path = "/file/" + HeaderValues.urlEncode(dataId);
         String context = "GET " + base + path;
-        HttpResponse<String> response = exchange(request(path).GET().build(), context);
-        if (response.statusCode() == 404 || isSuccess(response.statusCode())) {
+        CoreHttp.Answer response = exchange("GET", path, headers(), null, context);
+        if (response.status() == 404 || isSuccess(response.status())) {
             Optional<JsonObject> answer = json.parseObjectIfPossible(response.body());
             if (answer.isPresent() && CoreJson.isNotFound(answer.get())) {
                 throw new CoreRejectedException(404, "data_id not found");
@@ -139,42 +123,42 @@ public final class HttpCoreClient implements CoreClient {
     @Override
     public String version() throws CoreUnavailableException, CoreRejectedException {
         String context = "GET " + base + "/version";
-        HttpResponse<String> response = exchange(request("/version").GET().build(), context);
+        CoreHttp.Answer response = exchange("GET", "/version", headers(), null, context);
         return json.version(successBody(response, context), context);
     }
 
-    private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(server.requestTimeout())
-                .header("Accept", "application/json");
+    /** The headers of every request: what Core should answer with, and the API key. */
+    private List<String> headers() {
+        List<String> headers = new ArrayList<>(16);
+        headers.add("Accept");
+        headers.add("application/json");
         if (server.apiKey() != null && !server.apiKey().isBlank()) {
-            builder.header("apikey", server.apiKey());
+            headers.add("apikey");
+            headers.add(server.apiKey());
         }
-        return builder;
+        return headers;
     }
 
-    private HttpResponse<String> exchange(HttpRequest request, String context) throws CoreUnavailableException {
+    private CoreHttp.Answer exchange(String method, String path, List<String> headers, CoreHttp.Body body,
+            String context) throws CoreUnavailableException {
         try {
-            return http.send(request, BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
+            return http.exchange(method, path, headers, body);
+        } catch (SocketTimeoutException e) {
             throw new CoreUnavailableException(
                     context + ": no answer within " + server.requestTimeout() + " (" + describe(e) + ")", e);
         } catch (ConnectException e) {
             throw new CoreUnavailableException(context + ": cannot connect (" + describe(e) + ")", e);
         } catch (IOException e) {
             throw new CoreUnavailableException(context + ": exchange failed (" + describe(e) + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CoreUnavailableException(context + ": interrupted while waiting for Core", e);
         }
     }
 
     /**
      * The JSON object of a successful answer; otherwise the exception the status calls for.
      */
-    private JsonObject successBody(HttpResponse<String> response, String context)
+    private JsonObject successBody(CoreHttp.Answer response, String context)
             throws CoreUnavailableException, CoreRejectedException {
-        int status = response.statusCode();
+        int status = response.status();
         if (isSuccess(status)) {
             return json.parseObject(response.body(), context);
         }
@@ -200,9 +184,42 @@ public final class HttpCoreClient implements CoreClient {
         return name == null ? "file" : name.toString();
     }
 
-    private static String describe(Exception e) {
+    private String describe(Exception e) {
         return e.getMessage() == null
                 ? e.getClass().getSimpleName()
-                : e.getClass().getSimpleName() + ": " + e.getMessage();
+                : e.getClass().getSimpleName() + ": " + json.redact(e.getMessage());
+    }
+
+    /** A file's bytes, as many as it had when the request was made. */
+    private record FileBody(Path file, long length) implements CoreHttp.Body {
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buffer = new byte[16 * 1024];
+                long left = length;
+                while (left > 0) {
+                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (n < 0) {
+                        throw new IOException("the file to submit became shorter while it was sent: " + file);
+                    }
+                    out.write(buffer, 0, n);
+                    left -= n;
+                }
+            }
+        }
+    }
+
+    private record BytesBody(byte[] content) implements CoreHttp.Body {
+
+        @Override
+        public long length() {
+            return content.length;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(content);
+        }
     }
 }

@@ -1,0 +1,456 @@
+package io.moat.core.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * HTTP/1.1 to one Core server over kept connections, blocking: the calling thread takes an idle connection (or opens
+ * one), writes its request, reads the answer and puts the connection back for the next caller. Each exchange has a
+ * deadline, the request timeout: connecting, the TLS handshake and every read of the answer must end before it, or
+ * the exchange fails with a {@link SocketTimeoutException}. Writes are not timed, as towards the downstream SMTP
+ * server: a Core that stops reading an upload holds its caller until the connection breaks.
+ *
+ * <p>It replaces {@code java.net.http.HttpClient}, whose selector thread and worker pool handed every request and
+ * answer between three threads: eleven context switches per scanned message and a seventh of the gateway's CPU
+ * (docs/performance.md, item 34). Only what Core's API needs is here: requests with a body of known length (Core
+ * refuses chunked uploads), answers with a length, chunked or up to the end of the connection, no redirects, no
+ * proxies, no HTTP/2.
+ *
+ * <p>A kept connection that the server closed while it was idle fails when it is used. An exchange that fails on a
+ * reused connection before any byte of the answer arrived is therefore sent once more on a new connection: Core
+ * may then have received a submission twice, which costs it one more scan and nothing else (the answer's
+ * {@code data_id} is the one used).
+ */
+final class CoreHttp {
+
+    /** An answer's status and its body as text (UTF-8). */
+    record Answer(int status, String body) {
+    }
+
+    /** A request body of known length. */
+    interface Body {
+
+        long length();
+
+        /** Writes exactly {@link #length()} bytes. */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** The largest answer read: Core answers with small JSON documents. */
+    static final int MAX_ANSWER = 16 * 1024 * 1024;
+    private static final int MAX_HEAD = 64 * 1024;
+    /** Idle connections older than this are closed rather than reused (servers drop idle ones after 5-60 s). */
+    private static final long IDLE_NANOS = Duration.ofSeconds(15).toNanos();
+    private static final int MAX_IDLE = 64;
+
+    private final String host;
+    private final String connectHost;
+    private final int port;
+    private final String hostHeader;
+    private final String pathPrefix;
+    private final SSLSocketFactory tls;
+    private final SSLParameters tlsParameters;
+    private final Duration timeout;
+    private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+
+    /**
+     * @param base {@code http} or {@code https} URI of the server, perhaps with a path prefix
+     * @param context for https: decides which certificates are trusted (null: the JVM's default)
+     * @param parameters for https: protocol versions and cipher suites (null: the context's defaults); the host name
+     *        is always verified
+     * @param timeout for each exchange, from its start to the end of the answer
+     */
+    CoreHttp(URI base, SSLContext context, SSLParameters parameters, Duration timeout) {
+        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("Core's URI must be http or https, not " + base);
+        }
+        if (base.getHost() == null) {
+            throw new IllegalArgumentException("Core's URI has no host: " + base);
+        }
+        boolean secure = scheme.equals("https");
+        this.host = base.getHost();
+        this.connectHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        this.port = base.getPort() > 0 ? base.getPort() : secure ? 443 : 80;
+        this.hostHeader = base.getPort() > 0 ? host + ":" + port : host;
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        this.pathPrefix = path;
+        this.timeout = timeout;
+        if (secure) {
+            SSLContext ssl = context;
+            try {
+                ssl = ssl == null ? SSLContext.getDefault() : ssl;
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("no default TLS context: " + e.getMessage(), e);
+            }
+            SSLParameters copy = ssl.getDefaultSSLParameters();
+            if (parameters != null && parameters.getProtocols() != null) {
+                copy.setProtocols(parameters.getProtocols());
+            }
+            if (parameters != null && parameters.getCipherSuites() != null) {
+                copy.setCipherSuites(parameters.getCipherSuites());
+            }
+            copy.setEndpointIdentificationAlgorithm("HTTPS");
+            this.tls = ssl.getSocketFactory();
+            this.tlsParameters = copy;
+        } else {
+            this.tls = null;
+            this.tlsParameters = null;
+        }
+    }
+
+    /**
+     * Sends a request and reads its answer.
+     *
+     * @param method {@code GET} or {@code POST}
+     * @param path the path below the base URI, already encoded, e.g. {@code /file/abc}
+     * @param headers name and value pairs; values must be single-line printable text
+     * @param body the body, or null for none
+     * @throws SocketTimeoutException if connecting or the answer took longer than the timeout
+     * @throws java.net.ConnectException if the server could not be reached
+     * @throws IOException if the exchange failed otherwise or the answer was not HTTP
+     */
+    Answer exchange(String method, String path, List<String> headers, Body body) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] head = head(method, path, headers, body);
+        Connection connection = idle();
+        if (connection != null) {
+            try {
+                return exchange(connection, head, body, deadline, method);
+            } catch (NothingReceived stale) {
+                // the server closed the kept connection while it was idle: once more on a new one
+            }
+        }
+        try {
+            return exchange(open(deadline), head, body, deadline, method);
+        } catch (NothingReceived e) {
+            throw e.cause;
+        }
+    }
+
+    /** Closes the idle connections (those in use are closed by their callers when they fail). */
+    void closeIdle() {
+        Connection c;
+        while ((c = idle.pollFirst()) != null) {
+            c.close();
+        }
+    }
+
+    private Answer exchange(Connection c, byte[] head, Body body, long deadline, String method)
+            throws IOException {
+        boolean reusable = false;
+        try {
+            try {
+                c.out.write(head);
+                if (body != null) {
+                    body.writeTo(c.out);
+                }
+                c.out.flush();
+                c.awaitFirstByte(deadline);
+            } catch (SocketTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new NothingReceived(e);
+            }
+            Answer answer = c.readAnswer(deadline, method.equals("HEAD"));
+            reusable = c.keepAlive;
+            return answer;
+        } finally {
+            if (reusable) {
+                c.idleSince = System.nanoTime();
+                if (idle.size() < MAX_IDLE) {
+                    idle.offerFirst(c);
+                } else {
+                    c.close();
+                }
+            } else {
+                c.close();
+            }
+        }
+    }
+
+    private Connection idle() {
+        Connection c;
+        while ((c = idle.pollFirst()) != null) {
+            if (System.nanoTime() - c.idleSince < IDLE_NANOS) {
+                return c;
+            }
+            c.close();
+        }
+        return null;
+    }
+
+    private Connection open(long deadline) throws IOException {
+        Socket plain = new Socket();
+        try {
+            plain.setTcpNoDelay(true);
+            plain.connect(new InetSocketAddress(connectHost, port), remainingMillis(deadline));
+            if (tls == null) {
+                return new Connection(plain);
+            }
+            SSLSocket secure = (SSLSocket) tls.createSocket(plain, connectHost, port, true);
+            secure.setSSLParameters(tlsParameters);
+            secure.setSoTimeout(remainingMillis(deadline));
+            secure.startHandshake();
+            return new Connection(secure);
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+    }
+
+    private byte[] head(String method, String path, List<String> headers, Body body) {
+        StringBuilder h = new StringBuilder(256).append(method).append(' ').append(pathPrefix).append(path)
+                .append(" HTTP/1.1\r\nHost: ").append(hostHeader).append("\r\n");
+        for (int i = 0; i + 1 < headers.size(); i += 2) {
+            h.append(checked(headers.get(i))).append(": ").append(checked(headers.get(i + 1))).append("\r\n");
+        }
+        if (body != null) {
+            h.append("Content-Length: ").append(body.length()).append("\r\n");
+        }
+        return h.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A header name or value as it may be sent; the text itself is never quoted (it may be the API key). */
+    private static String checked(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if ((ch < 0x20 && ch != '\t') || ch == 0x7F || ch > 0xFF) {
+                throw new IllegalArgumentException("a header of the request to Core holds a control character or"
+                        + " a character outside ISO-8859-1 at position " + i);
+            }
+        }
+        return text;
+    }
+
+    private static int remainingMillis(long deadline) throws SocketTimeoutException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException("no answer in time");
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
+    }
+
+    /** The exchange failed before any byte of the answer arrived. */
+    private static final class NothingReceived extends IOException {
+
+        private static final long serialVersionUID = 1L;
+        final transient IOException cause;
+
+        NothingReceived(IOException cause) {
+            super(cause);
+            this.cause = cause;
+        }
+    }
+
+    /** One connection: the socket, its output buffer and what is read of it. */
+    private static final class Connection {
+
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+        final byte[] buffer = new byte[16 * 1024];
+        int position;
+        int limit;
+        boolean keepAlive;
+        long idleSince;
+
+        Connection(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing more to do with it
+            }
+        }
+
+        /** Waits for the first byte of the answer; EOF before it is an IOException (the server closed). */
+        void awaitFirstByte(long deadline) throws IOException {
+            if (!fill(deadline)) {
+                throw new EOFException("the server closed the connection without an answer");
+            }
+        }
+
+        Answer readAnswer(long deadline, boolean noBody) throws IOException {
+            while (true) {
+                String status = line(deadline);
+                if (!status.startsWith("HTTP/1.") || status.length() < 12 || status.charAt(8) != ' ') {
+                    throw new IOException("not an HTTP/1.x answer: " + snippet(status));
+                }
+                int code;
+                try {
+                    code = Integer.parseInt(status.substring(9, 12));
+                } catch (NumberFormatException e) {
+                    throw new IOException("not an HTTP status: " + snippet(status), e);
+                }
+                boolean http10 = status.charAt(7) == '0';
+                long length = -1;
+                boolean chunked = false;
+                Boolean connection = null;
+                int headBytes = status.length();
+                for (String header = line(deadline); !header.isEmpty(); header = line(deadline)) {
+                    headBytes += header.length();
+                    if (headBytes > MAX_HEAD) {
+                        throw new IOException("the answer's header is larger than " + MAX_HEAD + " bytes");
+                    }
+                    int colon = header.indexOf(':');
+                    if (colon <= 0) {
+                        continue;
+                    }
+                    String name = header.substring(0, colon).trim();
+                    String value = header.substring(colon + 1).trim();
+                    if (name.equalsIgnoreCase("Content-Length")) {
+                        try {
+                            length = Long.parseLong(value);
+                        } catch (NumberFormatException e) {
+                            throw new IOException("bad Content-Length: " + snippet(value), e);
+                        }
+                    } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                        chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+                    } else if (name.equalsIgnoreCase("Connection")) {
+                        String v = value.toLowerCase(Locale.ROOT);
+                        connection = v.contains("close")
+                                ? Boolean.FALSE
+                                : v.contains("keep-alive") ? Boolean.TRUE : connection;
+                    }
+                }
+                if (code >= 100 && code < 200) {
+                    continue; // 100 Continue and other interim answers: the final one follows
+                }
+                keepAlive = connection != null ? connection : !http10;
+                byte[] body;
+                if (noBody || code == 204 || code == 304) {
+                    body = new byte[0];
+                } else if (chunked) {
+                    body = chunked(deadline);
+                } else if (length >= 0) {
+                    if (length > MAX_ANSWER) {
+                        throw new IOException("the answer is larger than " + MAX_ANSWER + " bytes: " + length);
+                    }
+                    body = exactly((int) length, deadline);
+                } else {
+                    keepAlive = false; // the body ends with the connection
+                    body = toEnd(deadline);
+                }
+                return new Answer(code, new String(body, StandardCharsets.UTF_8));
+            }
+        }
+
+        private byte[] chunked(long deadline) throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            while (true) {
+                String sizeLine = line(deadline);
+                int end = sizeLine.indexOf(';');
+                String hex = (end < 0 ? sizeLine : sizeLine.substring(0, end)).trim();
+                int size;
+                try {
+                    size = Integer.parseInt(hex, 16);
+                } catch (NumberFormatException e) {
+                    throw new IOException("bad chunk size: " + snippet(sizeLine), e);
+                }
+                if (size < 0 || body.size() + (long) size > MAX_ANSWER) {
+                    throw new IOException("the answer is larger than " + MAX_ANSWER + " bytes");
+                }
+                if (size == 0) {
+                    while (!line(deadline).isEmpty()) {
+                        // trailers: none that matter
+                    }
+                    return body.toByteArray();
+                }
+                body.write(exactly(size, deadline));
+                if (!line(deadline).isEmpty()) {
+                    throw new IOException("a chunk does not end with CRLF");
+                }
+            }
+        }
+
+        private byte[] exactly(int length, long deadline) throws IOException {
+            byte[] bytes = new byte[length];
+            int done = 0;
+            while (done < length) {
+                if (position == limit && !fill(deadline)) {
+                    throw new EOFException("the answer ended after " + done + " of " + length + " bytes");
+                }
+                int n = Math.min(length - done, limit - position);
+                System.arraycopy(buffer, position, bytes, done, n);
+                position += n;
+                done += n;
+            }
+            return bytes;
+        }
+
+        private byte[] toEnd(long deadline) throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            while (position < limit || fill(deadline)) {
+                if (body.size() + (limit - position) > MAX_ANSWER) {
+                    throw new IOException("the answer is larger than " + MAX_ANSWER + " bytes");
+                }
+                body.write(buffer, position, limit - position);
+                position = limit;
+            }
+            return body.toByteArray();
+        }
+
+        /** A line without its CRLF (or LF), as ISO-8859-1. */
+        private String line(long deadline) throws IOException {
+            StringBuilder line = new StringBuilder(64);
+            while (true) {
+                if (position == limit && !fill(deadline)) {
+                    throw new EOFException("the answer ended within its header");
+                }
+                int b = buffer[position++] & 0xFF;
+                if (b == '\n') {
+                    int n = line.length();
+                    return n > 0 && line.charAt(n - 1) == '\r' ? line.substring(0, n - 1) : line.toString();
+                }
+                if (line.length() >= MAX_HEAD) {
+                    throw new IOException("a line of the answer's header is longer than " + MAX_HEAD + " bytes");
+                }
+                line.append((char) b);
+            }
+        }
+
+        /** Reads more into the buffer if it is used up; false at the end of the stream. */
+        private boolean fill(long deadline) throws IOException {
+            if (position < limit) {
+                return true;
+            }
+            socket.setSoTimeout(remainingMillis(deadline));
+            int n = in.read(buffer, 0, buffer.length);
+            if (n < 0) {
+                return false;
+            }
+            position = 0;
+            limit = n;
+            return true;
+        }
+
+        private static String snippet(String text) {
+            return text.length() <= 80 ? text : text.substring(0, 80) + "…";
+        }
+    }
+}

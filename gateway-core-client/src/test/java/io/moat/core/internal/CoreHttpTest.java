@@ -1,0 +1,356 @@
+package io.moat.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link CoreHttp} against a scripted server on a raw socket: what goes over the wire, kept and stale connections,
+ * the forms of an answer's body, the deadline and TLS with host name verification.
+ */
+class CoreHttpTest {
+
+    /** What the scripted server does with one request on a connection: answer it, or not. */
+    private interface Script {
+        /** Writes the answer for request number {@code n} (from 0) of the whole server; false closes the connection. */
+        boolean answer(int n, String head, byte[] body, OutputStream out) throws IOException, InterruptedException;
+    }
+
+    private ServerSocket server;
+    private Thread acceptor;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final BlockingQueue<String> heads = new LinkedBlockingQueue<>();
+    private final List<byte[]> bodies = new ArrayList<>();
+
+    private final List<Socket> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+            acceptor.join(5_000);
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+    }
+
+    private URI serve(Script script) throws IOException {
+        return serve(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), script);
+    }
+
+    private URI serve(ServerSocket socket, Script script) {
+        server = socket;
+        AtomicInteger requests = new AtomicInteger();
+        acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    connections.incrementAndGet();
+                    open.add(s);
+                    Thread conversation = new Thread(() -> converse(s, script, requests));
+                    conversation.setDaemon(true);
+                    conversation.start();
+                } catch (IOException closed) {
+                    return; // the test is over
+                }
+            }
+        });
+        acceptor.start();
+        String scheme = socket instanceof SSLServerSocket ? "https" : "http";
+        return URI.create(scheme + "://localhost:" + socket.getLocalPort() + "/core");
+    }
+
+    private void converse(Socket s, Script script, AtomicInteger requests) {
+        try (s) {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            while (true) {
+                String head = readHead(in);
+                if (head == null) {
+                    return;
+                }
+                int length = 0;
+                for (String line : head.split("\r\n")) {
+                    if (line.toLowerCase().startsWith("content-length:")) {
+                        length = Integer.parseInt(line.substring(15).trim());
+                    }
+                }
+                byte[] body = in.readNBytes(length);
+                heads.add(head);
+                synchronized (bodies) {
+                    bodies.add(body);
+                }
+                if (!script.answer(requests.getAndIncrement(), head, body, out)) {
+                    return;
+                }
+                out.flush();
+            }
+        } catch (IOException | InterruptedException closed) {
+            // the test is over, or the connection is
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                return null;
+            }
+            head.write(b);
+            matched = b == end[matched] ? matched + 1 : b == '\r' ? 1 : 0;
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean json(OutputStream out, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
+                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(bytes);
+        return true;
+    }
+
+    private static CoreHttp client(URI uri, Duration timeout) {
+        return new CoreHttp(uri, null, null, timeout);
+    }
+
+    private static CoreHttp.Body bytes(byte[] content) {
+        return new CoreHttp.Body() {
+            @Override
+            public long length() {
+                return content.length;
+            }
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                out.write(content);
+            }
+        };
+    }
+
+    @Test
+    void requestCarriesHostPathHeadersAndBodyWithItsLength() throws Exception {
+        CoreHttp http = client(serve((n, head, body, out) -> json(out, 200, "{\"data_id\":\"é1\"}")),
+                Duration.ofSeconds(5));
+        byte[] content = new byte[40_000];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 31);
+        }
+
+        CoreHttp.Answer answer = http.exchange("POST", "/file", List.of("apikey", "k1", "filename", "a%20b.txt"),
+                bytes(content));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("{\"data_id\":\"é1\"}");
+        String head = heads.poll(5, TimeUnit.SECONDS);
+        assertThat(head).startsWith("POST /core/file HTTP/1.1\r\n")
+                .contains("\r\nHost: localhost:" + server.getLocalPort() + "\r\n")
+                .contains("\r\napikey: k1\r\n").contains("\r\nfilename: a%20b.txt\r\n")
+                .contains("\r\nContent-Length: 40000\r\n");
+        assertThat(bodies.get(0)).isEqualTo(content);
+    }
+
+    @Test
+    void connectionIsKeptForTheNextRequest() throws Exception {
+        CoreHttp http = client(serve((n, head, body, out) -> json(out, 200, "{\"n\":" + n + "}")),
+                Duration.ofSeconds(5));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(http.exchange("GET", "/file/x", List.of(), null).body()).isEqualTo("{\"n\":" + i + "}");
+        }
+
+        assertThat(connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void connectionTheServerClosedWhileIdleIsReplacedWithoutAnError() throws Exception {
+        // the server answers and then closes, without saying so: the kept connection is dead when next used
+        CoreHttp http = client(serve((n, head, body, out) -> {
+            json(out, 200, "{\"n\":" + n + "}");
+            out.flush();
+            return false;
+        }), Duration.ofSeconds(5));
+
+        assertThat(http.exchange("POST", "/file", List.of(), bytes(new byte[]{1})).body()).isEqualTo("{\"n\":0}");
+        Thread.sleep(200); // the close has arrived
+        assertThat(http.exchange("POST", "/file", List.of(), bytes(new byte[]{2})).body()).isEqualTo("{\"n\":1}");
+
+        assertThat(connections.get()).isEqualTo(2);
+        assertThat(bodies).hasSize(2);
+    }
+
+    @Test
+    void answerSayingCloseIsNotKept() throws Exception {
+        CoreHttp http = client(serve((n, head, body, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return false;
+        }), Duration.ofSeconds(5));
+
+        http.exchange("GET", "/version", List.of(), null);
+        http.exchange("GET", "/version", List.of(), null);
+
+        assertThat(connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void chunkedAnswerIsJoinedAndTheConnectionKept() throws Exception {
+        CoreHttp http = client(serve((n, head, body, out) -> {
+            out.write(("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5;ext=1\r\n{\"a\":\r\n4\r\n\"b\"}\r\n0\r\nX-Trailer: 1\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return true;
+        }), Duration.ofSeconds(5));
+
+        assertThat(http.exchange("GET", "/file/x", List.of(), null).body()).isEqualTo("{\"a\":\"b\"}");
+        assertThat(http.exchange("GET", "/file/x", List.of(), null).body()).isEqualTo("{\"a\":\"b\"}");
+        assertThat(connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void answerWithoutLengthEndsWithTheConnection() throws Exception {
+        CoreHttp http = client(serve((n, head, body, out) -> {
+            out.write("HTTP/1.0 200 OK\r\n\r\n{\"old\":true}".getBytes(StandardCharsets.ISO_8859_1));
+            return false;
+        }), Duration.ofSeconds(5));
+
+        assertThat(http.exchange("GET", "/version", List.of(), null).body()).isEqualTo("{\"old\":true}");
+        assertThat(http.exchange("GET", "/version", List.of(), null).body()).isEqualTo("{\"old\":true}");
+        assertThat(connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void answerCutShortIsAnError() throws Exception {
+        CoreHttp http = client(serve((n, head, body, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"part".getBytes(StandardCharsets.ISO_8859_1));
+            return false;
+        }), Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> http.exchange("GET", "/version", List.of(), null))
+                .isInstanceOf(IOException.class).hasMessageContaining("6 of 100 bytes");
+    }
+
+    @Test
+    void answerLargerThanTheLimitIsRefused() throws Exception {
+        CoreHttp http = client(serve((n, head, body, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + (CoreHttp.MAX_ANSWER + 1) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return false;
+        }), Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> http.exchange("GET", "/version", List.of(), null))
+                .isInstanceOf(IOException.class).hasMessageContaining("larger than");
+    }
+
+    @Test
+    void notHttpIsAnError() throws Exception {
+        CoreHttp http = client(serve((n, head, body, out) -> {
+            out.write("220 mail.example ESMTP\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            return false;
+        }), Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> http.exchange("GET", "/version", List.of(), null))
+                .isInstanceOf(IOException.class).hasMessageContaining("not an HTTP/1.x answer: 220 mail.example");
+    }
+
+    @Test
+    void theDeadlineCoversTheWholeAnswerNotEachRead() throws Exception {
+        // a byte every 100 ms: no read waits long, but the answer takes far longer than the timeout
+        CoreHttp http = client(serve((n, head, body, out) -> {
+            byte[] answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.ISO_8859_1);
+            for (byte b : answer) {
+                out.write(b);
+                out.flush();
+                Thread.sleep(100);
+            }
+            return true;
+        }), Duration.ofMillis(500));
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> http.exchange("GET", "/file/x", List.of(), null))
+                .isInstanceOf(SocketTimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void headerValuesCannotCarryAnotherHeaderAndAreNotQuoted() throws Exception {
+        CoreHttp http = client(serve((n, head, body, out) -> json(out, 200, "{}")), Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> http.exchange("GET", "/version", List.of("apikey", "secret\r\nX-Evil: 1"), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("secret");
+        assertThat(heads).isEmpty();
+    }
+
+    @Test
+    void httpsVerifiesTheCertificateAndTheHostName(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("core.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "core", "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "san=dns:localhost",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor()).as(output).isZero();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, "changeit".toCharArray());
+        SSLContext serverContext = SSLContext.getInstance("TLS");
+        serverContext.init(kmf.getKeyManagers(), null, null);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(keys);
+        SSLContext trusting = SSLContext.getInstance("TLS");
+        trusting.init(null, tmf.getTrustManagers(), null);
+        URI uri = serve(serverContext.getServerSocketFactory().createServerSocket(0, 50,
+                InetAddress.getLoopbackAddress()), (n, head, body, out) -> json(out, 200, "{\"tls\":true}"));
+        javax.net.ssl.SSLParameters tls12 = new javax.net.ssl.SSLParameters();
+        tls12.setProtocols(new String[]{"TLSv1.2"});
+
+        CoreHttp http = new CoreHttp(uri, trusting, tls12, Duration.ofSeconds(5));
+        assertThat(http.exchange("GET", "/version", List.of(), null).body()).isEqualTo("{\"tls\":true}");
+        assertThat(http.exchange("GET", "/version", List.of(), null).body()).isEqualTo("{\"tls\":true}");
+        assertThat(connections.get()).isEqualTo(1);
+
+        // the same certificate, trusted, but the server asked for by another name: refused
+        URI byAddress = URI.create("https://127.0.0.1:" + server.getLocalPort() + "/core");
+        assertThatThrownBy(() -> new CoreHttp(byAddress, trusting, null, Duration.ofSeconds(5))
+                .exchange("GET", "/version", List.of(), null)).isInstanceOf(SSLHandshakeException.class);
+        // not trusted: refused
+        assertThatThrownBy(() -> new CoreHttp(uri, SSLContext.getDefault(), null, Duration.ofSeconds(5))
+                .exchange("GET", "/version", List.of(), null)).isInstanceOf(SSLHandshakeException.class);
+        assertThat(heads).hasSize(2);
+    }
+}
