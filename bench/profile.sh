@@ -28,10 +28,11 @@ if [ -n "${JFR:-}" ]; then
 JFC
   jfr_opts="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=name=boot,settings=$work/samples.jfc"
 fi
-threads() { # a thread may end between the listing and the read: skip it
-  local t c s
+threads() { # name|CPU ticks|voluntary context switches per thread; a thread may end between the listing and the read
+  local t c s v
   for t in /proc/$gateway_pid/task/*; do
-    c=$(cat "$t/comm" 2>/dev/null) && s=$(awk '{print $14+$15}' "$t/stat" 2>/dev/null) && echo "$c|$s"
+    c=$(cat "$t/comm" 2>/dev/null) && s=$(awk '{print $14+$15}' "$t/stat" 2>/dev/null) \
+      && v=$(awk '/^voluntary_ctxt_switches/ {print $2}' "$t/status" 2>/dev/null) && echo "$c|$s|$v"
   done
   return 0
 }
@@ -66,17 +67,23 @@ print(f"{n} messages at {rate} msg/s; machine busy {100 * busy / sum(d):.0f} %, 
 print(f"gateway: {(u1 - u0) / 100 / n * 1000:.2f} ms user + {(s1 - s0) / 100 / n * 1000:.2f} ms system per message; GC {gc / n * 1000:.2f} ms")
 print(f"gateway wrote {(int(sys.argv[15]) - int(sys.argv[14])) / 1024 / n:.1f} KiB per message (files and sockets)")
 print(f"Core emulator (devtools): {(int(sys.argv[13]) - int(sys.argv[12])) / 100 / n * 1000:.2f} ms per message")
-def load(f):
+def load(f, column):
     d = collections.defaultdict(int)
     for line in open(f):
-        name, v = line.rstrip("\n").rsplit("|", 1)
-        d[re.sub(r"[-#]?\d+$", "", name.strip())] += int(v)
+        fields = line.rstrip("\n").rsplit("|", 2)
+        d[re.sub(r"[-#]?\d+$", "", fields[0].strip())] += int(fields[column])
     return d
-a, b = load(sys.argv[11] + "/threads.before"), load(sys.argv[11] + "/threads.after")
+work = sys.argv[11]
+a, b = load(work + "/threads.before", 1), load(work + "/threads.after", 1)
 diff = {k: b[k] - a.get(k, 0) for k in b}
 total = sum(v for v in diff.values() if v > 0)
+cs_a, cs_b = load(work + "/threads.before", 2), load(work + "/threads.after", 2)
+cs = {k: cs_b[k] - cs_a.get(k, 0) for k in cs_b}
+print(f"gateway: {sum(v for v in cs.values() if v > 0) / n:.1f} voluntary context switches per message"
+      " (threads that ended during the run not counted)")
+print("   CPU  share  cs/msg  threads")
 for k, v in sorted(diff.items(), key=lambda x: -x[1])[:8]:
-    print(f"  {v / 100:6.1f} s {100 * v / total:5.1f} %  {k}")
+    print(f"  {v / 100:6.1f} s {100 * v / total:5.1f} % {cs.get(k, 0) / n:6.1f}  {k}")
 PY
 [ -n "${JFR:-}" ] && echo "JFR: $work/$JFR.jfr; measured samples from FROM=$from"
 exit 0
