@@ -50,6 +50,21 @@ final class CoreHttp {
 
         /** Writes exactly {@link #length()} bytes. */
         void writeTo(OutputStream out) throws IOException;
+
+        /** A body held in memory. */
+        static Body of(byte[] content) {
+            return new Body() {
+                @Override
+                public long length() {
+                    return content.length;
+                }
+
+                @Override
+                public void writeTo(OutputStream out) throws IOException {
+                    out.write(content);
+                }
+            };
+        }
     }
 
     /** The largest answer read: Core answers with small JSON documents. */

@@ -71,7 +71,7 @@ public final class HttpCoreClient implements CoreClient {
     public String submit(byte[] content, String fileName, SubmitOptions options)
             throws CoreUnavailableException, CoreRejectedException {
         Objects.requireNonNull(content, "content");
-        return submit(new BytesBody(content), fileName, "file", options);
+        return submit(CoreHttp.Body.of(content), fileName, "file", options);
     }
 
     /** Posts {@code body} under {@code fileName}, or {@code otherName} if that is null or blank. */
@@ -207,19 +207,6 @@ public final class HttpCoreClient implements CoreClient {
                     left -= n;
                 }
             }
-        }
-    }
-
-    private record BytesBody(byte[] content) implements CoreHttp.Body {
-
-        @Override
-        public long length() {
-            return content.length;
-        }
-
-        @Override
-        public void writeTo(OutputStream out) throws IOException {
-            out.write(content);
         }
     }
 }

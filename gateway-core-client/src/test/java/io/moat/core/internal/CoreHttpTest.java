@@ -147,17 +147,7 @@ class CoreHttpTest {
     }
 
     private static CoreHttp.Body bytes(byte[] content) {
-        return new CoreHttp.Body() {
-            @Override
-            public long length() {
-                return content.length;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                out.write(content);
-            }
-        };
+        return CoreHttp.Body.of(content);
     }
 
     @Test
