@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +53,37 @@ final class CoreHttp {
         /** Writes exactly {@link #length()} bytes. */
         void writeTo(OutputStream out) throws IOException;
 
+        /**
+         * A file's bytes, as many as it has now.
+         *
+         * @throws IOException if its size cannot be read
+         */
+        static Body of(Path file) throws IOException {
+            long length = Files.size(file);
+            return new Body() {
+                @Override
+                public long length() {
+                    return length;
+                }
+
+                @Override
+                public void writeTo(OutputStream out) throws IOException {
+                    try (InputStream in = Files.newInputStream(file)) {
+                        byte[] buffer = new byte[16 * 1024];
+                        long left = length;
+                        while (left > 0) {
+                            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                            if (n < 0) {
+                                throw new IOException("the file to submit became shorter while it was sent: " + file);
+                            }
+                            out.write(buffer, 0, n);
+                            left -= n;
+                        }
+                    }
+                }
+            };
+        }
+
         /** A body held in memory. */
         static Body of(byte[] content) {
             return new Body() {
@@ -74,7 +107,6 @@ final class CoreHttp {
     private static final long IDLE_NANOS = Duration.ofSeconds(15).toNanos();
     private static final int MAX_IDLE = 64;
 
-    private final String host;
     private final String connectHost;
     private final int port;
     private final String hostHeader;
@@ -100,7 +132,7 @@ final class CoreHttp {
             throw new IllegalArgumentException("Core's URI has no host: " + base);
         }
         boolean secure = scheme.equals("https");
-        this.host = base.getHost();
+        String host = base.getHost();
         this.connectHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         this.port = base.getPort() > 0 ? base.getPort() : secure ? 443 : 80;
         this.hostHeader = base.getPort() > 0 ? host + ":" + port : host;
@@ -150,28 +182,19 @@ final class CoreHttp {
         Connection connection = idle();
         if (connection != null) {
             try {
-                return exchange(connection, head, body, deadline, method);
+                return exchange(connection, head, body, deadline);
             } catch (NothingReceived stale) {
                 // the server closed the kept connection while it was idle: once more on a new one
             }
         }
         try {
-            return exchange(open(deadline), head, body, deadline, method);
+            return exchange(open(deadline), head, body, deadline);
         } catch (NothingReceived e) {
-            throw e.cause;
+            throw (IOException) e.getCause();
         }
     }
 
-    /** Closes the idle connections (those in use are closed by their callers when they fail). */
-    void closeIdle() {
-        Connection c;
-        while ((c = idle.pollFirst()) != null) {
-            c.close();
-        }
-    }
-
-    private Answer exchange(Connection c, byte[] head, Body body, long deadline, String method)
-            throws IOException {
+    private Answer exchange(Connection c, byte[] head, Body body, long deadline) throws IOException {
         boolean reusable = false;
         try {
             try {
@@ -186,7 +209,7 @@ final class CoreHttp {
             } catch (IOException e) {
                 throw new NothingReceived(e);
             }
-            Answer answer = c.readAnswer(deadline, method.equals("HEAD"));
+            Answer answer = c.readAnswer(deadline);
             reusable = c.keepAlive;
             return answer;
         } finally {
@@ -269,11 +292,9 @@ final class CoreHttp {
     private static final class NothingReceived extends IOException {
 
         private static final long serialVersionUID = 1L;
-        final transient IOException cause;
 
         NothingReceived(IOException cause) {
             super(cause);
-            this.cause = cause;
         }
     }
 
@@ -310,7 +331,7 @@ final class CoreHttp {
             }
         }
 
-        Answer readAnswer(long deadline, boolean noBody) throws IOException {
+        Answer readAnswer(long deadline) throws IOException {
             while (true) {
                 String status = line(deadline);
                 if (!status.startsWith("HTTP/1.") || status.length() < 12 || status.charAt(8) != ' ') {
@@ -358,7 +379,7 @@ final class CoreHttp {
                 }
                 keepAlive = connection != null ? connection : !http10;
                 byte[] body;
-                if (noBody || code == 204 || code == 304) {
+                if (code == 204 || code == 304) {
                     body = new byte[0];
                 } else if (chunked) {
                     body = chunked(deadline);

@@ -8,12 +8,9 @@ import io.moat.core.ScanResult;
 import io.moat.core.SubmitOptions;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,14 +54,14 @@ public final class HttpCoreClient implements CoreClient {
     public String submit(Path file, String fileName, SubmitOptions options)
             throws CoreUnavailableException, CoreRejectedException {
         Objects.requireNonNull(file, "file");
-        long length;
+        CoreHttp.Body body;
         try {
             // known length: Content-Length is sent, never chunked transfer (Core answers 411 to that)
-            length = Files.size(file);
+            body = CoreHttp.Body.of(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the file to submit: " + file, e);
         }
-        return submit(new FileBody(file, length), fileName, nameOf(file), options);
+        return submit(body, fileName, nameOf(file), options);
     }
 
     @Override
@@ -188,25 +185,5 @@ public final class HttpCoreClient implements CoreClient {
         return e.getMessage() == null
                 ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + ": " + json.redact(e.getMessage());
-    }
-
-    /** A file's bytes, as many as it had when the request was made. */
-    private record FileBody(Path file, long length) implements CoreHttp.Body {
-
-        @Override
-        public void writeTo(OutputStream out) throws IOException {
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buffer = new byte[16 * 1024];
-                long left = length;
-                while (left > 0) {
-                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                    if (n < 0) {
-                        throw new IOException("the file to submit became shorter while it was sent: " + file);
-                    }
-                    out.write(buffer, 0, n);
-                    left -= n;
-                }
-            }
-        }
     }
 }

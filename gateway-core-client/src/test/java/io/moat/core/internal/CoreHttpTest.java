@@ -206,7 +206,7 @@ class CoreHttpTest {
         CoreHttp http = client(serve((n, head, body, out) -> {
             out.write("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"
                     .getBytes(StandardCharsets.ISO_8859_1));
-            return false;
+            return true; // the server keeps it open regardless: only the header tells the client not to reuse it
         }), Duration.ofSeconds(5));
 
         http.exchange("GET", "/version", List.of(), null);
