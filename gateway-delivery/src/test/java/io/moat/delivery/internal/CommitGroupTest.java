@@ -39,8 +39,10 @@ class CommitGroupTest {
                 works.forEach(Runnable::run);
                 duringCommit.run();
             } catch (RuntimeException e) {
-                committed.clear();
-                committed.addAll(before); // rolled back
+                synchronized (committed) { // a write meanwhile sees the rollback whole
+                    committed.clear();
+                    committed.addAll(before); // rolled back
+                }
                 throw e;
             }
         };
@@ -48,8 +50,10 @@ class CommitGroupTest {
 
     private void write() {
         synchronized (committed) {
-            written.clear();
-            written.addAll(committed);
+            synchronized (written) { // a caller checking what was written sees all of it or none
+                written.clear();
+                written.addAll(committed);
+            }
         }
         writes.incrementAndGet();
     }
@@ -238,6 +242,84 @@ class CommitGroupTest {
         assertThat(writes.get()).isBetween(1, transactionSizes.size());
         assertThat(transactionSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(400);
         assertThat(transactionSizes.size()).isLessThan(400);
+    }
+
+    /**
+     * Callers are woken one by one rather than all at once: a wake-up lost on some path would leave a caller parked
+     * for good. Many callers, small batches, failing works and failing writes, some callers interrupted: every call
+     * returns, with its own outcome, and one that returns normally finds its work written.
+     */
+    @Test
+    void underContentionEveryCallerReturnsWithItsOwnOutcome() throws Exception {
+        AtomicInteger writeCount = new AtomicInteger();
+        CommitGroup group = new CommitGroup(database(() -> {
+            if (transactionSizes.size() % 7 == 0) {
+                Thread.yield();
+            }
+        }), () -> {
+            if (writeCount.incrementAndGet() % 11 == 0) {
+                throw new IllegalStateException("write failed");
+            }
+            write();
+        }, 3);
+        int threads = 48;
+        int callsEach = 150;
+        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger returned = new AtomicInteger();
+        AtomicInteger writeFailures = new AtomicInteger();
+        List<Future<?>> all = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            all.add(callers.submit(() -> {
+                for (int i = 0; i < callsEach; i++) {
+                    String name = thread + "/" + i;
+                    boolean bad = (thread + i) % 13 == 0;
+                    boolean interrupt = (thread * 7 + i) % 17 == 0;
+                    if (interrupt) {
+                        Thread.currentThread().interrupt();
+                    }
+                    try {
+                        group.run(() -> {
+                            committed.add(name);
+                            if (bad) {
+                                throw new IllegalArgumentException("bad " + name);
+                            }
+                        });
+                        if (bad) {
+                            wrong.add(name + " returned although its work threw");
+                        } else if (!written.contains(name)) {
+                            wrong.add(name + " returned before it was written");
+                        }
+                        returned.incrementAndGet();
+                    } catch (IllegalArgumentException e) {
+                        if (!e.getMessage().equals("bad " + name)) {
+                            wrong.add(name + " got another caller's failure: " + e.getMessage());
+                        }
+                    } catch (IllegalStateException e) {
+                        if (bad || !e.getMessage().equals("write failed")) {
+                            wrong.add(name + " failed with " + e.getMessage());
+                        }
+                        writeFailures.incrementAndGet();
+                    }
+                    if (Thread.interrupted() != interrupt) {
+                        wrong.add(name + " did not keep its interrupt status");
+                    }
+                }
+            }));
+        }
+        for (Future<?> f : all) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+
+        assertThat(wrong).isEmpty();
+        assertThat(committed).doesNotHaveDuplicates().allMatch(name -> {
+            String[] parts = name.split("/");
+            return (Integer.parseInt(parts[0]) + Integer.parseInt(parts[1])) % 13 != 0;
+        });
+        assertThat(returned.get() + writeFailures.get()).as("every good work committed once")
+                .isEqualTo(committed.size());
+        assertThat(writeFailures).as("some writes failed").hasPositiveValue();
+        assertThat(transactionSizes.stream().filter(size -> size > 1)).as("callers shared transactions").isNotEmpty();
     }
 
     private static void awaitAll(List<Future<?>> futures) throws Exception {
