@@ -25,8 +25,8 @@ import javax.net.ssl.SSLSocketFactory;
  * HTTP/1.1 to one Core server over kept connections, blocking: the calling thread takes an idle connection (or opens
  * one), writes its request, reads the answer and puts the connection back for the next caller. Each exchange has a
  * deadline, the request timeout: connecting, the TLS handshake and every read of the answer must end before it, or
- * the exchange fails with a {@link SocketTimeoutException}. Writes are not timed, as towards the downstream SMTP
- * server: a Core that stops reading an upload holds its caller until the connection breaks.
+ * the exchange fails with a {@link SocketTimeoutException}. Writing the request must end before it too: a Core
+ * that stops reading an upload has the connection closed at the deadline ({@link WriteDeadlines}).
  *
  * <p>It replaces {@code java.net.http.HttpClient}, whose selector thread and worker pool handed every request and
  * answer between three threads: eleven context switches per scanned message and a seventh of the gateway's CPU
@@ -115,6 +115,7 @@ final class CoreHttp {
     private final SSLParameters tlsParameters;
     private final Duration timeout;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+    private final WriteDeadlines writes;
 
     /**
      * @param base {@code http} or {@code https} URI of the server, perhaps with a path prefix
@@ -124,6 +125,11 @@ final class CoreHttp {
      * @param timeout for each exchange, from its start to the end of the answer
      */
     CoreHttp(URI base, SSLContext context, SSLParameters parameters, Duration timeout) {
+        this(base, context, parameters, timeout, WriteDeadlines.SHARED);
+    }
+
+    CoreHttp(URI base, SSLContext context, SSLParameters parameters, Duration timeout, WriteDeadlines writes) {
+        this.writes = writes;
         String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("Core's URI must be http or https, not " + base);
@@ -197,12 +203,28 @@ final class CoreHttp {
     private Answer exchange(Connection c, byte[] head, Body body, long deadline) throws IOException {
         boolean reusable = false;
         try {
-            try {
-                c.out.write(head);
-                if (body != null) {
-                    body.writeTo(c.out);
+            try (WriteDeadlines.Watch watch = writes.watch(c.plain, deadline)) {
+                try {
+                    c.out.write(head);
+                    if (body != null) {
+                        body.writeTo(c.out);
+                    }
+                    c.out.flush();
+                } catch (IOException e) {
+                    if (watch.fired()) {
+                        SocketTimeoutException slow = new SocketTimeoutException(
+                                "Core did not take the request in time");
+                        slow.initCause(e);
+                        throw slow;
+                    }
+                    throw e;
                 }
-                c.out.flush();
+            } catch (SocketTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new NothingReceived(e);
+            }
+            try {
                 c.awaitFirstByte(deadline);
             } catch (SocketTimeoutException e) {
                 throw e;
@@ -243,13 +265,13 @@ final class CoreHttp {
             plain.setTcpNoDelay(true);
             plain.connect(new InetSocketAddress(connectHost, port), remainingMillis(deadline));
             if (tls == null) {
-                return new Connection(plain);
+                return new Connection(plain, plain);
             }
             SSLSocket secure = (SSLSocket) tls.createSocket(plain, connectHost, port, true);
             secure.setSSLParameters(tlsParameters);
             secure.setSoTimeout(remainingMillis(deadline));
             secure.startHandshake();
-            return new Connection(secure);
+            return new Connection(secure, plain);
         } catch (IOException | RuntimeException e) {
             plain.close();
             throw e;
@@ -302,6 +324,8 @@ final class CoreHttp {
     private static final class Connection {
 
         final Socket socket;
+        /** The TCP socket, under the TLS layer if there is one. */
+        final Socket plain;
         final InputStream in;
         final OutputStream out;
         final byte[] buffer = new byte[16 * 1024];
@@ -310,8 +334,9 @@ final class CoreHttp {
         boolean keepAlive;
         long idleSince;
 
-        Connection(Socket socket) throws IOException {
+        Connection(Socket socket, Socket plain) throws IOException {
             this.socket = socket;
+            this.plain = plain;
             this.in = socket.getInputStream();
             this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
         }

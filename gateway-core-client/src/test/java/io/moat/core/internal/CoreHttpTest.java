@@ -30,6 +30,7 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -294,6 +295,94 @@ class CoreHttpTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
     }
 
+    /**
+     * A server that accepts connections and never reads from them, as a Core that hangs mid-upload; with a TLS
+     * context it completes the handshake first.
+     */
+    private URI deaf(SSLContext tls) throws IOException {
+        server = new ServerSocket();
+        server.setReceiveBufferSize(4096);
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    open.add(s);
+                    connections.incrementAndGet();
+                    if (tls != null) {
+                        javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                                .createSocket(s, null, s.getPort(), true);
+                        secure.setUseClientMode(false);
+                        secure.startHandshake();
+                        open.add(secure);
+                    }
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        acceptor.start();
+        return URI.create((tls == null ? "http" : "https") + "://localhost:" + server.getLocalPort() + "/core");
+    }
+
+    /** Far more than the socket buffers on both sides hold: the write blocks until the server reads. */
+    private static final CoreHttp.Body ENDLESS = new CoreHttp.Body() {
+        @Override
+        public long length() {
+            return 1L << 40;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            byte[] chunk = new byte[64 * 1024];
+            for (long left = length(); left > 0; left -= chunk.length) {
+                out.write(chunk);
+            }
+        }
+    };
+
+    private void failsAtTheDeadline(CoreHttp http, WriteDeadlines writes) {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> http.exchange("POST", "/file", List.of(), ENDLESS))
+                .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("did not take the request");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(650),
+                Duration.ofSeconds(3));
+        assertThat(connections.get()).as("not sent again on a new connection").isEqualTo(1);
+        assertThat(writes.watched()).isZero();
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without a deadline the write never ends
+    void aServerThatStopsReadingTheUploadFailsItAtTheDeadline() throws Exception {
+        WriteDeadlines writes = new WriteDeadlines(TimeUnit.MILLISECONDS.toNanos(50));
+        failsAtTheDeadline(new CoreHttp(deaf(null), null, null, Duration.ofMillis(700), writes), writes);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void overTlsTooTheUploadFailsAtTheDeadline(@TempDir Path dir) throws Exception {
+        SSLContext[] contexts = localhostTls(dir);
+        WriteDeadlines writes = new WriteDeadlines(TimeUnit.MILLISECONDS.toNanos(50));
+        failsAtTheDeadline(new CoreHttp(deaf(contexts[0]), contexts[1], null, Duration.ofMillis(700), writes),
+                writes);
+    }
+
+    @Test
+    void exchangesThatEndInTimeLeaveNothingWatched() throws Exception {
+        WriteDeadlines writes = new WriteDeadlines(TimeUnit.MILLISECONDS.toNanos(50));
+        CoreHttp http = new CoreHttp(serve((n, head, body, out) -> n != 1 && json(out, 200, "{}")), null, null,
+                Duration.ofSeconds(5), writes);
+
+        http.exchange("POST", "/file", List.of(), bytes(new byte[100_000]));
+        http.exchange("GET", "/file/x", List.of(), null); // closed unanswered, sent again on a new connection
+        http.exchange("GET", "/file/x", List.of(), null);
+        Thread.sleep(300); // several looks of the watchdog: nothing closed that was in use
+
+        assertThat(http.exchange("GET", "/file/x", List.of(), null).status()).isEqualTo(200);
+        assertThat(writes.watched()).isZero();
+        assertThat(connections.get()).isEqualTo(2);
+    }
+
     @Test
     void headerValuesCannotCarryAnotherHeaderAndAreNotQuoted() throws Exception {
         CoreHttp http = client(serve((n, head, body, out) -> json(out, 200, "{}")), Duration.ofSeconds(5));
@@ -303,8 +392,8 @@ class CoreHttpTest {
         assertThat(heads).isEmpty();
     }
 
-    @Test
-    void httpsVerifiesTheCertificateAndTheHostName(@TempDir Path dir) throws Exception {
+    /** A self-signed certificate for localhost: the server's context and a client's context that trusts it. */
+    private static SSLContext[] localhostTls(Path dir) throws Exception {
         Path store = dir.resolve("core.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "core", "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "san=dns:localhost",
@@ -324,6 +413,14 @@ class CoreHttpTest {
         tmf.init(keys);
         SSLContext trusting = SSLContext.getInstance("TLS");
         trusting.init(null, tmf.getTrustManagers(), null);
+        return new SSLContext[]{serverContext, trusting};
+    }
+
+    @Test
+    void httpsVerifiesTheCertificateAndTheHostName(@TempDir Path dir) throws Exception {
+        SSLContext[] contexts = localhostTls(dir);
+        SSLContext serverContext = contexts[0];
+        SSLContext trusting = contexts[1];
         URI uri = serve(serverContext.getServerSocketFactory().createServerSocket(0, 50,
                 InetAddress.getLoopbackAddress()), (n, head, body, out) -> json(out, 200, "{\"tls\":true}"));
         javax.net.ssl.SSLParameters tls12 = new javax.net.ssl.SSLParameters();
