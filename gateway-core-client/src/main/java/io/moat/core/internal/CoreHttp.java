@@ -1,5 +1,6 @@
 package io.moat.core.internal;
 
+import io.moat.tls.WriteDeadlines;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;

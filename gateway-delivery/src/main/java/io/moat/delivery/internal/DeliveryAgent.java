@@ -106,7 +106,8 @@ public final class DeliveryAgent {
 
     /**
      * @param heloName the name we give in EHLO
-     * @param timeout for connecting and for each read
+     * @param timeout for connecting, for each read, and for each write of a message's text (a server that stops
+     *            reading has its connection closed then)
      */
     public DeliveryAgent(String heloName, Duration timeout) {
         this(heloName, timeout, PlainSockets.NO_DELAY);
@@ -212,7 +213,7 @@ public final class DeliveryAgent {
                     + " was gone before MAIL was accepted; sending on a new connection");
         }
         String server = target.uri();
-        OutboundTransport transport = new OutboundTransport(channel.session(), mode == SmtpTarget.Mode.SMTPS);
+        OutboundTransport transport = new OutboundTransport(channel.session(), mode == SmtpTarget.Mode.SMTPS, timeout);
         OutboundSocketFactory.Recording tls = channel.tls() == null ? null : channel.tls().record();
         Connection connection;
         try {

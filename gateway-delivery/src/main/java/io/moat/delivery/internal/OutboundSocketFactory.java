@@ -83,6 +83,13 @@ final class OutboundSocketFactory extends DelegatingSocketFactory {
         }
     }
 
+    /** TLS over {@code plain}, which the delivery on this thread learns of (to cut off a write that hangs). */
+    @Override
+    public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {
+        OutboundTransport.tlsLayeredOver(plain);
+        return super.createSocket(plain, host, port, autoClose);
+    }
+
     @Override
     Socket configure(Socket socket) throws SocketException {
         PlainSockets.noDelay(socket);

@@ -1,5 +1,6 @@
 package io.moat.delivery.internal;
 
+import io.moat.tls.WriteDeadlines;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -7,6 +8,7 @@ import jakarta.mail.Session;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.time.Duration;
 import javax.net.ssl.SSLSocket;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
@@ -18,7 +20,9 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * The text of a message goes out through a {@link SmtpDataStream} of our own, written to the connection's socket
  * (Angus keeps its stream to itself; our socket factories show us the sockets they make while this transport
  * connects, see {@link #socketMade}). Where the socket the connection runs on is not known for sure, Angus's own
- * stream is used. One per connection, used on one thread.
+ * stream is used. Each write of the text must end within the write timeout, or the TCP socket under the connection
+ * is closed ({@link WriteDeadlines}); Angus's commands are short and each waits for a reply, which is timed. One per
+ * connection, used on one thread.
  */
 final class OutboundTransport extends SMTPTransport {
 
@@ -31,6 +35,12 @@ final class OutboundTransport extends SMTPTransport {
     private Socket socket;
     /** The last socket our factories made while connecting, TLS or not. */
     private Socket lastMade;
+    /** The TCP socket under {@link #socket} (the same one in clear text); {@code null} if unsure. */
+    private Socket tcp;
+    /** The last plain socket made, or put under TLS, while connecting. */
+    private Socket lastTcp;
+    /** How long each write of a message's text may take (the server must keep reading). */
+    private final Duration writeTimeout;
     /** STARTTLS was begun: the socket was replaced. */
     private boolean tlsStarted;
     /** The stream for this connection's transactions, made with the first. */
@@ -40,9 +50,11 @@ final class OutboundTransport extends SMTPTransport {
 
     /**
      * @param implicitTls {@code smtps}: the session's properties are then read under {@code mail.smtps.*}
+     * @param writeTimeout how long each write of a message's text may take before the connection is closed
      */
-    OutboundTransport(Session session, boolean implicitTls) {
+    OutboundTransport(Session session, boolean implicitTls, Duration writeTimeout) {
         super(session, null, implicitTls ? "smtps" : "smtp", implicitTls);
+        this.writeTimeout = writeTimeout;
     }
 
     /**
@@ -53,6 +65,20 @@ final class OutboundTransport extends SMTPTransport {
         OutboundTransport connecting = CONNECTING.get();
         if (connecting != null) {
             connecting.lastMade = made;
+            if (!(made instanceof SSLSocket)) {
+                connecting.lastTcp = made;
+            }
+        }
+    }
+
+    /**
+     * Our TLS socket factory calls this with each socket it puts TLS over (Angus's own plain socket for implicit TLS,
+     * ours for STARTTLS): the socket to close when a write must be cut off.
+     */
+    static void tlsLayeredOver(Socket plain) {
+        OutboundTransport connecting = CONNECTING.get();
+        if (connecting != null) {
+            connecting.lastTcp = plain;
         }
     }
 
@@ -67,17 +93,21 @@ final class OutboundTransport extends SMTPTransport {
         CONNECTING.set(this);
         socket = null;
         lastMade = null;
+        tcp = null;
+        lastTcp = null;
         tlsStarted = false;
         dataStream = null;
         try {
             boolean connected = super.protocolConnect(host, port, user, password);
             if (!tlsStarted && lastMade != null && isSSL() == lastMade instanceof SSLSocket) {
                 socket = lastMade;
+                tcp = lastTcp;
             }
             return connected;
         } finally {
             CONNECTING.remove();
             lastMade = null;
+            lastTcp = null;
         }
     }
 
@@ -90,7 +120,10 @@ final class OutboundTransport extends SMTPTransport {
         }
         try {
             if (dataStream == null) {
-                dataStream = new SmtpDataStream(socket.getOutputStream());
+                // a write is not timed by the socket: a server that stops reading would hold this thread for ever
+                Socket under = tcp != null ? tcp : socket;
+                dataStream = new SmtpDataStream(
+                        WriteDeadlines.SHARED.timed(socket.getOutputStream(), under, writeTimeout));
             }
         } catch (IOException e) {
             return angus;
@@ -156,6 +189,7 @@ final class OutboundTransport extends SMTPTransport {
             super.startTLS();
             if (lastMade instanceof SSLSocket) {
                 socket = lastMade;
+                tcp = lastTcp;
             }
         } catch (MessagingException e) {
             startTlsFailure = e;

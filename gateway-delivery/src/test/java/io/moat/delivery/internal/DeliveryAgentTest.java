@@ -7,6 +7,7 @@ import io.moat.delivery.internal.DeliveryAgent.Outcome;
 import io.moat.delivery.internal.DeliveryAgent.Result;
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
+import io.moat.tls.WriteDeadlines;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,6 +22,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class DeliveryAgentTest {
@@ -376,6 +378,34 @@ class DeliveryAgentTest {
             assertThat(agent.deliver(target, message, ADDED, "alice@example.com", List.of("bob@example.org"))
                     .outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(server.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked write ignores interrupts
+    void aServerThatStopsReadingTheTextIsCutOffAtTheTimeout() throws IOException {
+        // more than the loopback's socket buffers hold, so that the writes block once the server stops reading
+        Path big = dir.resolve("big.eml");
+        try (OutputStream out = Files.newOutputStream(big)) {
+            out.write("From: alice@example.com\r\nSubject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] line = ("x".repeat(76) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 32 * 1024 * 1024 / line.length; i++) {
+                out.write(line);
+            }
+        }
+        DeliveryAgent impatient = new DeliveryAgent("moat.test", Duration.ofSeconds(1));
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer().stopReadingInData()) {
+            long start = System.nanoTime();
+            Result result = impatient.deliver(List.of(plain(server.port())), big, ADDED, "alice@example.com",
+                    List.of("bob@example.org"));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
+            assertThat(result.temporarilyRefused()).containsExactly("bob@example.org");
+            assertThat(result.reply()).contains("in time");
+            assertThat(took).isLessThan(Duration.ofSeconds(30));
+            assertThat(impatient.idleConnections()).isZero();
+            assertThat(WriteDeadlines.SHARED.watched()).isZero();
         }
     }
 }

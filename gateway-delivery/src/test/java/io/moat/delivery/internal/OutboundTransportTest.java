@@ -10,6 +10,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Properties;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -43,7 +44,7 @@ class OutboundTransportTest {
     private static OutboundTransport send(Properties props, boolean implicitTls, TlsSmtpServer server)
             throws MessagingException, IOException {
         Session session = Session.getInstance(props);
-        OutboundTransport transport = new OutboundTransport(session, implicitTls);
+        OutboundTransport transport = new OutboundTransport(session, implicitTls, Duration.ofSeconds(20));
         transport.connect("127.0.0.1", server.port(), null, null);
         MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(TEXT));
         transport.sendMessage(message, new Address[]{new InternetAddress("bob@example.org")});

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,6 +31,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean hangUpAfterData;
+    private volatile boolean stopReadingInData;
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile String mailRefusal;
     private volatile int mailRefusalAfter;
     private final Thread thread;
@@ -54,6 +57,15 @@ final class ScriptedSmtpServer implements AutoCloseable {
     /** After each message, close the connection without a word (as a server whose idle timeout ran out). */
     ScriptedSmtpServer hangUpAfterData(boolean hangUp) {
         hangUpAfterData = hangUp;
+        return this;
+    }
+
+    /**
+     * After {@code 354}, read nothing more and keep the connection open until this server is closed (as a server
+     * that stopped taking the message's text).
+     */
+    ScriptedSmtpServer stopReadingInData() {
+        stopReadingInData = true;
         return this;
     }
 
@@ -132,6 +144,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 }
             } else if (command.equals("DATA")) {
                 reply(out, "354 go ahead");
+                if (stopReadingInData) {
+                    try {
+                        closed.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return;
+                }
                 ByteArrayOutputStream body = new ByteArrayOutputStream();
                 while ((line = in.readLine()) != null && !line.equals(".")) {
                     body.writeBytes((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -160,6 +180,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed.countDown();
         socket.close();
     }
 }

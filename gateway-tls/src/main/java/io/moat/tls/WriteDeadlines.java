@@ -1,11 +1,14 @@
-package io.moat.core.internal;
+package io.moat.tls;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 
 /**
  * Deadlines for blocking writes, which a socket cannot time out by itself: a server that stops reading an upload
@@ -17,11 +20,11 @@ import java.util.logging.Logger;
  * per write would wake the timer thread whenever one is cancelled). The thread runs only while something is
  * watched, and ends after a few idle seconds, so that an undeployed application leaves no thread behind.
  */
-final class WriteDeadlines {
+public final class WriteDeadlines {
 
-    static final WriteDeadlines SHARED = new WriteDeadlines(TimeUnit.MILLISECONDS.toNanos(200));
+    /** The one the gateway uses: a look every 200 ms. */
+    public static final WriteDeadlines SHARED = new WriteDeadlines(TimeUnit.MILLISECONDS.toNanos(200));
 
-    private static final Logger LOG = Logger.getLogger(WriteDeadlines.class.getName());
     /** How many empty looks at the watched sockets before the thread ends. */
     private static final int IDLE_ROUNDS = 25;
 
@@ -31,7 +34,8 @@ final class WriteDeadlines {
     /** Guarded by {@link #lock}. */
     private Thread looking;
 
-    WriteDeadlines(long periodNanos) {
+    /** With its own thread, looking every {@code periodNanos}; the gateway uses {@link #SHARED}. */
+    public WriteDeadlines(long periodNanos) {
         this.periodNanos = periodNanos;
     }
 
@@ -40,7 +44,7 @@ final class WriteDeadlines {
      * ({@link System#nanoTime()}), the socket is closed. Close the socket under a TLS layer, not the layer: closing
      * a TLS socket from another thread waits for the write under way to send its alert.
      */
-    Watch watch(Socket socket, long deadline) {
+    public Watch watch(Socket socket, long deadline) {
         Watch w = new Watch(socket, deadline);
         watched.add(w);
         synchronized (lock) {
@@ -84,13 +88,53 @@ final class WriteDeadlines {
         }
     }
 
+    /**
+     * {@code out}, with each write and flush given {@code perWrite} to end: past it, {@code tcp} is closed and the
+     * write fails with a {@link SocketTimeoutException}. {@code tcp} is the TCP socket the stream ends in, under a TLS
+     * layer if there is one (see {@link #watch}).
+     */
+    public OutputStream timed(OutputStream out, Socket tcp, Duration perWrite) {
+        long limit = perWrite.toNanos();
+        if (limit <= 0) {
+            throw new IllegalArgumentException("a write needs a positive time, not " + perWrite);
+        }
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[]{(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try (Watch watch = watch(tcp, System.nanoTime() + limit)) {
+                    try {
+                        out.write(b, off, len);
+                    } catch (IOException e) {
+                        throw watch.timedOut(e);
+                    }
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                try (Watch watch = watch(tcp, System.nanoTime() + limit)) {
+                    try {
+                        out.flush();
+                    } catch (IOException e) {
+                        throw watch.timedOut(e);
+                    }
+                }
+            }
+        };
+    }
+
     /** How many sockets are watched now; for tests. */
-    int watched() {
+    public int watched() {
         return watched.size();
     }
 
     /** One socket watched while its caller writes. */
-    final class Watch implements AutoCloseable {
+    public final class Watch implements AutoCloseable {
 
         private final Socket socket;
         private final long deadline;
@@ -102,8 +146,21 @@ final class WriteDeadlines {
         }
 
         /** Whether the deadline passed and the socket was closed: a failed write then means "too slow". */
-        boolean fired() {
+        public boolean fired() {
             return fired;
+        }
+
+        /**
+         * What a write that failed with {@code e} while watched should throw: a {@link SocketTimeoutException} if it
+         * failed because the deadline passed, {@code e} otherwise.
+         */
+        public IOException timedOut(IOException e) {
+            if (!fired) {
+                return e;
+            }
+            SocketTimeoutException slow = new SocketTimeoutException("the peer did not take what was written in time");
+            slow.initCause(e);
+            return slow;
         }
 
         private void fire() {
@@ -111,8 +168,6 @@ final class WriteDeadlines {
                 return; // the write ended meanwhile
             }
             fired = true;
-            LOG.fine(() -> "closing the connection to " + socket.getRemoteSocketAddress()
-                    + ": the server did not take the request before the deadline");
             try {
                 socket.close();
             } catch (IOException ignored) {
