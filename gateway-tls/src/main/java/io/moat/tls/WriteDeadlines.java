@@ -90,10 +90,10 @@ public final class WriteDeadlines {
 
     /**
      * {@code out}, with each write and flush given {@code perWrite} to end: past it, {@code tcp} is closed and the
-     * write fails with a {@link SocketTimeoutException}. {@code tcp} is the TCP socket the stream ends in, under a TLS
-     * layer if there is one (see {@link #watch}).
+     * write fails with a {@link SocketTimeoutException} saying {@code whenSlow}. {@code tcp} is the TCP socket the
+     * stream ends in, under a TLS layer if there is one (see {@link #watch}).
      */
-    public OutputStream timed(OutputStream out, Socket tcp, Duration perWrite) {
+    public OutputStream timed(OutputStream out, Socket tcp, Duration perWrite, String whenSlow) {
         long limit = perWrite.toNanos();
         if (limit <= 0) {
             throw new IllegalArgumentException("a write needs a positive time, not " + perWrite);
@@ -110,7 +110,7 @@ public final class WriteDeadlines {
                     try {
                         out.write(b, off, len);
                     } catch (IOException e) {
-                        throw watch.timedOut(e);
+                        throw watch.timedOut(e, whenSlow);
                     }
                 }
             }
@@ -121,7 +121,7 @@ public final class WriteDeadlines {
                     try {
                         out.flush();
                     } catch (IOException e) {
-                        throw watch.timedOut(e);
+                        throw watch.timedOut(e, whenSlow);
                     }
                 }
             }
@@ -145,20 +145,15 @@ public final class WriteDeadlines {
             this.deadline = deadline;
         }
 
-        /** Whether the deadline passed and the socket was closed: a failed write then means "too slow". */
-        public boolean fired() {
-            return fired;
-        }
-
         /**
-         * What a write that failed with {@code e} while watched should throw: a {@link SocketTimeoutException} if it
-         * failed because the deadline passed, {@code e} otherwise.
+         * What a write that failed with {@code e} while watched should throw: a {@link SocketTimeoutException} saying
+         * {@code whenSlow} if it failed because the deadline passed and the socket was closed, {@code e} otherwise.
          */
-        public IOException timedOut(IOException e) {
+        public IOException timedOut(IOException e, String whenSlow) {
             if (!fired) {
                 return e;
             }
-            SocketTimeoutException slow = new SocketTimeoutException("the peer did not take what was written in time");
+            SocketTimeoutException slow = new SocketTimeoutException(whenSlow);
             slow.initCause(e);
             return slow;
         }

@@ -5,7 +5,7 @@
  * {@link io.moat.tls.KeyStores} makes PKCS#12 key and trust stores for WildFly; {@link io.moat.tls.ServerTlsContext}
  * is a listener's TLS server side whose certificate and settings can change while it runs; and
  * {@link io.moat.tls.SecretBox} seals secrets at rest. {@link io.moat.tls.WriteDeadlines} cuts off blocking writes
- * to a peer that stopped reading, by closing the TCP socket under the TLS layer. Problems come back as {@link io.moat.tls.TlsException}s and
- * {@link io.moat.tls.Finding}s worded for the operator; nothing here logs.
+ * to a peer that stopped reading, by closing the TCP socket under the TLS layer. Problems come back as
+ * {@link io.moat.tls.TlsException}s and {@link io.moat.tls.Finding}s worded for the operator; nothing here logs.
  */
 package io.moat.tls;

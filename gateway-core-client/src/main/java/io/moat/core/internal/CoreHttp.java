@@ -212,13 +212,7 @@ final class CoreHttp {
                     }
                     c.out.flush();
                 } catch (IOException e) {
-                    if (watch.fired()) {
-                        SocketTimeoutException slow = new SocketTimeoutException(
-                                "Core did not take the request in time");
-                        slow.initCause(e);
-                        throw slow;
-                    }
-                    throw e;
+                    throw watch.timedOut(e, "Core did not take the request in time");
                 }
             } catch (SocketTimeoutException e) {
                 throw e;

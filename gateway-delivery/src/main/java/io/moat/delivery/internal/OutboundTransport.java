@@ -120,10 +120,15 @@ final class OutboundTransport extends SMTPTransport {
         }
         try {
             if (dataStream == null) {
-                // a write is not timed by the socket: a server that stops reading would hold this thread for ever
-                Socket under = tcp != null ? tcp : socket;
-                dataStream = new SmtpDataStream(
-                        WriteDeadlines.SHARED.timed(socket.getOutputStream(), under, writeTimeout));
+                // a write is not timed by the socket: a server that stops reading would hold this thread for ever.
+                // Without the TCP socket, Angus's stream: closing a TLS layer under a blocked write would block the
+                // thread that closes it
+                if (tcp == null) {
+                    return angus;
+                }
+                dataStream = new SmtpDataStream(WriteDeadlines.SHARED.timed(socket.getOutputStream(), tcp,
+                        writeTimeout, "the server did not take the message's text in time (" + writeTimeout.toSeconds()
+                                + " s a write)"));
             }
         } catch (IOException e) {
             return angus;
