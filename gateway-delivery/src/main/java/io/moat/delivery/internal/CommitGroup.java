@@ -179,13 +179,18 @@ public final class CommitGroup {
                 writing = unwritten;
                 unwritten = new ArrayList<>();
             }
-            RuntimeException outcome = new IllegalStateException("the write of the group's commits was aborted");
+            RuntimeException outcome = null;
+            boolean ran = false;
             try {
                 written.run();
-                outcome = null;
+                ran = true;
             } catch (RuntimeException unwritten) {
                 outcome = unwritten;
+                ran = true;
             } finally {
+                if (!ran) { // an Error: made here only then, as an exception's stack trace is not cheap
+                    outcome = new IllegalStateException("the write of the group's commits was aborted");
+                }
                 synchronized (lock) {
                     for (Entry e : writing) {
                         e.failure = outcome;

@@ -73,6 +73,23 @@ class CommitGroupTest {
         assertThat(writes).hasValue(2);
     }
 
+    @Test
+    void aWriteEndedByAnErrorReachesItsCallerAndTheGroupGoesOn() {
+        AtomicInteger attempts = new AtomicInteger();
+        CommitGroup group = new CommitGroup(database(() -> {
+        }), () -> {
+            if (attempts.getAndIncrement() == 0) {
+                throw new StackOverflowError("pretend");
+            }
+            write();
+        }, 64);
+
+        assertThatThrownBy(() -> group.run(() -> committed.add("a"))).isInstanceOf(StackOverflowError.class);
+        group.run(() -> committed.add("b"));
+
+        assertThat(written).containsExactly("a", "b");
+    }
+
     /** A group whose first commit is held open until {@link #release}, so that callers queue up behind it. */
     private final class HeldFirstCommit {
         private final CountDownLatch committing = new CountDownLatch(1);
