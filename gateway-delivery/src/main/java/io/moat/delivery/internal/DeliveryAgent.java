@@ -1,6 +1,8 @@
 package io.moat.delivery.internal;
 
 import io.moat.delivery.internal.OutboundSocketFactory.TlsFacts;
+import io.moat.delivery.internal.OutboundTransport.Replies;
+import io.moat.delivery.internal.OutboundTransport.Reply;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
@@ -244,15 +246,29 @@ public final class DeliveryAgent {
     private Attempt send(PoolKey key, Idle open, Envelope envelope, Channel channel) {
         OutboundTransport transport = open.transport;
         Connection connection = open.connection;
-        SpooledMessage spooled = new SpooledMessage(channel.session(), envelope.message(), envelope.addedHeaders());
-        spooled.setEnvelopeFrom(envelope.mailFrom());
         boolean keep = false;
         try {
+            if (transport.transacts()) {
+                Replies replies = transport.transact(open.used > 0 && transport.pipelines(), envelope.mailFrom(),
+                        envelope.recipients(), out -> {
+                            out.write(envelope.addedHeaders());
+                            copySpoolFile(envelope.message(), out);
+                        });
+                if (open.used > 0 && !replies.mail().positive()) {
+                    return null;
+                }
+                Result result = connection.replied(replies, envelope.recipients());
+                keep = result.outcome() == Outcome.DELIVERED || result.outcome() == Outcome.PARTIAL;
+                return new Attempt(result, true, null);
+            }
+            SpooledMessage spooled = new SpooledMessage(channel.session(), envelope.message(),
+                    envelope.addedHeaders());
+            spooled.setEnvelopeFrom(envelope.mailFrom());
             transport.sendMessage(spooled, envelope.to());
             keep = true;
             return new Attempt(connection.result(Outcome.DELIVERED, transport.getLastServerResponse().strip(),
                     envelope.recipients(), List.of()), true, null);
-        } catch (MessagingException e) {
+        } catch (MessagingException | IOException e) {
             if (open.used > 0 && !transport.mailAccepted()) {
                 return null;
             }
@@ -267,7 +283,7 @@ public final class DeliveryAgent {
         }
     }
 
-    private static Attempt failed(Connection connection, MessagingException failure, Envelope envelope) {
+    private static Attempt failed(Connection connection, Exception failure, Envelope envelope) {
         if (failure instanceof SendFailedException e) {
             return new Attempt(connection.sendFailed(e, envelope.recipients()), true, null);
         }
@@ -276,7 +292,11 @@ public final class DeliveryAgent {
                 "connection to " + connection.server() + " failed: " + describe(failure)), true, null);
     }
 
-    /** A fresh connection that still answers (RSET), or {@code null}; stale ones are closed on the way. */
+    /**
+     * A fresh connection that is still open, or {@code null}; stale ones are closed on the way. Whether the server
+     * still answers on it is checked with {@code RSET}: here, or, where the server pipelines, as the first command of
+     * the next transaction.
+     */
     private Idle takeIdle(PoolKey key) {
         closeExpiredIdle();
         Deque<Idle> waiting = idle.get(key);
@@ -284,7 +304,8 @@ public final class DeliveryAgent {
             return null;
         }
         for (Idle candidate = waiting.pollLast(); candidate != null; candidate = waiting.pollLast()) {
-            if (candidate.fresh() && candidate.transport.isConnected()) {
+            OutboundTransport transport = candidate.transport;
+            if (candidate.fresh() && (transport.pipelines() ? transport.open() : transport.isConnected())) {
                 return candidate;
             }
             quit(candidate.transport, candidate.connection.server());
@@ -502,6 +523,46 @@ public final class DeliveryAgent {
             return result(outcome, summary, delivered, refusals);
         }
 
+        /**
+         * Sorts the recipients of a transaction by the server's replies: delivered if the end of the text was taken
+         * (those refused at {@code RCPT} with their own reply); else those refused at {@code RCPT} with their own
+         * reply, and the rest with the reply that ended the transaction.
+         */
+        Result replied(Replies replies, List<String> recipients) {
+            Map<String, Refusal> refused = new LinkedHashMap<>();
+            List<String> taken = new ArrayList<>();
+            Reply ending = replies.mail();
+            if (replies.mail().positive()) {
+                for (int i = 0; i < replies.recipients().size(); i++) {
+                    Reply reply = replies.recipients().get(i);
+                    ending = reply;
+                    if (reply.positive()) {
+                        taken.add(recipients.get(i));
+                    } else if (reply.code() != -1) {
+                        refused.put(recipients.get(i), new Refusal(recipients.get(i), reply.code() >= 500,
+                                reply.text().strip()));
+                    }
+                }
+            }
+            ending = replies.end() != null ? replies.end() : replies.data() != null ? replies.data() : ending;
+            if (replies.end() != null && replies.end().positive()) {
+                if (refused.isEmpty()) {
+                    return result(Outcome.DELIVERED, ending.text().strip(), taken, List.of());
+                }
+                List<Refusal> refusals = List.copyOf(refused.values());
+                return result(Outcome.PARTIAL, refusals.get(0).reply(), taken, refusals);
+            }
+            String reply = ending.code() == -1
+                    ? "connection to " + server + " failed: the server closed the connection"
+                    : ending.text().strip();
+            for (String recipient : recipients) {
+                refused.putIfAbsent(recipient, new Refusal(recipient, ending.code() >= 500, reply));
+            }
+            List<Refusal> refusals = List.copyOf(refused.values());
+            Outcome outcome = refusals.stream().allMatch(Refusal::permanent) ? Outcome.PERMANENT : Outcome.TEMPORARY;
+            return result(outcome, refusals.get(0).reply(), List.of(), refusals);
+        }
+
         Result allRefused(List<String> recipients, boolean permanent, String reply) {
             return result(permanent ? Outcome.PERMANENT : Outcome.TEMPORARY, reply, List.of(),
                     recipients.stream().map(r -> new Refusal(r, permanent, reply)).toList());
@@ -512,9 +573,11 @@ public final class DeliveryAgent {
         return e.getMessage() == null ? "" : e.getMessage().strip();
     }
 
-    private static String describe(MessagingException e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e.getNextException();
-        String message = reply(e);
+    private static String describe(Exception e) {
+        Throwable cause = e.getCause() != null
+                ? e.getCause()
+                : e instanceof MessagingException m ? m.getNextException() : null;
+        String message = e.getMessage() == null ? "" : e.getMessage().strip();
         return cause == null ? message : message + " (" + cause + ")";
     }
 

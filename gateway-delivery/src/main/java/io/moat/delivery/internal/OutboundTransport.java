@@ -8,7 +8,10 @@ import jakarta.mail.Session;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLSocket;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
@@ -43,6 +46,8 @@ final class OutboundTransport extends SMTPTransport {
     private final Duration writeTimeout;
     /** STARTTLS was begun: the socket was replaced. */
     private boolean tlsStarted;
+    /** The connection's socket stream, each write timed; made with the first transaction of our own. */
+    private OutputStream timed;
     /** The stream for this connection's transactions, made with the first. */
     private SmtpDataStream dataStream;
     /** The stream the current transaction writes to, or {@code null} when it writes to Angus's own. */
@@ -96,6 +101,7 @@ final class OutboundTransport extends SMTPTransport {
         tcp = null;
         lastTcp = null;
         tlsStarted = false;
+        timed = null;
         dataStream = null;
         try {
             boolean connected = super.protocolConnect(host, port, user, password);
@@ -115,26 +121,33 @@ final class OutboundTransport extends SMTPTransport {
     protected OutputStream data() throws MessagingException {
         OutputStream angus = super.data(); // DATA, answered 354; Angus's stream is empty (it flushes each command)
         sending = null;
-        if (socket == null) {
-            return angus;
-        }
         try {
-            if (dataStream == null) {
-                // a write is not timed by the socket: a server that stops reading would hold this thread for ever.
-                // Without the TCP socket, Angus's stream: closing a TLS layer under a blocked write would block the
-                // thread that closes it
-                if (tcp == null) {
-                    return angus;
-                }
-                dataStream = new SmtpDataStream(WriteDeadlines.SHARED.timed(socket.getOutputStream(), tcp,
-                        writeTimeout, "the server did not take the message's text in time (" + writeTimeout.toSeconds()
-                                + " s a write)"));
+            if (textStream() == null) {
+                return angus;
             }
         } catch (IOException e) {
             return angus;
         }
         sending = dataStream.reset();
         return sending;
+    }
+
+    /**
+     * The stream a message's text goes out on, each write timed, or {@code null} where Angus's own must be used: a
+     * write is not timed by the socket, and a server that stops reading would hold this thread for ever; without the
+     * TCP socket under the connection there is nothing safe to close (closing a TLS layer under a blocked write would
+     * block the thread that closes it).
+     */
+    private SmtpDataStream textStream() throws IOException {
+        if (dataStream == null) {
+            if (socket == null || tcp == null) {
+                return null;
+            }
+            timed = WriteDeadlines.SHARED.timed(socket.getOutputStream(), tcp, writeTimeout,
+                    "the server did not take the message's text in time (" + writeTimeout.toSeconds() + " s a write)");
+            dataStream = new SmtpDataStream(timed);
+        }
+        return dataStream;
     }
 
     /** Sends the rest of the text; Angus then finds its own stream at the start of a line and sends the end. */
@@ -173,6 +186,173 @@ final class OutboundTransport extends SMTPTransport {
      */
     boolean mailAccepted() {
         return mailAccepted;
+    }
+
+    /** A reply of the server: its code, or -1 where the connection ended instead, and its text as Angus reads it. */
+    record Reply(int code, String text) {
+
+        boolean positive() {
+            return code >= 200 && code < 300;
+        }
+    }
+
+    /**
+     * The replies to one {@link #transact transaction}: to {@code MAIL FROM}, to the {@code RCPT TO}s in their order
+     * (fewer if the transaction ended before them), to {@code DATA} and to the end of the text; {@code null} where that
+     * command was not sent or the transaction ended before its reply.
+     */
+    record Replies(Reply mail, List<Reply> recipients, Reply data, Reply end) {
+    }
+
+    /** Writes a message's text, as it is: the stream stuffs dots and ends lines in CRLF. */
+    interface Text {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Whether {@link #transact} can carry a transaction on this connection: our stream to its socket is known. Where
+     * it is not, {@link #sendMessage} (Angus's own transaction) must be used.
+     */
+    boolean transacts() {
+        return socket != null && tcp != null;
+    }
+
+    /** Whether {@link #transact} sends its commands together: the server offered PIPELINING (RFC 2920). */
+    boolean pipelines() {
+        return transacts() && supportsExtension("PIPELINING");
+    }
+
+    /** Whether the connection is still open on our side (a kept one is checked by the RSET of its next transaction). */
+    boolean open() {
+        return socket != null && !socket.isClosed();
+    }
+
+    /**
+     * One transaction of our own: {@code MAIL FROM}, a {@code RCPT TO} per recipient, {@code DATA}, the text and its
+     * end, preceded by {@code RSET} on a kept connection. With {@link #pipelines() PIPELINING} the commands up to
+     * {@code DATA} go out in one write and their replies are read afterwards, in order (RFC 2920: two round trips a
+     * message instead of four or five); else each command waits for its reply, and the transaction stops at a refused
+     * {@code MAIL} or when no recipient was taken. The text is sent only after {@code 354} with at least one recipient
+     * taken, and its end goes in the same write as its last bytes.
+     * <p>
+     * A server that accepted {@code DATA} when it should not have (no recipient, or {@code MAIL} refused) has its
+     * connection closed: the server then drops the transaction, where an end of data would deliver an empty message.
+     * So is a connection on which anything fails (an exception leaves this method), rather than sending {@code QUIT}
+     * into an unfinished text.
+     *
+     * @param rset begin with {@code RSET}; a refusal of it is an exception, before which the server took nothing
+     * @throws MessagingException a failure to read a reply, or {@code RSET} refused
+     * @throws IOException a failure to write, or from {@code text}
+     */
+    synchronized Replies transact(boolean rset, String reversePath, List<String> recipients, Text text)
+            throws MessagingException, IOException {
+        mailAccepted = false;
+        if (!transacts()) {
+            throw new IllegalStateException("no stream of our own to this server: use sendMessage");
+        }
+        SmtpDataStream out = textStream();
+        List<String> commands = new ArrayList<>(recipients.size() + 3);
+        if (rset) {
+            commands.add("RSET");
+        }
+        commands.add("MAIL FROM:" + path(reversePath));
+        for (String recipient : recipients) {
+            commands.add("RCPT TO:" + path(recipient));
+        }
+        commands.add("DATA");
+        boolean completed = false;
+        try {
+            boolean pipelined = supportsExtension("PIPELINING");
+            if (pipelined) {
+                send(commands, 0, commands.size());
+            }
+            int next = 0;
+            if (rset) {
+                Reply reset = reply(pipelined, commands, next++);
+                if (!reset.positive()) {
+                    throw new MessagingException("the kept connection did not take RSET: " + reset.text().strip());
+                }
+            }
+            Reply mail = reply(pipelined, commands, next++);
+            mailAccepted = mail.positive();
+            if (!pipelined && !mailAccepted) {
+                completed = mail.code() != -1;
+                return new Replies(mail, List.of(), null, null);
+            }
+            List<Reply> taken = new ArrayList<>(recipients.size());
+            boolean anyTaken = false;
+            for (int i = 0; i < recipients.size() && (mail.code() != -1 || !pipelined); i++) {
+                Reply reply = reply(pipelined, commands, next++);
+                taken.add(reply);
+                anyTaken |= reply.positive();
+                if (reply.code() == -1) {
+                    break;
+                }
+            }
+            boolean ended = mail.code() == -1 || !taken.isEmpty() && taken.get(taken.size() - 1).code() == -1;
+            if (ended || !pipelined && !anyTaken) {
+                completed = !ended;
+                return new Replies(mail, taken, null, null);
+            }
+            Reply data = reply(pipelined, commands, next);
+            if (data.code() != 354) {
+                completed = data.code() != -1;
+                return new Replies(mail, taken, data, null);
+            }
+            if (!mailAccepted || !anyTaken) {
+                return new Replies(mail, taken, data, null); // closed below, before the server delivers nothing
+            }
+            out.reset();
+            text.writeTo(out);
+            out.end();
+            Reply end = read();
+            completed = end.code() != -1;
+            return new Replies(mail, taken, data, end);
+        } finally {
+            if (!completed) {
+                abort();
+            }
+        }
+    }
+
+    /** The reply to {@code commands[index]}: read, after sending the command first unless it went out pipelined. */
+    private Reply reply(boolean pipelined, List<String> commands, int index) throws MessagingException, IOException {
+        if (!pipelined) {
+            send(commands, index, index + 1);
+        }
+        return read();
+    }
+
+    /** Sends {@code commands[from, to)} in one write. */
+    private void send(List<String> commands, int from, int to) throws IOException {
+        StringBuilder text = new StringBuilder(64 * (to - from));
+        for (String command : commands.subList(from, to)) {
+            if (command.indexOf('\r') >= 0 || command.indexOf('\n') >= 0) {
+                throw new IOException("an address with a line break cannot go into an SMTP command: " + command);
+            }
+            text.append(command).append("\r\n");
+        }
+        timed.write(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+        timed.flush();
+    }
+
+    private Reply read() throws MessagingException {
+        int code = readServerResponse();
+        return new Reply(code, getLastServerResponse());
+    }
+
+    /** An address in angle brackets, as Angus writes it; the null reverse path is {@code <>}. */
+    private static String path(String address) {
+        return address.startsWith("<") && address.endsWith(">") ? address : "<" + address + ">";
+    }
+
+    /** Closes the connection without a word: the server drops an unfinished transaction. */
+    private void abort() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closed already, or closing failed: nothing goes out on it any more either way
+        }
     }
 
     /** Angus asks once, after EHLO, when STARTTLS is enabled and the connection is not TLS yet. */

@@ -9,8 +9,9 @@ import java.nio.ByteOrder;
 /**
  * The text of one SMTP {@code DATA}, as RFC 5321 (section 4.5.2) wants it on the wire, with the rules of Angus
  * Mail's {@code SMTPOutputStream}: every line ends in CRLF (a bare CR or a bare LF becomes one), a line that starts
- * with a dot gets a second one, and {@link #finish()} ends the last line if the text did not. It does not write the
- * end of data ({@code .}), which the transport sends as a command.
+ * with a dot gets a second one, and {@link #finish()} ends the last line if the text did not. {@link #end()} writes
+ * the end of data ({@code .}) after the text; {@link #finish()} leaves it to the transport, which sends it as a
+ * command.
  *
  * <p>Angus's stream looks at every byte in two stacked streams and writes each line separately; with 1 MB messages
  * that was a quarter of the gateway's CPU (docs/performance.md, item 32). Here the text is searched eight bytes at
@@ -108,6 +109,10 @@ final class SmtpDataStream extends OutputStream {
 
     /** Ends the last line with CRLF if the text did not, and sends what is buffered. */
     void finish() throws IOException {
+        finish(true);
+    }
+
+    private void finish(boolean send) throws IOException {
         if (afterCr) {
             afterCr = false;
             put((byte) '\n');
@@ -116,6 +121,17 @@ final class SmtpDataStream extends OutputStream {
             put((byte) '\n');
         }
         atLineStart = true;
+        if (send) {
+            flush();
+        }
+    }
+
+    /** {@link #finish()}, with the end of data ({@code .}) in the same write as the last bytes of the text. */
+    void end() throws IOException {
+        finish(false);
+        put((byte) '.');
+        put((byte) '\r');
+        put((byte) '\n');
         flush();
     }
 

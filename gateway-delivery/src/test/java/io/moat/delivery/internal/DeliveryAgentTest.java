@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moat.delivery.internal.DeliveryAgent.Outcome;
+import io.moat.delivery.internal.DeliveryAgent.Refusal;
 import io.moat.delivery.internal.DeliveryAgent.Result;
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
@@ -323,6 +324,125 @@ class DeliveryAgentTest {
                     "DATA");
             agent.closeIdle();
             assertThat(agent.idleConnections()).isZero();
+        }
+    }
+
+    @Test
+    void withoutPipeliningEachCommandWaitsForItsReply() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
+            List<SmtpTarget> target = List.of(plain(server.port()));
+            agent.deliver(target, message, ADDED, "alice@example.com", List.of("bob@example.org", "carol@example.org"));
+            agent.deliver(target, message, ADDED, "alice@example.com", List.of("dave@example.org"));
+
+            assertThat(server.deliveredTo()).containsExactly("bob@example.org", "carol@example.org",
+                    "dave@example.org");
+            assertThat(server.commandsSentAhead()).isZero();
+        }
+    }
+
+    @Test
+    void withPipeliningTheEnvelopeGoesOutTogetherAndTheKeptConnectionIsCheckedByItsRset() throws IOException {
+        // the server answers MAIL and RCPT only once DATA has come: a client waiting for each reply would time out
+        DeliveryAgent impatient = new DeliveryAgent("moat.test", Duration.ofSeconds(3));
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer().pipelining()) {
+            List<SmtpTarget> target = List.of(plain(server.port()));
+            Result first = impatient.deliver(target, message, ADDED, "alice@example.com",
+                    List.of("bob@example.org", "carol@example.org"));
+            Result second = impatient.deliver(target, message, ADDED, "<>", List.of("dave@example.org"));
+
+            assertThat(first.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(first.reply()).isEqualTo("250 2.0.0 queued");
+            assertThat(second.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(server.commands()).containsExactly("EHLO", "MAIL", "RCPT", "RCPT", "DATA", "RSET", "MAIL",
+                    "RCPT", "DATA");
+            assertThat(server.commandsSentAhead()).isPositive();
+            assertThat(server.deliveredTo()).containsExactly("bob@example.org", "carol@example.org",
+                    "dave@example.org");
+            assertThat(server.messages()).hasSize(2).allSatisfy(text -> assertThat(text)
+                    .startsWith("X-Moat-Scan: clean; 1 attachment scanned\r\nFrom: Alice <alice@example.com>\r\n")
+                    .contains("\r\n..a line starting with a dot\r\n..\r\n...two dots\r\n")
+                    .endsWith("\r\nlast line\r\n"));
+            assertThat(impatient.idleConnections()).isEqualTo(1);
+            impatient.closeIdle();
+        }
+    }
+
+    @Test
+    void pipelinedRefusalsAreSortedPerRecipient() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer().pipelining()) {
+            server.refuse("nobody@example.org", "550 5.1.1 <nobody@example.org>: no such user");
+            server.refuse("busy@example.org", "450 4.2.1 mailbox busy");
+            Result result = deliverTo(server, "alice@example.com",
+                    List.of("bob@example.org", "nobody@example.org", "busy@example.org"));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.PARTIAL);
+            assertThat(result.delivered()).containsExactly("bob@example.org");
+            assertThat(result.permanentlyRefused()).singleElement().satisfies(r -> {
+                assertThat(r.recipient()).isEqualTo("nobody@example.org");
+                assertThat(r.reply()).isEqualTo("550 5.1.1 <nobody@example.org>: no such user");
+            });
+            assertThat(result.temporarilyRefused()).containsExactly("busy@example.org");
+            assertThat(server.deliveredTo()).containsExactly("bob@example.org");
+        }
+    }
+
+    @Test
+    void whenEveryPipelinedRecipientIsRefusedAServerThatStillTakesDataGetsNoMessage() throws IOException {
+        // this server answers DATA with 354 although no recipient was taken (RFC 2920 wants 503 or 554 there)
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer().pipelining()) {
+            server.refuse("nobody@example.org", "550 5.1.1 no such user");
+            Result result = deliverTo(server, "alice@example.com", List.of("nobody@example.org"));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT);
+            assertThat(result.reply()).isEqualTo("550 5.1.1 no such user");
+            assertThat(agent.idleConnections()).isZero();
+            assertThat(server.messages()).isEmpty();
+            assertThat(deliverTo(server, "alice@example.com", List.of("bob@example.org")).outcome())
+                    .isEqualTo(Outcome.DELIVERED);
+            assertThat(server.connections()).isEqualTo(2);
+            assertThat(server.deliveredTo()).containsExactly("bob@example.org");
+        }
+    }
+
+    @Test
+    void aPipelinedKeptConnectionTheServerClosedIsReplacedByANewOne() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer().pipelining().hangUpAfterData(true)) {
+            List<SmtpTarget> target = List.of(plain(server.port()));
+            agent.deliver(target, message, ADDED, "alice@example.com", List.of("bob@example.org"));
+            Result second = agent.deliver(target, message, ADDED, "alice@example.com", List.of("carol@example.org"));
+
+            assertThat(second.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(server.connections()).isEqualTo(2);
+            assertThat(server.deliveredTo()).containsExactly("bob@example.org", "carol@example.org");
+        }
+    }
+
+    @Test
+    void aPipelinedKeptConnectionOnWhichMailIsRefusedIsReplacedWithoutDeferringTheMessage() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer().pipelining()
+                .refuseMail("421 4.3.2 too many messages on one connection", 1)) {
+            List<SmtpTarget> target = List.of(plain(server.port()));
+            agent.deliver(target, message, ADDED, "alice@example.com", List.of("bob@example.org"));
+            Result second = agent.deliver(target, message, ADDED, "alice@example.com", List.of("carol@example.org"));
+
+            assertThat(second.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(server.connections()).isEqualTo(2);
+            assertThat(server.deliveredTo()).containsExactly("bob@example.org", "carol@example.org");
+        }
+    }
+
+    @Test
+    void aPipelinedMailRefusalOnANewConnectionIsTheServersAnswer() throws IOException {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer().pipelining()
+                .refuseMail("550 5.7.1 sender refused", 0)) {
+            Result result = deliverTo(server, "alice@example.com", List.of("bob@example.org", "carol@example.org"));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT);
+            assertThat(result.reply()).isEqualTo("550 5.7.1 sender refused");
+            assertThat(result.permanentlyRefused()).extracting(Refusal::recipient)
+                    .containsExactly("bob@example.org", "carol@example.org");
+            assertThat(server.messages()).isEmpty();
         }
     }
 

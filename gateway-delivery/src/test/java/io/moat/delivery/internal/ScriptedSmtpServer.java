@@ -32,6 +32,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean hangUpAfterData;
     private volatile boolean stopReadingInData;
+    private volatile boolean pipelining;
+    private final AtomicInteger sentAhead = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile String mailRefusal;
     private volatile int mailRefusalAfter;
@@ -80,6 +82,21 @@ final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Offer PIPELINING (RFC 2920), and hold the replies to {@code RSET}, {@code MAIL FROM} and {@code RCPT TO} until
+     * {@code DATA} (or another command) comes, to send them as a unit, as the RFC lets a server do: a client that waits
+     * for each reply before its next command waits in vain.
+     */
+    ScriptedSmtpServer pipelining() {
+        pipelining = true;
+        return this;
+    }
+
+    /** How many commands were sent before the reply to the one before them: none unless the client pipelines. */
+    int commandsSentAhead() {
+        return sentAhead.get();
+    }
+
     /** How many connections were accepted. */
     int connections() {
         return connections.get();
@@ -117,33 +134,40 @@ final class ScriptedSmtpServer implements AutoCloseable {
         OutputStream out = client.getOutputStream();
         reply(out, "220 scripted ESMTP");
         List<String> recipients = new CopyOnWriteArrayList<>();
+        StringBuilder held = new StringBuilder();
         int messages = 0;
         String line;
         while ((line = in.readLine()) != null) {
             String command = line.toUpperCase(Locale.ROOT);
-            commands.add(command.split("[ :]", 2)[0]);
+            String verb = command.split("[ :]", 2)[0];
+            commands.add(verb);
+            if (in.ready()) {
+                sentAhead.incrementAndGet();
+            }
+            String answer;
             if (command.startsWith("EHLO")) {
-                reply(out, "250-scripted\r\n250 8BITMIME");
+                answer = pipelining ? "250-scripted\r\n250-PIPELINING\r\n250 8BITMIME" : "250-scripted\r\n250 8BITMIME";
             } else if (command.startsWith("MAIL FROM:") && mailRefusal != null && messages >= mailRefusalAfter) {
-                reply(out, mailRefusal);
+                reply(out, held + mailRefusal);
                 return;
             } else if (command.startsWith("HELO") || command.startsWith("MAIL FROM:")
                     || command.startsWith("NOOP")) {
-                reply(out, "250 2.0.0 OK");
+                answer = "250 2.0.0 OK";
             } else if (command.startsWith("RSET")) {
                 recipients.clear();
-                reply(out, "250 2.0.0 OK");
+                answer = "250 2.0.0 OK";
             } else if (command.startsWith("RCPT TO:")) {
                 String address = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
                 String refusal = rcptReplies.get(address.toLowerCase(Locale.ROOT));
                 if (refusal == null) {
                     recipients.add(address);
-                    reply(out, "250 2.1.5 OK");
+                    answer = "250 2.1.5 OK";
                 } else {
-                    reply(out, refusal);
+                    answer = refusal;
                 }
             } else if (command.equals("DATA")) {
-                reply(out, "354 go ahead");
+                reply(out, held + "354 go ahead");
+                held.setLength(0);
                 if (stopReadingInData) {
                     try {
                         closed.await();
@@ -156,6 +180,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 while ((line = in.readLine()) != null && !line.equals(".")) {
                     body.writeBytes((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 }
+                if (line == null) {
+                    return; // the client went away before the end of data: nothing was delivered
+                }
                 data.add(body.toString(StandardCharsets.ISO_8859_1));
                 acceptedRecipients.addAll(recipients);
                 recipients.clear();
@@ -164,11 +191,18 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 if (hangUpAfterData) {
                     return;
                 }
+                continue;
             } else if (command.equals("QUIT")) {
-                reply(out, "221 2.0.0 bye");
+                reply(out, held + "221 2.0.0 bye");
                 return;
             } else {
-                reply(out, "502 5.5.2 not implemented");
+                answer = "502 5.5.2 not implemented";
+            }
+            if (pipelining && (verb.equals("RSET") || verb.equals("MAIL") || verb.equals("RCPT"))) {
+                held.append(answer).append("\r\n");
+            } else {
+                reply(out, held + answer);
+                held.setLength(0);
             }
         }
     }
