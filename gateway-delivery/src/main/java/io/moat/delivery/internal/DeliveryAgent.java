@@ -249,11 +249,10 @@ public final class DeliveryAgent {
         boolean keep = false;
         try {
             if (transport.transacts()) {
-                Replies replies = transport.transact(open.used > 0 && transport.pipelines(), envelope.mailFrom(),
-                        envelope.recipients(), out -> {
-                            out.write(envelope.addedHeaders());
-                            copySpoolFile(envelope.message(), out);
-                        });
+                Replies replies = transport.transact(envelope.mailFrom(), envelope.recipients(), out -> {
+                    out.write(envelope.addedHeaders());
+                    copySpoolFile(envelope.message(), out);
+                });
                 if (open.used > 0 && !replies.mail().positive()) {
                     return null;
                 }
@@ -304,8 +303,7 @@ public final class DeliveryAgent {
             return null;
         }
         for (Idle candidate = waiting.pollLast(); candidate != null; candidate = waiting.pollLast()) {
-            OutboundTransport transport = candidate.transport;
-            if (candidate.fresh() && (transport.pipelines() ? transport.open() : transport.isConnected())) {
+            if (candidate.fresh() && candidate.transport.usable()) {
                 return candidate;
             }
             quit(candidate.transport, candidate.connection.server());

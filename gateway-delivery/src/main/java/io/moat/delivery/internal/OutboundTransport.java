@@ -103,6 +103,7 @@ final class OutboundTransport extends SMTPTransport {
         tlsStarted = false;
         timed = null;
         dataStream = null;
+        carried = false;
         try {
             boolean connected = super.protocolConnect(host, port, user, password);
             if (!tlsStarted && lastMade != null && isSSL() == lastMade instanceof SSLSocket) {
@@ -167,10 +168,13 @@ final class OutboundTransport extends SMTPTransport {
 
     /** The server answered this transaction's {@code MAIL FROM} with 250. */
     private boolean mailAccepted;
+    /** A transaction was begun on this connection before. */
+    private boolean carried;
 
     @Override
     public synchronized void sendMessage(Message message, Address[] addresses) throws MessagingException {
         mailAccepted = false;
+        carried = true;
         super.sendMessage(message, addresses);
     }
 
@@ -222,14 +226,18 @@ final class OutboundTransport extends SMTPTransport {
         return transacts() && supportsExtension("PIPELINING");
     }
 
-    /** Whether the connection is still open on our side (a kept one is checked by the RSET of its next transaction). */
-    boolean open() {
-        return socket != null && !socket.isClosed();
+    /**
+     * Whether this connection, kept from an earlier message, can carry the next: where the server pipelines, whether it
+     * is still open on our side (the {@code RSET} at the head of the next transaction checks that the server still
+     * answers); else Angus's check, a {@code RSET} of its own.
+     */
+    boolean usable() {
+        return pipelines() ? !socket.isClosed() : isConnected();
     }
 
     /**
      * One transaction of our own: {@code MAIL FROM}, a {@code RCPT TO} per recipient, {@code DATA}, the text and its
-     * end, preceded by {@code RSET} on a kept connection. With {@link #pipelines() PIPELINING} the commands up to
+     * end, preceded by {@code RSET} on a connection that carried a transaction before. With {@link #pipelines() PIPELINING} the commands up to
      * {@code DATA} go out in one write and their replies are read afterwards, in order (RFC 2920: two round trips a
      * message instead of four or five); else each command waits for its reply, and the transaction stops at a refused
      * {@code MAIL} or when no recipient was taken. The text is sent only after {@code 354} with at least one recipient
@@ -240,16 +248,19 @@ final class OutboundTransport extends SMTPTransport {
      * So is a connection on which anything fails (an exception leaves this method), rather than sending {@code QUIT}
      * into an unfinished text.
      *
-     * @param rset begin with {@code RSET}; a refusal of it is an exception, before which the server took nothing
-     * @throws MessagingException a failure to read a reply, or {@code RSET} refused
+     * @throws MessagingException a failure to read a reply, or {@code RSET} refused (the server took nothing then)
      * @throws IOException a failure to write, or from {@code text}
      */
-    synchronized Replies transact(boolean rset, String reversePath, List<String> recipients, Text text)
+    synchronized Replies transact(String reversePath, List<String> recipients, Text text)
             throws MessagingException, IOException {
         mailAccepted = false;
         if (!transacts()) {
             throw new IllegalStateException("no stream of our own to this server: use sendMessage");
         }
+        boolean pipelined = supportsExtension("PIPELINING");
+        // without PIPELINING a kept connection was checked with a RSET of its own (usable)
+        boolean rset = carried && pipelined;
+        carried = true;
         SmtpDataStream out = textStream();
         List<String> commands = new ArrayList<>(recipients.size() + 3);
         if (rset) {
@@ -262,7 +273,6 @@ final class OutboundTransport extends SMTPTransport {
         commands.add("DATA");
         boolean completed = false;
         try {
-            boolean pipelined = supportsExtension("PIPELINING");
             if (pipelined) {
                 send(commands, 0, commands.size());
             }

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DeliveryAgentTest {
 
@@ -405,23 +407,15 @@ class DeliveryAgentTest {
         }
     }
 
-    @Test
-    void aPipelinedKeptConnectionTheServerClosedIsReplacedByANewOne() throws IOException {
-        try (ScriptedSmtpServer server = new ScriptedSmtpServer().pipelining().hangUpAfterData(true)) {
-            List<SmtpTarget> target = List.of(plain(server.port()));
-            agent.deliver(target, message, ADDED, "alice@example.com", List.of("bob@example.org"));
-            Result second = agent.deliver(target, message, ADDED, "alice@example.com", List.of("carol@example.org"));
-
-            assertThat(second.outcome()).isEqualTo(Outcome.DELIVERED);
-            assertThat(server.connections()).isEqualTo(2);
-            assertThat(server.deliveredTo()).containsExactly("bob@example.org", "carol@example.org");
-        }
-    }
-
-    @Test
-    void aPipelinedKeptConnectionOnWhichMailIsRefusedIsReplacedWithoutDeferringTheMessage() throws IOException {
-        try (ScriptedSmtpServer server = new ScriptedSmtpServer().pipelining()
-                .refuseMail("421 4.3.2 too many messages on one connection", 1)) {
+    /** A server that closed a kept connection while it waited, or that refuses MAIL on it with 421. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aPipelinedKeptConnectionThatFailsBeforeMailIsReplacedWithoutDeferringTheMessage(boolean hangUp)
+            throws IOException {
+        ScriptedSmtpServer scripted = new ScriptedSmtpServer().pipelining();
+        try (ScriptedSmtpServer server = hangUp
+                ? scripted.hangUpAfterData(true)
+                : scripted.refuseMail("421 4.3.2 too many messages on one connection", 1)) {
             List<SmtpTarget> target = List.of(plain(server.port()));
             agent.deliver(target, message, ADDED, "alice@example.com", List.of("bob@example.org"));
             Result second = agent.deliver(target, message, ADDED, "alice@example.com", List.of("carol@example.org"));
