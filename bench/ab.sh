@@ -20,7 +20,8 @@ for round in $(seq 1 "${3:-2}"); do
     from=$(now)
     read -r rate _ < <(run_load moat $smtp_port "$n" "$work/10k.eml")
     read -r p50 p99 < <(latency "$from")
+    db=$(du -sm "$work/gateway-data/db" | cut -f1)
     gateway_stop
-    echo "$(basename "$ear") $opts round $round: $rate msg/s, p50 $p50 ms, p99 $p99 ms"
+    echo "$(basename "$ear") $opts round $round: $rate msg/s, p50 $p50 ms, p99 $p99 ms, database $db MiB"
   done
 done
