@@ -147,8 +147,8 @@ gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is co
     -jar "$root"/moat-devtools/target/moat-devtools-*.jar > "$work/devtools.log" 2>&1 &
   devtools_pid=$!
   rm -f "$work"/gc.log*
-  # the GC log gives the peak heap (used before each collection) at no cost; a jstat process every half second
-  # took ~9 % of the 2 cores (perf, sixteenth session) from the gateway under measurement
+  # the GC log gives the peak heap (used before each collection) at no cost; a jstat process every half second took
+  # 9 % of the machine's samples and 17-20 % of the gateway's rate (docs/performance.md, item 39)
   JAVA_OPTS="-Xmx$1 -Xlog:gc:file=$work/gc.log ${2:-}" "$home/bin/standalone.sh" -c standalone-moat.xml -Djboss.server.base.dir="$base" \
     -Dmoat.data-dir="$work/gateway-data" -Dmoat.smtp.port=$smtp_port -Dmoat.http.port=$http_port \
     -Dmoat.https.port=18543 -Dmoat.webhook.port=18189 -Dmoat.management.port=$mgmt_port \
@@ -162,9 +162,9 @@ gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is co
   done
   gateway_pid=$(pgrep -f "jboss.server.base.dir=$base" | grep -v "^$gateway_sh$" | tail -1)
 }
-# peak_heap GC-LOG...: the largest heap in use before a collection, in MiB ("Pause Young ... 301M->42M(512M)")
+# peak_heap GC-LOG...: the largest heap in use before a collection, in MiB ("Pause Young ... 301M->42M(512M)"); 0 if none
 peak_heap() {
-  grep -ohE '[0-9]+[KMG]->[0-9]+[KMG]\(' "$@" | awk -F'->' '{v=$1; u=substr(v, length(v)); v=substr(v, 1, length(v)-1) + 0;
+  { grep -ohE '[0-9]+[KMG]->[0-9]+[KMG]\(' "$@" 2>/dev/null || true; } | awk -F'->' '{v=$1; u=substr(v, length(v)); v=substr(v, 1, length(v)-1) + 0;
     m = u == "K" ? v / 1024 : u == "G" ? v * 1024 : v; if (m > max) max = m} END {printf "%d\n", max}'
 }
 gateway_stop() {
