@@ -237,7 +237,8 @@ final class OutboundTransport extends SMTPTransport {
 
     /**
      * One transaction of our own: {@code MAIL FROM}, a {@code RCPT TO} per recipient, {@code DATA}, the text and its
-     * end, preceded by {@code RSET} on a connection that carried a transaction before. With {@link #pipelines() PIPELINING} the commands up to
+     * end; where the server pipelines, preceded by {@code RSET} on a connection that carried a transaction before (else
+     * {@link #usable()} checked it with a {@code RSET} of its own). With {@link #pipelines() PIPELINING} the commands up to
      * {@code DATA} go out in one write and their replies are read afterwards, in order (RFC 2920: two round trips a
      * message instead of four or five); else each command waits for its reply, and the transaction stops at a refused
      * {@code MAIL} or when no recipient was taken. The text is sent only after {@code 354} with at least one recipient
