@@ -137,13 +137,21 @@ CF
 }
 postfix_stop() { postfix stop >/dev/null 2>&1 || true; postconf -MX "$postfix_port/inet" 2>/dev/null || true; }
 
+# the devtools stand in for a Core and a mail server on other machines: no log line per submission or received
+# message (a fifth of the emulator's Java samples), only warnings; prints the JVM option
+devtools_quiet() {
+  printf 'handlers=java.util.logging.ConsoleHandler\n.level=INFO\nio.moat.devtools.DevTools.level=WARNING\n' \
+    > "$work/devtools-logging.properties"
+  echo "-Djava.util.logging.config.file=$work/devtools-logging.properties"
+}
+
 gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is copied into its data dir first
   local home=$root/server-config/target/wildfly base=$work/gateway
   rm -rf "$base" "$work/gateway-data" && mkdir -p "$base/deployments" "$work/gateway-data"
   [ -n "${GATEWAY_SEED:-}" ] && cp -r "$GATEWAY_SEED"/. "$work/gateway-data/"
   cp -r "$home/standalone/configuration" "$base/"
   cp "$root/gateway-ear/target/moat.ear" "$base/deployments/"
-  java -Dmoat.devtools.core.port=18808 -Dmoat.devtools.sink.port=12699 -Dmoat.devtools.sink.dir= \
+  java ${DEVTOOLS_OPTS:-} $(devtools_quiet) -Dmoat.devtools.core.port=18808 -Dmoat.devtools.sink.port=12699 -Dmoat.devtools.sink.dir= \
     -jar "$root"/moat-devtools/target/moat-devtools-*.jar > "$work/devtools.log" 2>&1 &
   devtools_pid=$!
   rm -f "$work"/gc.log*
@@ -196,7 +204,7 @@ make_tls_material() {
 
 start_tls_sink() {
   rm -rf "$work/sink" && mkdir -p "$work/sink"
-  java -Dmoat.devtools.core.port=18809 -Dmoat.devtools.sink.port=$tls_sink_port -Dmoat.devtools.sink.dir="$work/sink" \
+  java $(devtools_quiet) -Dmoat.devtools.core.port=18809 -Dmoat.devtools.sink.port=$tls_sink_port -Dmoat.devtools.sink.dir="$work/sink" \
     -Dmoat.devtools.sink.tls-key="$work/tls/leaf.key" -Dmoat.devtools.sink.tls-cert="$work/tls/leaf.crt" \
     -jar "$(devtools_jar)" > "$work/tls-sink.log" 2>&1 &
   tls_sink_pid=$!

@@ -25,6 +25,26 @@ class FileScannerTest {
     }
 
     @Test
+    void indexOfFindsThePatternWhereverItStands() {
+        byte[] data = new byte[4096];
+        new java.util.Random(42).nextBytes(data);
+        for (int at : new int[]{0, 1, 1000, data.length - EICAR.length - 1, data.length - EICAR.length}) {
+            byte[] copy = data.clone();
+            System.arraycopy(EICAR, 0, copy, at, EICAR.length);
+            assertThat(FileScanner.indexOf(copy, EICAR)).as("EICAR at %d", at).isEqualTo(at);
+        }
+        byte[] cut = data.clone();
+        System.arraycopy(EICAR, 0, cut, data.length - EICAR.length + 1, EICAR.length - 1);
+        assertThat(FileScanner.indexOf(cut, EICAR)).as("all but its last byte at the end").isEqualTo(-1);
+        byte[] twice = "abcabcabd abcabd".getBytes(StandardCharsets.US_ASCII);
+        assertThat(FileScanner.indexOf(twice, "abcabd".getBytes(StandardCharsets.US_ASCII))).isEqualTo(3);
+        assertThat(FileScanner.indexOf(twice, "abd ".getBytes(StandardCharsets.US_ASCII))).isEqualTo(6);
+        assertThat(FileScanner.indexOf(twice, "abe".getBytes(StandardCharsets.US_ASCII))).isEqualTo(-1);
+        assertThat(FileScanner.indexOf(new byte[3], EICAR)).as("shorter than the pattern").isEqualTo(-1);
+        assertThat(FileScanner.indexOf(data, data)).isZero();
+    }
+
+    @Test
     void plainZipEntriesAreScannedAfterInflating() throws IOException {
         byte[] infected = zip("eicar.com", EICAR);
         assertThat(FileScanner.indexOf(infected, EICAR)).as("deflated, so not visible in the raw bytes").isEqualTo(-1);
