@@ -88,11 +88,11 @@ run_load() {
 }
 
 # warm_up LOAD PORT: runs LOAD (run_load or run_tls_load) into PORT in rounds of 3,000 x 10 KB until the gateway is in
-# its steady state: the JIT's C2 compiler threads used under 5 % of the gateway's CPU in the round (on 2 cores the
-# compile queue of a WildFly application takes 30,000-40,000 messages to drain; until then C2 takes a fifth of the
+# its steady state: the JIT's C2 compiler threads used under 5 % of the gateway's CPU in two rounds in a row (on 2
+# cores the compile queue of a WildFly application takes 30,000-40,000 messages to drain; until then C2 takes a fifth of the
 # gateway's CPU). At most WARM_MAX rounds (default 20). Prints "messages first-round-rate" (the cold rate).
 warm_up() {
-  local load=$1 port=$2 round=0 total=0 first="" rate c0 c1 g0 g1
+  local load=$1 port=$2 round=0 calm=0 total=0 first="" rate c0 c1 g0 g1
   c2_ticks() { local s=0 t; for t in /proc/$gateway_pid/task/*; do
       grep -q '^C2 Compiler' "$t/comm" 2>/dev/null && s=$((s + $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)))
     done; echo $s; }
@@ -103,7 +103,9 @@ warm_up() {
     c1=$(c2_ticks) g1=$(awk '{print $14 + $15}' "/proc/$gateway_pid/stat")
     total=$((total + 3000)) first=${first:-$rate}
     echo "warm-up round $round: $rate msg/s, C2 $(( 1000 * (c1 - c0) / (g1 - g0 + 1) / 10 )).$(( 1000 * (c1 - c0) / (g1 - g0 + 1) % 10 )) % of the gateway's CPU" >&2
-    [ $(( 100 * (c1 - c0) )) -lt $(( 5 * (g1 - g0) )) ] && break
+    # settled after two rounds in a row under 5 %: one such round can be a lull, the next one still compiling
+    if [ $(( 100 * (c1 - c0) )) -lt $(( 5 * (g1 - g0) )) ]; then calm=$((calm + 1)); else calm=0; fi
+    [ $calm -ge 2 ] && break
   done
   echo "$total $first"
 }
