@@ -36,7 +36,21 @@ install() {
 
 now() { date +%s.%N; }
 
+# refuse_taken PORT...: stops the script when something already listens on one of the ports, as a gateway, emulator or
+# sink left over from an interrupted run does (the loads would then go to it, and the figures with them)
+refuse_taken() {
+  local port
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port is taken, likely by a process left from an earlier run (see: ss -ltnp 'sport = :$port');" \
+        "stop it (e.g. pkill -f $work) and run again" >&2
+      exit 1
+    fi
+  done
+}
+
 start_sink() {
+  refuse_taken $sink_port
   rm -rf "$work/sink" && mkdir -p "$work/sink" && chmod 777 "$work/sink"
   smtp-sink -u nobody -d "$work/sink/%H%M/%S." 127.0.0.1:$sink_port 256 &
   sink_pid=$!
@@ -149,6 +163,7 @@ devtools_quiet() {
 
 gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is copied into its data dir first
   local home=$root/server-config/target/wildfly base=$work/gateway
+  refuse_taken $smtp_port $http_port $mgmt_port 18543 18189 18808 12699
   rm -rf "$base" "$work/gateway-data" && mkdir -p "$base/deployments" "$work/gateway-data"
   [ -n "${GATEWAY_SEED:-}" ] && cp -r "$GATEWAY_SEED"/. "$work/gateway-data/"
   cp -r "$home/standalone/configuration" "$base/"
@@ -166,11 +181,18 @@ gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is co
     -Dmoat.downstream.url="${DOWNSTREAM_URL:-smtp://127.0.0.1:$sink_port}" -Dmoat.relay-domains=example.com \
     -Dmoat.admin.password=bench -Dmoat.smtp.max-message-size=73400320 > "$work/gateway.log" 2>&1 &
   gateway_sh=$!
+  local up=""
   for _ in $(seq 1 240); do
-    curl -sf -u admin:bench "http://127.0.0.1:$http_port/api/v1/messages?limit=1" >/dev/null 2>&1 && break
+    curl -sf -u admin:bench "http://127.0.0.1:$http_port/api/v1/messages?limit=1" >/dev/null 2>&1 && up=yes && break
     sleep 0.5
   done
-  gateway_pid=$(pgrep -f "jboss.server.base.dir=$base" | grep -v "^$gateway_sh$" | tail -1)
+  gateway_pid=$(pgrep -f "jboss.server.base.dir=$base" | grep -v "^$gateway_sh$" | tail -1) || true
+  if [ -z "$up" ] || [ -z "$gateway_pid" ]; then
+    echo "the gateway did not answer on port $http_port within 120 s; its log: $work/gateway.log" >&2
+    [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null
+    kill "$devtools_pid" 2>/dev/null || true
+    exit 1
+  fi
 }
 # peak_heap GC-LOG...: the largest heap in use before a collection, in MiB ("Pause Young ... 301M->42M(512M)"); 0 if none
 peak_heap() {
@@ -205,6 +227,7 @@ make_tls_material() {
 }
 
 start_tls_sink() {
+  refuse_taken $tls_sink_port 18809
   rm -rf "$work/sink" && mkdir -p "$work/sink"
   java $(devtools_quiet) -Dmoat.devtools.core.port=18809 -Dmoat.devtools.sink.port=$tls_sink_port -Dmoat.devtools.sink.dir="$work/sink" \
     -Dmoat.devtools.sink.tls-key="$work/tls/leaf.key" -Dmoat.devtools.sink.tls-cert="$work/tls/leaf.crt" \
