@@ -18,6 +18,8 @@ n_kept=${KEPT:-200000}
 sessions=20
 work=$root/bench/work
 sink_port=12600 postfix_port=12625 smtp_port=12525 http_port=18180 mgmt_port=19190
+# the gateway's other ports, and the Core emulator beside it (its own SMTP sink, unused, must listen somewhere)
+https_port=18543 webhook_port=18189 core_port=18808 emulator_sink_port=12699
 results=$root/bench/results/$(date -u +%F).md
 [ -e "$results" ] && results=$root/bench/results/$(date -u +%F-%H%M).md
 
@@ -163,12 +165,12 @@ devtools_quiet() {
 
 gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is copied into its data dir first
   local home=$root/server-config/target/wildfly base=$work/gateway
-  refuse_taken $smtp_port $http_port $mgmt_port 18543 18189 18808 12699
+  refuse_taken $smtp_port $http_port $mgmt_port $https_port $webhook_port $core_port $emulator_sink_port
   rm -rf "$base" "$work/gateway-data" && mkdir -p "$base/deployments" "$work/gateway-data"
   [ -n "${GATEWAY_SEED:-}" ] && cp -r "$GATEWAY_SEED"/. "$work/gateway-data/"
   cp -r "$home/standalone/configuration" "$base/"
   cp "$root/gateway-ear/target/moat.ear" "$base/deployments/"
-  java ${DEVTOOLS_OPTS:-} $(devtools_quiet) -Dmoat.devtools.core.port=18808 -Dmoat.devtools.sink.port=12699 -Dmoat.devtools.sink.dir= \
+  java ${DEVTOOLS_OPTS:-} $(devtools_quiet) -Dmoat.devtools.core.port=$core_port -Dmoat.devtools.sink.port=$emulator_sink_port -Dmoat.devtools.sink.dir= \
     -jar "$root"/moat-devtools/target/moat-devtools-*.jar > "$work/devtools.log" 2>&1 &
   devtools_pid=$!
   rm -f "$work"/gc.log*
@@ -176,8 +178,8 @@ gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is co
   # 9 % of the machine's samples and 17-20 % of the gateway's rate (docs/performance.md, item 39)
   JAVA_OPTS="-Xmx$1 -Xlog:gc:file=$work/gc.log ${2:-}" "$home/bin/standalone.sh" -c standalone-moat.xml -Djboss.server.base.dir="$base" \
     -Dmoat.data-dir="$work/gateway-data" -Dmoat.smtp.port=$smtp_port -Dmoat.http.port=$http_port \
-    -Dmoat.https.port=18543 -Dmoat.webhook.port=18189 -Dmoat.management.port=$mgmt_port \
-    -Dmoat.core.url=http://127.0.0.1:18808 -Dmoat.core.apikey=demo-key \
+    -Dmoat.https.port=$https_port -Dmoat.webhook.port=$webhook_port -Dmoat.management.port=$mgmt_port \
+    -Dmoat.core.url=http://127.0.0.1:$core_port -Dmoat.core.apikey=demo-key \
     -Dmoat.downstream.url="${DOWNSTREAM_URL:-smtp://127.0.0.1:$sink_port}" -Dmoat.relay-domains=example.com \
     -Dmoat.admin.password=bench -Dmoat.smtp.max-message-size=73400320 > "$work/gateway.log" 2>&1 &
   gateway_sh=$!
@@ -209,7 +211,7 @@ gateway_stop() {
 }
 
 # --- STARTTLS rows: smtp-source and smtp-sink speak no TLS; the devtools load generator and sink do ---
-tls_sink_port=12601
+tls_sink_port=12601 tls_core_port=18809 # the TLS sink's own Core emulator, unused
 devtools_jar() { ls "$root"/moat-devtools/target/moat-devtools-*.jar | grep -v sources | head -1; }
 
 # a CA and a leaf for 127.0.0.1/localhost, used by the TLS sink, the Postfix relay and Moat's digital ID
@@ -227,9 +229,9 @@ make_tls_material() {
 }
 
 start_tls_sink() {
-  refuse_taken $tls_sink_port 18809
+  refuse_taken $tls_sink_port $tls_core_port
   rm -rf "$work/sink" && mkdir -p "$work/sink"
-  java $(devtools_quiet) -Dmoat.devtools.core.port=18809 -Dmoat.devtools.sink.port=$tls_sink_port -Dmoat.devtools.sink.dir="$work/sink" \
+  java $(devtools_quiet) -Dmoat.devtools.core.port=$tls_core_port -Dmoat.devtools.sink.port=$tls_sink_port -Dmoat.devtools.sink.dir="$work/sink" \
     -Dmoat.devtools.sink.tls-key="$work/tls/leaf.key" -Dmoat.devtools.sink.tls-cert="$work/tls/leaf.crt" \
     -jar "$(devtools_jar)" > "$work/tls-sink.log" 2>&1 &
   tls_sink_pid=$!
