@@ -190,7 +190,8 @@ gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is co
   done
   gateway_pid=$(pgrep -f "jboss.server.base.dir=$base" | grep -v "^$gateway_sh$" | tail -1) || true
   if [ -z "$up" ] || [ -z "$gateway_pid" ]; then
-    echo "the gateway did not answer on port $http_port within 120 s; its log: $work/gateway.log" >&2
+    if [ -z "$up" ]; then echo "the gateway did not answer on port $http_port within 120 s; its log: $work/gateway.log" >&2
+    else echo "the gateway answers, but no process with jboss.server.base.dir=$base was found to measure" >&2; fi
     [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null
     kill "$devtools_pid" 2>/dev/null || true
     exit 1
