@@ -1,6 +1,6 @@
 package io.moat.delivery;
 
-import io.moat.delivery.internal.Cidr;
+import io.moat.smtp.api.Cidr;
 import io.moat.smtp.api.SmtpClientInfo;
 import io.moat.smtp.api.SmtpReply;
 import java.net.InetAddress;
