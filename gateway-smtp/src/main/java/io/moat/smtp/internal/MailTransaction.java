@@ -64,7 +64,8 @@ final class MailTransaction {
     }
 
     /**
-     * Hands the content to the MDB and reads it to its end whatever the MDB did.
+     * Hands the content to the MDB and reads it to its end whatever the MDB did (as far as the content's drain limit
+     * lets it: see {@link DataContentStream#ended()}).
      *
      * @return {@code 250} once the MDB's transaction committed; otherwise why not
      * @throws IOException the connection to the client failed (the session ends)

@@ -26,6 +26,10 @@ public class EndpointForm implements Serializable {
     private Long maxMessageSize;
     private Integer maxConnections;
     private Integer idleTimeoutSeconds;
+    private Integer maxConnectionsPerClient;
+    private Integer sessionTimeoutSeconds;
+    private Integer minDataRate;
+    private Long maxDiscardSize;
     private String relayDomains;
     private String trustedNetworks;
 
@@ -43,6 +47,10 @@ public class EndpointForm implements Serializable {
         form.maxMessageSize = endpoint.maxMessageSize();
         form.maxConnections = endpoint.maxConnections();
         form.idleTimeoutSeconds = endpoint.idleTimeoutSeconds();
+        form.maxConnectionsPerClient = endpoint.maxConnectionsPerClient();
+        form.sessionTimeoutSeconds = endpoint.sessionTimeoutSeconds();
+        form.minDataRate = endpoint.minDataRate();
+        form.maxDiscardSize = endpoint.maxDiscardSize();
         form.relayDomains = String.join("\n", endpoint.relayDomains());
         form.trustedNetworks = String.join("\n", endpoint.trustedNetworks());
         return form;
@@ -52,6 +60,7 @@ public class EndpointForm implements Serializable {
     public SmtpEndpoint toEndpoint() {
         return new SmtpEndpoint(id, name, blankToNull(bindAddress), port, encryption, blankToNull(certificateId),
                 protocols, List.of(), blankToNull(greeting), maxMessageSize, maxConnections, idleTimeoutSeconds,
+                maxConnectionsPerClient, sessionTimeoutSeconds, minDataRate, maxDiscardSize,
                 TextLists.entries(relayDomains), TextLists.entries(trustedNetworks));
     }
 
@@ -145,6 +154,38 @@ public class EndpointForm implements Serializable {
 
     public void setIdleTimeoutSeconds(Integer idleTimeoutSeconds) {
         this.idleTimeoutSeconds = idleTimeoutSeconds;
+    }
+
+    public Integer getMaxConnectionsPerClient() {
+        return maxConnectionsPerClient;
+    }
+
+    public void setMaxConnectionsPerClient(Integer maxConnectionsPerClient) {
+        this.maxConnectionsPerClient = maxConnectionsPerClient;
+    }
+
+    public Integer getSessionTimeoutSeconds() {
+        return sessionTimeoutSeconds;
+    }
+
+    public void setSessionTimeoutSeconds(Integer sessionTimeoutSeconds) {
+        this.sessionTimeoutSeconds = sessionTimeoutSeconds;
+    }
+
+    public Integer getMinDataRate() {
+        return minDataRate;
+    }
+
+    public void setMinDataRate(Integer minDataRate) {
+        this.minDataRate = minDataRate;
+    }
+
+    public Long getMaxDiscardSize() {
+        return maxDiscardSize;
+    }
+
+    public void setMaxDiscardSize(Long maxDiscardSize) {
+        this.maxDiscardSize = maxDiscardSize;
     }
 
     public String getRelayDomains() {

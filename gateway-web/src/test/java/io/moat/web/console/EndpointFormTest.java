@@ -13,7 +13,8 @@ class EndpointFormTest {
     void anEndpointSurvivesTheRoundTripThroughTheForm() {
         SmtpEndpoint endpoint = new SmtpEndpoint("id-1", "submission", "127.0.0.1", 587,
                 SmtpEncryption.STARTTLS_REQUIRED, "cert-1", List.of("TLSv1.3"), List.of(), "mx.example.com",
-                10_000_000L, 50, 120, List.of("example.com", ".example.org"), List.of("10.0.0.0/8"));
+                10_000_000L, 50, 120, 10, 900, 1000, 4096L, List.of("example.com", ".example.org"),
+                List.of("10.0.0.0/8"));
         SmtpEndpoint back = EndpointForm.of(endpoint).toEndpoint();
         assertThat(back).isEqualTo(endpoint);
     }
