@@ -348,6 +348,8 @@ final class SmtpSession {
             case NONE -> {
                 if (!path.parameters().isEmpty()) {
                     reply("555 5.5.4 Unsupported parameter " + path.parameters().keySet().iterator().next());
+                } else if (transaction.hasRecipient(path.address())) {
+                    reply("250 2.1.5 Ok"); // the same mailbox again: taken once (RFC 5321 leaves duplicates to us)
                 } else if (transaction.recipientCount() >= config.maxRecipients()) {
                     reply("452 4.5.3 Too many recipients");
                 } else {

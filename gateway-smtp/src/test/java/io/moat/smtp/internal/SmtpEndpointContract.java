@@ -391,6 +391,24 @@ abstract class SmtpEndpointContract {
     }
 
     @Test
+    void theSameMailboxTwiceIsAcceptedAndStoredOnce() throws IOException {
+        try (SmtpClient client = ready()) {
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<alice@sender.test>");
+            assertThat(client.command("RCPT TO:<bob@example.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(client.command("RCPT TO:<bob@EXAMPLE.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(client.command("RCPT TO:<Bob@example.com>")).isEqualTo("250 2.1.5 Ok"); // another local part
+            assertThat(client.command("RCPT TO:<postmaster>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(client.command("RCPT TO:<Postmaster>")).isEqualTo("250 2.1.5 Ok");
+            client.command("DATA");
+            assertThat(client.command("Subject: x\r\n\r\nbody\r\n.")).startsWith("250 2.0.0 ");
+        }
+        assertThat(factory.envelopes.get(0).recipients()).containsExactly("bob@example.com", "Bob@example.com",
+                "postmaster");
+        assertThat(factory.calls.stream().filter("checkRecipient"::equals)).hasSize(3);
+    }
+
+    @Test
     void aSessionPastItsDeadlineHears421AndIsClosedHoweverBusyItIs() throws Exception {
         restart(Endpoints.withTimeLimits(listener.config(), 30, 1, 500), SmtpListener.DATA_RATE_GRACE);
         try (SmtpClient client = ready()) {
