@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The "Edit SMTP endpoint" panel's fields, editable by the page; turned into an {@link SmtpEndpoint} for the service,
- * which validates it. Lists are edited as text ({@link TextLists}).
+ * which validates it. Lists are edited as text ({@link TextLists}). Every field of the endpoint is in the form, the
+ * cipher suites too, so that saving it in the console keeps what was set over REST.
  */
 public class EndpointForm implements Serializable {
 
@@ -22,6 +23,7 @@ public class EndpointForm implements Serializable {
     private SmtpEncryption encryption = SmtpEncryption.STARTTLS_OPTIONAL;
     private String certificateId;
     private List<String> protocols = new ArrayList<>(List.of("TLSv1.2", "TLSv1.3"));
+    private String cipherSuites;
     private String greeting;
     private Long maxMessageSize;
     private Integer maxConnections;
@@ -43,6 +45,7 @@ public class EndpointForm implements Serializable {
         form.encryption = endpoint.encryption();
         form.certificateId = endpoint.certificateId();
         form.protocols = new ArrayList<>(endpoint.protocols());
+        form.cipherSuites = String.join("\n", endpoint.cipherSuites());
         form.greeting = endpoint.greeting();
         form.maxMessageSize = endpoint.maxMessageSize();
         form.maxConnections = endpoint.maxConnections();
@@ -56,10 +59,16 @@ public class EndpointForm implements Serializable {
         return form;
     }
 
-    /** What to send to the service; blank fields are left out and take the service's defaults. */
+    /**
+     * What to send to the service; blank fields are left out and take the service's defaults. Without TLS
+     * ({@link SmtpEncryption#NONE}) the TLS versions and cipher suites are left out, as the service wants them then.
+     */
     public SmtpEndpoint toEndpoint() {
+        boolean tls = encryption != SmtpEncryption.NONE;
+        List<String> suites = tls ? TextLists.entries(cipherSuites) : List.of();
         return new SmtpEndpoint(id, name, blankToNull(bindAddress), port, encryption, blankToNull(certificateId),
-                protocols, List.of(), blankToNull(greeting), maxMessageSize, maxConnections, idleTimeoutSeconds,
+                tls ? protocols : List.of(), suites, blankToNull(greeting), maxMessageSize, maxConnections,
+                idleTimeoutSeconds,
                 maxConnectionsPerClient, sessionTimeoutSeconds, minDataRate, maxDiscardSize,
                 TextLists.entries(relayDomains), TextLists.entries(trustedNetworks));
     }
@@ -122,6 +131,14 @@ public class EndpointForm implements Serializable {
 
     public void setProtocols(List<String> protocols) {
         this.protocols = protocols == null ? new ArrayList<>() : new ArrayList<>(protocols);
+    }
+
+    public String getCipherSuites() {
+        return cipherSuites;
+    }
+
+    public void setCipherSuites(String cipherSuites) {
+        this.cipherSuites = cipherSuites;
     }
 
     public String getGreeting() {
