@@ -429,7 +429,7 @@ abstract class SmtpEndpointContract {
 
     @Test
     void aClientSendingDataBelowTheRateFloorHears421AndNothingIsStored() throws Exception {
-        restart(Endpoints.withTimeLimits(listener.config(), 30, 600, 1000), Duration.ofMillis(300));
+        restart(Endpoints.withTimeLimits(listener.config(), 30, 600, 1000), Duration.ofSeconds(1));
         try (SmtpClient fast = ready()) {
             fast.command("EHLO fast.test");
             fast.command("MAIL FROM:<alice@sender.test>");
