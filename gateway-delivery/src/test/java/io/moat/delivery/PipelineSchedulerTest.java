@@ -144,7 +144,7 @@ class PipelineSchedulerTest {
     private static MessageSnapshot snapshot(String id) {
         Instant received = Instant.now().minusSeconds(1);
         return new MessageSnapshot(id, MessageKind.INBOUND, MessageState.RECEIVED, "a@sender.test",
-                List.of("x@example.com"), id, received, received, 0, null, List.of());
+                List.of("x@example.com"), id, received, received, 0, null, 0, 0, List.of());
     }
 
     /** A managed executor interface answered by a plain executor with the same methods. */

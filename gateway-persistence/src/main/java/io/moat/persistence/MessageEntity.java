@@ -89,6 +89,14 @@ public class MessageEntity {
     @Column(name = "last_error")
     private String lastError;
 
+    /** Claims of this message that failed in a row (ended in an exception or error); reset by one that did not. */
+    @Column(name = "failed_claims")
+    private int failedClaims;
+
+    /** How often the message's failed scans were submitted to Core again. */
+    @Column(name = "scan_rounds")
+    private int scanRounds;
+
     @Version
     private long version;
 
@@ -294,6 +302,14 @@ public class MessageEntity {
 
     public String getLastError() {
         return lastError;
+    }
+
+    public int getFailedClaims() {
+        return failedClaims;
+    }
+
+    public int getScanRounds() {
+        return scanRounds;
     }
 
     public List<AttachmentEntity> getAttachments() {

@@ -118,6 +118,12 @@ public class MessageRepository {
         if (update.attempt != null) {
             sql.append(", attempts = attempts + 1");
         }
+        if (update.failedClaims != null) {
+            sql.append(update.failedClaims == 0 ? ", failed_claims = 0" : ", failed_claims = failed_claims + 1");
+        }
+        if (update.scanRound) {
+            sql.append(", scan_rounds = scan_rounds + 1");
+        }
         values.add(id);
         try (PreparedStatement statement = connection.prepareStatement(sql.append(" WHERE id = ?").toString())) {
             bind(statement, values.toArray());

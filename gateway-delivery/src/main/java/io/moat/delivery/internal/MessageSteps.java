@@ -52,8 +52,12 @@ public class MessageSteps {
         if (progress.extraction != null) {
             update.subject(progress.extraction.subject());
             for (AttachmentExtractor.Attachment a : progress.extraction.attachments()) {
-                update.addAttachment(new AttachmentEntity(a.index(), a.fileName(), a.contentType(), a.size(),
-                        a.partName()));
+                AttachmentEntity attachment = new AttachmentEntity(a.index(), a.fileName(), a.contentType(),
+                        a.size(), a.partName());
+                if (a.finding() != null) {
+                    attachment.concluded(a.finding().label(), a.finding().category().name(), now);
+                }
+                update.addAttachment(attachment);
             }
         }
         for (Progress.Scan scan : progress.scans) {
@@ -69,6 +73,14 @@ public class MessageSteps {
                     : result.outcome() == DeliveryAgent.Outcome.TEMPORARY ? "DEFERRED" : result.outcome().name();
             String reply = result.note() == null ? result.reply() : result.reply() + " (" + result.note() + ")";
             update.addDeliveryAttempt(result.server(), outcome, reply, result.tlsProtocol(), result.tlsCipher());
+        }
+        if (progress.claimFailed) {
+            update.claimFailed();
+        } else if (progress.claimSucceeded) {
+            update.claimSucceeded();
+        }
+        if (progress.scanRound) {
+            update.scanRound();
         }
         if (progress.pendingRecipients != null) {
             update.pendingRecipients(progress.pendingRecipients);
