@@ -3,6 +3,7 @@ package io.moat.delivery;
 import io.moat.delivery.internal.GroupCommit;
 import io.moat.delivery.internal.MessageIds;
 import io.moat.delivery.internal.MessageSnapshot;
+import io.moat.delivery.internal.OwnHeaderFilter;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageRepository;
@@ -21,7 +22,7 @@ import java.util.logging.Logger;
 
 /**
  * Takes responsibility for an accepted message: our {@code Received:} header and the raw bytes go to the spool
- * (fsynced), then the record to the database. If the record does not commit, the spool file is removed again;
+ * (fsynced; header fields named like ours, {@code X-Moat-*}, removed), then the record to the database. If the record does not commit, the spool file is removed again;
  * once it commits, the pipeline is told there is work.
  */
 @ApplicationScoped
@@ -54,7 +55,13 @@ public class MessageIntake {
     public String store(SmtpEnvelope envelope, InputStream content) throws IOException {
         String id = MessageIds.next();
         byte[] received = receivedHeader(id, envelope).getBytes(StandardCharsets.US_ASCII);
-        MessageSpool.Stored stored = spool.get().store(id, received, content);
+        OwnHeaderFilter filtered = new OwnHeaderFilter(content);
+        MessageSpool.Stored stored = spool.get().store(id, received, filtered);
+        if (filtered.removed() > 0) {
+            LOG.info(() -> "message " + id + " from <" + envelope.mailFrom() + "> (" + envelope.client().remoteAddress()
+                    + "): removed " + filtered.removed() + " X-Moat-* header field(s) the sender wrote;"
+                    + " only the gateway writes those");
+        }
         PipelineScheduler.Lease lease = pipeline.reserve(id);
         AtomicReference<MessageEntity> record = new AtomicReference<>();
         try {

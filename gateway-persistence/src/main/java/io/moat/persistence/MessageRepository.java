@@ -296,6 +296,26 @@ public class MessageRepository {
                 .executeUpdate();
     }
 
+    /** Of the messages with these ids, the spool names of those that have a record (one query by primary key). */
+    public List<String> spoolNamesOf(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery("SELECT m.spoolName FROM MessageEntity m WHERE m.id IN :ids", String.class)
+                .setParameter("ids", ids)
+                .getResultList();
+    }
+
+    /** The ids and spool names of the messages with work ahead (not final), read from the due index. */
+    public Map<String, String> pendingSpoolNames() {
+        Map<String, String> names = new HashMap<>();
+        em.createQuery("SELECT m.id, m.spoolName FROM MessageEntity m WHERE m.nextAttemptAt >= :floor", Object[].class)
+                .setParameter("floor", DUE_FLOOR)
+                .getResultList()
+                .forEach(row -> names.put((String) row[0], (String) row[1]));
+        return names;
+    }
+
     /** How many messages have been due since before {@code overdueSince} without anyone holding their lease. */
     public long countOverdue(Instant overdueSince) {
         return em.createQuery("SELECT COUNT(m) FROM MessageEntity m WHERE m.nextAttemptAt >= :floor"

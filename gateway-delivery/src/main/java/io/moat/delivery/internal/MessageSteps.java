@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The pipeline's transactions: claiming leases with the snapshots of what was claimed, and recording in one transaction all that one
@@ -41,6 +42,21 @@ public class MessageSteps {
 
     public int releaseLeases(String owner) {
         return messages.releaseLeases(owner);
+    }
+
+    /** Of these spool names (which are message ids), those that have a record. */
+    public List<String> recorded(List<String> spoolNames) {
+        return messages.spoolNamesOf(spoolNames);
+    }
+
+    /** The spool names of the messages with work ahead, by message id. */
+    public Map<String, String> pendingSpoolNames() {
+        return messages.pendingSpoolNames();
+    }
+
+    /** A message whose spool file is gone: it cannot go on; it fails, and says why. */
+    public void lost(String id, String reason, Instant now) {
+        messages.update(id, MessageUpdate.at(now).retryLater(MessageState.FAILED, now, reason));
     }
 
     /**
