@@ -167,7 +167,7 @@ class OutboundTlsIT {
         Files.createDirectories(gateway.dataDir.resolve("trust"));
         Files.copy(dir.resolve("core-ca/core-company.crt"), gateway.dataDir.resolve("trust/core-company.pem"));
         await().atMost(Duration.ofSeconds(90)).until(() -> "DELIVERED".equals(state(api, id)));
-        assertThat(core.submissions()).isEqualTo(1);
+        assertThat(core.submissions()).as("the body and the attachment").isEqualTo(2);
         assertThat(gateway.sink.messages()).anyMatch(m -> m.text().contains(waiting.testId())
                 && m.text().contains("X-Moat-Scan:"));
     }
