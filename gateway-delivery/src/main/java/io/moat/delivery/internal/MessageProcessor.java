@@ -106,8 +106,31 @@ public class MessageProcessor {
         }
         Progress recorded = keepParts(m, progress);
         Instant now = Instant.now();
-        commits.run(() -> steps.apply(id, recorded, now));
+        try {
+            commits.run(() -> steps.apply(id, recorded, now));
+        } catch (RuntimeException e) {
+            recordFailure(m, e);
+            return;
+        }
         removeFiles(m, recorded);
+    }
+
+    /**
+     * What a claim learned could not be recorded (its record is refused, or the database is away): the failure alone
+     * is recorded, so that a message whose result can never be written is set aside like any other that fails,
+     * rather than claimed again every lease. If even that fails, the lease runs out and the claim is made again.
+     */
+    private void recordFailure(MessageSnapshot m, RuntimeException e) {
+        Progress failure = new Progress();
+        failed(m, failure, e);
+        try {
+            commits.run(() -> steps.apply(m.id(), failure, Instant.now()));
+            removeFiles(m, failure);
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
+            LOG.log(Level.WARNING, "could not record the outcome of processing message " + m.id() + " (is the"
+                    + " database reachable?); it is claimed again when its lease runs out", e);
+        }
     }
 
     /**

@@ -46,6 +46,8 @@ class MessageProcessorTest {
     private Error submitError;
     private MessageSpool spool;
     private MessageProcessor processor;
+    /** The records the database refuses, as a constraint it breaks would. */
+    private int refusedRecords;
 
     @BeforeEach
     void wire() throws IOException {
@@ -68,6 +70,10 @@ class MessageProcessorTest {
         processor.steps = new MessageSteps() {
             @Override
             public void apply(String id, Progress progress, Instant now) {
+                if (refusedRecords > 0) {
+                    refusedRecords--;
+                    throw new IllegalStateException("value too long for column");
+                }
                 recorded.add(progress);
             }
         };
@@ -144,6 +150,18 @@ class MessageProcessorTest {
 
         assertThat(last().claimFailed).isFalse();
         assertThat(last().claimSucceeded).isTrue();
+    }
+
+    @Test
+    void aResultTheDatabaseRefusesIsRecordedAsAFailedClaimInstead() {
+        refusedRecords = 1;
+
+        processor.process(received(2, 0, Instant.now()));
+
+        Progress progress = last();
+        assertThat(progress.claimFailed).isTrue();
+        assertThat(progress.state).isEqualTo(MessageState.QUARANTINED);
+        assertThat(progress.reason).contains("value too long for column");
     }
 
     @Test
