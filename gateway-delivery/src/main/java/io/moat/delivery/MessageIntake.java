@@ -63,6 +63,7 @@ public class MessageIntake {
                         envelope.recipients(), stored.name(), stored.size(), envelope.receivedAt());
                 message.setClient(envelope.client().endpoint(), envelope.client().remoteAddress(),
                         envelope.client().helo(), envelope.client().tlsProtocol(), envelope.client().tlsCipher());
+                message.setMailParameters(envelope.smtpUtf8(), envelope.eightBitMime());
                 if (lease != null) {
                     message.leaseTo(lease.owner(), lease.until());
                 }

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public record MessageSnapshot(String id, MessageKind kind, MessageState state, String mailFrom,
         List<String> pendingRecipients, String spoolName, Instant receivedAt, Instant nextAttemptAt, int attempts,
-        String scanSummary, List<AttachmentSnapshot> attachments) {
+        String scanSummary, List<AttachmentSnapshot> attachments, DeliveryAgent.MailOptions mailOptions) {
 
     /** One attachment's scan state. */
     public record AttachmentSnapshot(int index, String fileName, String partName, String dataId,
@@ -30,6 +30,7 @@ public record MessageSnapshot(String id, MessageKind kind, MessageState state, S
         return new MessageSnapshot(m.getId(), m.getKind(), m.getState(), m.getMailFrom(),
                 List.copyOf(m.getPendingRecipients()),
                 m.getSpoolName(), m.getReceivedAt(), m.getNextAttemptAt(), m.getAttempts(), m.getScanSummary(),
-                m.getAttachments().stream().map(AttachmentSnapshot::of).toList());
+                m.getAttachments().stream().map(AttachmentSnapshot::of).toList(),
+                new DeliveryAgent.MailOptions(m.isSmtpUtf8(), m.isEightBitMime()));
     }
 }
