@@ -79,7 +79,7 @@ class ConsoleTlsIT {
         assertThat(OpenSsl.connect(gateway.httpsPort, "-tls1_2").established()).isFalse();
 
         // TLS 1.2 too: forward-secret AEAD suites only, none with CBC or without an ephemeral key exchange
-        Api.Answer both = Api.send("PUT", http + "/settings/security/console-tls",
+        Api.Answer both = Api.send(trusting, "PUT", https + "/settings/security/console-tls",
                 "{\"enabled\": true, \"certificateId\": \"" + id + "\", \"protocols\": [\"TLSv1.2\", \"TLSv1.3\"]}");
         assertThat(both.status()).as(both.body()).isEqualTo(200);
         OpenSsl.Handshake gcm = OpenSsl.connect(gateway.httpsPort, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256");

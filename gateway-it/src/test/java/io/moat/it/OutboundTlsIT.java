@@ -154,10 +154,10 @@ class OutboundTlsIT {
         OpenSsl.issued(dir.resolve("ca"), "company", "downstream", "downstream.it.test");
         postfix = PostfixDownstream.start(dir.resolve("postfix"), PORTS, dir.resolve("ca/downstream.key"),
                 dir.resolve("ca/downstream.crt"));
-        gateway = DedicatedGateway.start(4, "outbound-tls", List.of("-Dmoat.relay-domains=" + DOMAINS));
+        gateway = DedicatedGateway.start(4, "outbound-utf8", List.of("-Dmoat.relay-domains=" + DOMAINS));
         String api = "http://127.0.0.1:" + gateway.httpPort + "/api/v1";
-        profile(api, "tls", "tls.test", server("smtp://127.0.0.1:" + PORTS.starttls(), "STARTTLS_OPTIONAL"));
-        profile(api, "plain", "plain.test", server("smtp://127.0.0.1:" + PORTS.plain(), "NONE"));
+        profile(api, "utf8-tls", "tls.test", server("smtp://127.0.0.1:" + PORTS.starttls(), "STARTTLS_OPTIONAL"));
+        profile(api, "utf8-plain", "plain.test", server("smtp://127.0.0.1:" + PORTS.plain(), "NONE"));
         String local = "j\u00f6s\u00e9.\u7528\u6237";
 
         // straight to the sink of the default profile (subethasmtp offers SMTPUTF8): envelope and bytes intact
