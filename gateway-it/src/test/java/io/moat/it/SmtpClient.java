@@ -108,32 +108,25 @@ final class SmtpClient implements AutoCloseable {
      * BODY=8BITMIME}, the addresses in UTF-8; returns the reply to the end of DATA (or the first refusal).
      */
     static String sendUtf8(int port, String from, List<String> to, byte[] message) throws IOException {
+        return send(port, from, " SMTPUTF8 BODY=8BITMIME", to, message);
+    }
+
+    /** The same through another gateway's port. */
+    static String send(int port, String from, List<String> to, byte[] message) throws IOException {
+        return send(port, from, "", to, message);
+    }
+
+    /** One transaction, {@code mailParameters} after {@code MAIL FROM:<from>}, the commands in UTF-8. */
+    private static String send(int port, String from, String mailParameters, List<String> to, byte[] message)
+            throws IOException {
         try (SmtpClient smtp = new SmtpClient(port)) {
             smtp.command("EHLO client.it.test");
-            String reply = smtp.commandUtf8("MAIL FROM:<" + from + "> SMTPUTF8 BODY=8BITMIME");
+            String reply = smtp.commandUtf8("MAIL FROM:<" + from + ">" + mailParameters);
             if (!reply.startsWith("250")) {
                 return reply;
             }
             for (String recipient : to) {
                 reply = smtp.commandUtf8("RCPT TO:<" + recipient + ">");
-                if (!reply.startsWith("250")) {
-                    return reply;
-                }
-            }
-            return smtp.data(message);
-        }
-    }
-
-    /** The same through another gateway's port. */
-    static String send(int port, String from, List<String> to, byte[] message) throws IOException {
-        try (SmtpClient smtp = new SmtpClient(port)) {
-            String reply = smtp.command("EHLO client.it.test");
-            reply = smtp.command("MAIL FROM:<" + from + ">");
-            if (!reply.startsWith("250")) {
-                return reply;
-            }
-            for (String recipient : to) {
-                reply = smtp.command("RCPT TO:<" + recipient + ">");
                 if (!reply.startsWith("250")) {
                     return reply;
                 }

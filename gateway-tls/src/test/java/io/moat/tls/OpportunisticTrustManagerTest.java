@@ -7,15 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
@@ -41,8 +36,7 @@ class OpportunisticTrustManagerTest {
     private static DigitalId stranger;
     private static X509ExtendedTrustManager verifying;
 
-    private final ExecutorService executor = Executors.newSingleThreadExecutor();
-    private ServerSocket listening;
+    private GreetingTlsServer server;
 
     @BeforeAll
     static void digitalIds() throws Exception {
@@ -54,12 +48,10 @@ class OpportunisticTrustManagerTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
-        if (listening != null) {
-            listening.close();
+    void stop() throws IOException {
+        if (server != null) {
+            server.close();
         }
-        executor.shutdownNow();
-        assertThat(executor.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
@@ -148,30 +140,14 @@ class OpportunisticTrustManagerTest {
             parameters.setEndpointIdentificationAlgorithm(identification);
             socket.setSSLParameters(parameters);
             socket.startHandshake();
-            assertThat(readLine(socket.getInputStream())).isEqualTo("hello");
+            assertThat(readLine(socket.getInputStream())).isEqualTo(GreetingTlsServer.GREETING);
             return socket.getSession();
         }
     }
 
-    /** Serves TLS connections one after the other: handshake, then a greeting line. Returns the port. */
     private int server(DigitalId id, TlsSettings settings) throws IOException {
-        ServerTlsContext tls = new ServerTlsContext(id, settings);
-        listening = tls.serverSocketFactory().createServerSocket(0, 50, LOOPBACK);
-        executor.submit(() -> {
-            while (!listening.isClosed()) {
-                try (Socket accepted = listening.accept()) {
-                    accepted.setSoTimeout(TIMEOUT_MILLIS);
-                    SSLSocket secure = (SSLSocket) accepted;
-                    secure.startHandshake();
-                    secure.getOutputStream().write("hello\r\n".getBytes(StandardCharsets.US_ASCII));
-                    secure.getOutputStream().flush();
-                    secure.getInputStream().read(); // until the client closes
-                } catch (IOException e) {
-                    // a refused handshake, or the listener closed at the end of the test: next connection
-                }
-            }
-        });
-        return listening.getLocalPort();
+        server = new GreetingTlsServer(new ServerTlsContext(id, settings));
+        return server.port();
     }
 
     private static String readLine(InputStream in) throws IOException {
