@@ -170,6 +170,7 @@ class OutboundTlsIT {
                 .filter(m -> m.text().contains(direct.testId())).findFirst().orElseThrow();
         assertThat(atSink.recipients()).containsExactly(local + "@example.com");
         assertThat(MessagePathIT.withoutAddedHeaders(atSink.data())).isEqualTo(sent);
+        assertThat(atSink.text()).containsPattern("\\(Moat\\) with UTF8SMTP id ");
         assertThat(message(api, first).getJsonObject("envelope").getJsonArray("recipients").getString(0))
                 .isEqualTo(local + "@example.com");
 
