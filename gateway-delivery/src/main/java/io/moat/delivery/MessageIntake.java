@@ -70,6 +70,7 @@ public class MessageIntake {
                         envelope.recipients(), stored.name(), stored.size(), envelope.receivedAt());
                 message.setClient(envelope.client().endpoint(), envelope.client().remoteAddress(),
                         envelope.client().helo(), envelope.client().tlsProtocol(), envelope.client().tlsCipher());
+                message.setMailParameters(envelope.smtpUtf8(), envelope.eightBitMime());
                 if (lease != null) {
                     message.leaseTo(lease.owner(), lease.until());
                 }
@@ -102,10 +103,14 @@ public class MessageIntake {
         return id;
     }
 
-    /** RFC 5321 section 4.4 trace header, written before the client's bytes. */
+    /**
+     * RFC 5321 section 4.4 trace header, written before the client's bytes; {@code with UTF8SMTP(S)} for a message
+     * the client declared SMTPUTF8 for (RFC 6531 4.3).
+     */
     String receivedHeader(String id, SmtpEnvelope envelope) {
         String helo = envelope.client().helo() == null ? "unknown" : sanitize(envelope.client().helo());
-        String protocol = envelope.client().tlsProtocol() == null ? "ESMTP" : "ESMTPS";
+        String protocol = (envelope.smtpUtf8() ? "UTF8SMTP" : "ESMTP")
+                + (envelope.client().tlsProtocol() == null ? "" : "S");
         StringBuilder header = new StringBuilder("Received: from ").append(helo)
                 .append(" ([").append(envelope.client().remoteAddress()).append("])\r\n\tby ")
                 .append(sanitize(settings.hostName())).append(" (Moat) with ").append(protocol);

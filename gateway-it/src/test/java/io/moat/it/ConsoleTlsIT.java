@@ -78,6 +78,21 @@ class ConsoleTlsIT {
                 .isEqualTo(OpenSsl.fingerprint(made.resolve("first.crt")));
         assertThat(OpenSsl.connect(gateway.httpsPort, "-tls1_2").established()).isFalse();
 
+        // TLS 1.2 too: forward-secret AEAD suites only, none with CBC or without an ephemeral key exchange
+        Api.Answer both = Api.send(trusting, "PUT", https + "/settings/security/console-tls",
+                "{\"enabled\": true, \"certificateId\": \"" + id + "\", \"protocols\": [\"TLSv1.2\", \"TLSv1.3\"]}");
+        assertThat(both.status()).as(both.body()).isEqualTo(200);
+        OpenSsl.Handshake gcm = OpenSsl.connect(gateway.httpsPort, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256");
+        assertThat(gcm.established()).as(gcm.output()).isTrue();
+        assertThat(gcm.output()).contains("ECDHE-RSA-AES128-GCM-SHA256");
+        for (String refused : List.of("ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384", "AES128-GCM-SHA256",
+                "AES256-SHA256")) {
+            OpenSsl.Handshake handshake = OpenSsl.connect(gateway.httpsPort, "-tls1_2", "-cipher", refused);
+            assertThat(handshake.established()).as(refused + "\n" + handshake.output()).isFalse();
+        }
+        assertThat(OpenSsl.connect(gateway.httpsPort, "-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")
+                .established()).isTrue();
+
         // the certificate in use expires within 30 days (openssl made it for 20): readiness reports it, still up
         Api.Answer ready = Api.get("http://127.0.0.1:" + gateway.managementPort + "/health/ready", null, true);
         JsonObject check = ((JsonObject) ready.json()).getJsonArray("checks").getValuesAs(JsonObject.class).stream()

@@ -397,8 +397,14 @@ public class MessageProcessor {
         }
         List<DeliveryAgent.Result> results = new ArrayList<>();
         for (Map.Entry<String, List<String>> group : byProfile.entrySet()) {
-            results.add(agent.deliver(routes.get(group.getKey()).targets(), spool.get().message(m.spoolName()),
-                    headers, m.mailFrom(), group.getValue()));
+            DeliveryAgent.Result sent = agent.deliver(routes.get(group.getKey()).targets(),
+                    spool.get().message(m.spoolName()), headers, m.mailFrom(), group.getValue(), m.mailOptions());
+            if (sent.note() != null && sent.tlsProtocol() == null) {
+                // optional STARTTLS that went without TLS: every such delivery is told (the attempt records it too)
+                LOG.info(() -> "message " + m.id() + " went to " + sent.server() + " in clear text (" + sent.note()
+                        + ")");
+            }
+            results.add(sent);
         }
         DeliveryAgent.Result result = merge(results);
         progress.delivery = result;
@@ -472,7 +478,7 @@ public class MessageProcessor {
         byte[] report = DsnBuilder.build(settings.hostName(), m.mailFrom(), failures, m.receivedAt(), Instant.now(),
                 spool.get().message(m.spoolName()));
         MessageSpool.Stored stored = spool.get().store(dsnId, new byte[0], new ByteArrayInputStream(report));
-        return new MessageSteps.Dsn(stored.name(), stored.size(), m.mailFrom());
+        return new MessageSteps.Dsn(stored.name(), stored.size(), m.mailFrom(), DsnBuilder.eightBit(report));
     }
 
     /** An attachment's scan state while the claim runs; {@code changed} marks what must be recorded. */

@@ -13,7 +13,8 @@ import java.util.List;
  */
 public record MessageSnapshot(String id, MessageKind kind, MessageState state, String mailFrom,
         List<String> pendingRecipients, String spoolName, Instant receivedAt, Instant nextAttemptAt, int attempts,
-        String scanSummary, int failedClaims, int scanRounds, List<AttachmentSnapshot> attachments) {
+        String scanSummary, int failedClaims, int scanRounds, List<AttachmentSnapshot> attachments,
+        DeliveryAgent.MailOptions mailOptions) {
 
     /** One attachment's scan state. */
     public record AttachmentSnapshot(int index, String fileName, String partName, long size, String dataId,
@@ -31,6 +32,7 @@ public record MessageSnapshot(String id, MessageKind kind, MessageState state, S
                 List.copyOf(m.getPendingRecipients()),
                 m.getSpoolName(), m.getReceivedAt(), m.getNextAttemptAt(), m.getAttempts(), m.getScanSummary(),
                 m.getFailedClaims(), m.getScanRounds(),
-                m.getAttachments().stream().map(AttachmentSnapshot::of).toList());
+                m.getAttachments().stream().map(AttachmentSnapshot::of).toList(),
+                new DeliveryAgent.MailOptions(m.isSmtpUtf8(), m.isEightBitMime()));
     }
 }

@@ -133,12 +133,17 @@ public class MessageSteps {
                 dsn.id(), dsn.size(), now);
         notification.setSubject("Undelivered Mail Returned to Sender");
         notification.setScanSummary("delivery status notification; not scanned");
+        notification.setMailParameters(false, dsn.eightBit());
         notification.moveTo(MessageState.QUEUED, now);
         messages.add(notification);
     }
 
-    /** A spooled delivery status notification to {@code recipient} (the bounced message's sender). */
-    public record Dsn(String id, long size, String recipient) {
+    /**
+     * A spooled delivery status notification to {@code recipient} (the bounced message's sender); {@code eightBit}
+     * when it holds octets above 127 (a UTF-8 address, the original's 8-bit headers), so that it goes out declared
+     * {@code BODY=8BITMIME}. A non-ASCII recipient makes its delivery ask for SMTPUTF8 by itself.
+     */
+    public record Dsn(String id, long size, String recipient, boolean eightBit) {
     }
 
 }

@@ -88,7 +88,8 @@ class MessageProcessorTest {
 
     private static MessageSnapshot received(int failedClaims, int scanRounds, Instant receivedAt) {
         return new MessageSnapshot("m1", MessageKind.INBOUND, MessageState.RECEIVED, "a@sender.test",
-                List.of("b@example.com"), "m1", receivedAt, receivedAt, 0, null, failedClaims, scanRounds, List.of());
+                List.of("b@example.com"), "m1", receivedAt, receivedAt, 0, null, failedClaims, scanRounds, List.of(),
+                DeliveryAgent.MailOptions.NONE);
     }
 
     private Progress last() {
