@@ -10,9 +10,9 @@ import javax.crypto.spec.PBEKeySpec;
 
 /**
  * PBKDF2-HMAC-SHA256 password hashes in the form {@code pbkdf2-sha256$iterations$salt$hash} (Base64), 600,000
- * iterations: OWASP's Password Storage Cheat Sheet (2023) for PBKDF2-HMAC-SHA256, about 0.5 s a derivation on one
- * core of the machine the suite runs on. A hash with fewer iterations (Moat stored 120,000 before) still verifies and
- * says so, so that the caller can store a new one.
+ * iterations: OWASP's Password Storage Cheat Sheet (2023) for PBKDF2-HMAC-SHA256; 0.2 s a derivation on one core of
+ * the machine the suite runs on once the JIT has compiled it, 0.5 s and more before. A hash with fewer iterations
+ * (Moat stored 120,000 before) still verifies and says so, so that the caller can store a new one.
  *
  * <p>Every verification derives exactly once, whatever is stored, even nothing: an unknown user name is checked
  * against {@link #verifyNobody a dummy} with the same iteration count, so that the time of an answer does not tell
@@ -54,7 +54,7 @@ public final class PasswordHash {
         this(ITERATIONS);
     }
 
-    /** Hashes with another iteration count: unit tests, which need no half second per derivation. */
+    /** Hashes with another iteration count: unit tests, which need not spend 0.2 s per derivation. */
     PasswordHash(int iterations) {
         if (iterations < 1 || iterations > MAX_ITERATIONS) {
             throw new IllegalArgumentException("iterations " + iterations + " out of 1.." + MAX_ITERATIONS);

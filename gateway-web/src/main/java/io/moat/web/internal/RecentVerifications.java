@@ -17,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Passwords found right a moment ago, so that an integrator polling the REST API with HTTP Basic costs a PBKDF2
- * derivation (half a second of a core at 600,000 iterations) once per {@code ttl}, not once per request.
+ * derivation (0.2 to 0.5 s of a core at 600,000 iterations) once per {@code ttl}, not once per request.
  *
  * <p>An entry is an HMAC-SHA256 of the user name, the account's current hash and the password, under a random key
  * made when this object is and kept only in memory; its value is when it expires. The password itself is never

@@ -5,7 +5,7 @@ import static org.mockito.Mockito.mock;
 import java.time.Duration;
 import java.util.Optional;
 
-/** {@link Accounts} as CDI would make them, with 1,000 PBKDF2 iterations: the tests need no half second each. */
+/** {@link Accounts} as CDI would make them, with 1,000 PBKDF2 iterations: the tests need not spend 0.2 s each. */
 final class TestAccounts {
 
     private TestAccounts() {
