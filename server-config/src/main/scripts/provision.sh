@@ -18,6 +18,9 @@ JAVA_OPTS="$JAVA_OPTS -Djava.security.properties=$DIRNAME/moat-java.security"
 JAVA_OPTS="$JAVA_OPTS -Djdk.tls.server.protocols=TLSv1.2,TLSv1.3 -Djdk.tls.client.protocols=TLSv1.2,TLSv1.3"
 # no renegotiation started by clients (a denial-of-service lever; TLS 1.3 has none anyway)
 JAVA_OPTS="$JAVA_OPTS -Djdk.tls.rejectClientInitiatedRenegotiation=true"
+# elliptic-curve key exchange only: a finite-field group (ffdhe, TLS 1.3's DHE) lets a client make the server compute
+# far more than it does itself (CVE-2002-20001); the default cipher suites have no DHE either (ADR 0022)
+JAVA_OPTS="$JAVA_OPTS -Djdk.tls.namedGroups=x25519,secp256r1,x448,secp384r1,secp521r1"
 CONF
 rm -rf "$cfg/standalone_xml_history"
 for script in "$cli"/configure-*.cli; do

@@ -28,7 +28,8 @@ public final class CoreClients {
 
     /**
      * The same over https with the given TLS context (whose trust managers decide which Core certificates are
-     * trusted) and parameters (protocol versions); the host name is always verified.
+     * trusted) and parameters (protocol versions, and cipher suites: without any, the forward-secret AEAD ones); the
+     * host name is always verified.
      */
     public static CoreClient create(CoreServer server, SSLContext context, SSLParameters parameters) {
         return new HttpCoreClient(Objects.requireNonNull(server, "server"), Objects.requireNonNull(context,

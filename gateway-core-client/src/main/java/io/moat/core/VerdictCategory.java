@@ -13,5 +13,10 @@ public enum VerdictCategory {
     /** Core could not scan the file (failure, limits exceeded, unsupported, canceled, or an unknown code). */
     FAILED,
     /** Core has not finished yet. */
-    PENDING
+    PENDING,
+    /**
+     * Not one of Core's: the gateway could not take this content apart within its limits (MIME parts, nesting
+     * depth, header bytes, decoded bytes), so nothing was sent to Core for it. Never clean.
+     */
+    UNINSPECTED
 }

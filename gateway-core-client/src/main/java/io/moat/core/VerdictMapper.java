@@ -2,6 +2,9 @@ package io.moat.core;
 
 /**
  * Maps Core's {@code scan_all_result_i} codes to {@link VerdictCategory}. An unknown code is a failure, never clean.
+ * An archive Core gave up on (too deep, too large, too many files, too slow) is suspicious, not a failure to retry:
+ * what it holds was not inspected and would not be on the next try either, and such archives are the classic way to
+ * hide a payload from a scanner (fail closed).
  *
  * <table>
  * <caption>scan_all_result_i to category</caption>
@@ -17,18 +20,18 @@ package io.moat.core;
  * <tr><td>20</td><td>Sensitive Data Found</td><td>SUSPICIOUS</td></tr>
  * <tr><td>21</td><td>Yara Rule Matched</td><td>SUSPICIOUS</td></tr>
  * <tr><td>22</td><td>Potentially Unwanted Program</td><td>SUSPICIOUS</td></tr>
+ * <tr><td>9</td><td>Exceeded Archive Depth</td><td>SUSPICIOUS</td></tr>
+ * <tr><td>13</td><td>Exceeded Archive Size</td><td>SUSPICIOUS</td></tr>
+ * <tr><td>14</td><td>Exceeded Archive File Number</td><td>SUSPICIOUS</td></tr>
+ * <tr><td>16</td><td>Exceeded Archive Timeout</td><td>SUSPICIOUS</td></tr>
  * <tr><td>12</td><td>Encrypted Archive</td><td>PASSWORD_REQUIRED</td></tr>
  * <tr><td>15</td><td>Password Protected Document</td><td>PASSWORD_REQUIRED</td></tr>
  * <tr><td>255</td><td>In Progress</td><td>PENDING</td></tr>
  * <tr><td>3</td><td>Failed</td><td>FAILED</td></tr>
  * <tr><td>5</td><td>Unknown (legacy)</td><td>FAILED</td></tr>
  * <tr><td>6</td><td>Quarantined (legacy)</td><td>FAILED</td></tr>
- * <tr><td>9</td><td>Exceeded Archive Depth</td><td>FAILED</td></tr>
  * <tr><td>10</td><td>Not Scanned</td><td>FAILED</td></tr>
  * <tr><td>11</td><td>Aborted (legacy)</td><td>FAILED</td></tr>
- * <tr><td>13</td><td>Exceeded Archive Size</td><td>FAILED</td></tr>
- * <tr><td>14</td><td>Exceeded Archive File Number</td><td>FAILED</td></tr>
- * <tr><td>16</td><td>Exceeded Archive Timeout</td><td>FAILED</td></tr>
  * <tr><td>19</td><td>Canceled</td><td>FAILED</td></tr>
  * <tr><td>23</td><td>Unsupported File Type</td><td>FAILED</td></tr>
  * <tr><td>any other</td><td>unknown</td><td>FAILED</td></tr>
@@ -53,10 +56,10 @@ public final class VerdictMapper {
         return switch (scanAllResultI) {
             case 0, 7 -> VerdictCategory.CLEAN;
             case 1, 4 -> VerdictCategory.INFECTED;
-            case 2, 8, 17, 18, 20, 21, 22 -> VerdictCategory.SUSPICIOUS;
+            case 2, 8, 9, 13, 14, 16, 17, 18, 20, 21, 22 -> VerdictCategory.SUSPICIOUS;
             case 12, 15 -> VerdictCategory.PASSWORD_REQUIRED;
             case 255 -> VerdictCategory.PENDING;
-            // 3, 5, 6, 9, 10, 11, 13, 14, 16, 19, 23 and every code we do not know
+            // 3, 5, 6, 10, 11, 19, 23 and every code we do not know
             default -> VerdictCategory.FAILED;
         };
     }

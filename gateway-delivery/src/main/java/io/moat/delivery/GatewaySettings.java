@@ -103,6 +103,34 @@ public class GatewaySettings {
     @ConfigProperty(name = "moat.pipeline.workers", defaultValue = "28")
     int workers;
 
+    @Inject
+    @ConfigProperty(name = "moat.pipeline.max-failed-claims", defaultValue = "3")
+    int maxFailedClaims;
+
+    @Inject
+    @ConfigProperty(name = "moat.mime.max-parts", defaultValue = "1000")
+    int mimeMaxParts;
+
+    @Inject
+    @ConfigProperty(name = "moat.mime.max-depth", defaultValue = "20")
+    int mimeMaxDepth;
+
+    @Inject
+    @ConfigProperty(name = "moat.mime.max-header-bytes", defaultValue = "65536")
+    int mimeMaxHeaderBytes;
+
+    @Inject
+    @ConfigProperty(name = "moat.mime.max-decoded-bytes", defaultValue = "134217728")
+    long mimeMaxDecodedBytes;
+
+    @Inject
+    @ConfigProperty(name = "moat.scan.max-attempts", defaultValue = "3")
+    int scanMaxAttempts;
+
+    @Inject
+    @ConfigProperty(name = "moat.scan.max-time", defaultValue = "P1D")
+    Duration scanMaxTime;
+
     public Path dataDirectory() {
         return Path.of(dataDir).toAbsolutePath();
     }
@@ -205,5 +233,40 @@ public class GatewaySettings {
 
     public int workers() {
         return Math.max(1, workers);
+    }
+
+    /** Failed claims of one message in a row before it is set aside (QUARANTINED). */
+    public int maxFailedClaims() {
+        return Math.max(1, maxFailedClaims);
+    }
+
+    /** MIME entities per message before it is quarantined as not fully inspected. */
+    public int mimeMaxParts() {
+        return mimeMaxParts;
+    }
+
+    /** Nesting of multiparts and forwarded messages taken apart. */
+    public int mimeMaxDepth() {
+        return mimeMaxDepth;
+    }
+
+    /** Bytes of one entity's header section. */
+    public int mimeMaxHeaderBytes() {
+        return mimeMaxHeaderBytes;
+    }
+
+    /** Bytes of decoded content per message. */
+    public long mimeMaxDecodedBytes() {
+        return mimeMaxDecodedBytes;
+    }
+
+    /** How often a file whose scan failed is submitted to Core, in all, before the message fails. */
+    public int scanMaxAttempts() {
+        return Math.max(1, scanMaxAttempts);
+    }
+
+    /** The longest a message may wait for its verdicts (Core down, busy or failing) before it fails. */
+    public Duration scanMaxTime() {
+        return scanMaxTime;
     }
 }

@@ -1,5 +1,7 @@
 package io.moat.delivery;
 
+import io.moat.delivery.internal.MessageSteps;
+import io.moat.delivery.internal.SpoolReconciler;
 import io.moat.persistence.SchemaMigrator;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -18,8 +20,8 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * At deployment: bring the schema up to date, clear half-written spool files of a crash, and start the pipeline,
- * which resumes every message where it stopped.
+ * At deployment: bring the schema up to date, clear half-written spool files of a crash, make the spool and the
+ * records agree ({@link SpoolReconciler}), and start the pipeline, which resumes every message where it stopped.
  */
 @Singleton
 @Startup
@@ -37,6 +39,9 @@ public class GatewayStartup {
 
     @Inject
     PipelineScheduler pipeline;
+
+    @Inject
+    MessageSteps steps;
 
     @Inject
     GatewaySettings settings;
@@ -65,6 +70,7 @@ public class GatewayStartup {
             if (discarded > 0) {
                 LOG.info(() -> "removed " + discarded + " partial spool files of messages that were never accepted");
             }
+            SpoolReconciler.reconcile(spool.get(), steps);
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("Moat cannot start: " + e.getMessage()
                     + " (data directory " + settings.dataDirectory() + ")", e);

@@ -10,8 +10,10 @@ import java.net.URISyntaxException;
 
 /**
  * Settings > General. The public server address is the base of every link the gateway puts into mail (e.g. the
- * rescan page). Its scheme follows the console's TLS setting (http ↔ https); host, port and path are the admin's.
- * Unset, it is this host on the console's port.
+ * rescan page) and of the console's redirects to HTTPS. Its scheme follows the console's TLS setting (http ↔
+ * https); host, port and path are the admin's, except that a port that is the console's own port of the other scheme
+ * ({@code moat.http.port} ↔ {@code moat.https.port}) follows the scheme too: an address saved while the console was
+ * served over HTTP still leads to it once HTTPS is on. Unset, it is this host on the console's port.
  */
 @ApplicationScoped
 @Transactional
@@ -31,7 +33,8 @@ public class GeneralSettingsService {
     /** The public server address in effect, with the scheme the console's TLS setting gives it. */
     public URI publicAddress() {
         boolean https = consoleTls.get().enabled();
-        return settings.get(PUBLIC_ADDRESS).map(stored -> withScheme(URI.create(stored), https))
+        return settings.get(PUBLIC_ADDRESS)
+                .map(stored -> withScheme(URI.create(stored), https, gateway.httpPort(), gateway.httpsPort()))
                 .orElseGet(() -> URI.create((https ? "https" : "http") + "://" + gateway.hostName() + ":"
                         + (https ? gateway.httpsPort() : gateway.httpPort())));
     }
@@ -39,7 +42,7 @@ public class GeneralSettingsService {
     /** Stores host, port and path of {@code address}; its scheme is not stored (it follows the console TLS). */
     public URI setPublicAddress(String address) {
         URI uri = parse(address);
-        settings.put(PUBLIC_ADDRESS, withScheme(uri, false).toString());
+        settings.put(PUBLIC_ADDRESS, withScheme(uri, false, -1, -1).toString());
         return publicAddress();
     }
 
@@ -65,10 +68,16 @@ public class GeneralSettingsService {
         return uri;
     }
 
-    static URI withScheme(URI uri, boolean https) {
+    /** {@code uri} with the scheme, and the port where it is the console's port of the other scheme. */
+    static URI withScheme(URI uri, boolean https, int httpPort, int httpsPort) {
         try {
             String path = uri.getRawPath() == null || uri.getRawPath().equals("/") ? "" : uri.getRawPath();
-            return new URI((https ? "https" : "http") + "://" + uri.getRawAuthority() + path);
+            String authority = uri.getRawAuthority();
+            int port = uri.getPort();
+            if (port > 0 && port == (https ? httpPort : httpsPort)) {
+                authority = authority.substring(0, authority.lastIndexOf(':') + 1) + (https ? httpsPort : httpPort);
+            }
+            return new URI((https ? "https" : "http") + "://" + authority + path);
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -3,6 +3,7 @@ package io.moat.delivery;
 import io.moat.delivery.internal.GroupCommit;
 import io.moat.delivery.internal.MessageIds;
 import io.moat.delivery.internal.MessageSnapshot;
+import io.moat.delivery.internal.OwnHeaderFilter;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageRepository;
@@ -21,7 +22,7 @@ import java.util.logging.Logger;
 
 /**
  * Takes responsibility for an accepted message: our {@code Received:} header and the raw bytes go to the spool
- * (fsynced), then the record to the database. If the record does not commit, the spool file is removed again;
+ * (fsynced; header fields named like ours, {@code X-Moat-*}, removed), then the record to the database. If the record does not commit, the spool file is removed again;
  * once it commits, the pipeline is told there is work.
  */
 @ApplicationScoped
@@ -54,7 +55,13 @@ public class MessageIntake {
     public String store(SmtpEnvelope envelope, InputStream content) throws IOException {
         String id = MessageIds.next();
         byte[] received = receivedHeader(id, envelope).getBytes(StandardCharsets.US_ASCII);
-        MessageSpool.Stored stored = spool.get().store(id, received, content);
+        OwnHeaderFilter filtered = new OwnHeaderFilter(content);
+        MessageSpool.Stored stored = spool.get().store(id, received, filtered);
+        if (filtered.removed() > 0) {
+            LOG.info(() -> "message " + id + " from <" + envelope.mailFrom() + "> (" + envelope.client().remoteAddress()
+                    + "): removed " + filtered.removed() + " X-Moat-* header field(s) the sender wrote;"
+                    + " only the gateway writes those");
+        }
         PipelineScheduler.Lease lease = pipeline.reserve(id);
         AtomicReference<MessageEntity> record = new AtomicReference<>();
         try {
@@ -63,6 +70,7 @@ public class MessageIntake {
                         envelope.recipients(), stored.name(), stored.size(), envelope.receivedAt());
                 message.setClient(envelope.client().endpoint(), envelope.client().remoteAddress(),
                         envelope.client().helo(), envelope.client().tlsProtocol(), envelope.client().tlsCipher());
+                message.setMailParameters(envelope.smtpUtf8(), envelope.eightBitMime());
                 if (lease != null) {
                     message.leaseTo(lease.owner(), lease.until());
                 }
@@ -95,10 +103,14 @@ public class MessageIntake {
         return id;
     }
 
-    /** RFC 5321 section 4.4 trace header, written before the client's bytes. */
+    /**
+     * RFC 5321 section 4.4 trace header, written before the client's bytes; {@code with UTF8SMTP(S)} for a message
+     * the client declared SMTPUTF8 for (RFC 6531 4.3).
+     */
     String receivedHeader(String id, SmtpEnvelope envelope) {
         String helo = envelope.client().helo() == null ? "unknown" : sanitize(envelope.client().helo());
-        String protocol = envelope.client().tlsProtocol() == null ? "ESMTP" : "ESMTPS";
+        String protocol = (envelope.smtpUtf8() ? "UTF8SMTP" : "ESMTP")
+                + (envelope.client().tlsProtocol() == null ? "" : "S");
         StringBuilder header = new StringBuilder("Received: from ").append(helo)
                 .append(" ([").append(envelope.client().remoteAddress()).append("])\r\n\tby ")
                 .append(sanitize(settings.hostName())).append(" (Moat) with ").append(protocol);

@@ -43,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
@@ -63,6 +64,13 @@ public class ServerProfileService implements CertificateUsage {
     private static final Pattern DOMAIN = Pattern.compile(
             "\\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
     private static final List<String> SMTP_ENCRYPTIONS = List.of("NONE", "STARTTLS_OPTIONAL", "STARTTLS_REQUIRED");
+    /**
+     * Optional STARTTLS offers the forward-secret CBC suites too, after the AEAD ones: towards a server that has no
+     * AEAD suite, the alternative is clear text (ADR 0022).
+     */
+    static final List<String> OPPORTUNISTIC_SUITES = TlsSettings.supported(
+            Stream.concat(TlsSettings.FORWARD_SECRET_AEAD.stream(),
+                    TlsSettings.FORWARD_SECRET_CBC.stream()).toList());
 
     @Inject
     ServerProfileRepository repository;
@@ -297,13 +305,22 @@ public class ServerProfileService implements CertificateUsage {
     private SmtpTarget target(Server server, String sealedPassword, String profileId) {
         URI uri = URI.create(server.uri());
         boolean smtps = "smtps".equalsIgnoreCase(uri.getScheme());
-        SmtpTarget.Mode mode = smtps ? SmtpTarget.Mode.SMTPS : SmtpTarget.Mode.valueOf(server.encryption());
+        SmtpTarget.Mode mode = SmtpTarget.Mode.of(smtps, server.encryption(), server.username() != null);
+        if ("NONE".equals(server.encryption()) && mode != SmtpTarget.Mode.NONE) {
+            LOG.warning(() -> "SMTP server " + server.uri() + " has encryption NONE and the username '"
+                    + server.username() + "' (stored before such a server was refused): credentials go only over"
+                    + " verified TLS, so it is used with STARTTLS required; set its encryption to STARTTLS_REQUIRED"
+                    + " or remove the username (/api/v1/server-profiles)");
+        }
         SSLSocketFactory factory = null;
         if (mode != SmtpTarget.Mode.NONE) {
             Optional<DigitalId> client = Optional.ofNullable(server.clientCertificateId())
                     .flatMap(certificates::digitalId);
-            SSLContext context = trust.clientContext(client, List.of());
-            factory = new ProtocolSocketFactory(context.getSocketFactory(), server.protocols());
+            factory = mode == SmtpTarget.Mode.STARTTLS_OPTIONAL
+                    ? new ProtocolSocketFactory(trust.opportunisticClientContext(client).getSocketFactory(),
+                            server.protocols(), OPPORTUNISTIC_SUITES)
+                    : new ProtocolSocketFactory(trust.clientContext(client, List.of()).getSocketFactory(),
+                            server.protocols(), new TlsSettings(server.protocols(), List.of()).effectiveCipherSuites());
         }
         char[] password = sealedPassword == null
                 ? null
@@ -341,6 +358,8 @@ public class ServerProfileService implements CertificateUsage {
         SSLParameters parameters = context.getDefaultSSLParameters();
         List<String> protocols = server.protocols().isEmpty() ? DEFAULT_PROTOCOLS : server.protocols();
         parameters.setProtocols(protocols.toArray(String[]::new));
+        parameters
+                .setCipherSuites(new TlsSettings(protocols, List.of()).effectiveCipherSuites().toArray(String[]::new));
         return CoreClients.create(core, context, parameters);
     }
 
@@ -479,6 +498,10 @@ public class ServerProfileService implements CertificateUsage {
             out.add("clientCertificateId", in.clientCertificateId());
         }
         String username = in.username() == null || in.username().isBlank() ? null : in.username();
+        if (username != null && "NONE".equals(encryption)) {
+            throw invalid("server " + clean + " has encryption NONE and the username '" + username + "': credentials"
+                    + " are only ever sent over TLS; choose STARTTLS_REQUIRED (or smtps://), or leave the username out");
+        }
         if (username != null) {
             out.add("username", username);
             String sealed = null;

@@ -6,6 +6,7 @@ import io.moat.persistence.SettingRepository;
 import io.moat.persistence.TrustedCertificateEntity;
 import io.moat.tls.DigitalId;
 import io.moat.tls.KeyStores;
+import io.moat.tls.OpportunisticTrustManager;
 import io.moat.tls.Pem;
 import io.moat.tls.SwappableKeyManager;
 import io.moat.tls.TlsException;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +30,10 @@ import java.util.UUID;
 import java.util.logging.Logger;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The gateway's trust store for its outbound TLS (downstream SMTP servers, Core): the certificates added over REST
@@ -135,33 +138,57 @@ public class TrustStoreService {
 
     /**
      * A client context trusting the trust store as it is now (and {@code extra} certificates), presenting
-     * {@code clientId} when the server asks for a client certificate.
+     * {@code clientId} when the server asks for a client certificate. A server whose certificate does not verify
+     * fails the handshake.
      */
     public SSLContext clientContext(Optional<DigitalId> clientId, List<X509Certificate> extra) {
+        return context(clientId, anyOf(extra));
+    }
+
+    /**
+     * For opportunistic TLS (optional STARTTLS, RFC 7435): a client context that checks the server's certificate as
+     * {@link #clientContext} does, but lets a handshake with one that does not verify complete, and records why it
+     * did not ({@link OpportunisticTrustManager#unverified}). A context of its own, so that none of its sessions is
+     * ever resumed by a connection that must verify.
+     */
+    public SSLContext opportunisticClientContext(Optional<DigitalId> clientId) {
+        return context(clientId, new OpportunisticTrustManager(anyOf(List.of())));
+    }
+
+    private static SSLContext context(Optional<DigitalId> clientId, TrustManager trust) {
         try {
-            List<X509Certificate> anchors = new ArrayList<>(extra);
-            list().forEach(t -> anchors.addAll(t.certificates()));
-            List<X509TrustManager> managers = new ArrayList<>();
-            if (!anchors.isEmpty()) {
-                managers.add(trustManager(KeyStores.trustStore(anchors)));
-            }
-            if (jvmDefaultCas()) {
-                managers.add(trustManager(null));
-            }
             SSLContext context = SSLContext.getInstance("TLS");
             KeyManager[] keys = clientId.map(id -> new KeyManager[]{new SwappableKeyManager(id)}).orElse(null);
-            context.init(keys, new TrustManager[]{new AnyOf(managers)}, null);
+            context.init(keys, new TrustManager[]{trust}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build the outbound TLS context: " + e.getMessage(), e);
         }
     }
 
-    private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
+    /** Trusts what the trust store trusts now, and {@code extra}. */
+    private X509ExtendedTrustManager anyOf(List<X509Certificate> extra) {
+        try {
+            List<X509Certificate> anchors = new ArrayList<>(extra);
+            list().forEach(t -> anchors.addAll(t.certificates()));
+            List<X509ExtendedTrustManager> managers = new ArrayList<>();
+            if (!anchors.isEmpty()) {
+                managers.add(trustManager(KeyStores.trustStore(anchors)));
+            }
+            if (jvmDefaultCas()) {
+                managers.add(trustManager(null));
+            }
+            return new AnyOf(managers);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build the outbound TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    private static X509ExtendedTrustManager trustManager(KeyStore store) throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
         for (TrustManager manager : factory.getTrustManagers()) {
-            if (manager instanceof X509TrustManager x509) {
+            if (manager instanceof X509ExtendedTrustManager x509) {
                 return x509;
             }
         }
@@ -202,28 +229,84 @@ public class TrustStoreService {
         }
     }
 
-    /** Trusts a chain when any of the trust managers does. */
-    private static final class AnyOf implements X509TrustManager {
-        private final List<X509TrustManager> managers;
+    /**
+     * Trusts a chain when any of the trust managers does. An extended trust manager, so that the JDK checks the host
+     * name (where the connection asks for it) within the same check and this class sees the outcome: an untrusted
+     * chain is reported as such, naming the trust store; a trusted chain for another name in the JDK's own words.
+     */
+    private static final class AnyOf extends X509ExtendedTrustManager {
+        private final List<X509ExtendedTrustManager> managers;
 
-        AnyOf(List<X509TrustManager> managers) {
+        AnyOf(List<X509ExtendedTrustManager> managers) {
             this.managers = List.copyOf(managers);
+        }
+
+        /** One manager's check of a chain. */
+        private interface Check {
+            void by(X509ExtendedTrustManager manager) throws CertificateException;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            check(chain, authType, manager -> manager.checkServerTrusted(chain, authType, socket));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            check(chain, authType, manager -> manager.checkServerTrusted(chain, authType, engine));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            CertificateException last = new CertificateException("the server's certificate "
+            check(chain, authType, manager -> manager.checkServerTrusted(chain, authType));
+        }
+
+        /**
+         * Passes when a manager passes {@code check}. Otherwise throws the failure of a manager that trusts the chain
+         * itself (its certificate names another host), or else that no trust anchor vouches for it.
+         */
+        private void check(X509Certificate[] chain, String authType, Check check) throws CertificateException {
+            CertificateException untrusted = new CertificateException("the server's certificate "
                     + chain[0].getSubjectX500Principal().getName() + " is not trusted: add its CA (or the"
                     + " certificate itself) to the trust store, /api/v1/trusted-certificates");
-            for (X509TrustManager manager : managers) {
+            CertificateException trustedButRefused = null;
+            for (X509ExtendedTrustManager manager : managers) {
                 try {
-                    manager.checkServerTrusted(chain, authType);
+                    check.by(manager);
                     return;
                 } catch (CertificateException e) {
-                    last.addSuppressed(e);
+                    if (trustedButRefused == null && trusts(manager, chain, authType)) {
+                        trustedButRefused = e;
+                    } else {
+                        untrusted.addSuppressed(e);
+                    }
                 }
             }
-            throw last;
+            throw trustedButRefused != null ? trustedButRefused : untrusted;
+        }
+
+        /** Whether {@code manager} trusts the chain as such, with no host name checked. */
+        private static boolean trusts(X509ExtendedTrustManager manager, X509Certificate[] chain, String authType) {
+            try {
+                manager.checkServerTrusted(chain, authType);
+                return true;
+            } catch (CertificateException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
         }
 
         @Override

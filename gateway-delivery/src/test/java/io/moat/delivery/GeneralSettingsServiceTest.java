@@ -8,15 +8,28 @@ import org.junit.jupiter.api.Test;
 
 class GeneralSettingsServiceTest {
 
+    private static URI withScheme(String stored, boolean https) {
+        return GeneralSettingsService.withScheme(GeneralSettingsService.parse(stored), https, 8080, 8443);
+    }
+
     @Test
     void schemeFollowsTheConsoleTlsHostPortAndPathAreKept() {
-        URI stored = GeneralSettingsService.parse("https://mail.example.com:8443/moat");
-        assertThat(GeneralSettingsService.withScheme(stored, false)).hasToString("http://mail.example.com:8443/moat");
-        assertThat(GeneralSettingsService.withScheme(stored, true)).hasToString("https://mail.example.com:8443/moat");
-        assertThat(GeneralSettingsService.withScheme(GeneralSettingsService.parse("http://mx.example.com/"), true))
-                .hasToString("https://mx.example.com");
-        assertThat(GeneralSettingsService.withScheme(GeneralSettingsService.parse("http://[2001:db8::1]:8080"), true))
-                .hasToString("https://[2001:db8::1]:8080");
+        assertThat(withScheme("https://mail.example.com:9443/moat", false))
+                .hasToString("http://mail.example.com:9443/moat");
+        assertThat(withScheme("https://mail.example.com:9443/moat", true))
+                .hasToString("https://mail.example.com:9443/moat");
+        assertThat(withScheme("http://mx.example.com/", true)).hasToString("https://mx.example.com");
+        assertThat(withScheme("http://[2001:db8::1]:9080", true)).hasToString("https://[2001:db8::1]:9080");
+    }
+
+    @Test
+    void theConsolesOwnPortFollowsTheSchemeToo() {
+        assertThat(withScheme("http://mail.example.com:8080/moat", true))
+                .hasToString("https://mail.example.com:8443/moat");
+        assertThat(withScheme("https://mail.example.com:8443", false)).hasToString("http://mail.example.com:8080");
+        assertThat(withScheme("http://[2001:db8::1]:8080", true)).hasToString("https://[2001:db8::1]:8443");
+        assertThat(withScheme("https://mail.example.com:8080", true)).hasToString("https://mail.example.com:8443");
+        assertThat(withScheme("http://mail.example.com:8443", true)).hasToString("https://mail.example.com:8443");
     }
 
     @Test

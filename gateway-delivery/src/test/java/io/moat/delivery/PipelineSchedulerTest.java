@@ -2,6 +2,7 @@ package io.moat.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moat.delivery.internal.DeliveryAgent;
 import io.moat.delivery.internal.MessageProcessor;
 import io.moat.delivery.internal.MessageSnapshot;
 import io.moat.delivery.internal.MessageSteps;
@@ -144,7 +145,8 @@ class PipelineSchedulerTest {
     private static MessageSnapshot snapshot(String id) {
         Instant received = Instant.now().minusSeconds(1);
         return new MessageSnapshot(id, MessageKind.INBOUND, MessageState.RECEIVED, "a@sender.test",
-                List.of("x@example.com"), id, received, received, 0, null, List.of());
+                List.of("x@example.com"), id, received, received, 0, null, 0, 0, List.of(),
+                DeliveryAgent.MailOptions.NONE);
     }
 
     /** A managed executor interface answered by a plain executor with the same methods. */

@@ -5,6 +5,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonStructure;
+import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -106,6 +107,13 @@ final class Api {
             throw new IllegalStateException("GET message " + queueId + " answered " + answer.status());
         }
         return (JsonObject) answer.json();
+    }
+
+    /** The part of a message detail with this file name (its body comes first, then its attachments). */
+    static JsonObject attachment(JsonObject detail, String fileName) {
+        return detail.getJsonArray("attachments").stream().map(JsonValue::asJsonObject)
+                .filter(a -> fileName.equals(a.getString("fileName"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no part " + fileName + " in " + detail.get("attachments")));
     }
 
     static String state(String queueId) {

@@ -41,6 +41,9 @@ class ConsoleBrowserIT {
                 "-Dmoat.delivery.retry-initial=PT1H", "-Dmoat.delivery.retry-max=PT1H"));
         String http = "http://localhost:" + gateway.httpPort;
         String https = "https://localhost:" + gateway.httpsPort;
+        // the address browsers use (console redirects to HTTPS go there; with HTTPS on, its port is the HTTPS one)
+        assertThat(Api.send("PUT", gateway.api("/settings/general"), "{\"publicAddress\": \"" + http + "\"}")
+                .status()).isEqualTo(200);
         Path made = gateway.dataDir.resolveSibling("openssl");
         OpenSsl.issued(made, "browser-ca", "browser", "mail.browser.it.test");
 
@@ -186,8 +189,10 @@ class ConsoleBrowserIT {
         browser.waitForText("Console HTTPS is on");
         assertThat(browser.text("signed-in-as")).contains("admin");
         browser.screenshot("08-security-https");
-        // plain HTTP now leads to HTTPS
-        browser.open(http + "/index.xhtml");
+        // plain HTTP now leads to HTTPS at the public address; asked at 127.0.0.1, since HSTS for localhost makes
+        // the browser itself turn http://localhost:PORT into https://localhost:PORT, the same (plain) port (RFC 6797
+        // 8.3), and IP addresses are exempt (8.1.1)
+        browser.open("http://127.0.0.1:" + gateway.httpPort + "/index.xhtml");
         browser.waitForUrl(https + "/index.xhtml");
         assertThat(OpenSsl.connect(gateway.httpsPort).established()).isTrue();
 

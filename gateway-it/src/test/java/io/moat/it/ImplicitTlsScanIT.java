@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * testssl.sh (Debian package testssl.sh; .ci/run installs it) over an implicit-TLS endpoint with TLSv1.2 and
- * TLSv1.3: it must find exactly those protocols offered and rate nothing HIGH or CRITICAL. The endpoint serves a
+ * TLSv1.3: it must find exactly those protocols offered, forward-secret AEAD suites only (no CBC, 3DES or weaker),
+ * no finite-field DH group, and rate nothing HIGH or CRITICAL. The endpoint serves a
  * certificate issued by a company CA made with openssl (with a CRL distribution point, as such CAs issue them);
  * testssl is given that CA as trusted.
  */
@@ -69,7 +70,7 @@ class ImplicitTlsScanIT {
         Path json = dir.resolve("testssl.json");
         Path ca = dir.resolve("company.crt");
         List<String> command = List.of("testssl", "--quiet", "--color", "0", "--warnings", "batch", "--add-ca",
-                ca.toString(), "--jsonfile", json.toString(), "-p", "-s", "-f", "-U", "-S",
+                ca.toString(), "--jsonfile", json.toString(), "-p", "-s", "-f", "-U", "-S", "-E",
                 "127.0.0.1:" + PORT);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("testssl.out").toFile()).start();
@@ -90,6 +91,20 @@ class ImplicitTlsScanIT {
         for (String old : List.of("SSLv2", "SSLv3", "TLS1", "TLS1_1")) {
             assertThat(protocols.get(old)).as(old + "\n" + output).startsWith("not offered");
         }
+        Map<String, String> byId = findings.stream()
+                .collect(Collectors.toMap(f -> f.getString("id"), f -> f.getString("finding"), (a, b) -> a + "; " + b));
+        assertThat(byId.get("cipherlist_STRONG")).as(output).startsWith("offered");
+        for (String weaker : List.of("cipherlist_NULL", "cipherlist_aNULL", "cipherlist_EXPORT", "cipherlist_LOW",
+                "cipherlist_3DES_IDEA", "cipherlist_AVERAGE")) {
+            assertThat(byId.get(weaker)).as(weaker + "\n" + output).startsWith("not offered");
+        }
+        assertThat(byId).as(output).doesNotContainKey("DH_groups");
+        // each suite offered (-E), by its IANA name: ECDHE with GCM or ChaCha20-Poly1305, or TLS 1.3's
+        List<String> suites = findings.stream().filter(f -> f.getString("id").startsWith("cipher-tls")
+                || f.getString("id").startsWith("cipher_x")).map(f -> f.getString("finding")).toList();
+        assertThat(suites).as(output).isNotEmpty().allSatisfy(suite -> assertThat(suite)
+                .containsPattern("TLS_AES_(128|256)_GCM_SHA|TLS_CHACHA20_POLY1305_SHA256|TLS_ECDHE_[A-Z]+_WITH_"
+                        + "(AES_(128|256)_GCM|CHACHA20_POLY1305)_SHA"));
         List<String> severe = findings.stream()
                 .filter(f -> List.of("HIGH", "CRITICAL").contains(f.getString("severity", "")))
                 .map(f -> f.getString("id") + ": " + f.getString("finding")).toList();

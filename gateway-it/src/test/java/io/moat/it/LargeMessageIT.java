@@ -37,7 +37,7 @@ class LargeMessageIT {
         await().atMost(Duration.ofMinutes(3)).until(() -> Api.state(id).equals("DELIVERED"));
         ReceivedMail received = TestBed.delivered(mail.testId()).get(0);
         assertThat(MessagePathIT.withoutAddedHeaders(received.data())).isEqualTo(sent);
-        assertThat(Api.message(id).getJsonArray("attachments").getJsonObject(0).getJsonNumber("size").longValue())
+        assertThat(Api.attachment(Api.message(id), "archive.bin").getJsonNumber("size").longValue())
                 .isEqualTo(attachment.length);
     }
 

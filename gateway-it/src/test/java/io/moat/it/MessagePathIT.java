@@ -42,7 +42,8 @@ class MessagePathIT {
         assertThat(received.from()).isEqualTo("alice@sender.test");
         assertThat(received.recipients()).containsExactly("bob@example.com");
         String text = new String(received.data(), StandardCharsets.ISO_8859_1);
-        assertThat(text).startsWith("X-Moat-Scan: clean; 2 attachments scanned\r\nReceived: from client.it.test");
+        // the text body is scanned as much as the two attachments
+        assertThat(text).startsWith("X-Moat-Scan: clean; 3 parts scanned\r\nReceived: from client.it.test");
         assertThat(text).contains("by gateway.it.test (Moat) with ESMTP id " + id);
         assertThat(withoutAddedHeaders(received.data())).isEqualTo(sent);
 
@@ -50,10 +51,11 @@ class MessagePathIT {
         JsonObject detail = Api.message(id);
         assertThat(detail.getJsonObject("envelope").getString("from")).isEqualTo("alice@sender.test");
         JsonArray attachments = detail.getJsonArray("attachments");
-        assertThat(attachments).hasSize(2);
-        assertThat(attachments.getJsonObject(0).getString("fileName")).isEqualTo("report.pdf");
-        assertThat(attachments.getJsonObject(0).getString("verdict")).isEqualTo("No Threat Detected");
-        assertThat(attachments.getJsonObject(0).getString("category")).isEqualTo("CLEAN");
+        assertThat(attachments).extracting(a -> a.asJsonObject().getString("fileName"))
+                .containsExactly("body.txt", "report.pdf", "notes.txt");
+        JsonObject report = Api.attachment(detail, "report.pdf");
+        assertThat(report.getString("verdict")).isEqualTo("No Threat Detected");
+        assertThat(report.getString("category")).isEqualTo("CLEAN");
         JsonArray attempts = detail.getJsonArray("deliveryAttempts");
         assertThat(attempts).hasSize(1);
         assertThat(attempts.getJsonObject(0).getString("outcome")).isEqualTo("DELIVERED");
@@ -102,7 +104,7 @@ class MessagePathIT {
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("BLOCKED"));
         JsonObject detail = Api.message(id);
         assertThat(detail.getString("scanSummary")).contains("invoice.com").contains("Infected");
-        assertThat(detail.getJsonArray("attachments").getJsonObject(0).getInt("verdictCode")).isEqualTo(1);
+        assertThat(Api.attachment(detail, "invoice.com").getInt("verdictCode")).isEqualTo(1);
         assertThat(detail.getJsonArray("deliveryAttempts")).isEmpty();
         assertThat(TestBed.delivered(mail.testId())).isEmpty();
     }
@@ -115,8 +117,7 @@ class MessagePathIT {
                 mail.build("mallory@sender.test", "bob@example.com")));
 
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("BLOCKED"));
-        JsonObject attachment = Api.message(id).getJsonArray("attachments").getJsonObject(0);
-        assertThat(attachment.getString("fileName")).isEqualTo("tool.com");
+        JsonObject attachment = Api.attachment(Api.message(id), "tool.com");
         assertThat(attachment.getInt("verdictCode")).isEqualTo(1);
         assertThat(TestBed.delivered(mail.testId())).isEmpty();
     }
@@ -130,7 +131,7 @@ class MessagePathIT {
                 mail.build("hr@sender.test", "bob@example.com")));
 
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("PASSWORD_REQUIRED"));
-        JsonObject attachment = Api.message(id).getJsonArray("attachments").getJsonObject(0);
+        JsonObject attachment = Api.attachment(Api.message(id), "salary.zip");
         assertThat(attachment.getInt("verdictCode")).isEqualTo(12);
         assertThat(attachment.getString("category")).isEqualTo("PASSWORD_REQUIRED");
         assertThat(TestBed.delivered(mail.testId())).isEmpty();
@@ -147,7 +148,7 @@ class MessagePathIT {
         await().atMost(PATIENCE).until(() -> TestBed.delivered(mail.testId()).size() == 1);
         // the sink has the mail a moment before the gateway commits DELIVERED (the downstream's 250 comes first)
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));
-        assertThat(TestBed.core().submissions() - before).isEqualTo(1);
+        assertThat(TestBed.core().submissions() - before).as("the body and the attachment, once each").isEqualTo(2);
     }
 
     @Test

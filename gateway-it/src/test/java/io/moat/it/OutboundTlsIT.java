@@ -28,7 +28,7 @@ class OutboundTlsIT {
 
     private static final PostfixDownstream.Ports PORTS = PostfixDownstream.Ports.from(14025);
     private static final String DOMAINS = "example.com,tls.test,plain.test,required.test,strict.test,smtps.test,"
-            + "failover.test,fail.test";
+            + "failover.test,fail.test,opportunistic.test";
 
     private DedicatedGateway gateway;
     private PostfixDownstream postfix;
@@ -59,6 +59,8 @@ class OutboundTlsIT {
 
         profile(api, "required", "required.test", server("smtp://127.0.0.1:" + PORTS.starttls(), "STARTTLS_REQUIRED"));
         profile(api, "tls", "tls.test", server("smtp://127.0.0.1:" + PORTS.starttls(), "STARTTLS_OPTIONAL"));
+        profile(api, "opportunistic", "opportunistic.test", server("smtp://127.0.0.1:" + PORTS.starttls(),
+                "STARTTLS_OPTIONAL"));
         profile(api, "plain", "plain.test", server("smtp://127.0.0.1:" + PORTS.plain(), "STARTTLS_OPTIONAL"));
         profile(api, "strict", "strict.test", server("smtp://127.0.0.1:" + PORTS.plain(), "STARTTLS_REQUIRED"));
         profile(api, "smtps", "smtps.test", server("smtps://127.0.0.1:" + PORTS.smtps(), null));
@@ -78,6 +80,20 @@ class OutboundTlsIT {
         assertThat(listed.getString("nextAttemptAt")).isNotBlank();
         assertThat(listed.getString("lastError")).containsIgnoringCase("trust");
 
+        // optional STARTTLS to that server meanwhile: the certificate does not verify, the mail goes encrypted all
+        // the same, never in clear text (RFC 7435), and the attempt says it was not verified and why
+        Mails opportunistic = new Mails();
+        String unverified = send(opportunistic, "bob@opportunistic.test");
+        assertThat(PostfixDownstream.viaTls(arrived(opportunistic))).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(state(api, unverified)));
+        JsonObject encrypted = lastAttempt(api, unverified);
+        assertThat(encrypted.getString("tlsProtocol")).startsWith("TLSv1.");
+        assertThat(encrypted.getString("tlsCipher"))
+                .matches("TLS_AES_.*|TLS_CHACHA20_.*|TLS_ECDHE_.*_(GCM|POLY1305)_.*");
+        assertThat(encrypted.getString("reply")).contains("TLS without verification")
+                .containsIgnoringCase("not trusted");
+        assertThat(message(api, unverified).getJsonArray("deliveryAttempts")).hasSize(1);
+
         // trust the CA, retry now: delivered over TLS
         Api.Answer trusted = Api.send("POST", api + "/trusted-certificates", Json.createObjectBuilder()
                 .add("name", "company CA").add("pem", Files.readString(dir.resolve("ca/company.crt"))).build()
@@ -91,10 +107,12 @@ class OutboundTlsIT {
         assertThat(attempt.getString("tlsProtocol")).startsWith("TLSv1.");
         assertThat(attempt.getString("tlsCipher")).startsWith("TLS_");
 
-        // optional STARTTLS: over TLS to the TLS server, in clear to the plain one
+        // optional STARTTLS: over TLS to the TLS server (verified, now that its CA is trusted), in clear to the plain one
         Mails tls = new Mails();
-        send(tls, "bob@tls.test");
+        String verified = send(tls, "bob@tls.test");
         assertThat(PostfixDownstream.viaTls(arrived(tls))).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(state(api, verified)));
+        assertThat(lastAttempt(api, verified).getString("reply")).doesNotContain("without verification");
         Mails plain = new Mails();
         String clear = send(plain, "bob@plain.test");
         assertThat(PostfixDownstream.viaTls(arrived(plain))).isFalse();
@@ -128,6 +146,53 @@ class OutboundTlsIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> gateway.sink.messages().stream()
                 .anyMatch(m -> m.recipients().contains("alice@sender.test") && m.text().contains("multipart/report")
                         && m.text().contains(bounced.testId())));
+    }
+
+    @Test
+    void utf8AddressesGoIntactWhereTheDownstreamOffersSmtpUtf8AndBounceWith567WhereItDoesNot() throws Exception {
+        Path dir = Path.of("target/outbound-tls").toAbsolutePath();
+        OpenSsl.issued(dir.resolve("ca"), "company", "downstream", "downstream.it.test");
+        postfix = PostfixDownstream.start(dir.resolve("postfix"), PORTS, dir.resolve("ca/downstream.key"),
+                dir.resolve("ca/downstream.crt"));
+        gateway = DedicatedGateway.start(4, "outbound-utf8", List.of("-Dmoat.relay-domains=" + DOMAINS));
+        String api = "http://127.0.0.1:" + gateway.httpPort + "/api/v1";
+        profile(api, "utf8-tls", "tls.test", server("smtp://127.0.0.1:" + PORTS.starttls(), "STARTTLS_OPTIONAL"));
+        profile(api, "utf8-plain", "plain.test", server("smtp://127.0.0.1:" + PORTS.plain(), "NONE"));
+        String local = "j\u00f6s\u00e9.\u7528\u6237";
+
+        // straight to the sink of the default profile (subethasmtp offers SMTPUTF8): envelope and bytes intact
+        Mails direct = new Mails().subject("Gr\u00fc\u00dfe aus K\u00f6ln \u2014 \u4f60\u597d");
+        byte[] sent = direct.build("alice@sender.test", local + "@example.com");
+        String first = Api.queueId(SmtpClient.sendUtf8(gateway.smtpPort, "alice@sender.test",
+                List.of(local + "@example.com"), sent));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "DELIVERED".equals(state(api, first)));
+        ReceivedMail atSink = gateway.sink.messages().stream()
+                .filter(m -> m.text().contains(direct.testId())).findFirst().orElseThrow();
+        assertThat(atSink.recipients()).containsExactly(local + "@example.com");
+        assertThat(MessagePathIT.withoutAddedHeaders(atSink.data())).isEqualTo(sent);
+        assertThat(atSink.text()).containsPattern("\\(Moat\\) with UTF8SMTP id ");
+        assertThat(message(api, first).getJsonObject("envelope").getJsonArray("recipients").getString(0))
+                .isEqualTo(local + "@example.com");
+
+        // through a real MTA that offers SMTPUTF8 (Postfix, smtputf8_enable = yes), on to its sink
+        Mails relayed = new Mails().subject("caf\u00e9");
+        Api.queueId(SmtpClient.sendUtf8(gateway.smtpPort, "alice@sender.test", List.of(local + "@tls.test"),
+                relayed.build("alice@sender.test", local + "@tls.test")));
+        ReceivedMail viaPostfix = arrived(relayed);
+        assertThat(viaPostfix.recipients()).containsExactly(local + "@tls.test");
+        assertThat(PostfixDownstream.postfixReceived(viaPostfix)).contains("UTF8SMTP");
+
+        // an MTA without SMTPUTF8: never sent there; failed for good with 5.6.7, and the sender gets a DSN saying so
+        Mails refused = new Mails();
+        String bounced = Api.queueId(SmtpClient.sendUtf8(gateway.smtpPort, "alice@sender.test",
+                List.of(local + "@plain.test"), refused.build("alice@sender.test", local + "@plain.test")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "FAILED".equals(state(api, bounced)));
+        assertThat(lastAttempt(api, bounced).getString("reply")).startsWith("554 5.6.7 ").contains("SMTPUTF8");
+        await().atMost(Duration.ofSeconds(60)).until(() -> gateway.sink.messages().stream()
+                .anyMatch(m -> m.recipients().contains("alice@sender.test") && m.text().contains("Status: 5.6.7")
+                        && m.text().contains(refused.testId())));
+        Thread.sleep(2000);
+        assertThat(postfix.delivered(refused.testId())).isEmpty();
     }
 
     @Test
@@ -167,7 +232,7 @@ class OutboundTlsIT {
         Files.createDirectories(gateway.dataDir.resolve("trust"));
         Files.copy(dir.resolve("core-ca/core-company.crt"), gateway.dataDir.resolve("trust/core-company.pem"));
         await().atMost(Duration.ofSeconds(90)).until(() -> "DELIVERED".equals(state(api, id)));
-        assertThat(core.submissions()).isEqualTo(1);
+        assertThat(core.submissions()).as("the body and the attachment").isEqualTo(2);
         assertThat(gateway.sink.messages()).anyMatch(m -> m.text().contains(waiting.testId())
                 && m.text().contains("X-Moat-Scan:"));
     }

@@ -38,9 +38,10 @@ import java.util.stream.Stream;
  * <ul>
  * <li>{@link Ports#starttls()}: STARTTLS offered ({@code smtpd_tls_security_level=may}),</li>
  * <li>{@link Ports#smtps()}: implicit TLS ({@code smtpd_tls_wrappermode=yes}),</li>
- * <li>{@link Ports#plain()}: no TLS at all (STARTTLS not offered),</li>
+ * <li>{@link Ports#plain()}: no TLS at all (STARTTLS not offered), and no SMTPUTF8 (RFC 6531), as an MTA of old,</li>
  * </ul>
- * the first two with the key and certificate the test passes in (e.g. made by {@link OpenSsl#issued}). All accept
+ * the first two with the key and certificate the test passes in (e.g. made by {@link OpenSsl#issued}), and offering
+ * SMTPUTF8 ({@code smtputf8_enable = yes}, as the sink does, so that such mail is relayed intact). All accept
  * mail from 127.0.0.0/8 for any domain and relay it at once, without DNS and without TLS, to {@link #sink}, an
  * {@link SmtpSink} on {@link Ports#sink()} started and stopped with Postfix.
  *
@@ -305,7 +306,8 @@ final class PostfixDownstream implements AutoCloseable {
                 "queue_run_delay = 1s",
                 "minimal_backoff_time = 1s",
                 "maximal_backoff_time = 2s",
-                "smtp_connect_timeout = 5s"));
+                "smtp_connect_timeout = 5s",
+                "smtputf8_enable = yes"));
         main.addAll(settings);
         Files.write(config.resolve("main.cf"), main);
         String listen = "127.0.0.1:%d inet n - n - - smtpd -o syslog_name=postfix-it/%s %s";
@@ -313,7 +315,8 @@ final class PostfixDownstream implements AutoCloseable {
                 String.format(Locale.ROOT, listen, ports.starttls(), "starttls", "-o smtpd_tls_security_level=may"),
                 String.format(Locale.ROOT, listen, ports.smtps(), "smtps",
                         "-o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt"),
-                String.format(Locale.ROOT, listen, ports.plain(), "plain", "-o smtpd_tls_security_level=none")));
+                String.format(Locale.ROOT, listen, ports.plain(), "plain",
+                        "-o smtpd_tls_security_level=none -o smtputf8_enable=no")));
         // no chroot (n in the fifth column): nothing needs to be copied into the queue directory
         master.addAll(List.of(
                 "pickup     unix      n - n 60    1 pickup",

@@ -68,7 +68,7 @@ final class ServerProcess {
         try (Socket smtp = new Socket("127.0.0.1", smtpPort)) {
             int status = Api.get("http://127.0.0.1:" + httpPort + "/api/v1/messages?limit=1", TestBed.ADMIN_PASSWORD,
                     true).status();
-            return status == 200 || status == 308; // 308: up, with console HTTPS on
+            return status == 200 || status == 403; // 403: up, with console HTTPS on (no API over plain HTTP)
         } catch (IOException | UncheckedIOException e) {
             return false;
         }

@@ -33,6 +33,7 @@ class ServerProfilesIT {
             an unknown encryption | {"name":"enc","type":"SMTP","servers":[{"uri":"smtp://mx.it.test:25","encryption":"MAYBE"}]} | is not one of
             encryption with smtps | {"name":"enc","type":"SMTP","servers":[{"uri":"smtps://mx.it.test:465","encryption":"STARTTLS_REQUIRED"}]} | smtps:// is implicit TLS
             a user without password | {"name":"auth","type":"SMTP","servers":[{"uri":"smtp://mx.it.test:587","username":"relay"}]} | needs a password
+            credentials in clear text | {"name":"clear","type":"SMTP","servers":[{"uri":"smtp://mx.it.test:587","encryption":"NONE","username":"relay","password":"s3cret"}]} | server smtp://mx.it.test:587 has encryption NONE and the username 'relay': credentials are only ever sent over TLS
             a bad recipient domain | {"name":"route","type":"SMTP","recipientDomains":["not a domain"],"servers":[{"uri":"smtp://mx.it.test:25"}]} | is not a domain name
             domains on a Core profile | {"name":"core2","type":"CORE","recipientDomains":["example.org"],"servers":[{"uri":"http://core.it.test:8008"}]} | a Core profile has none
             a Core timeout out of range | {"name":"core3","type":"CORE","timeoutSeconds":700,"servers":[{"uri":"http://core.it.test:8008"}]} | timeoutSeconds must be 1..600
@@ -45,7 +46,7 @@ class ServerProfilesIT {
         Api.Answer answer = Api.send("POST", API, json);
         assertThat(answer.status()).as(answer.body()).isEqualTo(400);
         assertThat(answer.contentType()).startsWith("application/problem+json");
-        assertThat(answer.body()).contains(expected);
+        assertThat(answer.body()).contains(expected).doesNotContain("s3cret");
         assertThat(profiles()).hasSize(before);
     }
 

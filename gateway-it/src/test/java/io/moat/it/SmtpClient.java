@@ -31,6 +31,13 @@ final class SmtpClient implements AutoCloseable {
         return reply();
     }
 
+    /** Sends one command line in UTF-8, as SMTPUTF8 (RFC 6531) has addresses go, and returns the reply. */
+    String commandUtf8(String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return reply();
+    }
+
     /** Sends the message after DATA's 354, dot-stuffed, and returns the final reply. */
     String data(byte[] message) throws IOException {
         String go = command("DATA");
@@ -96,16 +103,30 @@ final class SmtpClient implements AutoCloseable {
         return send(TestBed.SMTP_PORT, from, to, message);
     }
 
+    /**
+     * One whole transaction as an SMTPUTF8 client sends it (RFC 6531, RFC 6152): {@code MAIL FROM:<from> SMTPUTF8
+     * BODY=8BITMIME}, the addresses in UTF-8; returns the reply to the end of DATA (or the first refusal).
+     */
+    static String sendUtf8(int port, String from, List<String> to, byte[] message) throws IOException {
+        return send(port, from, " SMTPUTF8 BODY=8BITMIME", to, message);
+    }
+
     /** The same through another gateway's port. */
     static String send(int port, String from, List<String> to, byte[] message) throws IOException {
+        return send(port, from, "", to, message);
+    }
+
+    /** One transaction, {@code mailParameters} after {@code MAIL FROM:<from>}, the commands in UTF-8. */
+    private static String send(int port, String from, String mailParameters, List<String> to, byte[] message)
+            throws IOException {
         try (SmtpClient smtp = new SmtpClient(port)) {
-            String reply = smtp.command("EHLO client.it.test");
-            reply = smtp.command("MAIL FROM:<" + from + ">");
+            smtp.command("EHLO client.it.test");
+            String reply = smtp.commandUtf8("MAIL FROM:<" + from + ">" + mailParameters);
             if (!reply.startsWith("250")) {
                 return reply;
             }
             for (String recipient : to) {
-                reply = smtp.command("RCPT TO:<" + recipient + ">");
+                reply = smtp.commandUtf8("RCPT TO:<" + recipient + ">");
                 if (!reply.startsWith("250")) {
                     return reply;
                 }

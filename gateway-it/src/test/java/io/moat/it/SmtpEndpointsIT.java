@@ -133,6 +133,30 @@ class SmtpEndpointsIT {
     }
 
     @Test
+    void forwardSecretAeadSuitesOnlyUnlessAnEndpointNamesOthers() throws Exception {
+        // the default endpoint names no suites: ECDHE with GCM or ChaCha20, and TLS 1.3's
+        OpenSsl.Handshake gcm = OpenSsl.connect(TestBed.SMTP_PORT, "-starttls", "smtp", "-tls1_2", "-cipher",
+                "ECDHE-RSA-AES128-GCM-SHA256");
+        assertThat(gcm.established()).as(gcm.output()).isTrue();
+        for (String refused : List.of("ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384", "AES128-GCM-SHA256",
+                "AES256-SHA256", "DHE-RSA-AES128-GCM-SHA256")) {
+            OpenSsl.Handshake handshake = OpenSsl.connect(TestBed.SMTP_PORT, "-starttls", "smtp", "-tls1_2",
+                    "-cipher", refused);
+            assertThat(handshake.established()).as(refused + "\n" + handshake.output()).isFalse();
+        }
+        assertThat(OpenSsl.connect(TestBed.SMTP_PORT, "-starttls", "smtp", "-tls1_3", "-ciphersuites",
+                "TLS_CHACHA20_POLY1305_SHA256").established()).isTrue();
+
+        // an endpoint that names a suite offers it, and only what it names
+        create(endpoint("named", PLAIN, "STARTTLS_OPTIONAL").add("protocols", Json.createArrayBuilder().add("TLSv1.2"))
+                .add("cipherSuites", Json.createArrayBuilder().add("TLS_RSA_WITH_AES_128_CBC_SHA")));
+        OpenSsl.Handshake named = OpenSsl.connect(PLAIN, "-starttls", "smtp", "-tls1_2", "-cipher", "AES128-SHA");
+        assertThat(named.established()).as(named.output()).isTrue();
+        assertThat(OpenSsl.connect(PLAIN, "-starttls", "smtp", "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256")
+                .established()).isFalse();
+    }
+
+    @Test
     void tls11OnlyWhereSelected() throws Exception {
         create(endpoint("legacy", LEGACY, "STARTTLS_OPTIONAL").add("protocols",
                 Json.createArrayBuilder().add("TLSv1").add("TLSv1.1").add("TLSv1.2")));

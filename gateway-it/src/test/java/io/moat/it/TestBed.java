@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -46,6 +47,11 @@ final class TestBed {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The shared IT server's log (gateway-it/pom.xml: its base directory beside the data directory). */
+    static Path serverLog() {
+        return Path.of(System.getProperty("it.data", "target/it-data")).resolveSibling("it-server/log/server.log");
     }
 
     static CoreEmulator core() {

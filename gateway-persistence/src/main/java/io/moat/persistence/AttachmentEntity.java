@@ -16,6 +16,8 @@ import java.time.Instant;
 @Table(name = "moat_attachment")
 public class AttachmentEntity {
 
+    static final int VERDICT_LABEL_LENGTH = 512;
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
@@ -79,8 +81,13 @@ public class AttachmentEntity {
     }
 
     public void completed(int code, String label, String category, Instant at) {
+        concluded(label, category, at);
         this.verdictCode = code;
-        this.verdictLabel = MessageEntity.truncate(label, 128);
+    }
+
+    /** A verdict of the gateway's own, with no code of Core's (a part it could not inspect, say). */
+    public void concluded(String label, String category, Instant at) {
+        this.verdictLabel = MessageEntity.truncate(label, VERDICT_LABEL_LENGTH);
         this.category = category;
         this.completedAt = at;
     }

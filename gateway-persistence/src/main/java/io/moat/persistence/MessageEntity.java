@@ -58,6 +58,14 @@ public class MessageEntity {
     @Column(name = "tls_cipher")
     private String tlsCipher;
 
+    /** The client gave SMTPUTF8 on MAIL (RFC 6531). */
+    @Column(name = "smtputf8")
+    private boolean smtpUtf8;
+
+    /** The client gave BODY=8BITMIME on MAIL (RFC 6152). */
+    @Column(name = "body_8bitmime")
+    private boolean eightBitMime;
+
     private String subject;
 
     @Column(name = "size_bytes")
@@ -88,6 +96,14 @@ public class MessageEntity {
 
     @Column(name = "last_error")
     private String lastError;
+
+    /** Claims of this message that failed in a row (ended in an exception or error); reset by one that did not. */
+    @Column(name = "failed_claims")
+    private int failedClaims;
+
+    /** How often the message's failed scans were submitted to Core again. */
+    @Column(name = "scan_rounds")
+    private int scanRounds;
 
     @Version
     private long version;
@@ -141,15 +157,15 @@ public class MessageEntity {
 
     /** The insert of a new message, with the values of {@link #insertValues()} in this order. */
     static final String INSERT = "INSERT INTO moat_message (id, kind, state, mail_from, recipients, pending_recipients,"
-            + " endpoint, remote_address, helo, tls_protocol, tls_cipher, subject, size_bytes, spool_name, received_at,"
-            + " updated_at, next_attempt_at, lease_until, lease_owner, attempts, scan_summary, last_error, version)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " endpoint, remote_address, helo, tls_protocol, tls_cipher, smtputf8, body_8bitmime, subject, size_bytes,"
+            + " spool_name, received_at, updated_at, next_attempt_at, lease_until, lease_owner, attempts, scan_summary,"
+            + " last_error, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** This message's columns for {@link #INSERT}: as JPA would write them, at version 0. */
     Object[] insertValues() {
         return new Object[]{id, kind.name(), state.name(), mailFrom, recipients, pendingRecipients, endpoint,
-                remoteAddress, helo, tlsProtocol, tlsCipher, subject, sizeBytes, spoolName, receivedAt, updatedAt,
-                nextAttemptAt, leaseUntil, leaseOwner, attempts, scanSummary, lastError, 0L};
+                remoteAddress, helo, tlsProtocol, tlsCipher, smtpUtf8, eightBitMime, subject, sizeBytes, spoolName,
+                receivedAt, updatedAt, nextAttemptAt, leaseUntil, leaseOwner, attempts, scanSummary, lastError, 0L};
     }
 
     /**
@@ -251,6 +267,22 @@ public class MessageEntity {
         this.tlsCipher = tlsCipher;
     }
 
+    /** Whether the client gave SMTPUTF8 on MAIL (RFC 6531): the downstream server must offer it. */
+    public boolean isSmtpUtf8() {
+        return smtpUtf8;
+    }
+
+    /** Whether the client gave BODY=8BITMIME on MAIL (RFC 6152). */
+    public boolean isEightBitMime() {
+        return eightBitMime;
+    }
+
+    /** Records the parameters the client gave on MAIL that the delivery must declare again. */
+    public void setMailParameters(boolean smtpUtf8, boolean eightBitMime) {
+        this.smtpUtf8 = smtpUtf8;
+        this.eightBitMime = eightBitMime;
+    }
+
     public String getSubject() {
         return subject;
     }
@@ -294,6 +326,14 @@ public class MessageEntity {
 
     public String getLastError() {
         return lastError;
+    }
+
+    public int getFailedClaims() {
+        return failedClaims;
+    }
+
+    public int getScanRounds() {
+        return scanRounds;
     }
 
     public List<AttachmentEntity> getAttachments() {

@@ -118,6 +118,12 @@ public class MessageRepository {
         if (update.attempt != null) {
             sql.append(", attempts = attempts + 1");
         }
+        if (update.failedClaims != null) {
+            sql.append(update.failedClaims == 0 ? ", failed_claims = 0" : ", failed_claims = failed_claims + 1");
+        }
+        if (update.scanRound) {
+            sql.append(", scan_rounds = scan_rounds + 1");
+        }
         values.add(id);
         try (PreparedStatement statement = connection.prepareStatement(sql.append(" WHERE id = ?").toString())) {
             bind(statement, values.toArray());
@@ -288,6 +294,26 @@ public class MessageRepository {
                 .setParameter("floor", DUE_FLOOR)
                 .setParameter("prefix", owner + "/%")
                 .executeUpdate();
+    }
+
+    /** Of the messages with these ids, the spool names of those that have a record (one query by primary key). */
+    public List<String> spoolNamesOf(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery("SELECT m.spoolName FROM MessageEntity m WHERE m.id IN :ids", String.class)
+                .setParameter("ids", ids)
+                .getResultList();
+    }
+
+    /** The ids and spool names of the messages with work ahead (not final), read from the due index. */
+    public Map<String, String> pendingSpoolNames() {
+        Map<String, String> names = new HashMap<>();
+        em.createQuery("SELECT m.id, m.spoolName FROM MessageEntity m WHERE m.nextAttemptAt >= :floor", Object[].class)
+                .setParameter("floor", DUE_FLOOR)
+                .getResultList()
+                .forEach(row -> names.put((String) row[0], (String) row[1]));
+        return names;
     }
 
     /** How many messages have been due since before {@code overdueSince} without anyone holding their lease. */

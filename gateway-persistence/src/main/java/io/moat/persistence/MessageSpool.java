@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,6 +45,7 @@ public final class MessageSpool {
     private final Path parts;
     private final Path incoming;
     private final Path free;
+    private final Path orphaned;
     private final int poolFiles;
     private final long poolBytes;
     /** Free files, the most recently freed first (their blocks are most likely still cached). */
@@ -67,6 +69,7 @@ public final class MessageSpool {
         this.parts = root.resolve("parts");
         this.incoming = root.resolve("incoming");
         this.free = root.resolve("free");
+        this.orphaned = root.resolve("orphaned");
         this.poolFiles = poolFiles;
         this.poolBytes = poolBytes;
         try {
@@ -133,6 +136,45 @@ public final class MessageSpool {
         }
         Path file = incoming.resolve(name + "." + UUID.randomUUID() + ".tmp");
         return new Target(file, FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW), 0);
+    }
+
+    /**
+     * Makes the names of stored files durable: fsyncs the directory they were moved into. The data of each file is
+     * forced before its move (in {@link #store}), but on a power cut the move itself, an entry in the directory, can
+     * be lost unless the directory is synced too (fsync(2)); one sync covers every move made before it, so callers
+     * that answer a client ({@code 250}) share one, with the database's write (the delivery module's group commit).
+     */
+    public void syncDirectory() throws IOException {
+        try (FileChannel directory = FileChannel.open(messages, StandardOpenOption.READ)) {
+            directory.force(true);
+        }
+    }
+
+    /** The names of the message files stored now (for the reconciliation with the records at start-up). */
+    public List<String> storedNames() throws IOException {
+        try (Stream<Path> files = Files.list(messages)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    /** The names of the parts folders there are now. */
+    public List<String> partsFolders() throws IOException {
+        try (Stream<Path> folders = Files.list(parts)) {
+            return folders.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    /**
+     * Moves a message file that has no record to {@code spool/orphaned}, where an admin can look at it; nothing is
+     * ever acknowledged without a record, but a file is not thrown away on that reasoning alone.
+     *
+     * @return where it is now
+     */
+    public Path orphan(String name) throws IOException {
+        Files.createDirectories(orphaned);
+        Path target = orphaned.resolve(name);
+        Files.move(messages.resolve(name), target, StandardCopyOption.REPLACE_EXISTING);
+        return target;
     }
 
     /** The stored message file. */

@@ -21,10 +21,19 @@ public enum MessageState {
     BLOCKED,
     /** An attachment is encrypted or password protected: held, not delivered. */
     PASSWORD_REQUIRED,
-    /** Permanently refused downstream or out of retry lifetime; the sender got a DSN. */
-    FAILED;
+    /**
+     * Permanently refused downstream, out of retry lifetime, or its scans failed past their budget; the sender got
+     * a DSN.
+     */
+    FAILED,
+    /**
+     * Set aside for an admin, never delivered: the message could not be inspected within the gateway's limits
+     * (MIME parts, depth, header or decoded bytes), or processing it failed again and again.
+     */
+    QUARANTINED;
 
-    private static final Set<MessageState> FINAL = EnumSet.of(DELIVERED, BLOCKED, PASSWORD_REQUIRED, FAILED);
+    private static final Set<MessageState> FINAL = EnumSet.of(DELIVERED, BLOCKED, PASSWORD_REQUIRED, FAILED,
+            QUARANTINED);
 
     public boolean isFinal() {
         return FINAL.contains(this);

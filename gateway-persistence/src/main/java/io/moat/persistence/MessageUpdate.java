@@ -28,6 +28,9 @@ public final class MessageUpdate {
     Instant due;
     String reason;
     Attempt attempt;
+    /** +1: the claim failed; 0: it succeeded after failures (the count is reset); null: unchanged. */
+    Integer failedClaims;
+    boolean scanRound;
     final List<AttachmentEntity> newAttachments = new ArrayList<>();
     final Map<Integer, List<Consumer<AttachmentEntity>>> attachmentChanges = new LinkedHashMap<>();
 
@@ -65,6 +68,24 @@ public final class MessageUpdate {
         this.state = Objects.requireNonNull(next, "next state");
         this.due = MessageEntity.nextAttempt(next, at);
         this.reason = MessageEntity.truncate(why, MessageEntity.ERROR_LENGTH);
+        return this;
+    }
+
+    /** The claim that made this update failed: the message's count of failed claims grows by one. */
+    public MessageUpdate claimFailed() {
+        this.failedClaims = 1;
+        return this;
+    }
+
+    /** The claim succeeded: the count of failed claims starts again from zero. */
+    public MessageUpdate claimSucceeded() {
+        this.failedClaims = 0;
+        return this;
+    }
+
+    /** The message's failed scans are submitted again: one more scan round. */
+    public MessageUpdate scanRound() {
+        this.scanRound = true;
         return this;
     }
 

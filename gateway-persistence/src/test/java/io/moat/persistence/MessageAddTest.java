@@ -98,6 +98,38 @@ class MessageAddTest {
     }
 
     @Test
+    void theMailParametersAndUtf8AddressesReadBackAsGivenAndDefaultToNeither() {
+        MessageEntity utf8 = new MessageEntity("u", MessageKind.INBOUND, "j\u00f6s\u00e9@ex\u00e4mple.com",
+                List.of("\u00e9l\u00e8ve@example.com", "\u7528\u6237@example.com"), "spool-u", 1, received);
+        utf8.setMailParameters(true, true);
+        MessageEntity eightBit = new MessageEntity("e", MessageKind.INBOUND, "a@sender.test",
+                List.of("x@example.com"), "spool-e", 1, received);
+        eightBit.setMailParameters(false, true);
+        MessageEntity plain = new MessageEntity("p", MessageKind.INBOUND, "a@sender.test", List.of("x@example.com"),
+                "spool-p", 1, received);
+
+        inTransaction(em -> {
+            repository(em).add(utf8);
+            repository(em).add(eightBit);
+            repository(em).add(plain);
+        });
+
+        inTransaction(em -> {
+            MessageEntity u = repository(em).find("u").orElseThrow();
+            assertThat(u.getMailFrom()).isEqualTo("j\u00f6s\u00e9@ex\u00e4mple.com");
+            assertThat(u.getRecipients()).containsExactly("\u00e9l\u00e8ve@example.com", "\u7528\u6237@example.com");
+            assertThat(u.isSmtpUtf8()).isTrue();
+            assertThat(u.isEightBitMime()).isTrue();
+            MessageEntity e = repository(em).find("e").orElseThrow();
+            assertThat(e.isSmtpUtf8()).isFalse();
+            assertThat(e.isEightBitMime()).isTrue();
+            MessageEntity p = repository(em).find("p").orElseThrow();
+            assertThat(p.isSmtpUtf8()).isFalse();
+            assertThat(p.isEightBitMime()).isFalse();
+        });
+    }
+
+    @Test
     void aMessageWithAttachmentsOrAttemptsIsRefusedAndNothingIsWritten() {
         MessageEntity withAttachment = new MessageEntity("a", MessageKind.INBOUND, "a@sender.test",
                 List.of("x@example.com"), "a", 1, received);

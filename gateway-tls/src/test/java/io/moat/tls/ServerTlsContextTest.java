@@ -43,6 +43,7 @@ class ServerTlsContextTest {
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
     private ServerSocket listening;
+    private GreetingTlsServer server;
 
     @BeforeAll
     static void digitalIds() throws Exception {
@@ -59,6 +60,9 @@ class ServerTlsContextTest {
     void stop() throws Exception {
         if (listening != null) {
             listening.close();
+        }
+        if (server != null) {
+            server.close();
         }
         executor.shutdownNow();
         assertThat(executor.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
@@ -137,28 +141,15 @@ class ServerTlsContextTest {
 
     /** Serves TLS connections one after the other: handshake, then a greeting line. Returns the port. */
     private int implicitTlsServer(ServerTlsContext tls) throws IOException {
-        listening = tls.serverSocketFactory().createServerSocket(0, 50, LOOPBACK);
-        executor.submit(() -> {
-            while (!listening.isClosed()) {
-                try (Socket accepted = listening.accept()) {
-                    accepted.setSoTimeout(TIMEOUT_MILLIS);
-                    SSLSocket secure = (SSLSocket) accepted;
-                    secure.startHandshake();
-                    writeLine(secure.getOutputStream(), "hello");
-                    readLine(secure.getInputStream()); // until the client closes
-                } catch (IOException e) {
-                    // a refused handshake, or the listener closed at the end of the test: next connection
-                }
-            }
-        });
-        return listening.getLocalPort();
+        server = new GreetingTlsServer(tls);
+        return server.port();
     }
 
     private static X509Certificate connect(int port) throws IOException {
         try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket(LOOPBACK, port)) {
             socket.setSoTimeout(TIMEOUT_MILLIS);
             socket.startHandshake();
-            assertThat(readLine(socket.getInputStream())).isEqualTo("hello");
+            assertThat(readLine(socket.getInputStream())).isEqualTo(GreetingTlsServer.GREETING);
             return (X509Certificate) socket.getSession().getPeerCertificates()[0];
         }
     }
@@ -168,7 +159,7 @@ class ServerTlsContextTest {
             socket.setSoTimeout(TIMEOUT_MILLIS);
             socket.setEnabledProtocols(new String[]{protocol});
             socket.startHandshake();
-            assertThat(readLine(socket.getInputStream())).isEqualTo("hello");
+            assertThat(readLine(socket.getInputStream())).isEqualTo(GreetingTlsServer.GREETING);
             return socket.getSession();
         }
     }

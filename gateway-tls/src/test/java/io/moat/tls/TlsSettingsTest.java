@@ -48,18 +48,46 @@ class TlsSettingsTest {
     }
 
     @Test
-    void appliesOnlyWhatIsSet() {
-        SSLParameters parameters = new SSLParameters(new String[]{"TLS_AES_256_GCM_SHA384"},
+    void appliesTheProtocolsGivenAndWithoutNamedSuitesOnlyForwardSecretAeadOnes() {
+        SSLParameters parameters = new SSLParameters(new String[]{"TLS_RSA_WITH_AES_128_CBC_SHA"},
                 new String[]{"TLSv1.2"});
 
         new TlsSettings(List.of("TLSv1.3"), List.of()).applyTo(parameters);
 
         assertThat(parameters.getProtocols()).containsExactly("TLSv1.3");
-        assertThat(parameters.getCipherSuites()).containsExactly("TLS_AES_256_GCM_SHA384");
+        assertThat(parameters.getCipherSuites()).containsExactlyElementsOf(TlsSettings.FORWARD_SECRET_AEAD);
+        assertThat(parameters.getUseCipherSuitesOrder()).isTrue();
 
         new TlsSettings(List.of(), List.of("TLS_AES_128_GCM_SHA256")).applyTo(parameters);
 
         assertThat(parameters.getProtocols()).containsExactly("TLSv1.3");
         assertThat(parameters.getCipherSuites()).containsExactly("TLS_AES_128_GCM_SHA256");
+    }
+
+    @Test
+    void theDefaultSuitesAreForwardSecretAndAeadAndAllSupported() {
+        assertThat(TlsSettings.defaults().effectiveCipherSuites()).containsExactlyElementsOf(
+                TlsSettings.FORWARD_SECRET_AEAD);
+        assertThat(TlsSettings.FORWARD_SECRET_AEAD).allSatisfy(suite -> {
+            assertThat(suite.startsWith("TLS_ECDHE_") || !suite.contains("_WITH_")).as(suite).isTrue();
+            assertThat(suite).containsAnyOf("_GCM_", "CHACHA20_POLY1305");
+        });
+        assertThat(TlsSettings.supported(TlsSettings.FORWARD_SECRET_AEAD))
+                .containsExactlyElementsOf(TlsSettings.FORWARD_SECRET_AEAD);
+        assertThat(TlsSettings.supported(List.of("TLS_MADE_UP_WITH_ROT13", "TLS_AES_128_GCM_SHA256")))
+                .containsExactly("TLS_AES_128_GCM_SHA256");
+    }
+
+    @Test
+    void namingTls11BringsTheForwardSecretCbcSuitesItNeedsAfterTheAeadOnes() {
+        List<String> suites = new TlsSettings(List.of("TLSv1.1", "TLSv1.2"), List.of()).effectiveCipherSuites();
+
+        assertThat(suites).startsWith(TlsSettings.FORWARD_SECRET_AEAD.toArray(String[]::new))
+                .endsWith(TlsSettings.FORWARD_SECRET_CBC.toArray(String[]::new))
+                .noneMatch(suite -> suite.startsWith("TLS_RSA_") || suite.contains("3DES") || suite.contains("RC4"));
+        assertThat(new TlsSettings(List.of("TLSv1", "TLSv1.2"), List.of()).effectiveCipherSuites())
+                .isEqualTo(suites);
+        assertThat(new TlsSettings(List.of("TLSv1.1"), List.of("TLS_RSA_WITH_AES_128_CBC_SHA"))
+                .effectiveCipherSuites()).containsExactly("TLS_RSA_WITH_AES_128_CBC_SHA");
     }
 }

@@ -1,14 +1,22 @@
 package io.moat.web;
 
 import io.moat.delivery.RefusedException;
+import io.moat.web.internal.Problems;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Every error the API answers is a problem body: ours, JAX-RS's own (404, 405, 415 ...), and unexpected ones. */
+/**
+ * Every error the API answers is a problem body: ours, JAX-RS's own (404, 405, 415 ...), and unexpected ones. The
+ * framework's own messages are never passed on: they quote its message codes ({@code RESTEASY003210}) and the full
+ * URL, and tell an admin nothing to do; {@link Problems#forStatus} says it in our words instead.
+ */
 @Provider
 public class ProblemMapper implements ExceptionMapper<Exception> {
 
@@ -17,19 +25,31 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
     @Override
     public Response toResponse(Exception exception) {
         if (exception instanceof RefusedException r) {
-            return response(refused(r));
+            return response(refused(r)).build();
         }
         if (exception instanceof ProblemException p) {
-            return response(new Problem("about:blank", p.title(), p.status(), p.getMessage()));
+            return response(new Problem("about:blank", p.title(), p.status(), p.getMessage())).build();
+        }
+        if (exception instanceof NotFoundException && exception.getCause() != null) {
+            // JAX-RS answers 404 when a query or path parameter cannot be converted (e.g. limit=ten)
+            return response(Problems.of(400, "Bad parameter", "A query parameter has a value of the wrong type:"
+                    + " offset and limit are whole numbers.")).build();
         }
         if (exception instanceof WebApplicationException w) {
-            Response.StatusType status = w.getResponse().getStatusInfo();
-            return response(new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(),
-                    w.getMessage()));
+            Response framework = w.getResponse();
+            if (framework.getStatus() >= 500) {
+                LOG.log(Level.SEVERE, "error " + framework.getStatus() + " in the REST API", exception);
+            }
+            Problem standard = Problems.forStatus(framework.getStatus());
+            Set<String> allowed = new TreeSet<>(framework.getAllowedMethods());
+            if (framework.getStatus() == 405 && !allowed.isEmpty()) {
+                return response(Problems.of(405, standard.title(), "This path takes " + String.join(", ", allowed)
+                        + ", not this method.")).allow(allowed).build();
+            }
+            return response(standard).build();
         }
         LOG.log(Level.SEVERE, "unexpected error in the REST API", exception);
-        return response(new Problem("about:blank", "Internal Server Error", 500,
-                "The gateway could not answer; the server log has the details."));
+        return response(Problems.forStatus(500)).build();
     }
 
     /** An application service's refusal: the reason gives the status, the message the detail. */
@@ -42,7 +62,7 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
         };
     }
 
-    private static Response response(Problem problem) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    private static Response.ResponseBuilder response(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
     }
 }

@@ -1,5 +1,6 @@
 package io.moat.core.internal;
 
+import io.moat.tls.TlsSettings;
 import io.moat.tls.WriteDeadlines;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -121,8 +122,8 @@ final class CoreHttp {
     /**
      * @param base {@code http} or {@code https} URI of the server, perhaps with a path prefix
      * @param context for https: decides which certificates are trusted (null: the JVM's default)
-     * @param parameters for https: protocol versions and cipher suites (null: the context's defaults); the host name
-     *        is always verified
+     * @param parameters for https: protocol versions (none: the context's defaults) and cipher suites (none: the
+     *        forward-secret AEAD ones, {@link TlsSettings#FORWARD_SECRET_AEAD}); the host name is always verified
      * @param timeout for each exchange, from its start to the end of the answer
      */
     CoreHttp(URI base, SSLContext context, SSLParameters parameters, Duration timeout) {
@@ -160,9 +161,9 @@ final class CoreHttp {
             if (parameters != null && parameters.getProtocols() != null) {
                 copy.setProtocols(parameters.getProtocols());
             }
-            if (parameters != null && parameters.getCipherSuites() != null) {
-                copy.setCipherSuites(parameters.getCipherSuites());
-            }
+            copy.setCipherSuites(parameters != null && parameters.getCipherSuites() != null
+                    ? parameters.getCipherSuites()
+                    : TlsSettings.supported(TlsSettings.FORWARD_SECRET_AEAD).toArray(String[]::new));
             copy.setEndpointIdentificationAlgorithm("HTTPS");
             this.tls = ssl.getSocketFactory();
             this.tlsParameters = copy;

@@ -418,6 +418,23 @@ class CoreHttpTest {
     }
 
     @Test
+    void httpsOffersOnlyForwardSecretAeadSuitesUnlessTheParametersNameOthers(@TempDir Path dir) throws Exception {
+        SSLContext[] contexts = localhostTls(dir);
+        SSLServerSocket cbcOnly = (SSLServerSocket) contexts[0].getServerSocketFactory().createServerSocket(0, 50,
+                InetAddress.getLoopbackAddress());
+        cbcOnly.setEnabledCipherSuites(new String[]{"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"});
+        URI uri = serve(cbcOnly, (n, head, body, out) -> json(out, 200, "{\"tls\":true}"));
+
+        assertThatThrownBy(() -> new CoreHttp(uri, contexts[1], null, Duration.ofSeconds(5))
+                .exchange("GET", "/version", List.of(), null)).isInstanceOf(SSLHandshakeException.class);
+        javax.net.ssl.SSLParameters named = new javax.net.ssl.SSLParameters();
+        named.setCipherSuites(new String[]{"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"});
+        assertThat(new CoreHttp(uri, contexts[1], named, Duration.ofSeconds(5))
+                .exchange("GET", "/version", List.of(), null).body()).isEqualTo("{\"tls\":true}");
+        assertThat(heads).hasSize(1);
+    }
+
+    @Test
     void httpsVerifiesTheCertificateAndTheHostName(@TempDir Path dir) throws Exception {
         SSLContext[] contexts = localhostTls(dir);
         SSLContext serverContext = contexts[0];

@@ -1,18 +1,17 @@
 package io.moat.delivery.internal;
 
+import io.moat.core.VerdictCategory;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import jakarta.mail.Session;
+import jakarta.mail.internet.ContentDisposition;
 import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.MimeBodyPart;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import jakarta.mail.internet.MimePart;
-import jakarta.mail.internet.MimePartDataSource;
 import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.internet.ParseException;
 import jakarta.mail.internet.SharedInputStream;
+import jakarta.mail.util.SharedByteArrayInputStream;
 import jakarta.mail.util.SharedFileInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,17 +22,27 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Finds a message's attachments and decodes each one for scanning: into memory while the message's parts fit in
- * the budget the caller gives, otherwise into a file of its own in the parts folder (created when the first one is
- * written). The message is read from the spool file through a {@link SharedFileInputStream}, so no part larger
- * than the budget is ever loaded whole into memory. A message whose MIME structure cannot be read is scanned as
- * one file, never passed as clean.
+ * Takes a message apart for scanning: every leaf of its MIME tree, the text and HTML bodies as much as the
+ * attachments, forwarded messages opened, and the files a body carries in its text ({@link EmbeddedFiles}). Each
+ * part is decoded into memory while the message's parts fit in the budget the caller gives, otherwise into a file of
+ * its own in the parts folder (created when the first one is written). The message is read from the spool file
+ * through views of one {@link SharedFileInputStream}, one part at a time, so no part larger than the budget is ever
+ * loaded whole into memory.
+ *
+ * <p>Hostile input is bounded by {@link MimeLimits}: entities, nesting, header bytes, decoded bytes. Past a limit the
+ * walk stops (or skips the part it cannot read) and says so with an {@link VerdictCategory#UNINSPECTED} finding, so
+ * that the message is never delivered as if it had been inspected whole; what was found up to then is still scanned.
+ * A structure that means two things to two readers (two {@code Content-Type} headers, two {@code boundary}
+ * parameters) is a {@link VerdictCategory#SUSPICIOUS} finding rather than a guess. A message whose MIME structure
+ * cannot be read at all is scanned as one file, never passed as clean.
  *
  * <p>Parts held in memory save creating, writing and removing a folder and a file per attachment, which on ext4
  * cost about a quarter of the gateway's CPU (docs/performance.md, item 24). Whoever needs them after the claim that
@@ -42,30 +51,50 @@ import java.util.logging.Logger;
 public final class AttachmentExtractor {
 
     private static final Logger LOG = Logger.getLogger(AttachmentExtractor.class.getName());
-    private static final int MAX_DEPTH = 20;
     /** Each view of the spool file reads through a buffer of this size (Jakarta Mail's default is 2 KB). */
     private static final int READ_BUFFER = 16 * 1024;
-    /** Creating a session loads Jakarta Mail's providers; parsing needs no settings, so one serves all. */
-    private static final Session SESSION = Session.getInstance(new Properties());
+    /** A forwarded message decoded from base64 or quoted-printable is held in memory up to this size. */
+    private static final int NESTED_IN_MEMORY = 1024 * 1024;
+    /** How far into a multipart without a boundary parameter its first delimiter line is looked for. */
+    private static final int MAX_PREAMBLE = 64 * 1024;
+    /** Text bodies are searched for embedded files up to this size; a larger one is a finding. */
+    static final int MAX_MINED_TEXT = 8 * 1024 * 1024;
+    /** The findings of one kind a message records; the first few say enough. */
+    private static final int MAX_FINDINGS = 5;
     /**
-     * Jakarta Mail 2.1 looks its {@code StreamProvider} up with {@code ServiceLoader} for every header block,
-     * multipart, body part and decoder it creates, starting from the thread's context class loader
-     * (jakartaee/mail-api#861). Under the deployment's loader each look-up searches the jars of every module the
-     * deployment sees: in the benchmark that was a sixth of the pipeline's CPU. The API's own loader finds the
-     * same provider among its few dependencies, so parsing runs under it.
+     * Jakarta Mail 2.1 looks its {@code StreamProvider} up with {@code ServiceLoader} for every decoder it creates,
+     * starting from the thread's context class loader (jakartaee/mail-api#861). Under the deployment's loader each
+     * look-up searches the jars of every module the deployment sees: in the benchmark that was a sixth of the
+     * pipeline's CPU. The API's own loader finds the same provider among its few dependencies, so parsing runs under
+     * it.
      */
     private static final ClassLoader MAIL_API_LOADER = Session.class.getClassLoader();
 
     private AttachmentExtractor() {
     }
 
-    /** One extracted attachment; {@code partName} is its file name in the parts folder. */
-    public record Attachment(int index, String fileName, String contentType, long size, String partName) {
+    /**
+     * What the extraction itself concluded about a part, without Core: the structure was ambiguous (SUSPICIOUS),
+     * or could not be inspected within the limits (UNINSPECTED).
+     */
+    public record Finding(VerdictCategory category, String label) {
     }
 
     /**
-     * The message's subject and its attachments in order; {@code held} maps the part names of those decoded into
-     * memory to their bytes (the others are files in the parts folder).
+     * One part to scan, or a finding ({@code finding} not null; then {@code partName} is empty and nothing is
+     * scanned). {@code partName} is its file name in the parts folder.
+     */
+    public record Attachment(int index, String fileName, String contentType, long size, String partName,
+            Finding finding) {
+
+        public Attachment(int index, String fileName, String contentType, long size, String partName) {
+            this(index, fileName, contentType, size, partName, null);
+        }
+    }
+
+    /**
+     * The message's subject and its parts in order; {@code held} maps the part names of those decoded into memory to
+     * their bytes (the others are files in the parts folder).
      */
     public record Extraction(String subject, List<Attachment> attachments, Map<String, byte[]> held) {
 
@@ -90,27 +119,39 @@ public final class AttachmentExtractor {
         }
     }
 
-    /**
-     * Extracts the attachments of {@code message}: those that fit in {@code memoryBudget} bytes (all of the
-     * message's held parts together) into memory, the others into files in {@code partsFolder}.
-     */
+    /** As {@link #extract(Path, Path, long, MimeLimits)} with the default limits. */
     public static Extraction extract(Path message, Path partsFolder, long memoryBudget) throws IOException {
+        return extract(message, partsFolder, memoryBudget, MimeLimits.DEFAULT);
+    }
+
+    /**
+     * Extracts the parts of {@code message}: those that fit in {@code memoryBudget} bytes (all of the message's held
+     * parts together) into memory, the others into files in {@code partsFolder}, within {@code limits}.
+     */
+    public static Extraction extract(Path message, Path partsFolder, long memoryBudget, MimeLimits limits)
+            throws IOException {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(MAIL_API_LOADER);
         try {
-            return parse(message, partsFolder, memoryBudget);
+            return parse(message, partsFolder, memoryBudget, limits);
         } finally {
             thread.setContextClassLoader(previous);
         }
     }
 
-    private static Extraction parse(Path message, Path partsFolder, long memoryBudget) throws IOException {
-        try (SharedFileInputStream in = new SharedFileInputStream(message.toFile(), READ_BUFFER)) {
-            MimeMessage mime = new MimeMessage(SESSION, in);
-            Parts parts = new Parts(partsFolder, memoryBudget);
-            walk(mime, parts, 0);
-            return new Extraction(subject(mime), parts.found, parts.held);
+    private static Extraction parse(Path message, Path partsFolder, long memoryBudget, MimeLimits limits)
+            throws IOException {
+        Parts parts = new Parts(partsFolder, memoryBudget);
+        Walk walk = new Walk(parts, limits);
+        try (Source spool = new Source(new SharedFileInputStream(message.toFile(), READ_BUFFER),
+                Files.size(message), null)) {
+            try {
+                walk.entity(spool, 0, spool.size, 0);
+            } catch (LimitReached | LimitExceeded e) {
+                walk.uninspected.add(e.getMessage());
+            }
+            return new Extraction(walk.subject, walk.results(), parts.held);
         } catch (MessagingException | IOException | RuntimeException e) {
             LOG.info(() -> "MIME structure of " + message.getFileName() + " unreadable (" + e
                     + "); scanning the whole message as one file");
@@ -118,8 +159,39 @@ public final class AttachmentExtractor {
             clear(partsFolder);
             Path whole = partsFolder.resolve("0");
             Files.copy(message, whole, StandardCopyOption.REPLACE_EXISTING);
-            return new Extraction(null,
+            return new Extraction(walk.subject,
                     List.of(new Attachment(0, "message.eml", "message/rfc822", Files.size(whole), "0")), Map.of());
+        }
+    }
+
+    /** A limit of {@link MimeLimits} was reached: the walk ends; the message says it could not be inspected. */
+    private static final class LimitReached extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LimitReached(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    /**
+     * Bytes the walk reads entities from: the spool file, or a forwarded message decoded into memory or into a
+     * file of its own (removed when closed).
+     */
+    private record Source(SharedInputStream shared, long size, Path file) implements Closeable {
+
+        InputStream stream(long start, long end) {
+            return shared.newStream(start, end);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                ((InputStream) shared).close();
+            } finally {
+                if (file != null) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
     }
 
@@ -135,12 +207,17 @@ public final class AttachmentExtractor {
             this.budget = budget;
         }
 
-        /** Decodes a part into memory if it fits what is left of the budget, else into its file; returns its size. */
+        /**
+         * Decodes a part into memory if it fits what is left of the budget, else into its file; returns its size.
+         * An empty part is not kept.
+         */
         long store(String partName, InputStream data) throws IOException {
             byte[] start = data.readNBytes((int) Math.min(budget + 1, Integer.MAX_VALUE - 8));
             if (start.length <= budget) {
-                budget -= start.length;
-                held.put(partName, start);
+                if (start.length > 0) {
+                    budget -= start.length;
+                    held.put(partName, start);
+                }
                 return start.length;
             }
             Files.createDirectories(folder);
@@ -151,121 +228,340 @@ public final class AttachmentExtractor {
             }
             return Files.size(target);
         }
+
+        /** The decoded bytes of a stored part, up to {@code max}: from memory, or read from its file. */
+        byte[] read(String partName, int max) throws IOException {
+            byte[] bytes = held.get(partName);
+            if (bytes != null) {
+                return bytes;
+            }
+            try (InputStream in = Files.newInputStream(folder.resolve(partName))) {
+                return in.readNBytes(max);
+            }
+        }
     }
 
-    private static void walk(Part part, Parts parts, int depth)
-            throws MessagingException, IOException {
-        if (depth > MAX_DEPTH) {
-            throw new MessagingException("MIME nesting deeper than " + MAX_DEPTH);
-        }
-        if (part.isMimeType("multipart/*")) {
-            for (Part child : children((MimePart) part)) {
-                walk(child, parts, depth + 1);
-            }
-            return;
-        }
-        String fileName = fileName(part);
-        boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || fileName != null;
-        if (!attachment && part.isMimeType("message/rfc822")) {
-            try (InputStream nested = decoded((MimePart) part)) {
-                walk(new MimeMessage(SESSION, nested), parts, depth + 1);
-            }
-            return;
-        }
-        if (!attachment && isBodyText(part)) {
-            return; // the message text itself; anything else a mail client would offer is scanned
-        }
-        int index = parts.found.size();
-        String partName = Integer.toString(index);
-        long size;
-        try (InputStream data = decoded((MimePart) part)) {
-            size = parts.store(partName, data);
-        }
-        String name = fileName != null ? fileName : "attachment-" + (index + 1);
-        parts.found.add(new Attachment(index, name, baseType(part.getContentType()), size, partName));
-    }
+    /** One walk over a message's MIME tree, depth first, in the order a mail client shows the parts. */
+    private static final class Walk {
+        final Parts parts;
+        final MimeLimits limits;
+        int entities;
+        long decoded;
+        int bodies;
+        int unnamed;
+        int nested;
+        String subject;
+        final Set<String> uninspected = new LinkedHashSet<>();
+        final Set<String> ambiguous = new LinkedHashSet<>();
 
-    /**
-     * The body parts of a multipart part, found by {@link MultipartScanner}: views of the spool file (or of the
-     * bytes of a forwarded message decoded into memory). A multipart without a boundary parameter, and any inside
-     * the parts Jakarta Mail's parser then makes, go through that parser (which guesses the boundary from the first
-     * line starting with "--"), straight from the part's data rather than through {@code getContent()}, which
-     * depends on which content handlers the context class loader can see.
-     */
-    private static List<Part> children(MimePart part) throws MessagingException, IOException {
-        String boundary = new ContentType(part.getContentType()).getParameter("boundary");
-        try (InputStream raw = rawContent(part)) {
-            if (boundary != null && raw instanceof SharedInputStream shared) {
-                List<Part> children = new ArrayList<>();
-                for (MultipartScanner.Range range : MultipartScanner.scan(raw, boundary)) {
-                    try (InputStream body = shared.newStream(range.start(), range.end())) {
-                        children.add(new MimeBodyPart(body));
-                    }
+        Walk(Parts parts, MimeLimits limits) {
+            this.parts = parts;
+            this.limits = limits;
+        }
+
+        /** The parts found, then a finding for what was ambiguous and one for what could not be inspected. */
+        List<Attachment> results() {
+            List<Attachment> results = new ArrayList<>(parts.found);
+            if (!ambiguous.isEmpty()) {
+                results.add(finding(results.size(), VerdictCategory.SUSPICIOUS,
+                        "ambiguous MIME structure: " + summary(ambiguous)));
+            }
+            if (!uninspected.isEmpty()) {
+                results.add(finding(results.size(), VerdictCategory.UNINSPECTED,
+                        "could not be fully inspected: " + summary(uninspected)));
+            }
+            return results;
+        }
+
+        private static Attachment finding(int index, VerdictCategory category, String label) {
+            return new Attachment(index, "(message structure)", null, 0, "", new Finding(category, label));
+        }
+
+        private static String summary(Set<String> reasons) {
+            return String.join("; ", reasons.stream().limit(MAX_FINDINGS).toList());
+        }
+
+        /** The entity in {@code [start, end)} of {@code source}, {@code depth} levels below the message. */
+        void entity(Source source, long start, long end, int depth)
+                throws IOException, MessagingException, LimitReached {
+            if (++entities > limits.maxParts()) {
+                throw new LimitReached("more than " + limits.maxParts() + " MIME parts");
+            }
+            if (depth > limits.maxDepth()) {
+                uninspected.add("MIME nesting deeper than " + limits.maxDepth() + " levels");
+                return;
+            }
+            HeaderSection header;
+            try (InputStream in = source.stream(start, end)) {
+                header = HeaderSection.read(in, limits.maxHeaderBytes());
+            }
+            if (header == null) {
+                uninspected.add("a header section over " + limits.maxHeaderBytes() + " bytes");
+                return;
+            }
+            if (depth == 0) {
+                subject = decodedText(header.first("Subject"));
+            }
+            String ambiguity = header.ambiguity();
+            if (ambiguity != null) {
+                ambiguous.add(ambiguity);
+            }
+            long content = Math.min(end, start + header.contentOffset());
+            ContentType type = contentType(header);
+            if (type != null && type.match("multipart/*")) {
+                multipart(source, content, end, depth, type, header);
+                return;
+            }
+            String fileName = fileName(header, type);
+            boolean attachment = fileName != null || "attachment".equals(disposition(header));
+            if (!attachment && type != null && type.match("message/rfc822")) {
+                forwarded(source, content, end, depth, header);
+                return;
+            }
+            leaf(source, content, end, header, type, fileName, attachment);
+        }
+
+        private void multipart(Source source, long content, long end, int depth, ContentType type,
+                HeaderSection header) throws IOException, MessagingException, LimitReached {
+            if (!header.identityEncoding()) {
+                // RFC 2046 5.1: never encoded; a reader that decodes it anyway sees other parts than one that does not
+                ambiguous.add("a multipart in Content-Transfer-Encoding " + header.encoding());
+                return;
+            }
+            String boundary = type.getParameter("boundary");
+            if (boundary == null) {
+                try (InputStream in = source.stream(content, end)) {
+                    boundary = MultipartScanner.guessBoundary(in, MAX_PREAMBLE);
                 }
-                return children;
+            }
+            int room = limits.maxParts() - entities;
+            List<MultipartScanner.Range> ranges;
+            try (InputStream in = source.stream(content, end)) {
+                ranges = MultipartScanner.scanAtMost(in, boundary, room);
+            }
+            for (int i = 0; i < Math.min(ranges.size(), room); i++) {
+                MultipartScanner.Range range = ranges.get(i);
+                entity(source, content + range.start(), content + range.end(), depth + 1);
+            }
+            if (ranges.size() > room) {
+                throw new LimitReached("more than " + limits.maxParts() + " MIME parts");
             }
         }
-        Multipart multipart = new MimeMultipart(new MimePartDataSource(part));
-        List<Part> children = new ArrayList<>();
-        for (int i = 0; i < multipart.getCount(); i++) {
-            children.add(multipart.getBodyPart(i));
+
+        /**
+         * A forwarded message: walked in place when it is not encoded; otherwise decoded first (mail clients decode
+         * base64 and quoted-printable here, which RFC 2046 forbids and Jakarta Mail ignores), into memory or into a
+         * file of its own, counted against the decoded bytes.
+         */
+        private void forwarded(Source source, long content, long end, int depth, HeaderSection header)
+                throws IOException, MessagingException, LimitReached {
+            if (header.identityEncoding()) {
+                entity(source, content, end, depth + 1);
+                return;
+            }
+            try (Source message = decodeNested(source, content, end, header.encoding())) {
+                entity(message, 0, message.size(), depth + 1);
+            }
         }
-        return children;
+
+        private Source decodeNested(Source source, long content, long end, String encoding)
+                throws IOException, MessagingException, LimitReached {
+            try (InputStream data = decoded(source.stream(content, end), encoding)) {
+                byte[] start = data.readNBytes(NESTED_IN_MEMORY + 1);
+                count(start.length);
+                if (start.length <= NESTED_IN_MEMORY) {
+                    return new Source(new SharedByteArrayInputStream(start), start.length, null);
+                }
+                Files.createDirectories(parts.folder);
+                Path file = parts.folder.resolve("nested-" + ++nested);
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    out.write(start);
+                    long size = start.length;
+                    byte[] buffer = new byte[64 * 1024];
+                    int n;
+                    while ((n = data.read(buffer)) > 0) {
+                        count(n);
+                        out.write(buffer, 0, n);
+                        size += n;
+                    }
+                    return new Source(new SharedFileInputStream(file.toFile(), READ_BUFFER), size, file);
+                } catch (IOException | LimitReached | RuntimeException e) {
+                    Files.deleteIfExists(file);
+                    throw e;
+                }
+            }
+        }
+
+        /** A part that holds content: decoded, stored, and for a text body searched for files it carries. */
+        private void leaf(Source source, long content, long end, HeaderSection header, ContentType type,
+                String fileName, boolean attachment) throws IOException, MessagingException, LimitReached {
+            boolean text = type != null && (type.match("text/plain") || type.match("text/html"));
+            boolean html = type != null && type.match("text/html");
+            boolean body = text && !attachment;
+            int index = parts.found.size();
+            String partName = Integer.toString(index);
+            long size;
+            try (InputStream data = decoded(source.stream(content, end), header.encoding())) {
+                size = parts.store(partName, new Counted(data));
+            }
+            if (size == 0) {
+                return; // nothing in it to scan
+            }
+            String name = fileName != null
+                    ? fileName
+                    : body
+                            ? "body" + (++bodies == 1 ? "" : "-" + bodies) + (html ? ".html" : ".txt")
+                            : "attachment-" + ++unnamed;
+            parts.found.add(new Attachment(index, name, type == null ? null : type.getBaseType(), size, partName));
+            if (text) {
+                embedded(partName, size, html);
+            }
+        }
+
+        /** The files a text part carries in its text, each a part of its own. */
+        private void embedded(String partName, long size, boolean html) throws IOException, LimitReached {
+            if (size > MAX_MINED_TEXT) {
+                uninspected.add("a text body over " + MAX_MINED_TEXT + " bytes, not searched for embedded files");
+                return;
+            }
+            int room = limits.maxParts() - entities;
+            List<EmbeddedFiles.File> files = EmbeddedFiles.find(parts.read(partName, MAX_MINED_TEXT), html, room + 1);
+            for (EmbeddedFiles.File file : files) {
+                if (++entities > limits.maxParts()) {
+                    throw new LimitReached("more than " + limits.maxParts() + " MIME parts");
+                }
+                int index = parts.found.size();
+                long stored = parts.store(Integer.toString(index), new Counted(new ByteArrayInputStream(file.data())));
+                if (stored > 0) {
+                    parts.found.add(new Attachment(index, file.name(), null, stored, Integer.toString(index)));
+                }
+            }
+        }
+
+        private void count(long bytes) throws LimitReached {
+            decoded += bytes;
+            if (decoded > limits.maxDecodedBytes()) {
+                throw new LimitReached("more than " + limits.maxDecodedBytes() + " bytes of decoded content");
+            }
+        }
+
+        /** Counts what is read through it against the decoded bytes; past the limit it throws. */
+        private final class Counted extends InputStream {
+            private final InputStream in;
+
+            Counted(InputStream in) {
+                this.in = in;
+            }
+
+            @Override
+            public int read() throws IOException {
+                int b = in.read();
+                if (b >= 0) {
+                    counted(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    counted(n);
+                }
+                return n;
+            }
+
+            private void counted(int n) throws IOException {
+                try {
+                    count(n);
+                } catch (LimitReached e) {
+                    throw new LimitExceeded(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
+            }
+        }
+    }
+
+    /** Carries {@link LimitReached} through an {@code InputStream}'s signature. */
+    private static final class LimitExceeded extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LimitExceeded(LimitReached cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     /**
-     * The part's content, decoded whatever its transfer encoding. Jakarta Mail's {@code getInputStream()} ignores
-     * base64 and quoted-printable on message/* parts (RFC 2046 forbids them) and returns the encoded text; mail
-     * clients decode it and show the forwarded message and its attachments, so the scan must see them decoded too.
-     * Base64, most attachments, goes through {@link Base64DecodingStream}.
+     * The content decoded by its transfer encoding: base64 through {@link Base64DecodingStream}, quoted-printable
+     * and uuencode through Jakarta Mail; identity and unknown encodings as they are (an unknown one is scanned raw
+     * rather than not at all).
      */
-    private static InputStream decoded(MimePart part) throws MessagingException {
-        String encoding = part.getEncoding();
-        InputStream raw = rawContent(part);
+    private static InputStream decoded(InputStream raw, String encoding) throws MessagingException {
         if (encoding == null) {
             return raw;
         }
-        return encoding.equalsIgnoreCase("base64") ? new Base64DecodingStream(raw) : MimeUtility.decode(raw, encoding);
+        return switch (encoding) {
+            case "base64" -> new Base64DecodingStream(raw);
+            case "quoted-printable", "uuencode", "x-uuencode", "x-uue" -> MimeUtility.decode(raw, encoding);
+            default -> raw;
+        };
     }
 
-    private static InputStream rawContent(MimePart part) throws MessagingException {
-        if (part instanceof MimeMessage message) {
-            return message.getRawInputStream();
+    /** The entity's content type; text/plain without a header (RFC 2045 5.2), null if it cannot be parsed. */
+    private static ContentType contentType(HeaderSection header) {
+        String value = header.first("Content-Type");
+        if (value == null) {
+            return new ContentType("text", "plain", null);
         }
-        return ((MimeBodyPart) part).getRawInputStream();
+        try {
+            return new ContentType(value);
+        } catch (ParseException e) {
+            return null;
+        }
     }
 
-    /** Inline text a mail client shows as the message body (unnamed text/plain or text/html). */
-    private static boolean isBodyText(Part part) throws MessagingException {
-        return part.isMimeType("text/plain") || part.isMimeType("text/html");
-    }
-
-    private static String fileName(Part part) throws MessagingException {
-        String name = part.getFileName();
-        if (name == null) {
+    private static String disposition(HeaderSection header) {
+        String value = header.first("Content-Disposition");
+        if (value == null) {
             return null;
         }
         try {
-            return MimeUtility.decodeText(name);
+            return new ContentDisposition(value).getDisposition().toLowerCase(Locale.ROOT);
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
+    /** The part's file name: the disposition's {@code filename}, else the type's {@code name}, RFC 2047-decoded. */
+    private static String fileName(HeaderSection header, ContentType type) {
+        String name = null;
+        String disposition = header.first("Content-Disposition");
+        if (disposition != null) {
+            try {
+                name = new ContentDisposition(disposition).getParameter("filename");
+            } catch (ParseException e) {
+                name = null;
+            }
+        }
+        if (name == null && type != null) {
+            name = type.getParameter("name");
+        }
+        return name == null ? null : decodedText(name);
+    }
+
+    private static String decodedText(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return MimeUtility.decodeText(text);
         } catch (UnsupportedEncodingException e) {
-            return name;
+            return text;
         }
-    }
-
-    private static String subject(MimeMessage mime) {
-        try {
-            return mime.getSubject();
-        } catch (MessagingException e) {
-            return null;
-        }
-    }
-
-    private static String baseType(String contentType) {
-        if (contentType == null) {
-            return null;
-        }
-        int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
     }
 
     private static void clear(Path folder) throws IOException {

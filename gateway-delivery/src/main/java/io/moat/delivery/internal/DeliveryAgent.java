@@ -39,9 +39,15 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
  * transaction; its answer decides: 2xx delivered, 4xx temporary, 5xx permanent. Failing to reach every server is
  * temporary.
  * <p>
- * TLS towards each server is as its {@link SmtpTarget} says: optional STARTTLS falls back to clear text on a second
- * connection (the result's {@link Result#note() note} says so); required STARTTLS and implicit TLS never do. Safe for
- * concurrent use.
+ * TLS towards each server is as its {@link SmtpTarget} says: optional STARTTLS is opportunistic (RFC 7435): it keeps
+ * the encryption when the server's certificate does not verify, and falls back to clear text, on a second connection,
+ * only where STARTTLS is not offered or the handshake fails; the result's {@link Result#note() note} says which.
+ * Required STARTTLS and implicit TLS verify and never fall back.
+ * <p>
+ * What the client declared when the message came in ({@link MailOptions}) goes on: {@code SMTPUTF8} (RFC 6531) and
+ * {@code BODY=8BITMIME} (RFC 6152) on {@code MAIL FROM} where the server offers them. Where it does not offer
+ * SMTPUTF8, the recipients that need it fail for good with {@code 5.6.7}; where it does not offer 8BITMIME, a message
+ * declared 8-bit that does hold 8-bit octets fails for good with {@code 5.6.3} (ADR 0022). Safe for concurrent use.
  */
 public final class DeliveryAgent {
 
@@ -72,14 +78,25 @@ public final class DeliveryAgent {
     }
 
     /**
+     * The parameters the client gave on {@code MAIL FROM} when the message came in.
+     *
+     * @param smtpUtf8 {@code SMTPUTF8} (RFC 6531): the message may have UTF-8 in its addresses and header fields
+     * @param eightBitMime {@code BODY=8BITMIME} (RFC 6152): its text may have octets above 127
+     */
+    public record MailOptions(boolean smtpUtf8, boolean eightBitMime) {
+        /** Neither: a message as plain SMTP (RFC 5321) carries it. */
+        public static final MailOptions NONE = new MailOptions(false, false);
+    }
+
+    /**
      * The outcome, the server that answered last (or the last one tried), its final reply (or what went wrong on the
      * way), the recipients it took and those it refused. Every recipient is in exactly one of the two lists.
      *
      * @param tlsProtocol the TLS version of the connection that carried the transaction, {@code null} in clear text
      *            or when no connection got that far
      * @param tlsCipher its cipher suite, {@code null} likewise
-     * @param note {@code null}, or why an optional STARTTLS was not used, e.g.
-     *            {@code "clear text: the server offered no STARTTLS"}
+     * @param note {@code null}, or, for optional STARTTLS, why the connection is in clear text or not verified, e.g.
+     *            {@code "clear text: the server offered no STARTTLS"} or {@code "TLS without verification: ..."}
      */
     public record Result(Outcome outcome, String server, String reply, List<String> delivered,
             List<Refusal> refused, String tlsProtocol, String tlsCipher, String note) {
@@ -140,21 +157,25 @@ public final class DeliveryAgent {
      */
     public Result deliver(List<SmtpTarget> servers, Path message, byte[] addedHeaders, String mailFrom,
             List<String> recipients) {
+        return deliver(servers, message, addedHeaders, mailFrom, recipients, MailOptions.NONE);
+    }
+
+    /**
+     * As {@link #deliver(List, Path, byte[], String, List)}, for a message that came in with {@code options}.
+     */
+    public Result deliver(List<SmtpTarget> servers, Path message, byte[] addedHeaders, String mailFrom,
+            List<String> recipients, MailOptions options) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no server to deliver to");
         }
-        Address[] to;
         try {
-            to = new Address[recipients.size()];
-            for (int i = 0; i < to.length; i++) {
-                to[i] = new InternetAddress(recipients.get(i), false);
-            }
+            addresses(recipients);
         } catch (AddressException e) {
             return new Connection(servers.get(0).uri(), null, null).allRefused(recipients, true,
                     "553 5.1.3 invalid recipient address: " + e.getMessage());
         }
-        Envelope envelope = new Envelope(message, addedHeaders.clone(), mailFrom.isEmpty() ? "<>" : mailFrom, to,
-                List.copyOf(recipients));
+        Envelope envelope = new Envelope(message, addedHeaders.clone(), mailFrom.isEmpty() ? "<>" : mailFrom,
+                List.copyOf(recipients), options);
         Result result = null;
         for (int i = 0; i < servers.size(); i++) {
             Attempt attempt = attempt(servers.get(i), envelope);
@@ -172,14 +193,11 @@ public final class DeliveryAgent {
     }
 
     /**
-     * One server; for optional STARTTLS that failed, a second connection in clear text — but never with
-     * credentials: a password must not go out in clear because someone stripped STARTTLS, so a server we log in to
-     * is treated as STARTTLS required.
+     * One server; for optional STARTTLS whose handshake failed (or that the server refused), a second connection in
+     * clear text. A certificate that does not verify is no such failure: the opportunistic socket factory lets the
+     * handshake complete and the connection is noted as unverified.
      */
     private Attempt attempt(SmtpTarget target, Envelope envelope) {
-        if (target.mode() == SmtpTarget.Mode.STARTTLS_OPTIONAL && target.authenticates()) {
-            return transact(target, SmtpTarget.Mode.STARTTLS_REQUIRED, envelope);
-        }
         if (target.mode() != SmtpTarget.Mode.STARTTLS_OPTIONAL) {
             return transact(target, target.mode(), envelope);
         }
@@ -222,9 +240,16 @@ public final class DeliveryAgent {
             transport.connect(target.host(), target.port(), target.username(),
                     target.authenticates() ? new String(target.password()) : null);
             TlsFacts facts = tls == null ? null : tls.facts();
-            String note = mode == SmtpTarget.Mode.STARTTLS_OPTIONAL && facts == null
-                    ? "clear text: the server offered no STARTTLS"
-                    : null;
+            String note = null;
+            if (mode == SmtpTarget.Mode.STARTTLS_OPTIONAL) {
+                if (facts == null) {
+                    note = "clear text: the server offered no STARTTLS";
+                } else if (facts.unverified() != null) {
+                    note = "TLS without verification: " + facts.unverified();
+                    LOG.info(() -> "the certificate of " + server + " does not verify (" + facts.unverified()
+                            + "); optional STARTTLS goes on over TLS without verification on this connection");
+                }
+            }
             connection = new Connection(server, facts, note);
         } catch (MessagingException e) {
             quit(transport, server);
@@ -247,31 +272,49 @@ public final class DeliveryAgent {
         OutboundTransport transport = open.transport;
         Connection connection = open.connection;
         boolean keep = false;
+        Offer offer = envelope.asIs();
         try {
+            offer = offer(transport, envelope, connection.server());
+            if (offer.recipients().isEmpty()) {
+                keep = true; // nothing was sent: the connection is as good as before
+                return new Attempt(connection.allRefused(offer.refused()), true, null);
+            }
             if (transport.transacts()) {
-                Replies replies = transport.transact(envelope.mailFrom(), envelope.recipients(), out -> {
-                    out.write(envelope.addedHeaders());
-                    copySpoolFile(envelope.message(), out);
-                });
+                Replies replies = transport.transact(envelope.mailFrom(), offer.recipients(), offer.parameters(),
+                        out -> {
+                            out.write(envelope.addedHeaders());
+                            copySpoolFile(envelope.message(), out);
+                        });
                 if (open.used > 0 && !replies.mail().positive()) {
                     return null;
                 }
-                Result result = connection.replied(replies, envelope.recipients());
+                Result result = connection.also(connection.replied(replies, offer.recipients()), offer.refused());
                 keep = result.outcome() == Outcome.DELIVERED || result.outcome() == Outcome.PARTIAL;
                 return new Attempt(result, true, null);
+            }
+            if (offer.parameters().contains("SMTPUTF8")) {
+                // Angus writes its commands in ASCII unless its session allows UTF-8, and then declares SMTPUTF8 for
+                // every message: neither is right, and this path is not seen in practice (ADR 0018)
+                return new Attempt(connection.also(connection.allRefused(offer.recipients(), false, "cannot send an"
+                        + " SMTPUTF8 message to " + connection.server() + " on a connection without a stream of our"
+                        + " own"), offer.refused()), true, null);
             }
             SpooledMessage spooled = new SpooledMessage(channel.session(), envelope.message(),
                     envelope.addedHeaders());
             spooled.setEnvelopeFrom(envelope.mailFrom());
-            transport.sendMessage(spooled, envelope.to());
+            if (!offer.parameters().isEmpty()) {
+                spooled.setMailExtension(offer.parameters().strip());
+            }
+            transport.sendMessage(spooled, addresses(offer.recipients()));
             keep = true;
-            return new Attempt(connection.result(Outcome.DELIVERED, transport.getLastServerResponse().strip(),
-                    envelope.recipients(), List.of()), true, null);
+            return new Attempt(connection.also(connection.result(Outcome.DELIVERED,
+                    transport.getLastServerResponse().strip(), offer.recipients(), List.of()), offer.refused()), true,
+                    null);
         } catch (MessagingException | IOException e) {
             if (open.used > 0 && !transport.mailAccepted()) {
                 return null;
             }
-            return failed(connection, e, envelope);
+            return failed(connection, e, offer);
         } finally {
             open.used++;
             if (keep && open.used < REUSE_LIMIT && putIdle(key, open)) {
@@ -282,13 +325,16 @@ public final class DeliveryAgent {
         }
     }
 
-    private static Attempt failed(Connection connection, Exception failure, Envelope envelope) {
+    /** The outcome of a transaction that failed for {@code recipients}, the others refused before it began. */
+    private static Attempt failed(Connection connection, Exception failure, Offer offer) {
         if (failure instanceof SendFailedException e) {
-            return new Attempt(connection.sendFailed(e, envelope.recipients()), true, null);
+            return new Attempt(connection.also(connection.sendFailed(e, offer.recipients()), offer.refused()), true,
+                    null);
         }
         // on a new connection, or once MAIL was accepted (the message may even have arrived): final for this server
-        return new Attempt(connection.allRefused(envelope.recipients(), false,
-                "connection to " + connection.server() + " failed: " + describe(failure)), true, null);
+        return new Attempt(connection.also(connection.allRefused(offer.recipients(), false,
+                "connection to " + connection.server() + " failed: " + describe(failure)), offer.refused()), true,
+                null);
     }
 
     /**
@@ -425,7 +471,7 @@ public final class DeliveryAgent {
         props.setProperty(prefix + "userset", "true");
         OutboundSocketFactory tls = null;
         if (key.socketFactory() != null) {
-            tls = new OutboundSocketFactory(key.socketFactory());
+            tls = new OutboundSocketFactory(key.socketFactory(), key.mode() == SmtpTarget.Mode.STARTTLS_OPTIONAL);
             props.put(prefix + "ssl.socketFactory", tls);
             props.setProperty(prefix + "ssl.checkserveridentity", Boolean.toString(key.verifyHostname()));
         }
@@ -466,9 +512,167 @@ public final class DeliveryAgent {
     private record Channel(Session session, OutboundSocketFactory tls) {
     }
 
-    /** The message and its envelope, as the transport takes them. */
-    private record Envelope(Path message, byte[] addedHeaders, String mailFrom, Address[] to,
-            List<String> recipients) {
+    /**
+     * The message and its envelope, as the transport takes them, and what it needs of a server: SMTPUTF8 for all of
+     * it ({@code utf8}: declared, or a non-ASCII sender), or for the recipients with non-ASCII addresses.
+     */
+    private static final class Envelope {
+        private final Path message;
+        private final byte[] addedHeaders;
+        private final String mailFrom;
+        private final List<String> recipients;
+        private final MailOptions options;
+        private final boolean utf8;
+        private final boolean utf8Recipients;
+        private final Offer asIs;
+        /** Whether the text has octets above 127: read only when a server without 8BITMIME needs to know. */
+        private Boolean eightBit;
+
+        Envelope(Path message, byte[] addedHeaders, String mailFrom, List<String> recipients, MailOptions options) {
+            this.message = message;
+            this.addedHeaders = addedHeaders;
+            this.mailFrom = mailFrom;
+            this.recipients = recipients;
+            this.options = options;
+            this.utf8 = options.smtpUtf8() || !ascii(mailFrom);
+            this.utf8Recipients = recipients.stream().anyMatch(r -> !ascii(r));
+            this.asIs = new Offer(recipients, "", List.of());
+        }
+
+        /** The envelope for a server as it is: every recipient, no parameters. */
+        Offer asIs() {
+            return asIs;
+        }
+
+        Path message() {
+            return message;
+        }
+
+        byte[] addedHeaders() {
+            return addedHeaders;
+        }
+
+        String mailFrom() {
+            return mailFrom;
+        }
+
+        List<String> recipients() {
+            return recipients;
+        }
+
+        /** Whether the whole message needs SMTPUTF8, not only some recipients. */
+        boolean utf8() {
+            return utf8;
+        }
+
+        /** Whether any part of the envelope needs SMTPUTF8. */
+        boolean needsUtf8() {
+            return utf8 || utf8Recipients;
+        }
+
+        boolean declared8Bit() {
+            return options.eightBitMime();
+        }
+
+        /** Whether our headers or the spool file hold an octet above 127 (read once, on first asking). */
+        boolean eightBit() throws IOException {
+            if (eightBit == null) {
+                eightBit = hasEightBit(addedHeaders, addedHeaders.length) || hasEightBit(message);
+            }
+            return eightBit;
+        }
+    }
+
+    /**
+     * What a server is given of an envelope, once its EHLO reply is known: the recipients to send to, the parameters
+     * for {@code MAIL FROM} (e.g. {@code " SMTPUTF8 BODY=8BITMIME"}, or empty), and the recipients refused for good
+     * before the transaction because the server cannot carry the message to them.
+     */
+    private record Offer(List<String> recipients, String parameters, List<Refusal> refused) {
+    }
+
+    /**
+     * RFC 6531 3.2 and RFC 6152 3, decided per connection from the server's EHLO reply: SMTPUTF8 is declared where the
+     * message needs it and the server offers it, and where it does not, the recipients that need it fail with
+     * {@code 5.6.7} (all of them for a declared message or a non-ASCII sender, else those with a non-ASCII address).
+     * {@code BODY=8BITMIME} is declared where the client declared it and the server offers it; where it does not,
+     * the message goes without it if it has no 8-bit octet after all, and fails with {@code 5.6.3} if it has (it is
+     * not converted: its bytes are sent as they came, or not at all). A message that declared neither costs two
+     * flag checks here.
+     */
+    private static Offer offer(OutboundTransport transport, Envelope envelope, String server) throws IOException {
+        if (!envelope.needsUtf8() && !envelope.declared8Bit()) {
+            return envelope.asIs();
+        }
+        List<String> recipients = envelope.recipients();
+        List<Refusal> refused = new ArrayList<>();
+        StringBuilder parameters = new StringBuilder();
+        if (envelope.needsUtf8()) {
+            if (transport.supportsExtension("SMTPUTF8")) {
+                parameters.append(" SMTPUTF8");
+            } else {
+                String reply = "554 5.6.7 " + server + " does not offer SMTPUTF8 (RFC 6531), which "
+                        + (envelope.utf8() ? "this message needs" : "this non-ASCII address needs");
+                List<String> rest = new ArrayList<>();
+                for (String recipient : recipients) {
+                    if (envelope.utf8() || !ascii(recipient)) {
+                        refused.add(new Refusal(recipient, true, reply));
+                    } else {
+                        rest.add(recipient);
+                    }
+                }
+                recipients = rest;
+            }
+        }
+        if (envelope.declared8Bit() && !recipients.isEmpty()) {
+            if (transport.supportsExtension("8BITMIME")) {
+                parameters.append(" BODY=8BITMIME");
+            } else if (envelope.eightBit()) {
+                String reply = "554 5.6.3 " + server + " does not offer 8BITMIME (RFC 6152), and this message has"
+                        + " 8-bit text, which is never converted";
+                recipients.forEach(r -> refused.add(new Refusal(r, true, reply)));
+                recipients = List.of();
+            }
+        }
+        return new Offer(recipients, parameters.toString(), refused);
+    }
+
+    private static boolean ascii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasEightBit(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasEightBit(Path file) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                if (hasEightBit(buffer, read)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Address[] addresses(List<String> recipients) throws AddressException {
+        Address[] to = new Address[recipients.size()];
+        for (int i = 0; i < to.length; i++) {
+            to[i] = new InternetAddress(recipients.get(i), false);
+        }
+        return to;
     }
 
     /**
@@ -564,6 +768,26 @@ public final class DeliveryAgent {
         Result allRefused(List<String> recipients, boolean permanent, String reply) {
             return result(permanent ? Outcome.PERMANENT : Outcome.TEMPORARY, reply, List.of(),
                     recipients.stream().map(r -> new Refusal(r, permanent, reply)).toList());
+        }
+
+        /** Nothing delivered: every recipient refused, each with its own reply. */
+        Result allRefused(List<Refusal> refused) {
+            Outcome outcome = refused.stream().allMatch(Refusal::permanent) ? Outcome.PERMANENT : Outcome.TEMPORARY;
+            return result(outcome, refused.get(0).reply(), List.of(), refused);
+        }
+
+        /** {@code result} with the recipients refused before its transaction added. */
+        Result also(Result result, List<Refusal> before) {
+            if (before.isEmpty()) {
+                return result;
+            }
+            List<Refusal> refused = new ArrayList<>(before);
+            refused.addAll(result.refused());
+            if (!result.delivered().isEmpty()) {
+                return result(Outcome.PARTIAL, refused.get(0).reply(), result.delivered(), refused);
+            }
+            Outcome outcome = refused.stream().allMatch(Refusal::permanent) ? Outcome.PERMANENT : Outcome.TEMPORARY;
+            return result(outcome, result.reply(), List.of(), refused);
         }
     }
 

@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * Builds a delivery status notification (RFC 3464 {@code multipart/report}) telling the sender that a message
- * could not be delivered: a text part, the machine-readable status per recipient, and the original headers.
+ * could not be delivered: a text part, the machine-readable status per recipient, and the original headers. A
+ * recipient with a non-ASCII address (RFC 6531) is named in UTF-8 in the text part, which then says so
+ * ({@code charset=utf-8}, {@code 8bit}), and as a {@code utf-8} address type in the status (RFC 6533 3, in its xtext
+ * form, which keeps the status ASCII). A part holding octets above 127 is marked {@code 8bit}, and so is the report.
  */
 public final class DsnBuilder {
 
@@ -56,12 +59,24 @@ public final class DsnBuilder {
         m.append("Date: ").append(RFC5322.format(now.atZone(ZoneOffset.UTC))).append(crlf);
         m.append("Message-ID: <").append(UUID.randomUUID()).append('@').append(reportingHost).append('>').append(crlf);
         m.append("Auto-Submitted: auto-replied").append(crlf);
+        String originalHeaders = headers(original);
+        boolean utf8Text = !ascii(sender) || failures.stream().anyMatch(f -> !ascii(f.recipient()));
+        boolean eightBitHeaders = !ascii(originalHeaders);
         m.append("MIME-Version: 1.0").append(crlf);
         m.append("Content-Type: multipart/report; report-type=delivery-status;").append(crlf);
-        m.append("\tboundary=\"").append(boundary).append('"').append(crlf).append(crlf);
+        m.append("\tboundary=\"").append(boundary).append('"').append(crlf);
+        if (utf8Text || eightBitHeaders) {
+            m.append("Content-Transfer-Encoding: 8bit").append(crlf);
+        }
+        m.append(crlf);
 
         m.append("--").append(boundary).append(crlf);
-        m.append("Content-Type: text/plain; charset=us-ascii").append(crlf).append(crlf);
+        if (utf8Text) {
+            m.append("Content-Type: text/plain; charset=utf-8").append(crlf);
+            m.append("Content-Transfer-Encoding: 8bit").append(crlf).append(crlf);
+        } else {
+            m.append("Content-Type: text/plain; charset=us-ascii").append(crlf).append(crlf);
+        }
         m.append("This is the mail gateway at ").append(reportingHost).append('.').append(crlf).append(crlf);
         m.append("Your message could not be delivered to:").append(crlf);
         for (Failure failure : failures) {
@@ -78,7 +93,7 @@ public final class DsnBuilder {
         m.append("Arrival-Date: ").append(RFC5322.format(arrival.atZone(ZoneOffset.UTC))).append(crlf);
         for (Failure failure : failures) {
             m.append(crlf);
-            m.append("Final-Recipient: rfc822; ").append(failure.recipient()).append(crlf);
+            m.append("Final-Recipient: ").append(addressField(failure.recipient())).append(crlf);
             m.append("Action: failed").append(crlf);
             m.append("Status: ").append(status(failure.reason(), failure.expired())).append(crlf);
             m.append("Diagnostic-Code: smtp; ").append(oneLine(failure.reason())).append(crlf);
@@ -86,13 +101,50 @@ public final class DsnBuilder {
         m.append(crlf);
 
         m.append("--").append(boundary).append(crlf);
-        m.append("Content-Type: text/rfc822-headers").append(crlf).append(crlf);
+        m.append("Content-Type: text/rfc822-headers").append(crlf);
+        if (eightBitHeaders) {
+            m.append("Content-Transfer-Encoding: 8bit").append(crlf);
+        }
+        m.append(crlf);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(m.toString().getBytes(StandardCharsets.UTF_8));
         // the original header bytes as they were (read and written as ISO-8859-1, which maps bytes one to one)
-        out.writeBytes(headers(original).getBytes(StandardCharsets.ISO_8859_1));
+        out.writeBytes(originalHeaders.getBytes(StandardCharsets.ISO_8859_1));
         out.writeBytes((crlf + "--" + boundary + "--" + crlf).getBytes(StandardCharsets.UTF_8));
         return out.toByteArray();
+    }
+
+    /**
+     * {@code rfc822; address} for an ASCII address; else RFC 6533's {@code utf-8} type in its xtext form, each
+     * character outside printable ASCII (and {@code +}, {@code =}, {@code \}) written as {@code \x{HEX}}.
+     */
+    static String addressField(String address) {
+        if (ascii(address)) {
+            return "rfc822; " + address;
+        }
+        StringBuilder xtext = new StringBuilder("utf-8; ");
+        address.codePoints().forEach(c -> {
+            if (c > 0x20 && c < 0x7f && c != '+' && c != '=' && c != '\\') {
+                xtext.appendCodePoint(c);
+            } else {
+                xtext.append("\\x{").append(String.format("%02X", c)).append('}');
+            }
+        });
+        return xtext.toString();
+    }
+
+    private static boolean ascii(String text) {
+        return text.chars().allMatch(c -> c < 0x80);
+    }
+
+    /** Whether {@code bytes} hold an octet above 127, i.e. a DSN that needs an 8-bit path (RFC 6152). */
+    public static boolean eightBit(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String status(String reason, boolean expired) {

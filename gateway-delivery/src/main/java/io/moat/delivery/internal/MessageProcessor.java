@@ -72,11 +72,14 @@ public class MessageProcessor {
 
     private RetrySchedule retries;
     private DeliveryAgent agent;
+    private MimeLimits limits;
 
     @PostConstruct
     void init() {
         retries = new RetrySchedule(settings.retryInitial(), settings.retryMax(), settings.maxLifetime());
         agent = new DeliveryAgent(settings.hostName(), Duration.ofMinutes(5));
+        limits = new MimeLimits(settings.mimeMaxParts(), settings.mimeMaxDepth(), settings.mimeMaxHeaderBytes(),
+                settings.mimeMaxDecodedBytes());
     }
 
     /** The downstream connections kept for the next message are closed with a QUIT, not left to time out. */
@@ -96,17 +99,64 @@ public class MessageProcessor {
             if (!m.state().isFinal() && !m.nextAttemptAt().isAfter(Instant.now())) {
                 advance(m, progress);
             }
-        } catch (IOException | RuntimeException e) {
-            // keep what was learned and the state reached (an extraction must not be repeated on top of itself)
-            MessageState reached = progress.state != null ? progress.state : m.state();
-            LOG.log(Level.WARNING, "processing message " + id + " failed; it stays in " + reached
-                    + " and is tried again in " + AFTER_ERROR.toSeconds() + "s", e);
-            progress.retryLater(reached, Instant.now().plus(AFTER_ERROR), "processing failed: " + e);
+            progress.claimSucceeded = m.failedClaims() > 0;
+        } catch (IOException | RuntimeException | Error e) {
+            // an Error too (OutOfMemoryError, StackOverflowError): one message must never stop the others' mail
+            failed(m, progress, e);
         }
         Progress recorded = keepParts(m, progress);
         Instant now = Instant.now();
-        commits.run(() -> steps.apply(id, recorded, now));
+        try {
+            commits.run(() -> steps.apply(id, recorded, now));
+        } catch (RuntimeException e) {
+            recordFailure(m, e);
+            return;
+        }
         removeFiles(m, recorded);
+    }
+
+    /**
+     * What a claim learned could not be recorded (its record is refused, or the database is away): the failure alone
+     * is recorded, so that a message whose result can never be written is set aside like any other that fails,
+     * rather than claimed again every lease. If even that fails, the lease runs out and the claim is made again.
+     */
+    private void recordFailure(MessageSnapshot m, RuntimeException e) {
+        Progress failure = new Progress();
+        failed(m, failure, e);
+        try {
+            commits.run(() -> steps.apply(m.id(), failure, Instant.now()));
+            removeFiles(m, failure);
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
+            LOG.log(Level.WARNING, "could not record the outcome of processing message " + m.id() + " (is the"
+                    + " database reachable?); it is claimed again when its lease runs out", e);
+        }
+    }
+
+    /**
+     * A claim that failed: what was learned is kept with the state reached (an extraction must not be repeated on
+     * top of itself), and the message is tried again later, waiting longer each time; after
+     * {@code moat.pipeline.max-failed-claims} failures in a row it is set aside (QUARANTINED) for an admin, its
+     * spool file kept, so that a message that fails every time does not come back forever.
+     */
+    private void failed(MessageSnapshot m, Progress progress, Throwable e) {
+        int failures = m.failedClaims() + 1;
+        progress.claimFailed = true;
+        if (failures >= settings.maxFailedClaims()) {
+            String reason = "set aside after " + failures + " failed attempts to process it; the last: " + e;
+            LOG.log(Level.SEVERE, "message " + m.id() + " from <" + m.mailFrom() + "> is quarantined: " + reason
+                    + "; see it under Messages (state QUARANTINED)", e);
+            progress.scanSummary = "quarantined: processing failed " + failures + " times";
+            progress.deleteParts = true;
+            progress.retryLater(MessageState.QUARANTINED, null, reason);
+            return;
+        }
+        MessageState reached = progress.state != null ? progress.state : m.state();
+        Duration wait = AFTER_ERROR.multipliedBy(1L << Math.min(failures - 1, 10));
+        LOG.log(Level.WARNING, "processing message " + m.id() + " failed (" + failures + " of "
+                + settings.maxFailedClaims() + " before it is set aside); it stays in " + reached
+                + " and is tried again in " + wait.toSeconds() + "s", e);
+        progress.retryLater(reached, Instant.now().plus(wait), "processing failed: " + e);
     }
 
     /**
@@ -153,7 +203,7 @@ public class MessageProcessor {
             if (m.kind() != MessageKind.DSN) {
                 MessageSpool files = spool.get();
                 progress.extraction = AttachmentExtractor.extract(files.message(m.spoolName()),
-                        files.partsOf(m.spoolName()), PARTS_IN_MEMORY);
+                        files.partsOf(m.spoolName()), PARTS_IN_MEMORY, limits);
                 progress.extraction.attachments()
                         .forEach(a -> attachments.add(new Attachment(a, progress.extraction.held(a.partName()))));
             }
@@ -161,6 +211,10 @@ public class MessageProcessor {
             progress.moveTo(state);
         }
         if (state == MessageState.SCANNING) {
+            if (scanOutOfTime(m)) {
+                failScan(m, progress, "its attachments could not be scanned within " + settings.scanMaxTime());
+                return;
+            }
             if (!scan(m, attachments, progress)) {
                 return;
             }
@@ -215,7 +269,12 @@ public class MessageProcessor {
                 return false;
             } catch (CoreRejectedException e) {
                 if (e.status() == 422 && a.dataId == null) {
-                    a.verdict(0, "Empty file", VerdictCategory.CLEAN); // Core refuses empty files: nothing in them
+                    // Core refuses empty files: clean only if it is empty, else a failed scan (retried, then fails)
+                    if (a.size == 0) {
+                        a.verdict(0, "Empty file", VerdictCategory.CLEAN);
+                    } else {
+                        a.verdict(3, "Core refused the file: " + e.getMessage(), VerdictCategory.FAILED);
+                    }
                     continue;
                 }
                 if (e.status() == 404 && a.dataId != null) {
@@ -277,13 +336,19 @@ public class MessageProcessor {
         switch (result.decision()) {
             case DELIVER -> progress.moveTo(MessageState.QUEUED);
             case BLOCK -> progress.moveTo(MessageState.BLOCKED);
+            case QUARANTINE -> progress.retryLater(MessageState.QUARANTINED, null, result.summary());
             case HOLD_FOR_PASSWORD -> progress.moveTo(MessageState.PASSWORD_REQUIRED);
             case RESCAN -> {
+                if (m.scanRounds() + 1 >= settings.scanMaxAttempts() || scanOutOfTime(m)) {
+                    failScan(m, progress, result.summary() + " (" + (m.scanRounds() + 1) + " attempts)");
+                    return progress.state;
+                }
                 for (Attachment a : attachments) {
                     if (a.category == VerdictCategory.FAILED || a.category == VerdictCategory.PENDING) {
                         progress.scans.add(new Progress.Scan(a.index, null, null, null, null, null));
                     }
                 }
+                progress.scanRound = true;
                 progress.retryLater(MessageState.SCANNING, Instant.now().plus(RESCAN_DELAY), result.summary());
                 return MessageState.SCANNING;
             }
@@ -293,6 +358,29 @@ public class MessageProcessor {
         }
         progress.deleteParts = true;
         return progress.state;
+    }
+
+    /** Whether the message has waited for its verdicts longer than {@code moat.scan.max-time}. */
+    private boolean scanOutOfTime(MessageSnapshot m) {
+        return Duration.between(m.receivedAt(), Instant.now()).compareTo(settings.scanMaxTime()) > 0;
+    }
+
+    /**
+     * The message could not be scanned within its budget (attempts or time): it is never delivered unscanned; it
+     * fails, and the sender gets a DSN that says so.
+     */
+    private void failScan(MessageSnapshot m, Progress progress, String why) throws IOException {
+        String reason = "not delivered: " + why;
+        List<DsnBuilder.Failure> failures = m.pendingRecipients().stream()
+                .map(r -> new DsnBuilder.Failure(r, "554 5.7.0 The message could not be scanned for threats: " + why,
+                        false))
+                .toList();
+        progress.dsn = dsn(m, failures);
+        progress.scanSummary = "scan failed: " + why;
+        progress.deleteParts = true;
+        progress.retryLater(MessageState.FAILED, null, reason);
+        LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> failed: " + reason
+                + (progress.dsn == null ? "" : "; the sender gets a DSN"));
     }
 
     private void deliver(MessageSnapshot m, Progress progress) throws IOException {
@@ -309,8 +397,14 @@ public class MessageProcessor {
         }
         List<DeliveryAgent.Result> results = new ArrayList<>();
         for (Map.Entry<String, List<String>> group : byProfile.entrySet()) {
-            results.add(agent.deliver(routes.get(group.getKey()).targets(), spool.get().message(m.spoolName()),
-                    headers, m.mailFrom(), group.getValue()));
+            DeliveryAgent.Result sent = agent.deliver(routes.get(group.getKey()).targets(),
+                    spool.get().message(m.spoolName()), headers, m.mailFrom(), group.getValue(), m.mailOptions());
+            if (sent.note() != null && sent.tlsProtocol() == null) {
+                // optional STARTTLS that went without TLS: every such delivery is told (the attempt records it too)
+                LOG.info(() -> "message " + m.id() + " went to " + sent.server() + " in clear text (" + sent.note()
+                        + ")");
+            }
+            results.add(sent);
         }
         DeliveryAgent.Result result = merge(results);
         progress.delivery = result;
@@ -384,7 +478,7 @@ public class MessageProcessor {
         byte[] report = DsnBuilder.build(settings.hostName(), m.mailFrom(), failures, m.receivedAt(), Instant.now(),
                 spool.get().message(m.spoolName()));
         MessageSpool.Stored stored = spool.get().store(dsnId, new byte[0], new ByteArrayInputStream(report));
-        return new MessageSteps.Dsn(stored.name(), stored.size(), m.mailFrom());
+        return new MessageSteps.Dsn(stored.name(), stored.size(), m.mailFrom(), DsnBuilder.eightBit(report));
     }
 
     /** An attachment's scan state while the claim runs; {@code changed} marks what must be recorded. */
@@ -392,6 +486,7 @@ public class MessageProcessor {
         final int index;
         final String fileName;
         final String partName;
+        final long size;
         /** The decoded bytes, if this claim extracted them into memory; else they are in the parts folder. */
         final byte[] held;
         String dataId;
@@ -405,6 +500,7 @@ public class MessageProcessor {
             this.index = a.index();
             this.fileName = a.fileName();
             this.partName = a.partName();
+            this.size = a.size();
             this.held = null;
             this.dataId = a.dataId();
             this.submittedAt = a.submittedAt();
@@ -416,7 +512,12 @@ public class MessageProcessor {
             this.index = a.index();
             this.fileName = a.fileName();
             this.partName = a.partName();
+            this.size = a.size();
             this.held = held;
+            if (a.finding() != null) { // the extraction's own verdict: recorded with the extraction, never submitted
+                this.label = a.finding().label();
+                this.category = a.finding().category();
+            }
         }
 
         void verdict(int verdictCode, String verdictLabel, VerdictCategory verdictCategory) {

@@ -13,14 +13,15 @@ import java.util.List;
  */
 public record MessageSnapshot(String id, MessageKind kind, MessageState state, String mailFrom,
         List<String> pendingRecipients, String spoolName, Instant receivedAt, Instant nextAttemptAt, int attempts,
-        String scanSummary, List<AttachmentSnapshot> attachments) {
+        String scanSummary, int failedClaims, int scanRounds, List<AttachmentSnapshot> attachments,
+        DeliveryAgent.MailOptions mailOptions) {
 
     /** One attachment's scan state. */
-    public record AttachmentSnapshot(int index, String fileName, String partName, String dataId,
+    public record AttachmentSnapshot(int index, String fileName, String partName, long size, String dataId,
             String category, String label, Instant submittedAt) {
 
         static AttachmentSnapshot of(AttachmentEntity a) {
-            return new AttachmentSnapshot(a.getPartIndex(), a.getFileName(), a.getPartName(),
+            return new AttachmentSnapshot(a.getPartIndex(), a.getFileName(), a.getPartName(), a.getSizeBytes(),
                     a.getDataId(), a.getCategory(), a.getVerdictLabel(), a.getSubmittedAt());
         }
     }
@@ -30,6 +31,8 @@ public record MessageSnapshot(String id, MessageKind kind, MessageState state, S
         return new MessageSnapshot(m.getId(), m.getKind(), m.getState(), m.getMailFrom(),
                 List.copyOf(m.getPendingRecipients()),
                 m.getSpoolName(), m.getReceivedAt(), m.getNextAttemptAt(), m.getAttempts(), m.getScanSummary(),
-                m.getAttachments().stream().map(AttachmentSnapshot::of).toList());
+                m.getFailedClaims(), m.getScanRounds(),
+                m.getAttachments().stream().map(AttachmentSnapshot::of).toList(),
+                new DeliveryAgent.MailOptions(m.isSmtpUtf8(), m.isEightBitMime()));
     }
 }

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The pipeline's transactions: claiming leases with the snapshots of what was claimed, and recording in one transaction all that one
@@ -43,6 +44,21 @@ public class MessageSteps {
         return messages.releaseLeases(owner);
     }
 
+    /** Of these spool names (which are message ids), those that have a record. */
+    public List<String> recorded(List<String> spoolNames) {
+        return messages.spoolNamesOf(spoolNames);
+    }
+
+    /** The spool names of the messages with work ahead, by message id. */
+    public Map<String, String> pendingSpoolNames() {
+        return messages.pendingSpoolNames();
+    }
+
+    /** A message whose spool file is gone: it cannot go on; it fails, and says why. */
+    public void lost(String id, String reason, Instant now) {
+        messages.update(id, MessageUpdate.at(now).retryLater(MessageState.FAILED, now, reason));
+    }
+
     /**
      * Records everything one claim learned and where the message ends up, and gives the lease up: one
      * transaction, without loading the message (its fields are written in one statement).
@@ -52,8 +68,12 @@ public class MessageSteps {
         if (progress.extraction != null) {
             update.subject(progress.extraction.subject());
             for (AttachmentExtractor.Attachment a : progress.extraction.attachments()) {
-                update.addAttachment(new AttachmentEntity(a.index(), a.fileName(), a.contentType(), a.size(),
-                        a.partName()));
+                AttachmentEntity attachment = new AttachmentEntity(a.index(), a.fileName(), a.contentType(),
+                        a.size(), a.partName());
+                if (a.finding() != null) {
+                    attachment.concluded(a.finding().label(), a.finding().category().name(), now);
+                }
+                update.addAttachment(attachment);
             }
         }
         for (Progress.Scan scan : progress.scans) {
@@ -69,6 +89,14 @@ public class MessageSteps {
                     : result.outcome() == DeliveryAgent.Outcome.TEMPORARY ? "DEFERRED" : result.outcome().name();
             String reply = result.note() == null ? result.reply() : result.reply() + " (" + result.note() + ")";
             update.addDeliveryAttempt(result.server(), outcome, reply, result.tlsProtocol(), result.tlsCipher());
+        }
+        if (progress.claimFailed) {
+            update.claimFailed();
+        } else if (progress.claimSucceeded) {
+            update.claimSucceeded();
+        }
+        if (progress.scanRound) {
+            update.scanRound();
         }
         if (progress.pendingRecipients != null) {
             update.pendingRecipients(progress.pendingRecipients);
@@ -105,12 +133,17 @@ public class MessageSteps {
                 dsn.id(), dsn.size(), now);
         notification.setSubject("Undelivered Mail Returned to Sender");
         notification.setScanSummary("delivery status notification; not scanned");
+        notification.setMailParameters(false, dsn.eightBit());
         notification.moveTo(MessageState.QUEUED, now);
         messages.add(notification);
     }
 
-    /** A spooled delivery status notification to {@code recipient} (the bounced message's sender). */
-    public record Dsn(String id, long size, String recipient) {
+    /**
+     * A spooled delivery status notification to {@code recipient} (the bounced message's sender); {@code eightBit}
+     * when it holds octets above 127 (a UTF-8 address, the original's 8-bit headers), so that it goes out declared
+     * {@code BODY=8BITMIME}. A non-ASCII recipient makes its delivery ask for SMTPUTF8 by itself.
+     */
+    public record Dsn(String id, long size, String recipient, boolean eightBit) {
     }
 
 }

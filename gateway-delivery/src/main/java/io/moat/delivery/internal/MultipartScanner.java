@@ -43,10 +43,51 @@ final class MultipartScanner {
 
     /** The body parts of the entity {@code in} holds, whose boundary parameter is {@code boundary}. */
     static List<Range> scan(InputStream in, String boundary) throws IOException, MessagingException {
-        return scan(in, boundary, BLOCK);
+        return scan(in, boundary, BLOCK, Integer.MAX_VALUE);
     }
 
     static List<Range> scan(InputStream in, String boundary, int blockSize) throws IOException, MessagingException {
+        return scan(in, boundary, blockSize, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The body parts of the entity, but no more than {@code maxParts} and one: the scan stops at the delimiter that
+     * opens the part after {@code maxParts}, so a message of a million empty parts costs no more than its limit
+     * (the extra part says the limit was passed; it is not a whole part).
+     */
+    static List<Range> scanAtMost(InputStream in, String boundary, int maxParts)
+            throws IOException, MessagingException {
+        return scan(in, boundary, BLOCK, maxParts);
+    }
+
+    /**
+     * The boundary of a multipart whose {@code boundary} parameter is missing, guessed as Jakarta Mail does (and
+     * mail clients with it): the first line starting with {@code --}, without trailing white space, within the
+     * first {@code maxPreamble} bytes.
+     *
+     * @throws MessagingException there is no such line
+     */
+    static String guessBoundary(InputStream in, int maxPreamble) throws IOException, MessagingException {
+        byte[] start = in.readNBytes(maxPreamble);
+        int line = 0;
+        while (line < start.length) {
+            int end = line;
+            while (end < start.length && start[end] != '\n') {
+                end++;
+            }
+            if (end < start.length && end - line > 2 && start[line] == '-' && start[line + 1] == '-') {
+                String boundary = new String(start, line + 2, end - line - 2, StandardCharsets.ISO_8859_1).strip();
+                if (!boundary.isEmpty()) {
+                    return boundary;
+                }
+            }
+            line = end + 1;
+        }
+        throw new MessagingException("multipart without a boundary parameter or a delimiter line");
+    }
+
+    private static List<Range> scan(InputStream in, String boundary, int blockSize, int maxParts)
+            throws IOException, MessagingException {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         byte[] block = new byte[blockSize];
         List<Range> parts = new ArrayList<>();
@@ -81,6 +122,10 @@ final class MultipartScanner {
                             parts.add(new Range(partStart, Math.max(partStart, breakStart)));
                         }
                         if (state == CLOSE) {
+                            return parts;
+                        }
+                        if (parts.size() >= maxParts) {
+                            parts.add(new Range(pos + 1, pos + 1)); // one more follows: enough to say so
                             return parts;
                         }
                         partStart = pos + 1;

@@ -1,5 +1,6 @@
 package io.moat.delivery.internal;
 
+import io.moat.tls.OpportunisticTrustManager;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
@@ -22,14 +23,24 @@ final class OutboundSocketFactory extends DelegatingSocketFactory {
     /** What {@link SSLSocket#getSession()} reports when no handshake completed. */
     private static final String NO_CIPHER_SUITE = "SSL_NULL_WITH_NULL_NULL";
 
-    /** The protocol version and cipher suite a TLS connection negotiated. */
-    record TlsFacts(String protocol, String cipherSuite) {
+    /**
+     * The protocol version and cipher suite a TLS connection negotiated, and, for opportunistic TLS, why the server's
+     * certificate did not verify ({@code null} when it did, and always for a verifying factory, whose handshakes
+     * fail instead).
+     */
+    record TlsFacts(String protocol, String cipherSuite, String unverified) {
     }
 
     private final ThreadLocal<Recording> recordings = new ThreadLocal<>();
+    private final boolean opportunistic;
 
-    OutboundSocketFactory(SSLSocketFactory delegate) {
+    /**
+     * @param opportunistic whether {@code delegate}'s context trusts through an {@link OpportunisticTrustManager}
+     *            (optional STARTTLS): the facts then say whether each connection's server verified
+     */
+    OutboundSocketFactory(SSLSocketFactory delegate, boolean opportunistic) {
         super(delegate);
+        this.opportunistic = opportunistic;
     }
 
     /** From now until the recording is closed, TLS sockets this thread makes go to it. */
@@ -57,9 +68,11 @@ final class OutboundSocketFactory extends DelegatingSocketFactory {
                 return null;
             }
             SSLSession session = socket.getSession();
-            return NO_CIPHER_SUITE.equals(session.getCipherSuite())
-                    ? null
-                    : new TlsFacts(session.getProtocol(), session.getCipherSuite());
+            if (NO_CIPHER_SUITE.equals(session.getCipherSuite())) {
+                return null;
+            }
+            String unverified = opportunistic ? OpportunisticTrustManager.unverified(session).orElse(null) : null;
+            return new TlsFacts(session.getProtocol(), session.getCipherSuite(), unverified);
         }
 
         /** Whether a TLS socket was made and its handshake did not complete; closes that socket. */

@@ -249,10 +249,16 @@ final class OutboundTransport extends SMTPTransport {
      * So is a connection on which anything fails (an exception leaves this method), rather than sending {@code QUIT}
      * into an unfinished text.
      *
+     * <p>
+     * Commands go out in UTF-8: the same bytes as ASCII for ASCII addresses, and what SMTPUTF8 (RFC 6531) asks for
+     * otherwise; the caller declares SMTPUTF8 in {@code mailParameters} where an address needs it.
+     *
+     * @param mailParameters appended to {@code MAIL FROM:<...>}, e.g. {@code " SMTPUTF8 BODY=8BITMIME"}; {@code ""}
+     *            for none
      * @throws MessagingException a failure to read a reply, or {@code RSET} refused (the server took nothing then)
      * @throws IOException a failure to write, or from {@code text}
      */
-    synchronized Replies transact(String reversePath, List<String> recipients, Text text)
+    synchronized Replies transact(String reversePath, List<String> recipients, String mailParameters, Text text)
             throws MessagingException, IOException {
         mailAccepted = false;
         if (!transacts()) {
@@ -267,7 +273,7 @@ final class OutboundTransport extends SMTPTransport {
         if (rset) {
             commands.add("RSET");
         }
-        commands.add("MAIL FROM:" + path(reversePath));
+        commands.add("MAIL FROM:" + path(reversePath) + mailParameters);
         for (String recipient : recipients) {
             commands.add("RCPT TO:" + path(recipient));
         }
@@ -343,7 +349,7 @@ final class OutboundTransport extends SMTPTransport {
             }
             text.append(command).append("\r\n");
         }
-        timed.write(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+        timed.write(text.toString().getBytes(StandardCharsets.UTF_8));
         timed.flush();
     }
 

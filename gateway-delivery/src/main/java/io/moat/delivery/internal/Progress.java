@@ -22,6 +22,12 @@ final class Progress {
     DeliveryAgent.Result delivery;
     List<String> pendingRecipients;
     MessageSteps.Dsn dsn;
+    /** The claim failed (ended in an exception or error); counted, so that a message failing again and again is set aside. */
+    boolean claimFailed;
+    /** The claim succeeded after earlier ones failed: their count is reset. */
+    boolean claimSucceeded;
+    /** Failed scans are submitted again: one more scan round. */
+    boolean scanRound;
 
     /** Files to remove once the result is committed, never before: a crash in between must find them. */
     boolean deleteParts;

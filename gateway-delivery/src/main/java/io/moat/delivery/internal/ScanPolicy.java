@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The policy over a message's attachment verdicts. Scanning only records verdicts; this decides. Infected or
- * suspicious blocks; encrypted or password-protected holds the message for a password; a failed scan is retried
- * (never taken as clean); only all-clean delivers.
+ * The policy over a message's verdicts, one per part (its bodies and attachments) and one per finding of the
+ * extraction. Scanning only records verdicts; this decides. Infected or suspicious blocks; content that could not be
+ * inspected within the limits quarantines; encrypted or password-protected holds the message for a password; a
+ * failed scan is retried (never taken as clean); only all-clean delivers, and a message with nothing in it to scan
+ * says so rather than "clean".
  */
 public final class ScanPolicy {
 
@@ -16,10 +18,10 @@ public final class ScanPolicy {
 
     /** What to do with the message. */
     public enum Decision {
-        DELIVER, BLOCK, HOLD_FOR_PASSWORD, RESCAN
+        DELIVER, BLOCK, QUARANTINE, HOLD_FOR_PASSWORD, RESCAN
     }
 
-    /** The verdict of one attachment. */
+    /** The verdict of one part. */
     public record Verdict(String fileName, VerdictCategory category, String label) {
     }
 
@@ -32,6 +34,11 @@ public final class ScanPolicy {
         if (!threats.isEmpty()) {
             return new Result(Decision.BLOCK, "blocked: " + describe(threats));
         }
+        List<Verdict> uninspected = having(verdicts, VerdictCategory.UNINSPECTED);
+        if (!uninspected.isEmpty()) {
+            return new Result(Decision.QUARANTINE, "quarantined: " + uninspected.stream()
+                    .map(v -> headerSafe(v.label())).collect(Collectors.joining(", ")));
+        }
         List<Verdict> locked = having(verdicts, VerdictCategory.PASSWORD_REQUIRED);
         if (!locked.isEmpty()) {
             return new Result(Decision.HOLD_FOR_PASSWORD, "password required: " + describe(locked));
@@ -41,8 +48,8 @@ public final class ScanPolicy {
             return new Result(Decision.RESCAN, "scan failed: " + describe(failed));
         }
         return new Result(Decision.DELIVER, verdicts.isEmpty()
-                ? "clean; no attachments"
-                : "clean; " + verdicts.size() + (verdicts.size() == 1 ? " attachment" : " attachments") + " scanned");
+                ? "nothing to scan; the message is empty"
+                : "clean; " + verdicts.size() + (verdicts.size() == 1 ? " part" : " parts") + " scanned");
     }
 
     private static List<Verdict> having(List<Verdict> verdicts, VerdictCategory... categories) {

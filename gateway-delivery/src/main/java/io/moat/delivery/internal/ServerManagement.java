@@ -1,5 +1,6 @@
 package io.moat.delivery.internal;
 
+import io.moat.tls.TlsSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
@@ -16,7 +17,10 @@ import org.jboss.dmr.ModelNode;
  * Console HTTPS: the Elytron key store {@code moat-console} reads {@code <data dir>/tls/console.p12} and the key
  * manager of the same name serves it ({@code configure-moat.cli}). Each set of protocol versions has its own
  * server SSL context and Undertow HTTPS listener on the {@code https} socket binding, of which at most one is
- * enabled: changing a listener's SSL context needs a reload, enabling and disabling listeners does not.
+ * enabled: changing a listener's SSL context needs a reload, enabling and disabling listeners does not. The SSL
+ * contexts offer the forward-secret AEAD suites only ({@link TlsSettings#FORWARD_SECRET_AEAD}, ADR 0022); their names
+ * say so ({@code moat-console-aead-...}), so that contexts made before, which offered Elytron's defaults, are left
+ * disabled rather than changed (which would need a reload).
  */
 public final class ServerManagement {
 
@@ -26,7 +30,14 @@ public final class ServerManagement {
     /** The password of the console's PKCS#12 file; the file is owner-only, as is key.pem (see ADR 0007). */
     public static final char[] CONSOLE_STORE_PASSWORD = "moat-console".toCharArray();
 
-    private static final String TLS13_SUITES = "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256";
+    /** The names of the SSL contexts and listeners of the current suite policy: {@code moat-console-aead-tls12-...}. */
+    private static final String CONSOLE_AEAD = CONSOLE + "-aead";
+    /** TLS 1.3's suites (Elytron's {@code cipher-suite-names}): Elytron offers none unless they are named. */
+    private static final String TLS13_SUITES = String.join(":", TlsSettings.FORWARD_SECRET_AEAD.stream()
+            .filter(suite -> !suite.contains("_WITH_")).toList());
+    /** TLS 1.2's (Elytron's {@code cipher-suite-filter}, which takes standard names joined by colons). */
+    private static final String TLS12_SUITES = String.join(":", TlsSettings.FORWARD_SECRET_AEAD.stream()
+            .filter(suite -> suite.contains("_WITH_")).toList());
 
     private final InetAddress address;
     private final int port;
@@ -47,7 +58,7 @@ public final class ServerManagement {
      * the first time) is enabled, every other console listener disabled.
      */
     public void enableConsoleListener(List<String> protocols) throws IOException {
-        String name = CONSOLE + "-" + String.join("-", protocols).replace("TLSv", "tls").replace(".", "");
+        String name = CONSOLE_AEAD + "-" + String.join("-", protocols).replace("TLSv", "tls").replace(".", "");
         List<String> listeners = consoleListeners();
         for (String other : listeners) {
             if (!other.equals(name)) {
@@ -59,8 +70,8 @@ public final class ServerManagement {
                 ModelNode add = operation("add", elytron("server-ssl-context", name));
                 add.get("key-manager").set(CONSOLE);
                 protocols.forEach(p -> add.get("protocols").add(p));
+                add.get("cipher-suite-filter").set(TLS12_SUITES);
                 if (protocols.contains("TLSv1.3")) {
-                    // Elytron offers no TLS 1.3 suite unless they are named
                     add.get("cipher-suite-names").set(TLS13_SUITES);
                 }
                 execute(add);

@@ -2,6 +2,7 @@ package io.moat.delivery.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moat.core.VerdictCategory;
 import io.moat.delivery.internal.AttachmentExtractor.Attachment;
 import io.moat.delivery.internal.AttachmentExtractor.Extraction;
 import java.io.IOException;
@@ -74,7 +75,7 @@ class AttachmentExtractorTest {
     }
 
     @Test
-    void multipartWithTwoAttachmentsYieldsExactlyThoseDecoded() throws IOException {
+    void multipartYieldsItsBodyAndBothAttachmentsDecoded() throws IOException {
         byte[] pdf = binary(5000, 7);
         byte[] zip = binary(123, 99);
         String encodedName = "=?UTF-8?B?" + Base64.getEncoder()
@@ -109,13 +110,16 @@ class AttachmentExtractorTest {
 
         assertThat(extraction.subject()).isEqualTo("Rechnung f\u00fcr M\u00e4rz");
         List<Attachment> found = extraction.attachments();
-        assertThat(found).hasSize(2);
-        assertThat(found.get(0)).isEqualTo(new Attachment(0, "report.pdf", "application/pdf", pdf.length, "0"));
-        assertThat(found.get(1)).isEqualTo(
-                new Attachment(1, "Gr\u00fc\u00dfe \u20ac.zip", "application/zip", zip.length, "1"));
-        assertThat(partFile(found.get(0))).isEqualTo(pdf);
-        assertThat(partFile(found.get(1))).isEqualTo(zip);
-        assertThat(partFiles()).containsExactly("0", "1");
+        assertThat(found).hasSize(3);
+        String body = "Hello Bob, two files attached.";
+        assertThat(found.get(0)).isEqualTo(new Attachment(0, "body.txt", "text/plain", body.length(), "0"));
+        assertThat(found.get(1)).isEqualTo(new Attachment(1, "report.pdf", "application/pdf", pdf.length, "1"));
+        assertThat(found.get(2)).isEqualTo(
+                new Attachment(2, "Gr\u00fc\u00dfe \u20ac.zip", "application/zip", zip.length, "2"));
+        assertThat(new String(partFile(found.get(0)), StandardCharsets.US_ASCII)).isEqualTo(body);
+        assertThat(partFile(found.get(1))).isEqualTo(pdf);
+        assertThat(partFile(found.get(2))).isEqualTo(zip);
+        assertThat(partFiles()).containsExactly("0", "1", "2");
     }
 
     @Test
@@ -139,11 +143,11 @@ class AttachmentExtractorTest {
 
         List<Attachment> found = AttachmentExtractor.extract(message, parts, 0).attachments();
 
-        assertThat(found).extracting(Attachment::fileName).containsExactly("\u00e9t\u00e9.exe");
+        assertThat(found).extracting(Attachment::fileName).containsExactly("body.txt", "\u00e9t\u00e9.exe");
     }
 
     @Test
-    void singlePartTextMessageHasNoAttachments() throws IOException {
+    void theTextOfASinglePartMessageIsScannedToo() throws IOException {
         Path message = spool(
                 "From: alice@example.com",
                 "To: bob@example.org",
@@ -155,18 +159,19 @@ class AttachmentExtractorTest {
         Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.subject()).isEqualTo("Lunch?");
-        assertThat(extraction.attachments()).isEmpty();
-        assertThat(partFiles()).isEmpty();
+        assertThat(extraction.attachments()).containsExactly(new Attachment(0, "body.txt", "text/plain", 26, "0"));
+        assertThat(Files.readString(parts.resolve("0"))).isEqualTo("Noon at the usual place.\r\n");
     }
 
     @Test
-    void messageWithoutMimeHeadersHasNoAttachments() throws IOException {
+    void aMessageWithoutMimeHeadersIsScannedAsText() throws IOException {
         Path message = spool("Subject: old style", "", "just text");
 
         Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.subject()).isEqualTo("old style");
-        assertThat(extraction.attachments()).isEmpty();
+        assertThat(extraction.attachments()).extracting(Attachment::fileName, Attachment::contentType)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("body.txt", "text/plain"));
     }
 
     @Test
@@ -227,8 +232,10 @@ class AttachmentExtractorTest {
         Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.subject()).isEqualTo("Fwd: contract");
-        assertThat(extraction.attachments()).hasSize(1);
-        Attachment inner = extraction.attachments().get(0);
+        assertThat(extraction.attachments()).extracting(Attachment::fileName)
+                .containsExactly("body.txt", "body-2.txt", "contract.docx");
+        assertThat(Files.readString(parts.resolve("1"))).isEqualTo("The contract.");
+        Attachment inner = extraction.attachments().get(2);
         assertThat(inner.fileName()).isEqualTo("contract.docx");
         assertThat(inner.contentType())
                 .isEqualTo("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
@@ -273,8 +280,8 @@ class AttachmentExtractorTest {
 
         List<Attachment> found = AttachmentExtractor.extract(message, parts, 0).attachments();
 
-        assertThat(found).extracting(Attachment::fileName).containsExactly("setup.exe");
-        assertThat(partFile(found.get(0))).isEqualTo(exe);
+        assertThat(found).extracting(Attachment::fileName).containsExactly("body.txt", "setup.exe");
+        assertThat(partFile(found.get(1))).isEqualTo(exe);
     }
 
     @Test
@@ -364,8 +371,8 @@ class AttachmentExtractorTest {
 
         List<Attachment> found = AttachmentExtractor.extract(message, parts, 0).attachments();
 
-        assertThat(found).extracting(Attachment::fileName).containsExactly("attachment-1");
-        assertThat(new String(partFile(found.get(0)), StandardCharsets.ISO_8859_1)).contains(EICAR);
+        assertThat(found).extracting(Attachment::fileName).containsExactly("body.txt", "attachment-1");
+        assertThat(new String(partFile(found.get(1)), StandardCharsets.ISO_8859_1)).contains(EICAR);
     }
 
     @Test
@@ -386,7 +393,7 @@ class AttachmentExtractorTest {
 
         List<Attachment> found = AttachmentExtractor.extract(message, parts, 0).attachments();
 
-        assertThat(found).extracting(Attachment::fileName).containsExactly("setup.exe");
+        assertThat(found).extracting(Attachment::fileName).containsExactly("body.txt", "setup.exe");
         assertThat(eicarInSomePart()).isTrue();
     }
 
@@ -410,7 +417,8 @@ class AttachmentExtractorTest {
         Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         // mail clients offer such a part as an attachment; it must reach the scanner like any other
-        assertThat(extraction.attachments()).hasSize(1);
+        assertThat(extraction.attachments()).extracting(Attachment::fileName)
+                .containsExactly("body.txt", "attachment-1");
         assertThat(eicarInSomePart()).isTrue();
     }
 
@@ -489,8 +497,12 @@ class AttachmentExtractorTest {
         assertThat(eicarInSomePart()).isTrue();
     }
 
+    /**
+     * Past the depth limit the walk does not go on, nor does it fall back to scanning the raw message (in which a
+     * base64 payload would pass as text): the message gets a finding that says it was not inspected.
+     */
     @Test
-    void excessiveNestingIsScannedWhole() throws IOException {
+    void nestingPastTheLimitIsAFindingNotAWholeMessageScan() throws IOException {
         StringBuilder text = new StringBuilder("Subject: deep" + CRLF + "MIME-Version: 1.0" + CRLF);
         int depth = 30;
         for (int i = 0; i < depth; i++) {
@@ -507,14 +519,15 @@ class AttachmentExtractorTest {
 
         Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
-        assertThat(extraction.attachments()).extracting(Attachment::fileName).containsExactly("message.eml");
-        assertThat(partFiles()).containsExactly("0");
-        assertThat(eicarInSomePart()).isTrue();
+        assertThat(extraction.attachments()).containsExactly(new Attachment(0, "(message structure)", null, 0, "",
+                new AttachmentExtractor.Finding(VerdictCategory.UNINSPECTED,
+                        "could not be fully inspected: MIME nesting deeper than 20 levels")));
+        assertThat(partFiles()).isEmpty();
     }
 
     @Test
-    void fallbackRemovesPartsWrittenBeforeTheFailure() throws IOException {
-        // the first attachment is extracted, the second one's structure is too deep: only the whole message remains
+    void thePartsBesideANestTooDeepAreStillScanned() throws IOException {
+        // the first attachment is extracted, the second one's structure is too deep: a finding says so
         StringBuilder text = new StringBuilder("Subject: half" + CRLF + "MIME-Version: 1.0" + CRLF
                 + "Content-Type: multipart/mixed; boundary=\"top\"" + CRLF + CRLF + "--top" + CRLF
                 + "Content-Type: application/octet-stream" + CRLF
@@ -534,9 +547,11 @@ class AttachmentExtractorTest {
 
         Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
-        assertThat(extraction.attachments()).extracting(Attachment::fileName).containsExactly("message.eml");
+        assertThat(extraction.attachments()).extracting(Attachment::fileName)
+                .containsExactly("first.bin", "(message structure)");
+        assertThat(extraction.attachments().get(1).finding().category()).isEqualTo(VerdictCategory.UNINSPECTED);
         assertThat(partFiles()).containsExactly("0");
-        assertThat(Files.readString(parts.resolve("0"))).isEqualTo(text.toString());
+        assertThat(Files.readString(parts.resolve("0"))).isEqualTo("first");
     }
 
     private Path twoAttachments(byte[] first, byte[] second) throws IOException {
@@ -568,30 +583,33 @@ class AttachmentExtractorTest {
     private final byte[] b = binary(7000, 4);
     private final Path folder = Path.of("not-yet");
 
-    /** Two attachments of 5,000 and 7,000 bytes, extracted with the budget given into {@code dir/not-yet}. */
+    /**
+     * A body of 9 bytes and two attachments of 5,000 and 7,000 bytes, extracted with the budget given into
+     * {@code dir/not-yet}.
+     */
     private Extraction extractTwo(long budget) throws IOException {
         return AttachmentExtractor.extract(twoAttachments(a, b), dir.resolve(folder), budget);
     }
 
     @Test
     void attachmentsWithinTheBudgetAreHeldInMemoryAndNoFolderIsCreated() throws IOException {
-        Extraction extraction = extractTwo(12_000);
+        Extraction extraction = extractTwo(12_009);
 
-        assertThat(extraction.attachments()).extracting(Attachment::size).containsExactly(5000L, 7000L);
-        assertThat(extraction.held("0")).isEqualTo(a);
-        assertThat(extraction.held("1")).isEqualTo(b);
+        assertThat(extraction.attachments()).extracting(Attachment::size).containsExactly(9L, 5000L, 7000L);
+        assertThat(extraction.held("1")).isEqualTo(a);
+        assertThat(extraction.held("2")).isEqualTo(b);
         assertThat(dir.resolve(folder)).doesNotExist();
     }
 
     @Test
     void aPartBeyondWhatIsLeftOfTheBudgetGoesToItsFileWhole() throws IOException {
-        Extraction extraction = extractTwo(11_999);
+        Extraction extraction = extractTwo(12_008);
 
-        assertThat(extraction.held("0")).isEqualTo(a);
-        assertThat(extraction.held("1")).isNull();
-        assertThat(Files.readAllBytes(dir.resolve(folder).resolve("1"))).isEqualTo(b);
-        assertThat(extraction.attachments().get(1).size()).isEqualTo(7000L);
-        assertThat(dir.resolve(folder).resolve("0")).doesNotExist();
+        assertThat(extraction.held("1")).isEqualTo(a);
+        assertThat(extraction.held("2")).isNull();
+        assertThat(Files.readAllBytes(dir.resolve(folder).resolve("2"))).isEqualTo(b);
+        assertThat(extraction.attachments().get(2).size()).isEqualTo(7000L);
+        assertThat(dir.resolve(folder).resolve("1")).doesNotExist();
     }
 
     @Test
@@ -602,8 +620,9 @@ class AttachmentExtractorTest {
 
         extraction.keep(later);
 
-        assertThat(Files.readAllBytes(later.resolve("0"))).isEqualTo(a);
-        assertThat(Files.readAllBytes(later.resolve("1"))).isEqualTo(b);
+        assertThat(Files.readString(later.resolve("0"))).isEqualTo("two files");
+        assertThat(Files.readAllBytes(later.resolve("1"))).isEqualTo(a);
+        assertThat(Files.readAllBytes(later.resolve("2"))).isEqualTo(b);
     }
 
     @Test
@@ -620,5 +639,272 @@ class AttachmentExtractorTest {
         assertThat(extraction.attachments()).extracting(Attachment::fileName).containsExactly("message.eml");
         assertThat(extraction.held("0")).isNull();
         assertThat(Files.readAllBytes(dir.resolve(folder).resolve("0"))).isEqualTo(Files.readAllBytes(message));
+    }
+
+    // --- hostile input: every limit ends in a finding, never in a fallback that passes the message ---
+
+    private static final MimeLimits SMALL = new MimeLimits(1000, 20, 64 * 1024, 1024 * 1024);
+
+    /** The issue's part bomb: 300,000 empty parts in 2 MB, with EICAR first. */
+    @Test
+    void aPartBombStopsAtThePartLimitAndWhatCameFirstIsStillScanned() throws IOException {
+        StringBuilder text = new StringBuilder("Subject: bomb" + CRLF + "MIME-Version: 1.0" + CRLF
+                + "Content-Type: multipart/mixed; boundary=b" + CRLF + CRLF + "--b" + CRLF
+                + "Content-Type: application/octet-stream; name=\"eicar.com\"" + CRLF + CRLF + EICAR + CRLF);
+        text.append(("--b" + CRLF + CRLF).repeat(300_000)).append("--b--").append(CRLF);
+        Path message = spool(text.toString());
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
+
+        assertThat(extraction.attachments()).extracting(Attachment::fileName)
+                .containsExactly("eicar.com", "(message structure)");
+        assertThat(new String(extraction.held("0"), StandardCharsets.US_ASCII)).contains(EICAR);
+        assertThat(extraction.attachments().get(1).finding()).isEqualTo(new AttachmentExtractor.Finding(
+                VerdictCategory.UNINSPECTED, "could not be fully inspected: more than 1000 MIME parts"));
+    }
+
+    /** Forwarded messages in quoted-printable, each level decoding the whole of the next: the decoded bytes bound it. */
+    @Test
+    void nestedEncodedMessagesStopAtTheDecodedByteLimit() throws IOException {
+        String inner = "Subject: level 0" + CRLF + CRLF + "x".repeat(300_000) + CRLF;
+        for (int level = 1; level <= 18; level++) {
+            inner = "Subject: level " + level + CRLF + "MIME-Version: 1.0" + CRLF + "Content-Type: message/rfc822"
+                    + CRLF + "Content-Transfer-Encoding: quoted-printable" + CRLF + CRLF + inner;
+        }
+        Path message = spool(inner);
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 0, SMALL);
+
+        assertThat(extraction.attachments()).last().extracting(Attachment::finding).isEqualTo(
+                new AttachmentExtractor.Finding(VerdictCategory.UNINSPECTED,
+                        "could not be fully inspected: more than 1048576 bytes of decoded content"));
+        assertThat(partFiles()).noneMatch(name -> name.startsWith("nested"));
+    }
+
+    @Test
+    void aHeaderSectionPastItsLimitIsNotReadAndSaysSo() throws IOException {
+        Path message = spool("Subject: huge" + CRLF + "X-Filler: " + "a".repeat(2_000_000) + CRLF + CRLF + "text"
+                + CRLF);
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
+
+        assertThat(extraction.attachments()).extracting(Attachment::finding).containsExactly(
+                new AttachmentExtractor.Finding(VerdictCategory.UNINSPECTED,
+                        "could not be fully inspected: a header section over 65536 bytes"));
+    }
+
+    @Test
+    void aPartWithAHugeHeaderIsSkippedAndItsSiblingsScanned() throws IOException {
+        Path message = spool(
+                "Subject: one bad part",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=b",
+                "",
+                "--b",
+                "X-Filler: " + "a".repeat(100_000),
+                "Content-Type: application/octet-stream; name=\"hidden.exe\"",
+                "",
+                "MZ",
+                "--b",
+                "Content-Type: application/octet-stream; name=\"eicar.com\"",
+                "",
+                EICAR,
+                "--b--");
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
+
+        assertThat(extraction.attachments()).extracting(Attachment::fileName)
+                .containsExactly("eicar.com", "(message structure)");
+        assertThat(extraction.attachments().get(1).finding().category()).isEqualTo(VerdictCategory.UNINSPECTED);
+    }
+
+    @Test
+    void twoBoundaryParametersAreSuspiciousNotGuessed() throws IOException {
+        Path message = spool(
+                "Subject: which one?",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"a\"; boundary=\"b\"",
+                "",
+                "--a",
+                "Content-Type: text/plain",
+                "",
+                "harmless",
+                "--b",
+                "Content-Type: application/octet-stream; name=\"evil.exe\"",
+                "",
+                "MZ",
+                "--b--",
+                "--a--");
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
+
+        assertThat(extraction.attachments()).last().extracting(Attachment::finding).isEqualTo(
+                new AttachmentExtractor.Finding(VerdictCategory.SUSPICIOUS,
+                        "ambiguous MIME structure: Content-Type with two boundary parameters"));
+    }
+
+    @Test
+    void twoContentTypeHeadersAreSuspicious() throws IOException {
+        Path message = spool(
+                "Subject: which type?",
+                "MIME-Version: 1.0",
+                "Content-Type: text/plain",
+                "Content-Type: multipart/mixed; boundary=b",
+                "",
+                "--b",
+                "Content-Type: application/octet-stream; name=\"evil.exe\"",
+                "",
+                "MZ",
+                "--b--");
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
+
+        assertThat(extraction.attachments()).last().extracting(Attachment::finding).isEqualTo(
+                new AttachmentExtractor.Finding(VerdictCategory.SUSPICIOUS,
+                        "ambiguous MIME structure: 2 Content-Type headers"));
+    }
+
+    @Test
+    void anEncodedMultipartIsSuspicious() throws IOException {
+        String inner = String.join(CRLF, "--b", "Content-Type: application/octet-stream", "", EICAR, "--b--", "");
+        Path message = spool(
+                "Subject: encoded container",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=b",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(inner.getBytes(StandardCharsets.US_ASCII)));
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
+
+        assertThat(extraction.attachments()).extracting(Attachment::finding).containsExactly(
+                new AttachmentExtractor.Finding(VerdictCategory.SUSPICIOUS,
+                        "ambiguous MIME structure: a multipart in Content-Transfer-Encoding base64"));
+    }
+
+    /** The issue's case: 21 levels deep, and a base64 EICAR at the top that a whole-message scan would miss. */
+    @Test
+    void aBase64EicarBesideANestTooDeepIsDecodedAndScanned() throws IOException {
+        StringBuilder text = new StringBuilder("Subject: deep" + CRLF + "MIME-Version: 1.0" + CRLF
+                + "Content-Type: multipart/mixed; boundary=\"top\"" + CRLF + CRLF + "--top" + CRLF
+                + "Content-Type: application/octet-stream; name=\"eicar.com\"" + CRLF
+                + "Content-Transfer-Encoding: base64" + CRLF + CRLF
+                + base64(EICAR.getBytes(StandardCharsets.US_ASCII)) + CRLF + "--top" + CRLF);
+        for (int i = 0; i < 21; i++) {
+            text.append("Content-Type: multipart/mixed; boundary=\"d").append(i).append('"').append(CRLF).append(CRLF);
+            text.append("--d").append(i).append(CRLF);
+        }
+        text.append("Content-Type: text/plain").append(CRLF).append(CRLF).append("deep").append(CRLF);
+        for (int i = 20; i >= 0; i--) {
+            text.append("--d").append(i).append("--").append(CRLF);
+        }
+        text.append("--top--").append(CRLF);
+
+        Extraction extraction = AttachmentExtractor.extract(spool(text.toString()), parts, 1_000_000);
+
+        assertThat(extraction.attachments()).extracting(Attachment::fileName)
+                .containsExactly("eicar.com", "(message structure)");
+        assertThat(new String(extraction.held("0"), StandardCharsets.US_ASCII)).isEqualTo(EICAR);
+        assertThat(extraction.attachments().get(1).finding().category()).isEqualTo(VerdictCategory.UNINSPECTED);
+    }
+
+    @Test
+    void aUuencodedFileInTheTextIsAPartOfItsOwn() throws IOException {
+        Path message = spool(
+                "Subject: old school",
+                "Content-Type: text/plain",
+                "",
+                "see below",
+                "begin 644 eicar.com",
+                uuencode(EICAR.getBytes(StandardCharsets.US_ASCII)),
+                "`",
+                "end",
+                "bye");
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
+
+        assertThat(extraction.attachments()).extracting(Attachment::fileName).containsExactly("body.txt", "eicar.com");
+        assertThat(new String(extraction.held("1"), StandardCharsets.US_ASCII)).isEqualTo(EICAR);
+    }
+
+    @Test
+    void aDataUrlInHtmlIsDecodedAndScannedHtmlSmuggling() throws IOException {
+        String payload = base64(EICAR.getBytes(StandardCharsets.US_ASCII)).replace(CRLF, "");
+        String html = "<html><body><a download=\"invoice.exe\" href=\"data:application/octet-stream;base64,"
+                + payload.substring(0, 20) + "\r\n" + payload.substring(20) + "\">Invoice</a></body></html>";
+        Path message = spool(
+                "Subject: smuggled",
+                "MIME-Version: 1.0",
+                "Content-Type: text/html; charset=utf-8",
+                "Content-Transfer-Encoding: quoted-printable",
+                "",
+                html.replace("=", "=3D"));
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
+
+        assertThat(extraction.attachments()).extracting(Attachment::fileName)
+                .containsExactly("body.html", "embedded-1.bin");
+        assertThat(new String(extraction.held("1"), StandardCharsets.US_ASCII)).isEqualTo(EICAR);
+    }
+
+    @Test
+    void emptyPartsAreNotScannedNorCounted() throws IOException {
+        Path message = spool(
+                "Subject: empty parts",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=b",
+                "",
+                "--b",
+                "",
+                "--b",
+                "Content-Type: application/octet-stream; name=\"a.bin\"",
+                "",
+                "",
+                "--b--");
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
+
+        assertThat(extraction.attachments()).isEmpty();
+    }
+
+    @Test
+    void oneAttachmentLargerThanTheDecodedLimitIsStoppedThere() throws IOException {
+        byte[] large = binary(2 * 1024 * 1024, 9);
+        Path message = spool(
+                "Subject: large",
+                "MIME-Version: 1.0",
+                "Content-Type: application/octet-stream; name=\"large.bin\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(large));
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 0, SMALL);
+
+        assertThat(extraction.attachments()).extracting(Attachment::finding).containsExactly(
+                new AttachmentExtractor.Finding(VerdictCategory.UNINSPECTED,
+                        "could not be fully inspected: more than 1048576 bytes of decoded content"));
+    }
+
+    /** Uuencoded lines of up to 45 bytes, as {@code uuencode} writes them. */
+    private static String uuencode(byte[] data) {
+        StringBuilder text = new StringBuilder();
+        for (int start = 0; start < data.length; start += 45) {
+            int n = Math.min(45, data.length - start);
+            text.append((char) (32 + n));
+            for (int i = start; i < start + n; i += 3) {
+                int b0 = data[i] & 0xff;
+                int b1 = i + 1 < data.length ? data[i + 1] & 0xff : 0;
+                int b2 = i + 2 < data.length ? data[i + 2] & 0xff : 0;
+                int v = b0 << 16 | b1 << 8 | b2;
+                for (int shift = 18; shift >= 0; shift -= 6) {
+                    int c = (v >> shift) & 0x3f;
+                    text.append(c == 0 ? '`' : (char) (32 + c));
+                }
+            }
+            if (start + 45 < data.length) {
+                text.append(CRLF);
+            }
+        }
+        return text.toString();
     }
 }

@@ -34,6 +34,10 @@ class DeliveryAgentTlsTest {
     private static final SSLSocketFactory TRUSTS_LOCALHOST = TestTls.trusting(TestTls.LOCALHOST);
     private static final SSLSocketFactory TRUSTS_OTHER_NAME = TestTls.trusting(TestTls.OTHER_NAME);
     private static final SSLSocketFactory TRUSTS_NOTHING_USED = TestTls.trusting(TestTls.UNRELATED);
+    /** Optional STARTTLS as the server profiles set it up: it records whether the server verified, and goes on. */
+    private static final SSLSocketFactory MAY_LOCALHOST = TestTls.opportunistic(TestTls.LOCALHOST);
+    private static final SSLSocketFactory MAY_OTHER_NAME = TestTls.opportunistic(TestTls.OTHER_NAME);
+    private static final SSLSocketFactory MAY_NOTHING_USED = TestTls.opportunistic(TestTls.UNRELATED);
 
     @TempDir
     Path dir;
@@ -96,7 +100,7 @@ class DeliveryAgentTlsTest {
         } finally {
             withSockets.closeIdle();
         }
-        try (Socket implicit = new OutboundSocketFactory(TRUSTS_LOCALHOST).createSocket()) {
+        try (Socket implicit = new OutboundSocketFactory(TRUSTS_LOCALHOST, false).createSocket()) {
             assertThat(implicit.getTcpNoDelay()).isTrue();
         }
     }
@@ -104,7 +108,7 @@ class DeliveryAgentTlsTest {
     @Test
     void optionalStartTlsToATlsServerDeliversOverTls() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, TRUSTS_LOCALHOST));
+            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, MAY_LOCALHOST));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(result.server()).isEqualTo(server.uri());
@@ -122,7 +126,7 @@ class DeliveryAgentTlsTest {
     @Test
     void optionalStartTlsToAServerWithoutItDeliversInClearWithANote() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.plain()) {
-            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, TRUSTS_LOCALHOST));
+            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, MAY_LOCALHOST));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(result.note()).isEqualTo("clear text: the server offered no STARTTLS");
@@ -136,13 +140,69 @@ class DeliveryAgentTlsTest {
     }
 
     @Test
-    void optionalStartTlsWithAFailedHandshakeDeliversInClearOnASecondConnection() throws IOException {
+    void optionalStartTlsWithAnUntrustedCertificateStaysEncryptedUnverifiedAndNeverGoesClear() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, TRUSTS_NOTHING_USED));
+            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, MAY_NOTHING_USED));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
-            assertThat(result.note()).startsWith("clear text after STARTTLS failed: ")
-                    .contains("PKIX path building failed");
+            assertThat(result.note()).startsWith("TLS without verification: ").contains("PKIX path building failed");
+            assertOverTls(result, server);
+            assertThat(result.tlsCipher()).isIn(io.moat.tls.TlsSettings.FORWARD_SECRET_AEAD);
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(server.handshakeFailures()).isEmpty();
+            assertThat(server.messages()).singleElement().satisfies(m -> {
+                assertThat(m.tlsProtocol()).isNotNull();
+                assertThat(m.data()).isEqualTo(sent());
+            });
+            // nothing of the transaction went before the handshake
+            assertThat(server.commands().subList(0, server.commands().indexOf("STARTTLS")))
+                    .noneMatch(c -> c.toUpperCase().startsWith("MAIL") || c.toUpperCase().startsWith("RCPT"));
+        }
+    }
+
+    @Test
+    void optionalStartTlsToACertificateForAnotherNameStaysEncryptedAndSaysWhy() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.OTHER_NAME))) {
+            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, MAY_OTHER_NAME));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(result.note()).startsWith("TLS without verification: ").contains("127.0.0.1");
+            assertOverTls(result, server);
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aKeptUnverifiedConnectionStillSaysSoForTheNextMessage() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
+            deliver(target(server, Mode.STARTTLS_OPTIONAL, MAY_NOTHING_USED));
+            Result second = deliver(target(server, Mode.STARTTLS_OPTIONAL, MAY_NOTHING_USED));
+
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(second.note()).startsWith("TLS without verification: ");
+            assertThat(second.tlsProtocol()).isNotNull();
+        }
+        // a new connection resumes the TLS session: it is no more verified than the first
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
+            SmtpTarget target = target(server, Mode.STARTTLS_OPTIONAL, MAY_NOTHING_USED);
+            deliver(target);
+            agent.closeIdle();
+            Result again = deliver(target);
+
+            assertThat(server.connections()).isEqualTo(2);
+            assertThat(again.note()).startsWith("TLS without verification: ").contains("PKIX path building failed");
+        }
+    }
+
+    @Test
+    void optionalStartTlsWhoseHandshakeFailsDeliversInClearOnASecondConnection() throws IOException {
+        try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST, "TLSv1.3"))) {
+            SSLSocketFactory tls12Only = new ProtocolSocketFactory(MAY_LOCALHOST, List.of("TLSv1.2"),
+                    io.moat.tls.TlsSettings.FORWARD_SECRET_AEAD);
+            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, tls12Only));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(result.note()).startsWith("clear text after STARTTLS failed: ");
             assertThat(result.tlsProtocol()).isNull();
             assertThat(server.connections()).isEqualTo(2);
             assertThat(server.handshakeFailures()).hasSize(1);
@@ -361,17 +421,32 @@ class DeliveryAgentTlsTest {
     }
 
     @Test
-    void optionalStartTlsWithCredentialsNeverFallsBackToClearText() throws IOException {
-        try (TlsSmtpServer server = TlsSmtpServer.plain().offerAuth()) {
-            Result result = deliver(new SmtpTarget("127.0.0.1", server.port(), Mode.STARTTLS_OPTIONAL,
-                    TRUSTS_LOCALHOST, true, "relay-user", "s3cret-Pa55".toCharArray()));
+    void aServerWithCredentialsIsGivenThemOnlyOverVerifiedTlsWhateverItsEncryptionSays() throws IOException {
+        for (String stored : List.of("NONE", "STARTTLS_OPTIONAL")) {
+            Mode mode = Mode.of(false, stored, true);
+            assertThat(mode).as(stored).isEqualTo(Mode.STARTTLS_REQUIRED);
+            try (TlsSmtpServer plain = TlsSmtpServer.plain().offerAuth();
+                    TlsSmtpServer untrusted = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))
+                            .offerAuth()) {
+                Result noTls = deliver(new SmtpTarget("127.0.0.1", plain.port(), mode, TRUSTS_LOCALHOST, true,
+                        "relay-user", "s3cret-Pa55".toCharArray()));
+                Result unverified = deliver(new SmtpTarget("127.0.0.1", untrusted.port(), mode, TRUSTS_NOTHING_USED,
+                        true, "relay-user", "s3cret-Pa55".toCharArray()));
 
-            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
-            assertThat(result.reply()).contains("STARTTLS");
-            assertThat(server.logins()).isEmpty();
-            assertThat(server.commands()).noneMatch(c -> c.toUpperCase().startsWith("AUTH"))
-                    .noneMatch(c -> c.toUpperCase().startsWith("MAIL"));
+                assertThat(noTls.outcome()).isEqualTo(Outcome.TEMPORARY);
+                assertThat(noTls.reply()).contains("STARTTLS");
+                assertThat(unverified.outcome()).isEqualTo(Outcome.TEMPORARY);
+                assertThat(unverified.reply()).contains("PKIX path building failed");
+                for (TlsSmtpServer server : List.of(plain, untrusted)) {
+                    assertThat(server.logins()).isEmpty();
+                    assertThat(server.commands()).noneMatch(c -> c.toUpperCase().startsWith("AUTH"))
+                            .noneMatch(c -> c.toUpperCase().startsWith("MAIL"));
+                }
+            }
         }
+        assertThat(Mode.of(false, "NONE", false)).isEqualTo(Mode.NONE);
+        assertThat(Mode.of(false, "STARTTLS_OPTIONAL", false)).isEqualTo(Mode.STARTTLS_OPTIONAL);
+        assertThat(Mode.of(true, null, true)).isEqualTo(Mode.SMTPS);
     }
 
     @Test

@@ -101,6 +101,31 @@ class DsnBuilderTest {
     }
 
     @Test
+    void aUtf8RecipientBouncedFor567IsNamedInUtf8TextAndAsAnXtextUtf8AddressInTheStatus() throws Exception {
+        String recipient = "j\u00f6s\u00e9+tag=1@ex\u00e4mple.com";
+        byte[] dsn = DsnBuilder.build("gateway.example.org", "alice@example.com",
+                List.of(new DsnBuilder.Failure(recipient, "554 5.6.7 smtp://mx:25 does not offer SMTPUTF8 (RFC 6531),"
+                        + " which this message needs", false)),
+                ARRIVAL, NOW, original);
+
+        MimeMultipart report = report(dsn);
+        BodyPart human = report.getBodyPart(0);
+        assertThat(new ContentType(human.getContentType()).getParameter("charset")).isEqualTo("utf-8");
+        assertThat(human.getHeader("Content-Transfer-Encoding")).containsExactly("8bit");
+        assertThat(text(human)).contains("<" + recipient + ">");
+        InternetHeaders status = groups(report.getBodyPart(1)).get(1);
+        assertThat(status.getHeader("Status", null)).isEqualTo("5.6.7");
+        assertThat(status.getHeader("Final-Recipient", null))
+                .isEqualTo("utf-8; j\\x{F6}s\\x{E9}\\x{2B}tag\\x{3D}1@ex\\x{E4}mple.com");
+        // the status part stays ASCII; the report is marked 8bit and told as such
+        assertThat(text(report.getBodyPart(1))).matches("\\p{ASCII}*");
+        assertThat(parse(dsn).getHeader("Content-Transfer-Encoding", null)).isEqualTo("8bit");
+        assertThat(DsnBuilder.eightBit(dsn)).isTrue();
+        assertThat(DsnBuilder.eightBit(build(List.of("bob@example.org"), "550 5.1.1 no such user", false)))
+                .isFalse();
+    }
+
+    @Test
     void isAMultipartReportOfDeliveryStatusWithThreeParts() throws Exception {
         byte[] dsn = build(List.of("bob@example.org"), "550 5.1.1 no such user", false);
 

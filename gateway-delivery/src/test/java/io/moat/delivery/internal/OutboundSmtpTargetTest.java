@@ -37,13 +37,24 @@ class OutboundSmtpTargetTest {
 
     @Test
     void usernameAndPasswordComeTogether() {
-        assertThatThrownBy(() -> new SmtpTarget("h", 25, Mode.NONE, null, false, "user", null))
+        assertThatThrownBy(() -> new SmtpTarget("h", 25, Mode.STARTTLS_REQUIRED, FACTORY, false, "user", null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SmtpTarget("h", 25, Mode.NONE, null, false, null, "pw".toCharArray()))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(new SmtpTarget("h", 25, Mode.NONE, null, false, "user", "pw".toCharArray()).authenticates())
-                .isTrue();
+        assertThatThrownBy(() -> new SmtpTarget("h", 25, Mode.STARTTLS_REQUIRED, FACTORY, false, null,
+                "pw".toCharArray())).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new SmtpTarget("h", 25, Mode.STARTTLS_REQUIRED, FACTORY, false, "user", "pw".toCharArray())
+                .authenticates()).isTrue();
         assertThat(new SmtpTarget("h", 25, Mode.NONE, null, false, null, null).authenticates()).isFalse();
+    }
+
+    @Test
+    void credentialsGoOnlyWithVerifiedTlsNeverInClearTextOrOpportunistically() {
+        assertThatThrownBy(() -> new SmtpTarget("h", 25, Mode.NONE, null, false, "user", "pw".toCharArray()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only over verified TLS");
+        assertThatThrownBy(() -> new SmtpTarget("h", 25, Mode.STARTTLS_OPTIONAL, FACTORY, true, "user",
+                "pw".toCharArray())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only over verified TLS");
+        assertThat(new SmtpTarget("h", 465, Mode.SMTPS, FACTORY, true, "user", "pw".toCharArray()).authenticates())
+                .isTrue();
     }
 
     @Test
@@ -70,7 +81,7 @@ class OutboundSmtpTargetTest {
     @Test
     void thePasswordIsCopiedInAndOut() {
         char[] password = "hunter2".toCharArray();
-        SmtpTarget target = new SmtpTarget("h", 25, Mode.NONE, null, false, "moat", password);
+        SmtpTarget target = new SmtpTarget("h", 25, Mode.STARTTLS_REQUIRED, FACTORY, false, "moat", password);
 
         Arrays.fill(password, '\0');
         assertThat(target.password()).containsExactly("hunter2".toCharArray());
@@ -80,10 +91,10 @@ class OutboundSmtpTargetTest {
 
     @Test
     void equalTargetsHaveEqualPasswords() {
-        SmtpTarget target = new SmtpTarget("h", 25, Mode.NONE, null, false, "moat", "a".toCharArray());
+        SmtpTarget target = new SmtpTarget("h", 25, Mode.SMTPS, FACTORY, false, "moat", "a".toCharArray());
 
-        assertThat(target).isEqualTo(new SmtpTarget("h", 25, Mode.NONE, null, false, "moat", "a".toCharArray()))
-                .hasSameHashCodeAs(new SmtpTarget("h", 25, Mode.NONE, null, false, "moat", "a".toCharArray()))
-                .isNotEqualTo(new SmtpTarget("h", 25, Mode.NONE, null, false, "moat", "b".toCharArray()));
+        assertThat(target).isEqualTo(new SmtpTarget("h", 25, Mode.SMTPS, FACTORY, false, "moat", "a".toCharArray()))
+                .hasSameHashCodeAs(new SmtpTarget("h", 25, Mode.SMTPS, FACTORY, false, "moat", "a".toCharArray()))
+                .isNotEqualTo(new SmtpTarget("h", 25, Mode.SMTPS, FACTORY, false, "moat", "b".toCharArray()));
     }
 }

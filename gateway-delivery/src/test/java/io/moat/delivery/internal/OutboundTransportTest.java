@@ -81,7 +81,7 @@ class OutboundTransportTest {
     @Test
     void afterStartTlsOurStreamWritesToTheTlsSocketOurFactoryMade() throws Exception {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            Properties props = startTls(new OutboundSocketFactory(TRUSTS_LOCALHOST));
+            Properties props = startTls(new OutboundSocketFactory(TRUSTS_LOCALHOST, false));
             OutboundTransport transport = send(props, false, server);
 
             assertThat(transport.dataSocket()).isInstanceOf(SSLSocket.class);

@@ -19,17 +19,17 @@ class ScanPolicyTest {
     }
 
     @Test
-    void noAttachmentsIsCleanAndDelivered() {
+    void anEmptyMessageIsDeliveredAndSaysItHadNothingToScanNotThatItIsClean() {
         Result result = ScanPolicy.decide(List.of());
         assertThat(result.decision()).isEqualTo(Decision.DELIVER);
-        assertThat(result.summary()).isEqualTo("clean; no attachments");
+        assertThat(result.summary()).isEqualTo("nothing to scan; the message is empty");
     }
 
     @Test
-    void oneCleanAttachmentIsDeliveredWithSingularSummary() {
+    void oneCleanPartIsDeliveredWithSingularSummary() {
         Result result = ScanPolicy.decide(List.of(new Verdict("a.pdf", VerdictCategory.CLEAN, "No threat")));
         assertThat(result.decision()).isEqualTo(Decision.DELIVER);
-        assertThat(result.summary()).isEqualTo("clean; 1 attachment scanned");
+        assertThat(result.summary()).isEqualTo("clean; 1 part scanned");
     }
 
     @Test
@@ -37,7 +37,7 @@ class ScanPolicyTest {
         Result result = ScanPolicy.decide(List.of(verdict("a.pdf", VerdictCategory.CLEAN),
                 verdict("b.doc", VerdictCategory.CLEAN), verdict("c.zip", VerdictCategory.CLEAN)));
         assertThat(result.decision()).isEqualTo(Decision.DELIVER);
-        assertThat(result.summary()).isEqualTo("clean; 3 attachments scanned");
+        assertThat(result.summary()).isEqualTo("clean; 3 parts scanned");
     }
 
     @ParameterizedTest
@@ -49,6 +49,27 @@ class ScanPolicyTest {
         Result result = ScanPolicy.decide(verdicts);
         assertThat(result.decision()).isEqualTo(Decision.BLOCK);
         assertThat(result.summary()).isEqualTo("blocked: evil.exe (Bad.Thing)");
+    }
+
+    @Test
+    void contentThatCouldNotBeInspectedIsQuarantinedNeverDelivered() {
+        Result result = ScanPolicy.decide(List.of(verdict("fine.txt", VerdictCategory.CLEAN),
+                verdict("locked.zip", VerdictCategory.PASSWORD_REQUIRED),
+                verdict("broken.bin", VerdictCategory.FAILED),
+                new Verdict("(message structure)", VerdictCategory.UNINSPECTED,
+                        "could not be fully inspected: more than 1000 MIME parts")));
+        assertThat(result.decision()).isEqualTo(Decision.QUARANTINE);
+        assertThat(result.summary())
+                .isEqualTo("quarantined: could not be fully inspected: more than 1000 MIME parts");
+    }
+
+    @Test
+    void aThreatFoundBesideUninspectedContentStillBlocks() {
+        Result result = ScanPolicy.decide(List.of(new Verdict("(message structure)", VerdictCategory.UNINSPECTED,
+                "could not be fully inspected: MIME nesting deeper than 20 levels"),
+                new Verdict("eicar.com", VerdictCategory.INFECTED, "Infected")));
+        assertThat(result.decision()).isEqualTo(Decision.BLOCK);
+        assertThat(result.summary()).isEqualTo("blocked: eicar.com (Infected)");
     }
 
     @ParameterizedTest

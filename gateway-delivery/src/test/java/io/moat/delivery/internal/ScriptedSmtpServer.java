@@ -29,6 +29,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final List<String> acceptedRecipients = new CopyOnWriteArrayList<>();
     private final List<String> data = new CopyOnWriteArrayList<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private volatile boolean smtpUtf8;
+    private volatile boolean eightBitMime = true;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean hangUpAfterData;
     private volatile boolean stopReadingInData;
@@ -92,6 +95,24 @@ final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Offer SMTPUTF8 (RFC 6531) too. */
+    ScriptedSmtpServer smtpUtf8() {
+        smtpUtf8 = true;
+        return this;
+    }
+
+    /** Do not offer 8BITMIME (RFC 6152), as a server of old. */
+    ScriptedSmtpServer without8BitMime() {
+        eightBitMime = false;
+        return this;
+    }
+
+    /** Every command line received, in order, whole, its bytes read as UTF-8. */
+    List<String> lines() {
+        return lines.stream().map(l -> new String(l.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8))
+                .toList();
+    }
+
     /** How many commands were sent before the reply to the one before them: none unless the client pipelines. */
     int commandsSentAhead() {
         return sentAhead.get();
@@ -141,12 +162,15 @@ final class ScriptedSmtpServer implements AutoCloseable {
             String command = line.toUpperCase(Locale.ROOT);
             String verb = command.split("[ :]", 2)[0];
             commands.add(verb);
+            lines.add(line);
             if (in.ready()) {
                 sentAhead.incrementAndGet();
             }
             String answer;
             if (command.startsWith("EHLO")) {
-                answer = pipelining ? "250-scripted\r\n250-PIPELINING\r\n250 8BITMIME" : "250-scripted\r\n250 8BITMIME";
+                answer = "250-scripted" + (pipelining ? "\r\n250-PIPELINING" : "")
+                        + (smtpUtf8 ? "\r\n250-SMTPUTF8" : "")
+                        + (eightBitMime ? "\r\n250-8BITMIME" : "") + "\r\n250 HELP";
             } else if (command.startsWith("MAIL FROM:") && mailRefusal != null && messages >= mailRefusalAfter) {
                 reply(out, held + mailRefusal);
                 return;

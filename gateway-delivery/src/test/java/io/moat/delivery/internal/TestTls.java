@@ -2,6 +2,7 @@ package io.moat.delivery.internal;
 
 import io.moat.tls.DigitalId;
 import io.moat.tls.KeyStores;
+import io.moat.tls.OpportunisticTrustManager;
 import io.moat.tls.SelfSigned;
 import io.moat.tls.ServerTlsContext;
 import io.moat.tls.TlsSettings;
@@ -16,7 +17,9 @@ import java.util.Date;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -44,6 +47,23 @@ final class TestTls {
 
     static ServerTlsContext server(DigitalId id, String protocol) {
         return new ServerTlsContext(id, new TlsSettings(List.of(protocol), List.of()));
+    }
+
+    /**
+     * An opportunistic client socket factory (optional STARTTLS), as the server profiles make them: it checks against
+     * these certificates, records what it found, and lets any certificate through.
+     */
+    static SSLSocketFactory opportunistic(DigitalId... ids) {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(KeyStores.trustStore(List.of(ids).stream().map(DigitalId::certificate).toList()));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[]{new OpportunisticTrustManager(
+                    (X509ExtendedTrustManager) trust.getTrustManagers()[0])}, null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A client socket factory trusting these certificates and nothing else. */

@@ -26,6 +26,8 @@ final class MailTransaction {
     private final SmtpClientInfo client;
     private final String sessionId;
     private final String mailFrom;
+    private final boolean smtpUtf8;
+    private final boolean eightBitMime;
     private final long maxMessageSize;
     private final EndpointInvoker invoker;
     private final List<String> recipients = new ArrayList<>();
@@ -35,12 +37,16 @@ final class MailTransaction {
     /**
      * @param client who sends, and over what (fixed for the transaction: EHLO and STARTTLS end it)
      * @param mailFrom the reverse path, {@code ""} for the null sender
+     * @param smtpUtf8 MAIL had {@code SMTPUTF8} (RFC 6531)
+     * @param eightBitMime MAIL had {@code BODY=8BITMIME} (RFC 6152)
      */
-    MailTransaction(SmtpClientInfo client, String sessionId, String mailFrom, long maxMessageSize,
-            EndpointInvoker invoker) {
+    MailTransaction(SmtpClientInfo client, String sessionId, String mailFrom, boolean smtpUtf8, boolean eightBitMime,
+            long maxMessageSize, EndpointInvoker invoker) {
         this.client = client;
         this.sessionId = sessionId;
         this.mailFrom = mailFrom;
+        this.smtpUtf8 = smtpUtf8;
+        this.eightBitMime = eightBitMime;
         this.maxMessageSize = maxMessageSize;
         this.invoker = invoker;
     }
@@ -94,7 +100,8 @@ final class MailTransaction {
      */
     SmtpReply deliver(DataContentStream content) throws IOException {
         SizeLimitedInputStream limited = new SizeLimitedInputStream(content, maxMessageSize);
-        SmtpEnvelope envelope = new SmtpEnvelope(client, sessionId, mailFrom, recipients, Instant.now());
+        SmtpEnvelope envelope = new SmtpEnvelope(client, sessionId, mailFrom, recipients, Instant.now(), smtpUtf8,
+                eightBitMime);
         String queueId;
         try {
             queueId = invoker.deliver(envelope, limited);

@@ -298,7 +298,8 @@ final class SmtpSession {
                     return;
                 }
                 transaction = new MailTransaction(client(), session.getSessionId(), path.address(),
-                        config.maxMessageSize(), invoker);
+                        path.parameters().containsKey("SMTPUTF8"),
+                        "8BITMIME".equalsIgnoreCase(path.parameters().get("BODY")), config.maxMessageSize(), invoker);
                 reply("250 2.1.0 Ok");
             }
         }

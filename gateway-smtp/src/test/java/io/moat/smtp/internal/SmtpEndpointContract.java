@@ -136,6 +136,31 @@ abstract class SmtpEndpointContract {
     }
 
     @Test
+    void smtpUtf8AndBody8BitMimeGivenOnMailAreRecordedOnTheEnvelope() throws IOException {
+        try (SmtpClient client = ready()) {
+            client.command("EHLO client.test");
+            assertThat(client.command("MAIL FROM:<j\u00f6s\u00e9@sender.test> SMTPUTF8 BODY=8BITMIME"))
+                    .isEqualTo("250 2.1.0 Ok");
+            assertThat(client.command("RCPT TO:<\u00e9l\u00e8ve@example.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(client.command("DATA")).startsWith("354 ");
+            assertThat(client.command("Subject: caf\u00e9\r\n\r\nbody\r\n.")).startsWith("250 2.0.0 ");
+            assertThat(client.command("MAIL FROM:<alice@sender.test> BODY=7BIT")).isEqualTo("250 2.1.0 Ok");
+            client.command("RCPT TO:<bob@example.com>");
+            client.command("DATA");
+            assertThat(client.command("Subject: plain\r\n\r\nbody\r\n.")).startsWith("250 2.0.0 ");
+        }
+        assertThat(factory.envelopes).hasSize(2);
+        SmtpEnvelope utf8 = factory.envelopes.get(0);
+        assertThat(utf8.mailFrom()).isEqualTo("j\u00f6s\u00e9@sender.test");
+        assertThat(utf8.recipients()).containsExactly("\u00e9l\u00e8ve@example.com");
+        assertThat(utf8.smtpUtf8()).isTrue();
+        assertThat(utf8.eightBitMime()).isTrue();
+        SmtpEnvelope plain = factory.envelopes.get(1);
+        assertThat(plain.smtpUtf8()).isFalse();
+        assertThat(plain.eightBitMime()).isFalse();
+    }
+
+    @Test
     void ehloOffersTheExtensionsOfThisEndpoint() throws IOException {
         try (SmtpClient client = ready()) {
             String ehlo = client.command("EHLO client.test");

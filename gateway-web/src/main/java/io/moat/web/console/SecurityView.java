@@ -10,6 +10,7 @@ import io.moat.delivery.SmtpEndpointService;
 import io.moat.smtp.api.SmtpEncryption;
 import io.moat.smtp.api.SmtpEndpointStatus;
 import io.moat.web.SmtpEndpointDto;
+import io.moat.web.internal.ConsoleTransport;
 import io.moat.web.internal.SmtpEndpointAssembler;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.context.ExternalContext;
@@ -46,6 +47,9 @@ public class SecurityView implements Serializable {
     @Inject
     GatewaySettings settings;
 
+    @Inject
+    ConsoleTransport transport;
+
     private boolean httpsEnabled;
     private String httpsCertificateId;
     private List<String> httpsProtocols = new ArrayList<>();
@@ -72,19 +76,18 @@ public class SecurityView implements Serializable {
         }
         ExternalContext external = FacesContext.getCurrentInstance().getExternalContext();
         HttpServletRequest request = (HttpServletRequest) external.getRequest();
-        String host = request.getServerName().contains(":")
-                ? "[" + request.getServerName() + "]"
-                : request.getServerName();
-        String page = external.getRequestContextPath() + "/settings/security.xhtml";
+        // the public server address, whose scheme now follows the new setting: never the host the request named
+        String page = transport.atPublicAddress("/settings/security.xhtml");
         if (applied.enabled()) {
-            Feedback.done("Console HTTPS is on (" + String.join(", ", applied.protocols()) + "): you are now on"
-                    + " https://" + host + ":" + settings.httpsPort() + ". Plain HTTP requests are redirected here.");
+            Feedback.done("Console HTTPS is on (" + String.join(", ", applied.protocols()) + "): you are now on "
+                    + page.substring(0, page.indexOf("/settings/")) + ". Plain HTTP requests for the console are"
+                    + " redirected here; the REST API answers over HTTPS only.");
             Feedback.keepOverRedirect();
-            external.redirect("https://" + host + ":" + settings.httpsPort() + page);
+            external.redirect(page);
         } else if (request.isSecure()) {
             Feedback.done("Console HTTPS is off: the console is served over HTTP only.");
             Feedback.keepOverRedirect();
-            external.redirect("http://" + host + ":" + settings.httpPort() + page);
+            external.redirect(page);
         } else {
             Feedback.done("Console HTTPS is off: the console is served over HTTP only.");
         }

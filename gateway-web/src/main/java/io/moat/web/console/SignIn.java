@@ -15,6 +15,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
 
 /** The sign-in page and the sign-out button. */
 @Named
@@ -39,6 +41,17 @@ public class SignIn {
                                 new Password(password == null ? "" : password)))
                         .newAuthentication(true));
         password = null;
+        Optional<Duration> refused = MoatAuthentication.signInRefusedFor((HttpServletRequest) external.getRequest());
+        if (refused.isPresent()) {
+            long seconds = MoatAuthentication.retryAfterSeconds(refused.get());
+            long minutes = (seconds + 59) / 60;
+            external.setResponseStatus(429);
+            external.setResponseHeader("Retry-After", Long.toString(seconds));
+            Feedback.error("signin:password", "Too many wrong passwords from your address or for this user: this"
+                    + " sign-in was not checked. Try again in " + (minutes == 1 ? "a minute" : minutes + " minutes")
+                    + ".");
+            return null;
+        }
         if (status != AuthenticationStatus.SUCCESS) {
             Feedback.error("signin:password",
                     "Wrong user name or password. The admin's password is moat.admin.password,"

@@ -1,5 +1,6 @@
 package io.moat.web.internal;
 
+import io.moat.web.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
@@ -16,15 +17,25 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * How callers prove who they are. The REST API ({@code /api/*}) takes HTTP Basic on every request and never looks at
- * a session, so a console session cookie cannot be used against it from another site. The console signs in on its
- * sign-in page ({@code SecurityContext.authenticate} with the form's credential), keeps the caller in the HTTP session
- * (a new session id at sign-in) and sends anyone else asking for a console page to the sign-in page.
+ * How callers prove who they are. The REST API ({@code /api/*}, as {@link ApiPath} tells) takes HTTP Basic on every
+ * request and never looks at a session, so a console session cookie cannot be used against it from another site.
+ * The console signs in on its sign-in page ({@code SecurityContext.authenticate} with the form's credential), keeps
+ * the caller in the HTTP session (a new session id at sign-in) and sends anyone else asking for a console page to the
+ * sign-in page.
+ *
+ * <p>Before any password or session is looked at: while console HTTPS is on, a plain HTTP request is refused (the
+ * API) or sent to HTTPS (the console, the rescan page) by {@link ConsoleTransport}; and an address or user name past its limit of failures is refused with 429 and
+ * {@code Retry-After} ({@link SignInGuard}), its password not checked. Refusals of the API are a status and a
+ * problem kept with the request ({@link Problems#prepare}); the container completes the response through its error
+ * page. Writing the body here instead committed the response, and the container's own {@code sendError} for the
+ * failed authentication then failed on it ({@code UT010019: Response already commited}, logged for every refusal).
  */
 @ApplicationScoped
 public class MoatAuthentication implements HttpAuthenticationMechanism {
@@ -34,6 +45,8 @@ public class MoatAuthentication implements HttpAuthenticationMechanism {
 
     private static final Logger LOG = Logger.getLogger(MoatAuthentication.class.getName());
     private static final String SIGNED_IN = MoatAuthentication.class.getName() + ".signedIn";
+    /** A console sign-in refused for too many failures: how long until the next try (a request attribute). */
+    private static final String REFUSED_FOR = MoatAuthentication.class.getName() + ".refusedFor";
 
     /** Who is signed in to a console session. */
     record SignedIn(String caller, Set<String> roles) implements Serializable {
@@ -45,10 +58,21 @@ public class MoatAuthentication implements HttpAuthenticationMechanism {
     @Inject
     Accounts accounts;
 
+    @Inject
+    SignInGuard guard;
+
+    @Inject
+    ConsoleTransport transport;
+
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
             HttpMessageContext context) {
-        if (isApi(request)) {
+        transport.secure(request, response);
+        if (transport.answerPlainHttp(request, response)) {
+            // the API's 403 is completed by the error page; the console's 308 is complete as it is
+            return response.getStatus() >= 400 ? AuthenticationStatus.SEND_FAILURE : AuthenticationStatus.SEND_CONTINUE;
+        }
+        if (ApiPath.isApi(request)) {
             return api(request, response, context);
         }
         Credential credential = context.getAuthParameters().getCredential();
@@ -67,39 +91,74 @@ public class MoatAuthentication implements HttpAuthenticationMechanism {
 
     private AuthenticationStatus signIn(HttpServletRequest request, HttpMessageContext context,
             Credential credential) {
-        CredentialValidationResult result = identityStores.validate(credential);
-        String name = credential instanceof UsernamePasswordCredential login ? login.getCaller() : "?";
-        if (result.getStatus() != CredentialValidationResult.Status.VALID) {
-            LOG.warning(() -> "console sign-in refused for user '" + name + "' from " + request.getRemoteAddr());
+        String name = credential instanceof UsernamePasswordCredential login ? login.getCaller() : "";
+        SignInGuard.Ticket ticket = guard.attempt(request.getRemoteAddr(), name);
+        if (ticket.refusedFor().isPresent()) {
+            request.setAttribute(REFUSED_FOR, ticket.refusedFor().get());
             return AuthenticationStatus.SEND_FAILURE;
         }
+        CredentialValidationResult result = identityStores.validate(credential);
+        if (result.getStatus() != CredentialValidationResult.Status.VALID) {
+            guard.failed(ticket);
+            LOG.warning(() -> "console sign-in refused for user '" + SignInGuard.printable(name) + "' from "
+                    + request.getRemoteAddr());
+            return AuthenticationStatus.SEND_FAILURE;
+        }
+        guard.succeeded(ticket);
         HttpSession session = request.getSession(true);
         request.changeSessionId(); // no session fixation
         session.setMaxInactiveInterval((int) Math.min(Integer.MAX_VALUE, accounts.sessionTimeout().toSeconds()));
         SignedIn signedIn = new SignedIn(result.getCallerPrincipal().getName(), Set.copyOf(result.getCallerGroups()));
         session.setAttribute(SIGNED_IN, signedIn);
-        LOG.info(() -> "console sign-in of user '" + name + "' (" + String.join(",", signedIn.roles()) + ") from "
-                + request.getRemoteAddr());
+        LOG.info(() -> "console sign-in of user '" + SignInGuard.printable(name) + "' ("
+                + String.join(",", signedIn.roles()) + ") from " + request.getRemoteAddr());
         return context.notifyContainerAboutLogin(result);
+    }
+
+    /**
+     * How long the caller must wait before signing in again, when the console sign-in of this request was refused
+     * for too many failures (and not checked).
+     */
+    public static Optional<Duration> signInRefusedFor(HttpServletRequest request) {
+        return request.getAttribute(REFUSED_FOR) instanceof Duration wait ? Optional.of(wait) : Optional.empty();
     }
 
     private AuthenticationStatus api(HttpServletRequest request, HttpServletResponse response,
             HttpMessageContext context) {
         String header = request.getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            UsernamePasswordCredential credential = basic(header.substring(6).strip());
-            if (credential != null) {
-                CredentialValidationResult result = identityStores.validate(credential);
-                if (result.getStatus() == CredentialValidationResult.Status.VALID) {
-                    return context.notifyContainerAboutLogin(result);
-                }
-            }
-        } else if (!context.isProtected()) {
-            return context.doNothing();
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return context.isProtected() ? challenge(request, response) : context.doNothing();
         }
+        UsernamePasswordCredential credential = basic(header.substring(6).strip());
+        if (credential == null) {
+            return challenge(request, response);
+        }
+        SignInGuard.Ticket ticket = guard.attempt(request.getRemoteAddr(), credential.getCaller());
+        if (ticket.refusedFor().isPresent()) {
+            long seconds = retryAfterSeconds(ticket.refusedFor().get());
+            response.setHeader("Retry-After", Long.toString(seconds));
+            return refuse(request, response, Problems.of(429, "Too many failed sign-ins", "Too many wrong"
+                    + " passwords from this address or for this user: this request was not checked. Try again in "
+                    + seconds + " s, with the right password."));
+        }
+        CredentialValidationResult result = identityStores.validate(credential);
+        if (result.getStatus() == CredentialValidationResult.Status.VALID) {
+            guard.succeeded(ticket);
+            return context.notifyContainerAboutLogin(result);
+        }
+        guard.failed(ticket);
+        return challenge(request, response);
+    }
+
+    /** 401 with the Basic challenge. */
+    private static AuthenticationStatus challenge(HttpServletRequest request, HttpServletResponse response) {
         response.setHeader("WWW-Authenticate", "Basic realm=\"Moat\", charset=\"UTF-8\"");
-        return problem(response, 401, "Unauthorized", "Give the user name and password of the admin (or auditor)"
-                + " with HTTP Basic authentication.");
+        return refuse(request, response, Problems.forStatus(401));
+    }
+
+    /** Whole seconds to wait, rounded up: {@code Retry-After} (RFC 9110, 10.2.3) takes no fractions. */
+    public static long retryAfterSeconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 
     private static UsernamePasswordCredential basic(String encoded) {
@@ -143,20 +202,11 @@ public class MoatAuthentication implements HttpAuthenticationMechanism {
         return context.redirect(target.toString());
     }
 
-    private static AuthenticationStatus problem(HttpServletResponse response, int status, String title,
-            String detail) {
-        try {
-            ProblemResponse.write(response, status, title, detail);
-            response.flushBuffer();
-        } catch (IOException e) {
-            LOG.fine(() -> "could not write the problem body: " + e);
-        }
-        // the response is complete: SEND_CONTINUE keeps the container from replacing it with its error page
-        return AuthenticationStatus.SEND_CONTINUE;
-    }
-
-    static boolean isApi(HttpServletRequest request) {
-        return request.getRequestURI().startsWith(request.getContextPath() + "/api/");
+    /** Refuses the request with {@code problem}, which the container's error page writes. */
+    private static AuthenticationStatus refuse(HttpServletRequest request, HttpServletResponse response,
+            Problem problem) {
+        Problems.prepare(request, response, problem);
+        return AuthenticationStatus.SEND_FAILURE;
     }
 
     /** Signs the caller of this request out of the console: the session and everything in it are gone. */

@@ -1,0 +1,169 @@
+package io.moat.delivery.internal;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.HeaderTokenizer;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.internet.ParseException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The header section of one MIME entity (RFC 5322 section 2.2, RFC 2045), read only up to a byte limit: Jakarta
+ * Mail's own parser reads each header line whole into memory, so a 40 MB header line would be 40 MB of heap (and
+ * twice that as a string). The section ends at the first empty line; lines may end in CRLF or a bare LF (decoded
+ * forwarded messages often use LF).
+ */
+final class HeaderSection {
+
+    private static final int CHUNK = 4096;
+
+    private final InternetHeaders headers;
+    private final long contentOffset;
+
+    private HeaderSection(InternetHeaders headers, long contentOffset) {
+        this.headers = headers;
+        this.contentOffset = contentOffset;
+    }
+
+    /**
+     * Reads the header section at the start of {@code entity}.
+     *
+     * @param maxBytes the longest section taken, its closing empty line included
+     * @return the section, or null when it is longer than {@code maxBytes}
+     */
+    static HeaderSection read(InputStream entity, int maxBytes) throws IOException, MessagingException {
+        byte[] bytes = new byte[Math.min(CHUNK, maxBytes)];
+        int length = 0;
+        int searched = 0;
+        while (true) {
+            int end = endOfSection(bytes, searched, length);
+            if (end >= 0) {
+                return parse(bytes, end);
+            }
+            searched = Math.max(0, length - 2); // the terminator may straddle two reads
+            if (length == maxBytes) {
+                return entity.read() < 0 ? parse(bytes, length) : null;
+            }
+            if (length == bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.min(maxBytes, bytes.length * 2));
+            }
+            int n = entity.read(bytes, length, bytes.length - length);
+            if (n < 0) {
+                return parse(bytes, length); // no empty line: all header, no content (as Jakarta Mail reads it)
+            }
+            length += n;
+        }
+    }
+
+    /**
+     * Where the content starts: after the first empty line among {@code bytes[0, length)} (at the very start, or
+     * after a line break), searching from {@code from}; -1 if there is none yet.
+     */
+    private static int endOfSection(byte[] bytes, int from, int length) {
+        if (from == 0 && length > 0) {
+            if (bytes[0] == '\n') {
+                return 1;
+            }
+            if (length > 1 && bytes[0] == '\r' && bytes[1] == '\n') {
+                return 2;
+            }
+        }
+        for (int i = Math.max(from, 0); i < length - 1; i++) {
+            if (bytes[i] != '\n') {
+                continue;
+            }
+            if (bytes[i + 1] == '\n') {
+                return i + 2;
+            }
+            if (bytes[i + 1] == '\r' && i + 2 < length && bytes[i + 2] == '\n') {
+                return i + 3;
+            }
+        }
+        return -1;
+    }
+
+    private static HeaderSection parse(byte[] bytes, int end) throws MessagingException {
+        return new HeaderSection(new InternetHeaders(new ByteArrayInputStream(bytes, 0, end)), end);
+    }
+
+    /** Where the entity's content starts, in bytes from the entity's first byte. */
+    long contentOffset() {
+        return contentOffset;
+    }
+
+    /** The first value of a header, unfolded; null if there is none. */
+    String first(String name) {
+        String[] values = headers.getHeader(name);
+        return values == null || values.length == 0 ? null : MimeUtility.unfold(values[0]).strip();
+    }
+
+    /** The transfer encoding, in lower case; null for none (identity). */
+    String encoding() {
+        String encoding = first("Content-Transfer-Encoding");
+        if (encoding == null) {
+            return null;
+        }
+        int end = encoding.indexOf(';');
+        return (end < 0 ? encoding : encoding.substring(0, end)).strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the transfer encoding leaves the content as it is (none, 7bit, 8bit, binary). */
+    boolean identityEncoding() {
+        String encoding = encoding();
+        return encoding == null || encoding.isEmpty() || encoding.equals("7bit") || encoding.equals("8bit")
+                || encoding.equals("binary");
+    }
+
+    /**
+     * What makes this header section mean two things, or null: two {@code Content-Type} or
+     * {@code Content-Transfer-Encoding} headers, or one parameter given twice in {@code Content-Type} (two
+     * {@code boundary} parameters). Mail clients differ in which one they take, so a scanner that picks one may
+     * inspect a structure the recipient never sees (the classic way to smuggle a part past a gateway).
+     */
+    String ambiguity() {
+        for (String name : new String[]{"Content-Type", "Content-Transfer-Encoding", "Content-Disposition"}) {
+            String[] values = headers.getHeader(name);
+            if (values != null && values.length > 1) {
+                return values.length + " " + name + " headers";
+            }
+        }
+        String type = first("Content-Type");
+        String twice = type == null ? null : repeatedParameter(type);
+        return twice == null ? null : "Content-Type with two " + twice + " parameters";
+    }
+
+    /** The name of the first parameter given twice in a structured header value, or null. */
+    private static String repeatedParameter(String value) {
+        HeaderTokenizer tokens = new HeaderTokenizer(value, HeaderTokenizer.MIME);
+        Set<String> seen = new HashSet<>();
+        try {
+            HeaderTokenizer.Token token = tokens.next();
+            // skip the type itself up to the first ';'
+            while (token.getType() != HeaderTokenizer.Token.EOF && token.getType() != ';') {
+                token = tokens.next();
+            }
+            while (token.getType() != HeaderTokenizer.Token.EOF) {
+                token = tokens.next(); // after ';': the parameter's name
+                if (token.getType() != HeaderTokenizer.Token.ATOM) {
+                    return null; // malformed, or a trailing ';': Jakarta Mail's parser decides what it means
+                }
+                String name = token.getValue().toLowerCase(Locale.ROOT);
+                if (!seen.add(name)) {
+                    return name;
+                }
+                do {
+                    token = tokens.next();
+                } while (token.getType() != HeaderTokenizer.Token.EOF && token.getType() != ';');
+            }
+        } catch (ParseException e) {
+            return null;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,110 @@
+package io.moat.delivery.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.moat.core.VerdictCategory;
+import io.moat.delivery.internal.AttachmentExtractor.Attachment;
+import io.moat.delivery.internal.AttachmentExtractor.Extraction;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+
+/**
+ * Whatever a sender writes, the extraction ends, within its limits, with parts the scanner can read or a finding
+ * that says why not: it never throws, never holds more than its budget in memory, never writes more than its
+ * decoded-byte limit, and never leaves a file it does not name.
+ *
+ * <p>With the unit tests it runs on the committed inputs ({@code AttachmentExtractorFuzzTestInputs}, where Jazzer
+ * also puts any input that fails); the build then fuzzes it for 20 seconds (surefire execution
+ * {@code fuzz-mime-extraction}). For longer: {@code JAZZER_FUZZ=1 JAZZER_MAX_DURATION=30m ./mvnw -pl gateway-delivery
+ * -am test -Dtest=AttachmentExtractorFuzzTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+class AttachmentExtractorFuzzTest {
+
+    /** Small limits, so that the fuzzer reaches each of them with small inputs. */
+    private static final MimeLimits LIMITS = new MimeLimits(40, 6, 2048, 64 * 1024);
+    private static final long BUDGET = 4096;
+    private static final Path DIR = temporaryDirectory();
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("moat-fuzz-mime");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @FuzzTest(maxDuration = "20s")
+    void anyMessageIsTakenApartWithinItsLimits(byte[] message) throws IOException {
+        Path file = DIR.resolve("message.eml");
+        Path parts = DIR.resolve("parts");
+        Files.write(file, message);
+        try {
+            Extraction extraction = AttachmentExtractor.extract(file, parts, BUDGET, LIMITS);
+
+            List<Attachment> found = extraction.attachments();
+            long held = extraction.held().values().stream().mapToLong(b -> b.length).sum();
+            assertThat(held).isLessThanOrEqualTo(BUDGET);
+            List<String> files = files(parts);
+            long written = 0;
+            for (String name : files) {
+                assertThat(found).as("a file in the parts folder is a part found: %s", name)
+                        .anyMatch(a -> a.partName().equals(name));
+                written += Files.size(parts.resolve(name));
+            }
+            boolean whole = found.size() == 1 && found.get(0).fileName().equals("message.eml");
+            if (!whole) {
+                assertThat(written + held).isLessThanOrEqualTo(LIMITS.maxDecodedBytes());
+                // the parts, and at most one finding of each kind
+                assertThat(found.stream().filter(a -> a.finding() == null)).hasSizeLessThanOrEqualTo(
+                        LIMITS.maxParts());
+            }
+            for (int i = 0; i < found.size(); i++) {
+                Attachment a = found.get(i);
+                assertThat(a.index()).isEqualTo(i);
+                if (a.finding() == null) {
+                    assertThat(a.size()).isPositive();
+                    byte[] bytes = extraction.held(a.partName());
+                    long size = bytes != null ? bytes.length : Files.size(parts.resolve(a.partName()));
+                    assertThat(size).isEqualTo(a.size());
+                } else {
+                    assertThat(a.finding().category()).isIn(VerdictCategory.SUSPICIOUS, VerdictCategory.UNINSPECTED);
+                    assertThat(a.finding().label()).isNotBlank();
+                }
+            }
+        } finally {
+            delete(parts);
+        }
+    }
+
+    private static List<String> files(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    private static void delete(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @AfterAll
+    static void removeTheDirectory() throws IOException {
+        delete(DIR);
+    }
+}

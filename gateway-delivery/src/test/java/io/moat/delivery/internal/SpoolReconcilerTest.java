@@ -1,0 +1,95 @@
+package io.moat.delivery.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moat.persistence.MessageSpool;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolReconcilerTest {
+
+    @TempDir
+    Path data;
+
+    /** The records as the database would answer: these message ids exist, these have work ahead. */
+    private static final class Records extends MessageSteps {
+        final Set<String> recorded;
+        final Map<String, String> pending;
+        final List<String> lost = new ArrayList<>();
+
+        Records(Set<String> recorded, Map<String, String> pending) {
+            this.recorded = recorded;
+            this.pending = pending;
+        }
+
+        @Override
+        public List<String> recorded(List<String> spoolNames) {
+            return spoolNames.stream().filter(recorded::contains).toList();
+        }
+
+        @Override
+        public Map<String, String> pendingSpoolNames() {
+            return pending;
+        }
+
+        @Override
+        public void lost(String id, String reason, Instant now) {
+            lost.add(id + ": " + reason);
+        }
+    }
+
+    private void store(MessageSpool spool, String name) throws IOException {
+        spool.store(name, new byte[0], new ByteArrayInputStream("Subject: x\r\n\r\nx\r\n".getBytes()));
+    }
+
+    @Test
+    void aFileWithoutARecordIsSetApartAndARecordWithoutAFileFails() throws IOException {
+        MessageSpool spool = new MessageSpool(data);
+        store(spool, "kept");
+        store(spool, "orphan");
+        Records records = new Records(Set.of("kept", "gone"), Map.of("kept", "kept", "gone", "gone"));
+
+        SpoolReconciler.Result result = SpoolReconciler.reconcile(spool, records);
+
+        assertThat(result).isEqualTo(new SpoolReconciler.Result(1, 1, 0));
+        assertThat(spool.storedNames()).containsExactly("kept");
+        assertThat(data.resolve("spool/orphaned/orphan")).exists();
+        assertThat(records.lost).containsExactly("gone: its spool file was missing at start-up");
+    }
+
+    @Test
+    void partsOfMessagesWithNoWorkAheadAreRemovedAndTheOthersKept() throws IOException {
+        MessageSpool spool = new MessageSpool(data);
+        store(spool, "scanning");
+        store(spool, "done");
+        Files.createDirectories(spool.partsOf("scanning"));
+        Files.write(spool.partsOf("scanning").resolve("0"), new byte[]{1});
+        Files.createDirectories(spool.partsOf("done"));
+        Files.write(spool.partsOf("done").resolve("0"), new byte[]{1});
+        Records records = new Records(Set.of("scanning", "done"), Map.of("scanning", "scanning"));
+
+        SpoolReconciler.Result result = SpoolReconciler.reconcile(spool, records);
+
+        assertThat(result).isEqualTo(new SpoolReconciler.Result(0, 0, 1));
+        assertThat(spool.partsOf("scanning").resolve("0")).exists();
+        assertThat(spool.partsOf("done")).doesNotExist();
+        assertThat(spool.storedNames()).containsExactlyInAnyOrder("scanning", "done");
+    }
+
+    @Test
+    void theSpoolsDirectoryCanBeSynced() throws IOException {
+        MessageSpool spool = new MessageSpool(data);
+        store(spool, "m");
+        spool.syncDirectory(); // fsync(2) of a directory: must not fail on Linux file systems
+        assertThat(spool.storedNames()).containsExactly("m");
+    }
+}
