@@ -29,7 +29,7 @@ import java.util.Map;
  *     -Dfuzz.duration=30m
  * </pre>
  *
- * An input that fails is written to {@code gateway-smtp/target/jazzer/crash-<sha1>}; once it is understood and
+ * {@code -DskipFuzz} leaves both executions out. An input that fails is written to {@code gateway-smtp/target/jazzer/crash-<sha1>}; once it is understood and
  * fixed, copy it into the method's corpus directory so that every build replays it. What the fuzzer learns is kept
  * in {@code gateway-smtp/target/jazzer/.cifuzz-corpus} between runs of the same build directory.
  */
