@@ -35,6 +35,9 @@ final class ReadDeadlines {
         IDLE, SESSION, DATA_RATE
     }
 
+    /** The least time a reply is given to leave, at the session deadline too. */
+    private static final long LAST_WRITE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final Socket tcp;
     private final long idleNanos;
     private final long sessionDeadline;
@@ -151,10 +154,13 @@ final class ReadDeadlines {
 
     /**
      * When a reply being written must have left: the nearest of the idle timeout from now and the session deadline
-     * (a client that stops reading must not hold the session beyond them).
+     * (a client that stops reading must not hold the session beyond them), but never less than a second from now, so
+     * that the {@code 421} written at the session deadline, which says why, still leaves.
      */
     long writeDeadline() {
-        long idle = System.nanoTime() + idleNanos;
-        return idle - sessionDeadline < 0 ? idle : sessionDeadline;
+        long now = System.nanoTime();
+        long deadline = idleNanos < sessionDeadline - now ? now + idleNanos : sessionDeadline;
+        long least = now + Math.min(idleNanos, LAST_WRITE_NANOS);
+        return deadline - least < 0 ? least : deadline;
     }
 }
