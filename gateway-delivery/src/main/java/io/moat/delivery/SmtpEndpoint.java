@@ -5,11 +5,13 @@ import java.util.List;
 
 /**
  * An inbound SMTP endpoint as the application stores and shows it. In requests, {@code id} is ignored and empty
- * lists or nulls take the defaults ({@link SmtpEndpointService}).
+ * lists or nulls take the defaults ({@link SmtpEndpointService}). The limits are those of
+ * {@link io.moat.smtp.api.SmtpEndpointConfig}.
  */
 public record SmtpEndpoint(String id, String name, String bindAddress, Integer port, SmtpEncryption encryption,
         String certificateId, List<String> protocols, List<String> cipherSuites, String greeting,
-        Long maxMessageSize, Integer maxConnections, Integer idleTimeoutSeconds, List<String> relayDomains,
+        Long maxMessageSize, Integer maxConnections, Integer idleTimeoutSeconds, Integer maxConnectionsPerClient,
+        Integer sessionTimeoutSeconds, Integer minDataRate, Long maxDiscardSize, List<String> relayDomains,
         List<String> trustedNetworks) {
 
     public SmtpEndpoint {

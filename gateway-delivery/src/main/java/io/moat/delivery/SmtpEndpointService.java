@@ -3,6 +3,7 @@ package io.moat.delivery;
 import io.moat.delivery.RefusedException.Reason;
 import io.moat.persistence.SmtpEndpointEntity;
 import io.moat.persistence.SmtpEndpointRepository;
+import io.moat.smtp.api.Cidr;
 import io.moat.smtp.api.SmtpAdapterControl;
 import io.moat.smtp.api.SmtpEncryption;
 import io.moat.smtp.api.SmtpEndpointConfig;
@@ -43,6 +44,14 @@ public class SmtpEndpointService implements CertificateUsage {
     static final long DEFAULT_MAX_MESSAGE_SIZE = 50L * 1024 * 1024;
     static final int DEFAULT_MAX_CONNECTIONS = 500;
     static final int DEFAULT_IDLE_TIMEOUT = 300;
+    /** Postfix's {@code smtpd_client_connection_count_limit}; never more than the endpoint's connections. */
+    static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 50;
+    /** Exchange's receive connectors end a connection after 10 minutes ({@code ConnectionTimeout}). */
+    static final int DEFAULT_SESSION_TIMEOUT = 600;
+    /** Octets per second; Apache's mod_reqtimeout asks 500 of a request body ({@code body=20,MinRate=500}). */
+    static final int DEFAULT_MIN_DATA_RATE = 500;
+    /** Read and dropped past the size limit: a client a little over it still hears 552 in step. */
+    static final long DEFAULT_MAX_DISCARD_SIZE = 1024L * 1024;
     static final int MAX_RECIPIENTS = 1000;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern HOST = Pattern
@@ -126,12 +135,13 @@ public class SmtpEndpointService implements CertificateUsage {
             SmtpEndpoint initial = new SmtpEndpoint(null, "default", settings.smtpBindAddress(), settings.smtpPort(),
                     SmtpEncryption.STARTTLS_OPTIONAL, CertificateStore.DIGITAL_ID, DEFAULT_PROTOCOLS, List.of(),
                     settings.configuredHostName(), settings.smtpMaxMessageSize(), DEFAULT_MAX_CONNECTIONS,
-                    DEFAULT_IDLE_TIMEOUT, settings.relayDomains(), settings.trustedNetworks());
+                    DEFAULT_IDLE_TIMEOUT, null, null, null, null, settings.relayDomains(), settings.trustedNetworks());
             SmtpEndpointEntity entity = new SmtpEndpointEntity(UUID.randomUUID().toString(), Instant.now());
-            store(entity, validated(initial, null, List.of()));
+            SmtpEndpoint created = validated(initial, null, List.of());
+            store(entity, created);
             repository.add(entity);
             repository.flush();
-            LOG.info(() -> "created SMTP endpoint 'default' from the bootstrap settings: " + describe(initial)
+            LOG.info(() -> "created SMTP endpoint 'default' from the bootstrap settings: " + describe(created)
                     + "; manage endpoints with /api/v1/smtp-endpoints from now on");
         }
         for (SmtpEndpointStatus status : apply(list())) {
@@ -177,7 +187,9 @@ public class SmtpEndpointService implements CertificateUsage {
         Map<String, RelayPolicy> relay = new HashMap<>();
         for (SmtpEndpoint e : endpoints) {
             configs.add(new SmtpEndpointConfig(e.name(), e.bindAddress(), e.port(), e.encryption(), tls(e),
-                    e.greeting(), e.maxMessageSize(), MAX_RECIPIENTS, e.maxConnections(), e.idleTimeoutSeconds()));
+                    e.greeting(), e.maxMessageSize(), MAX_RECIPIENTS, e.maxConnections(), e.idleTimeoutSeconds(),
+                    e.maxConnectionsPerClient(), e.sessionTimeoutSeconds(), e.minDataRate(), e.maxDiscardSize(),
+                    e.trustedNetworks().stream().map(Cidr::parse).toList()));
             relay.put(e.name(), new RelayPolicy(e.relayDomains(), e.trustedNetworks()));
         }
         relayByName = Map.copyOf(relay);
@@ -297,6 +309,27 @@ public class SmtpEndpointService implements CertificateUsage {
         if (idleTimeout < 10 || idleTimeout > 86_400) {
             throw invalid("idleTimeoutSeconds must be 10..86400, was " + idleTimeout);
         }
+        int perClient = in.maxConnectionsPerClient() == null
+                ? Math.min(DEFAULT_MAX_CONNECTIONS_PER_CLIENT, maxConnections)
+                : in.maxConnectionsPerClient();
+        if (perClient < 1 || perClient > maxConnections) {
+            throw invalid("maxConnectionsPerClient must be 1..maxConnections (" + maxConnections + "), was "
+                    + perClient);
+        }
+        int sessionTimeout = in.sessionTimeoutSeconds() == null
+                ? DEFAULT_SESSION_TIMEOUT
+                : in.sessionTimeoutSeconds();
+        if (sessionTimeout < 60 || sessionTimeout > 86_400) {
+            throw invalid("sessionTimeoutSeconds must be 60..86400, was " + sessionTimeout);
+        }
+        int minDataRate = in.minDataRate() == null ? DEFAULT_MIN_DATA_RATE : in.minDataRate();
+        if (minDataRate < 0 || minDataRate > 100_000_000) {
+            throw invalid("minDataRate must be 0..100000000 octets per second (0: no floor), was " + minDataRate);
+        }
+        long maxDiscardSize = in.maxDiscardSize() == null ? DEFAULT_MAX_DISCARD_SIZE : in.maxDiscardSize();
+        if (maxDiscardSize < 0 || maxDiscardSize > Integer.MAX_VALUE) {
+            throw invalid("maxDiscardSize must be 0.." + Integer.MAX_VALUE + " bytes, was " + maxDiscardSize);
+        }
         List<String> relayDomains = in.relayDomains().stream().map(d -> d.strip().toLowerCase(Locale.ROOT))
                 .filter(d -> !d.isEmpty()).toList();
         for (String domain : relayDomains) {
@@ -313,7 +346,8 @@ public class SmtpEndpointService implements CertificateUsage {
             throw invalid(e.getMessage());
         }
         return new SmtpEndpoint(id, name, bindAddress, port, encryption, certificateId, protocols, cipherSuites,
-                greeting, maxMessageSize, maxConnections, idleTimeout, relayDomains, trustedNetworks);
+                greeting, maxMessageSize, maxConnections, idleTimeout, perClient, sessionTimeout, minDataRate,
+                maxDiscardSize, relayDomains, trustedNetworks);
     }
 
     private String reservedPort(int port) {
@@ -350,6 +384,7 @@ public class SmtpEndpointService implements CertificateUsage {
     private static void store(SmtpEndpointEntity entity, SmtpEndpoint e) {
         entity.set(e.name(), e.bindAddress(), e.port(), e.encryption().name(), e.certificateId(), e.protocols(),
                 e.cipherSuites(), e.greeting(), e.maxMessageSize(), e.maxConnections(), e.idleTimeoutSeconds(),
+                e.maxConnectionsPerClient(), e.sessionTimeoutSeconds(), e.minDataRate(), e.maxDiscardSize(),
                 e.relayDomains(), e.trustedNetworks(), Instant.now());
     }
 
@@ -357,7 +392,8 @@ public class SmtpEndpointService implements CertificateUsage {
         return new SmtpEndpoint(e.getId(), e.getName(), e.getBindAddress(), e.getPort(),
                 SmtpEncryption.valueOf(e.getEncryption()), e.getCertificateId(), e.getProtocols(),
                 e.getCipherSuites(), e.getGreeting(), e.getMaxMessageSize(), e.getMaxConnections(),
-                e.getIdleTimeoutSeconds(), e.getRelayDomains(), e.getTrustedNetworks());
+                e.getIdleTimeoutSeconds(), e.getMaxConnectionsPerClient(), e.getSessionTimeoutSeconds(),
+                e.getMinDataRate(), e.getMaxDiscardSize(), e.getRelayDomains(), e.getTrustedNetworks());
     }
 
     private static String describe(SmtpEndpoint e) {
@@ -366,7 +402,9 @@ public class SmtpEndpointService implements CertificateUsage {
                         ? ""
                         : " " + e.protocols() + ", certificate "
                                 + e.certificateId())
-                + ", relay domains " + e.relayDomains() + ", trusted networks " + e.trustedNetworks();
+                + ", " + e.maxConnections() + " connections (" + e.maxConnectionsPerClient() + " per client), session "
+                + e.sessionTimeoutSeconds() + " s, relay domains " + e.relayDomains() + ", trusted networks "
+                + e.trustedNetworks();
     }
 
     private static String required(String value, String field) {

@@ -39,6 +39,30 @@ class RelayPolicyTest {
     }
 
     @Test
+    void addressFormsThatRouteElsewhereAreRefusedFromOutsideTheTrustedNetworks() {
+        RelayPolicy policy = new RelayPolicy(List.of("example.com"), List.of("192.0.2.0/24"));
+        for (String trick : List.of("victim%evil.test@example.com", "evil.test!victim@example.com",
+                "\"victim@evil.test\"@example.com", "\"victim\\@evil.test\"@example.com",
+                "\"victim%evil.test\"@example.com", "\"evil.test!victim\"@example.com", "a.b%c@example.com")) {
+            assertThat(policy.check(from("203.0.113.9"), trick)).as(trick).isNotNull().satisfies(reply -> {
+                assertThat(reply.line()).startsWith("550 5.7.1 Relaying denied: '%', '!' and a quoted '@'");
+            });
+            assertThat(policy.check(from("192.0.2.10"), trick)).as(trick + " from a trusted network").isNull();
+        }
+        assertThat(policy.check(from("203.0.113.9"), "\"john smith\"@example.com")).isNull();
+        assertThat(policy.check(from("203.0.113.9"), "first.last+tag@example.com")).isNull();
+    }
+
+    @Test
+    void postmasterWithoutADomainIsAcceptedFromAnyone() {
+        RelayPolicy policy = new RelayPolicy(List.of("example.com"), List.of());
+        assertThat(policy.check(from("203.0.113.9"), "postmaster")).isNull();
+        assertThat(policy.check(from("203.0.113.9"), "Postmaster")).isNull();
+        assertThat(RelayPolicy.NOTHING.check(from("203.0.113.9"), "POSTMASTER")).isNull();
+        assertThat(policy.check(from("203.0.113.9"), "postmaster@elsewhere.test")).isNotNull();
+    }
+
+    @Test
     void malformedRecipientIsASyntaxError() {
         RelayPolicy policy = new RelayPolicy(List.of("example.com"), List.of());
         assertThat(policy.check(from("192.0.2.1"), "no-domain").line()).startsWith("501 5.1.3");

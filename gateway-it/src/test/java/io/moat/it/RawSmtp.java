@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -40,6 +42,17 @@ final class RawSmtp implements AutoCloseable {
             line = in.readLine();
         }
         return reply.append(line).toString();
+    }
+
+    /** Whether the server closed the connection: the end of the stream or a reset; not a read that timed out. */
+    boolean closedByServer() throws IOException {
+        try {
+            return in.readLine() == null;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true;
+        }
     }
 
     String command(String line) throws IOException {

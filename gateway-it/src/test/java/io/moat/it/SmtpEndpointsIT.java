@@ -70,6 +70,12 @@ class SmtpEndpointsIT {
         assertThat(endpoint.getString("encryption")).isEqualTo("STARTTLS_OPTIONAL");
         assertThat(endpoint.getString("certificateId")).isEqualTo("digital-id");
         assertThat(endpoint.getJsonObject("status").getBoolean("listening")).isTrue();
+        // the limits against clients that hold connections, at their defaults (README, Security)
+        assertThat(endpoint.getInt("maxConnections")).isEqualTo(500);
+        assertThat(endpoint.getInt("maxConnectionsPerClient")).isEqualTo(50);
+        assertThat(endpoint.getInt("sessionTimeoutSeconds")).isEqualTo(600);
+        assertThat(endpoint.getInt("minDataRate")).isEqualTo(500);
+        assertThat(endpoint.getJsonNumber("maxDiscardSize").longValue()).isEqualTo(1024 * 1024);
     }
 
     @Test
@@ -216,6 +222,26 @@ class SmtpEndpointsIT {
     }
 
     @Test
+    void limitsSetOverRestBindTheEndpointsConnections() throws Exception {
+        create(endpoint("limited", PLAIN, "NONE").add("maxMessageSize", 1024).add("maxConnectionsPerClient", 1)
+                .add("maxDiscardSize", 0));
+        try (RawSmtp first = new RawSmtp(PLAIN)) {
+            assertThat(first.reply()).startsWith("220 ");
+            try (RawSmtp second = new RawSmtp(PLAIN)) {
+                assertThat(second.reply()).startsWith("421 4.7.0 ").contains("Too many connections from 127.0.0.1");
+            }
+            first.command("EHLO client.it.test");
+            first.command("MAIL FROM:<alice@sender.test>");
+            assertThat(first.command("RCPT TO:<bob@example.com>")).startsWith("250");
+            assertThat(first.command("DATA")).startsWith("354");
+            // over the size limit, and nothing may be read past it: refused before its end, and the connection closes
+            first.write("Subject: big\r\n\r\n" + "x".repeat(2048) + "\r\n");
+            assertThat(first.reply()).startsWith("552 5.3.4 ");
+            assertThat(first.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void conflictsAndInvalidCombinationsAreRefusedWithTheReason() {
         assertRefused(endpoint("second", TestBed.SMTP_PORT, "NONE"), "taken by endpoint 'default'");
         assertRefused(endpoint("plain", PLAIN, "NONE").add("certificateId", "digital-id"), "NONE uses no certificate");
@@ -230,6 +256,11 @@ class SmtpEndpointsIT {
         assertRefused(
                 endpoint("plain", PLAIN, "NONE").add("trustedNetworks", Json.createArrayBuilder().add("10.0.0/8")),
                 "10.0.0/8");
+        assertRefused(endpoint("plain", PLAIN, "NONE").add("maxConnections", 20).add("maxConnectionsPerClient", 21),
+                "maxConnectionsPerClient must be 1..maxConnections (20)");
+        assertRefused(endpoint("plain", PLAIN, "NONE").add("sessionTimeoutSeconds", 5), "sessionTimeoutSeconds");
+        assertRefused(endpoint("plain", PLAIN, "NONE").add("minDataRate", -1), "minDataRate");
+        assertRefused(endpoint("plain", PLAIN, "NONE").add("maxDiscardSize", -1), "maxDiscardSize");
         // the sink's port is taken by another process: the bind error comes back, nothing is stored
         int sinkPort = Integer.getInteger("it.sink.port", 12526);
         assertRefused(endpoint("busy", sinkPort, "NONE"), String.valueOf(sinkPort));

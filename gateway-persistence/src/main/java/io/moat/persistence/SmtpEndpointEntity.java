@@ -45,6 +45,18 @@ public class SmtpEndpointEntity {
     @Column(name = "idle_timeout_seconds")
     private int idleTimeoutSeconds;
 
+    @Column(name = "max_connections_per_client")
+    private int maxConnectionsPerClient;
+
+    @Column(name = "session_timeout_seconds")
+    private int sessionTimeoutSeconds;
+
+    @Column(name = "min_data_rate")
+    private int minDataRate;
+
+    @Column(name = "max_discard_size")
+    private long maxDiscardSize;
+
     @Column(name = "relay_domains")
     private String relayDomains;
 
@@ -73,7 +85,8 @@ public class SmtpEndpointEntity {
     /** Sets every field at once (create and update replace the whole endpoint). */
     public void set(String name, String bindAddress, int port, String encryption, String certificateId,
             List<String> protocols, List<String> cipherSuites, String greeting, long maxMessageSize,
-            int maxConnections, int idleTimeoutSeconds, List<String> relayDomains, List<String> trustedNetworks,
+            int maxConnections, int idleTimeoutSeconds, int maxConnectionsPerClient, int sessionTimeoutSeconds,
+            int minDataRate, long maxDiscardSize, List<String> relayDomains, List<String> trustedNetworks,
             Instant now) {
         this.name = name;
         this.bindAddress = bindAddress;
@@ -86,6 +99,10 @@ public class SmtpEndpointEntity {
         this.maxMessageSize = maxMessageSize;
         this.maxConnections = maxConnections;
         this.idleTimeoutSeconds = idleTimeoutSeconds;
+        this.maxConnectionsPerClient = maxConnectionsPerClient;
+        this.sessionTimeoutSeconds = sessionTimeoutSeconds;
+        this.minDataRate = minDataRate;
+        this.maxDiscardSize = maxDiscardSize;
         this.relayDomains = join(relayDomains);
         this.trustedNetworks = join(trustedNetworks);
         this.updatedAt = now;
@@ -145,6 +162,22 @@ public class SmtpEndpointEntity {
 
     public int getIdleTimeoutSeconds() {
         return idleTimeoutSeconds;
+    }
+
+    public int getMaxConnectionsPerClient() {
+        return maxConnectionsPerClient;
+    }
+
+    public int getSessionTimeoutSeconds() {
+        return sessionTimeoutSeconds;
+    }
+
+    public int getMinDataRate() {
+        return minDataRate;
+    }
+
+    public long getMaxDiscardSize() {
+        return maxDiscardSize;
     }
 
     public List<String> getRelayDomains() {

@@ -10,7 +10,6 @@ import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
-import jakarta.resource.spi.work.WorkManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +20,8 @@ import javax.transaction.xa.XAResource;
 /**
  * Owns the SMTP listeners, one per endpoint the application applies through {@link SmtpAdapterControl}. Messages
  * go to the activated MDB; until it is activated the wanted endpoints are kept and started then. The control is
- * registered while the adapter runs (ADR 0009).
+ * registered while the adapter runs (ADR 0009). Each listener runs its sessions on threads of its own, as many as
+ * the endpoint takes connections, not on the container's {@code WorkManager} (ADR 0021).
  */
 public final class SmtpResourceAdapter implements ResourceAdapter, SmtpAdapterControl {
 
@@ -30,13 +30,11 @@ public final class SmtpResourceAdapter implements ResourceAdapter, SmtpAdapterCo
     private final Map<String, SmtpListener> listeners = new LinkedHashMap<>();
     private final Map<String, SmtpEndpointStatus> failed = new LinkedHashMap<>();
     private List<SmtpEndpointConfig> wanted = List.of();
-    private WorkManager workManager;
     private MessageEndpointFactory factory;
     private ActivationSpec activation;
 
     @Override
     public synchronized void start(BootstrapContext context) throws ResourceAdapterInternalException {
-        this.workManager = context.getWorkManager();
         SmtpAdapterControl.register(this);
         LOG.info("Moat SMTP resource adapter started");
     }
@@ -75,7 +73,7 @@ public final class SmtpResourceAdapter implements ResourceAdapter, SmtpAdapterCo
     @Override
     public synchronized List<SmtpEndpointStatus> apply(List<SmtpEndpointConfig> endpoints) {
         wanted = List.copyOf(endpoints);
-        if (factory == null || workManager == null) {
+        if (factory == null) {
             return status();
         }
         Map<String, SmtpEndpointConfig> byName = new LinkedHashMap<>();
@@ -92,7 +90,7 @@ public final class SmtpResourceAdapter implements ResourceAdapter, SmtpAdapterCo
                 continue;
             }
             try {
-                SmtpListener listener = new SmtpListener(endpoint, factory, workManager);
+                SmtpListener listener = new SmtpListener(endpoint, factory);
                 listener.start();
                 listeners.put(endpoint.name(), listener);
             } catch (ResourceException | RuntimeException e) {

@@ -8,8 +8,9 @@ import java.util.List;
  */
 public record SmtpEndpointDto(String id, String name, String bindAddress, Integer port, String encryption,
         String certificateId, List<String> protocols, List<String> cipherSuites, String greeting, Long maxMessageSize,
-        Integer maxConnections, Integer idleTimeoutSeconds, List<String> relayDomains, List<String> trustedNetworks,
-        Status status) {
+        Integer maxConnections, Integer idleTimeoutSeconds, Integer maxConnectionsPerClient,
+        Integer sessionTimeoutSeconds, Integer minDataRate, Long maxDiscardSize, List<String> relayDomains,
+        List<String> trustedNetworks, Status status) {
 
     /** What the listener does now. */
     public record Status(boolean listening, int connections, long failedHandshakes, String problem) {

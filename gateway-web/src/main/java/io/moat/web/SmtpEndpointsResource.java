@@ -92,7 +92,8 @@ public class SmtpEndpointsResource {
         }
         return new SmtpEndpoint(null, body.name(), body.bindAddress(), body.port(), encryption, body.certificateId(),
                 body.protocols(), body.cipherSuites(), body.greeting(), body.maxMessageSize(), body.maxConnections(),
-                body.idleTimeoutSeconds(), body.relayDomains(), body.trustedNetworks());
+                body.idleTimeoutSeconds(), body.maxConnectionsPerClient(), body.sessionTimeoutSeconds(),
+                body.minDataRate(), body.maxDiscardSize(), body.relayDomains(), body.trustedNetworks());
     }
 
     private static SmtpEndpointDto dto(SmtpEndpoint e, SmtpEndpointStatus status) {

@@ -1,6 +1,8 @@
 /**
  * The contract between the SMTP resource adapter ({@code gateway-smtp.rar}) and the application: the message
- * listener an MDB implements, and the plain value types that cross it. This jar lives in the EAR's {@code lib/}
- * so that the adapter and the MDB see the same classes; it has no dependencies.
+ * listener an MDB implements, the adapter's control interface, and the plain value types that cross them
+ * ({@code Cidr} among them: an endpoint's trusted networks, read by the application's relay rules and by the
+ * adapter's per-client connection limit). This jar lives in the EAR's {@code lib/} so that the adapter and the MDB
+ * see the same classes; it depends only on {@code gateway-tls}.
  */
 package io.moat.smtp.api;

@@ -19,6 +19,11 @@ import java.io.InputStream;
  * <p>
  * A failure of the connection is remembered and thrown again by every later read and by {@link #drain()}, so that
  * the session never waits twice for a dead client.
+ *
+ * <p>
+ * What the reader leaves is read and dropped by {@link #drain()}, but never more than the session allows for one
+ * DATA in all (the size limit plus the endpoint's discard limit): a client that goes on sending is not read to its
+ * end, {@link #ended()} stays false, and the session closes the connection after its reply.
  */
 final class DataContentStream extends InputStream {
 
@@ -47,6 +52,9 @@ final class DataContentStream extends InputStream {
     }
 
     private final SmtpInput in;
+    private final long drainLimit;
+    /** Octets taken from the input so far (before unstuffing). */
+    private long consumed;
     private State state = State.LINE_START;
     private boolean strictDot;
     private final int[] pending = new int[2];
@@ -57,8 +65,18 @@ final class DataContentStream extends InputStream {
     private boolean bareNewline;
     private IOException failure;
 
+    /** Content that {@link #drain()} reads to its end, however long (tests). */
     DataContentStream(SmtpInput in) {
+        this(in, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param drainLimit the most octets of this DATA read in all (by the reader and by {@link #drain()}) before
+     *        {@link #drain()} gives up looking for the end
+     */
+    DataContentStream(SmtpInput in, long drainLimit) {
         this.in = in;
+        this.drainLimit = drainLimit;
     }
 
     @Override
@@ -82,7 +100,9 @@ final class DataContentStream extends InputStream {
         while (n < length) {
             if (state == State.IN_LINE && pendingPosition == pendingCount && !bareNewline) {
                 // inside a line every byte but CR and LF is content as it is: copy the run of them at once
-                n += in.readInLine(target, offset + n, length - n);
+                int copied = in.readInLine(target, offset + n, length - n);
+                consumed += copied;
+                n += copied;
                 if (n == length) {
                     break;
                 }
@@ -105,14 +125,24 @@ final class DataContentStream extends InputStream {
     }
 
     /**
-     * Reads and drops the rest of the content, so that the message's lines are never taken for commands.
+     * Reads and drops the rest of the content, so that the message's lines are never taken for commands; stops
+     * without reaching the end once the drain limit has been read.
      *
+     * @return whether the end of the content was reached ({@link #ended()})
      * @throws IOException the connection failed or closed before the end of the content
      */
-    void drain() throws IOException {
-        while (next() >= 0) {
-            // dropped
+    boolean drain() throws IOException {
+        while (consumed < drainLimit) {
+            if (next() < 0) {
+                return true;
+            }
         }
+        return ended;
+    }
+
+    /** Whether the end of the content ({@code CRLF.CRLF}, or an ambiguous one) has been read. */
+    boolean ended() {
+        return ended;
     }
 
     /** Whether the content held a bare CR or LF, so far. */
@@ -153,6 +183,7 @@ final class DataContentStream extends InputStream {
             failure = new EOFException("the client closed the connection during DATA");
             throw failure;
         }
+        consumed++;
         return b;
     }
 

@@ -1,6 +1,5 @@
 package io.moat.smtp.internal;
 
-import io.moat.tls.ServerTlsContext;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -11,67 +10,36 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The listening socket subethasmtp accepts from, with two additions.
+ * The listening socket subethasmtp accepts from, with a graceful stop: {@link #stopAccepting()} closes the port at
+ * once while subethasmtp's accept thread is kept waiting in {@link #accept()} until subethasmtp itself closes this
+ * socket: subethasmtp 7.1.7 can only stop everything at once, sessions included.
  *
  * <p>
- * For implicit TLS, each accepted connection is handed out layered with the endpoint's TLS context as it is at that
- * moment (as {@link ServerTlsContext#serverSocketFactory()} does), the handshake left to the session's thread; a
- * connection that cannot be layered is reported and closed here, never thrown to subethasmtp's accept loop (which
- * would log a stack trace and pause for a second).
- *
- * <p>
- * For a graceful stop, {@link #stopAccepting()} closes the port at once while subethasmtp's accept thread is kept
- * waiting in {@link #accept()} until subethasmtp itself closes this socket: subethasmtp 7.1.7 can only stop
- * everything at once, sessions included.
+ * Connections are handed out as TCP sockets, for every TLS mode: the session layers implicit TLS itself, on its own
+ * thread, and so knows the TCP socket under the layer (its write deadline closes that one).
  */
 final class ListenerServerSocket extends ServerSocket {
 
-    /** Told about a connection that could not be layered with TLS. */
-    @FunctionalInterface
-    interface LayerFailure {
-        void failed(Socket plain, Exception e);
-    }
-
     private static final Duration ACCEPT_EXIT_WAIT = Duration.ofSeconds(2);
 
-    private final ServerTlsContext implicitTls;
-    private final LayerFailure layerFailure;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean notAccepting;
     private final AtomicInteger acceptsInProgress = new AtomicInteger();
 
-    /** @param implicitTls the context to layer every connection with, or null for a clear-text endpoint */
-    ListenerServerSocket(ServerTlsContext implicitTls, LayerFailure layerFailure) throws IOException {
-        this.implicitTls = implicitTls;
-        this.layerFailure = layerFailure;
+    ListenerServerSocket() throws IOException {
+        // unbound; subethasmtp binds it
     }
 
     @Override
     public Socket accept() throws IOException {
-        while (true) {
-            Socket plain;
-            try {
-                plain = acceptPlain();
-            } catch (IOException e) {
-                if (notAccepting) {
-                    awaitClose();
-                    throw new SocketException("the SMTP listener has stopped accepting");
-                }
-                throw e;
+        try {
+            return acceptPlain();
+        } catch (IOException e) {
+            if (notAccepting) {
+                awaitClose();
+                throw new SocketException("the SMTP listener has stopped accepting");
             }
-            if (implicitTls == null) {
-                return plain;
-            }
-            try {
-                return implicitTls.layer(plain, true);
-            } catch (IOException | RuntimeException e) {
-                layerFailure.failed(plain, e);
-                try {
-                    plain.close();
-                } catch (IOException closing) {
-                    e.addSuppressed(closing);
-                }
-            }
+            throw e;
         }
     }
 

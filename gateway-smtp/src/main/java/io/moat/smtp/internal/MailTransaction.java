@@ -7,7 +7,10 @@ import jakarta.resource.ResourceException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,6 +31,8 @@ final class MailTransaction {
     private final long maxMessageSize;
     private final EndpointInvoker invoker;
     private final List<String> recipients = new ArrayList<>();
+    /** The accepted recipients as {@link #mailbox} compares them. */
+    private final Set<String> mailboxes = new HashSet<>();
 
     /**
      * @param client who sends, and over what (fixed for the transaction: EHLO and STARTTLS end it)
@@ -50,6 +55,22 @@ final class MailTransaction {
         return recipients.size();
     }
 
+    /** Whether this mailbox was accepted already: the domain compared in any case, the local part exactly. */
+    boolean hasRecipient(String recipient) {
+        return mailboxes.contains(mailbox(recipient));
+    }
+
+    /**
+     * The local part as given (RFC 5321 2.4: it may be case-sensitive) and the domain in lower case; the whole of a
+     * recipient without a domain ({@code <Postmaster>}, which is case-insensitive, RFC 5321 4.5.1).
+     */
+    private static String mailbox(String recipient) {
+        int at = recipient.lastIndexOf('@');
+        return at < 0
+                ? recipient.toLowerCase(Locale.ROOT)
+                : recipient.substring(0, at + 1) + recipient.substring(at + 1).toLowerCase(Locale.ROOT);
+    }
+
     /** Asks the MDB whether it takes mail for {@code recipient}; null when accepted, else the reply to send. */
     SmtpReply addRecipient(String recipient) {
         SmtpReply rejection;
@@ -66,11 +87,13 @@ final class MailTransaction {
             return rejection;
         }
         recipients.add(recipient);
+        mailboxes.add(mailbox(recipient));
         return null;
     }
 
     /**
-     * Hands the content to the MDB and reads it to its end whatever the MDB did.
+     * Hands the content to the MDB and reads it to its end whatever the MDB did (as far as the content's drain limit
+     * lets it: see {@link DataContentStream#ended()}).
      *
      * @return {@code 250} once the MDB's transaction committed; otherwise why not
      * @throws IOException the connection to the client failed (the session ends)

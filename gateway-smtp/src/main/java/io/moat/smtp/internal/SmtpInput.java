@@ -3,12 +3,14 @@ package io.moat.smtp.internal;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The bytes a client sends on one connection (before or after TLS), read as SMTP command lines or as the content of
  * DATA. It buffers what it reads; after STARTTLS a new one is made over the TLS stream and what this one still holds
- * is dropped, so that nothing pipelined behind STARTTLS in clear text is ever taken for a command.
+ * is dropped, so that nothing pipelined behind STARTTLS in clear text is ever taken for a command. Every blocking read
+ * is timed by the session's {@link ReadDeadlines}.
  */
 final class SmtpInput {
 
@@ -16,12 +18,19 @@ final class SmtpInput {
     static final int MAX_COMMAND_LINE = 512;
 
     private final InputStream in;
+    private final ReadDeadlines deadlines;
     private final byte[] buffer = new byte[8192];
     private int position;
     private int limit;
 
+    /** Reads without time limits (tests, fuzzing). */
     SmtpInput(InputStream in) {
+        this(in, ReadDeadlines.none());
+    }
+
+    SmtpInput(InputStream in, ReadDeadlines deadlines) {
         this.in = in;
+        this.deadlines = deadlines;
     }
 
     /** The next byte, or -1 when the client closed the connection. */
@@ -76,7 +85,13 @@ final class SmtpInput {
     private boolean fill() throws IOException {
         int n;
         do {
-            n = in.read(buffer, 0, buffer.length);
+            long started = deadlines.beforeRead();
+            try {
+                n = in.read(buffer, 0, buffer.length);
+            } catch (SocketTimeoutException e) {
+                throw deadlines.timedOut(e);
+            }
+            deadlines.afterRead(started, n);
         } while (n == 0);
         if (n < 0) {
             return false;

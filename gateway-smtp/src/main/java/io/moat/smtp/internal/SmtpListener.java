@@ -1,17 +1,15 @@
 package io.moat.smtp.internal;
 
-import io.moat.smtp.api.SmtpEncryption;
 import io.moat.smtp.api.SmtpEndpointConfig;
 import io.moat.smtp.api.SmtpEndpointStatus;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
-import jakarta.resource.spi.work.WorkManager;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +22,9 @@ import org.subethamail.smtp.server.Session;
 
 /**
  * One SMTP endpoint: a port with its own TLS mode and limits, whose messages go to the activated MDB. subethasmtp
- * binds the port, accepts and runs each connection on a container thread ({@link WorkManagerExecutor}); the
- * conversation itself is an {@link SmtpSession}.
+ * binds the port, accepts and runs each connection on a thread of the endpoint's own ({@link SessionThreads}, as
+ * many as it takes connections); the conversation itself is an {@link SmtpSession}. The listener counts the sessions
+ * of each client address, for the per-client limit.
  *
  * <p>
  * A listener is started once and stopped once (subethasmtp servers cannot be restarted); a changed endpoint gets a
@@ -40,6 +39,12 @@ public final class SmtpListener {
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     /**
+     * How long DATA may take before the rate floor ({@link SmtpEndpointConfig#minDataRate()}) applies; as Apache's
+     * mod_reqtimeout gives a request body 20 s before its {@code MinRate}.
+     */
+    static final Duration DATA_RATE_GRACE = Duration.ofSeconds(20);
+
+    /**
      * Returned from subethasmtp's connection hook once {@link SmtpSession} has finished the conversation: a
      * "failure", so that subethasmtp skips its own command loop. The connection is closed by then, so the reply
      * subethasmtp makes of it goes nowhere.
@@ -48,9 +53,10 @@ public final class SmtpListener {
 
     private final SmtpEndpointConfig config;
     private final EndpointInvoker invoker;
-    private final WorkManager workManager;
     private final Duration drainTimeout;
+    private final Duration dataRateGrace;
     private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<InetAddress, Integer> sessionsByClient = new ConcurrentHashMap<>();
     private final AtomicLong failedHandshakes = new AtomicLong();
     private final Object drained = new Object();
 
@@ -61,16 +67,16 @@ public final class SmtpListener {
     private volatile boolean stopping;
     private volatile String problem;
 
-    public SmtpListener(SmtpEndpointConfig config, MessageEndpointFactory factory, WorkManager workManager) {
-        this(config, factory, workManager, DRAIN_TIMEOUT);
+    public SmtpListener(SmtpEndpointConfig config, MessageEndpointFactory factory) {
+        this(config, factory, DRAIN_TIMEOUT, DATA_RATE_GRACE);
     }
 
-    SmtpListener(SmtpEndpointConfig config, MessageEndpointFactory factory, WorkManager workManager,
-            Duration drainTimeout) {
+    SmtpListener(SmtpEndpointConfig config, MessageEndpointFactory factory, Duration drainTimeout,
+            Duration dataRateGrace) {
         this.config = config;
         this.invoker = new EndpointInvoker(factory);
-        this.workManager = workManager;
         this.drainTimeout = drainTimeout;
+        this.dataRateGrace = dataRateGrace;
     }
 
     /**
@@ -95,7 +101,8 @@ public final class SmtpListener {
         }
         listening = true;
         LOG.info(() -> "SMTP endpoint '" + config.name() + "' listening on " + config.bindAddress() + ":" + port()
-                + " (" + config.encryption() + ", max message size " + config.maxMessageSize() + " bytes)");
+                + " (" + config.encryption() + ", max message size " + config.maxMessageSize() + " bytes, "
+                + config.maxConnections() + " connections, " + config.maxConnectionsPerClient() + " per client)");
     }
 
     private SMTPServer server(InetAddress address) {
@@ -105,7 +112,7 @@ public final class SmtpListener {
                 .insertReceivedHeaders(false)
                 .maxConnections(config.maxConnections())
                 .connectionTimeout(config.idleTimeoutSeconds(), TimeUnit.SECONDS)
-                .executorService(new WorkManagerExecutor(workManager))
+                .executorService(new SessionThreads(config.name(), config.maxConnections()))
                 .serverThreadName("moat-smtp-accept-" + config.name())
                 .serverSocketFactory(this::newServerSocket)
                 // the hook subethasmtp calls first on each connection: the conversation is ours (see SmtpSession)
@@ -117,9 +124,7 @@ public final class SmtpListener {
     }
 
     private ListenerServerSocket newServerSocket() throws IOException {
-        ListenerServerSocket socket = new ListenerServerSocket(
-                config.encryption() == SmtpEncryption.IMPLICIT_TLS ? config.tls() : null,
-                (plain, e) -> handshakeFailed("implicit TLS", address(plain), e));
+        ListenerServerSocket socket = new ListenerServerSocket();
         serverSocket = socket;
         return socket;
     }
@@ -193,9 +198,13 @@ public final class SmtpListener {
                 failedHandshakes.get());
     }
 
-    /** A session begins; false when the listener is stopping (the session then says so and ends). */
-    boolean register(SmtpSession session) {
+    /**
+     * A session from {@code client} begins (counted until {@link #unregister}); false when the listener is stopping
+     * (the session then says so and ends).
+     */
+    boolean register(SmtpSession session, InetAddress client) {
         sessions.add(session);
+        sessionsByClient.merge(client, 1, Integer::sum);
         if (stopping) {
             session.drain();
             return false;
@@ -203,31 +212,55 @@ public final class SmtpListener {
         return true;
     }
 
-    void unregister(SmtpSession session) {
+    void unregister(SmtpSession session, InetAddress client) {
+        sessionsByClient.computeIfPresent(client, (address, count) -> count == 1 ? null : count - 1);
         sessions.remove(session);
         synchronized (drained) {
             drained.notifyAll();
         }
     }
 
-    int openSessions() {
-        return sessions.size();
+    /**
+     * Why a session from {@code client}, registered, must be turned away with {@code 421 4.7.0}: the endpoint's
+     * connections, or this client's (outside the trusted networks), are over their limit; {@code null} when not.
+     */
+    String overLimit(InetAddress client) {
+        if (sessions.size() > config.maxConnections()) {
+            return "Too many connections, try again later";
+        }
+        if (sessionsByClient.getOrDefault(client, 0) > config.maxConnectionsPerClient()
+                && config.trustedNetworks().stream().noneMatch(network -> network.contains(client))) {
+            return "Too many connections from " + client.getHostAddress() + ", try again later";
+        }
+        return null;
+    }
+
+    /** The time limits of a session that starts now on {@code tcp}. */
+    ReadDeadlines deadlines(Socket tcp) {
+        return new ReadDeadlines(tcp, Duration.ofSeconds(config.idleTimeoutSeconds()),
+                Duration.ofSeconds(config.sessionTimeoutSeconds()), config.minDataRate(), dataRateGrace);
     }
 
     /** A TLS handshake failed: one line in the log, counted in the status; the other sessions go on. */
     void handshakeFailed(String how, String client, Exception e) {
         failedHandshakes.incrementAndGet();
-        String reason = e instanceof SocketTimeoutException ? "no handshake within the idle timeout" : reason(e);
+        String reason = e instanceof SessionLimitException
+                ? e.getMessage()
+                : e instanceof SocketTimeoutException ? "no handshake within the idle timeout" : reason(e);
         LOG.info(() -> "SMTP endpoint '" + config.name() + "': TLS handshake (" + how + ") with " + client
                 + " failed: " + reason);
     }
 
     private void checkLimits() throws ResourceException {
         if (config.maxConnections() < 1 || config.maxRecipients() < 1 || config.maxMessageSize() < 1
-                || config.idleTimeoutSeconds() < 0) {
+                || config.idleTimeoutSeconds() < 1 || config.maxConnectionsPerClient() < 1
+                || config.sessionTimeoutSeconds() < 1 || config.minDataRate() < 0 || config.maxDiscardSize() < 0) {
             throw new ResourceException("limits must be positive (max connections " + config.maxConnections()
                     + ", max recipients " + config.maxRecipients() + ", max message size "
-                    + config.maxMessageSize() + ", idle timeout " + config.idleTimeoutSeconds() + " s)");
+                    + config.maxMessageSize() + ", idle timeout " + config.idleTimeoutSeconds()
+                    + " s, max connections per client " + config.maxConnectionsPerClient() + ", session timeout "
+                    + config.sessionTimeoutSeconds() + " s; min data rate " + config.minDataRate()
+                    + " and max discard size " + config.maxDiscardSize() + " may be 0)");
         }
     }
 
@@ -248,12 +281,6 @@ public final class SmtpListener {
         } catch (IOException e) {
             throw new ResourceException("bind address '" + bindAddress + "' is not a valid address", e);
         }
-    }
-
-    private static String address(Socket socket) {
-        return socket.getRemoteSocketAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress()
-                : String.valueOf(socket.getRemoteSocketAddress());
     }
 
     /** The innermost message: "Address already in use", "Received fatal alert: protocol_version". */

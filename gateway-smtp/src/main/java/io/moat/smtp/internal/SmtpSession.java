@@ -5,7 +5,9 @@ import io.moat.smtp.api.SmtpEncryption;
 import io.moat.smtp.api.SmtpEndpointConfig;
 import io.moat.smtp.api.SmtpReply;
 import io.moat.smtp.internal.SmtpInput.CommandLine;
+import io.moat.tls.WriteDeadlines;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -32,6 +34,12 @@ import org.subethamail.smtp.server.Session;
  * connection hook, before its loop would start.
  *
  * <p>
+ * Time is bounded on every read ({@link ReadDeadlines}: idle timeout, session deadline, DATA rate floor) and on
+ * every reply written ({@link WriteDeadlines}: a client that stops reading does not hold the session past the idle
+ * timeout or the session deadline). A client over a limit hears {@code 421 4.7.0} and the reason; one over the idle
+ * timeout {@code 421 4.4.2}.
+ *
+ * <p>
  * Per-conversation state lives here and nowhere else. Only {@link #drain()} is called from another thread.
  */
 final class SmtpSession {
@@ -45,6 +53,10 @@ final class SmtpSession {
     private final SmtpListener listener;
     private final SmtpEndpointConfig config;
     private final EndpointInvoker invoker;
+    /** The connection under any TLS layer: its read timeouts are set, and a write past its deadline closes it. */
+    private final Socket tcp;
+    private final InetAddress clientAddress;
+    private final ReadDeadlines deadlines;
 
     private final Object lock = new Object();
     /** Blocked reading the next command; only then may {@link #drain()} close the connection. */
@@ -63,24 +75,27 @@ final class SmtpSession {
         this.listener = listener;
         this.config = listener.config();
         this.invoker = invoker;
+        this.tcp = session.getSocket();
+        this.clientAddress = session.getRemoteAddress().getAddress();
+        this.deadlines = listener.deadlines(tcp);
     }
 
     /** Runs the conversation to its end and closes the connection; never throws. */
     void run() {
-        boolean accepted = listener.register(this);
+        boolean accepted = listener.register(this, clientAddress);
         try {
-            if (session.getSocket() instanceof SSLSocket tls && !implicitHandshake(tls)) {
+            if (config.encryption() == SmtpEncryption.IMPLICIT_TLS && !implicitTls()) {
                 return;
             }
-            input = new SmtpInput(session.getRawInput());
+            input = new SmtpInput(session.getRawInput(), deadlines);
             if (!accepted) {
                 reply("421 4.3.2 " + host() + " Service shutting down, closing transmission channel");
                 return;
             }
-            if (listener.openSessions() > config.maxConnections()) {
-                LOG.fine(() -> "too many connections on SMTP endpoint '" + config.name() + "'; refusing "
-                        + remoteAddress());
-                reply("421 4.7.0 " + host() + " Too many connections, try again later");
+            String overLimit = listener.overLimit(clientAddress);
+            if (overLimit != null) {
+                LOG.fine(() -> "SMTP endpoint '" + config.name() + "' refuses " + remoteAddress() + ": " + overLimit);
+                reply("421 4.7.0 " + host() + " " + overLimit);
                 return;
             }
             reply("220 " + host() + " ESMTP Moat");
@@ -91,6 +106,10 @@ final class SmtpSession {
                 }
                 execute(line);
             }
+        } catch (SessionLimitException e) {
+            LOG.fine(() -> "SMTP client " + remoteAddress() + " on endpoint '" + config.name() + "': "
+                    + e.getMessage() + "; closing the connection");
+            replyQuietly("421 4.7.0 " + host() + " " + e.getMessage() + ", closing transmission channel");
         } catch (SocketTimeoutException e) {
             LOG.fine(() -> "SMTP client " + remoteAddress() + " on endpoint '" + config.name() + "' timed out");
             replyQuietly("421 4.4.2 " + host() + " Timeout, closing transmission channel");
@@ -103,7 +122,7 @@ final class SmtpSession {
             replyQuietly("421 4.3.0 " + host() + " Local error, closing transmission channel");
         } finally {
             close();
-            listener.unregister(this);
+            listener.unregister(this, clientAddress);
         }
     }
 
@@ -183,10 +202,9 @@ final class SmtpSession {
         String verb = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
         String arguments = space < 0 ? "" : text.substring(space + 1).strip();
         if (config.encryption() == SmtpEncryption.STARTTLS_REQUIRED && !tlsActive() && NEED_TLS.contains(verb)) {
-            if (verb.equals("BDAT")) {
-                skipChunk(arguments);
+            if (!verb.equals("BDAT") || skipChunk(arguments)) {
+                reply("530 5.7.0 Must issue a STARTTLS command first");
             }
-            reply("530 5.7.0 Must issue a STARTTLS command first");
             return;
         }
         switch (verb) {
@@ -331,6 +349,8 @@ final class SmtpSession {
             case NONE -> {
                 if (!path.parameters().isEmpty()) {
                     reply("555 5.5.4 Unsupported parameter " + path.parameters().keySet().iterator().next());
+                } else if (transaction.hasRecipient(path.address())) {
+                    reply("250 2.1.5 Ok"); // the same mailbox again: taken once (RFC 5321 leaves duplicates to us)
                 } else if (transaction.recipientCount() >= config.maxRecipients()) {
                     reply("452 4.5.3 Too many recipients");
                 } else {
@@ -355,22 +375,34 @@ final class SmtpSession {
             return;
         }
         reply("354 End data with <CR><LF>.<CR><LF>");
-        DataContentStream content = new DataContentStream(input);
+        // at most the size limit and the discard limit are read of one DATA: past them the connection closes
+        DataContentStream content = new DataContentStream(input, config.maxMessageSize() + config.maxDiscardSize());
         MailTransaction ending = transaction;
         transaction = null; // whatever the outcome, the next MAIL starts afresh (RFC 5321 4.1.1.4)
-        reply(ending.deliver(content));
+        SmtpReply result;
+        deadlines.dataStarted();
+        try {
+            result = ending.deliver(content);
+        } finally {
+            deadlines.dataEnded();
+        }
+        reply(result);
         if (content.endedAmbiguously()) {
             // what follows may be a smuggled message: never read it as commands
             input.discardPending();
+            open = false;
+        } else if (!content.ended()) {
+            LOG.fine(() -> "SMTP client " + remoteAddress() + " on endpoint '" + config.name() + "' sent more than "
+                    + config.maxDiscardSize() + " octets past the size limit; closing the connection");
             open = false;
         }
     }
 
     /**
      * Reads past the chunk of a BDAT command, which is never taken (CHUNKING is not offered), so that its octets
-     * are not read as commands.
+     * are not read as commands; a chunk larger than the discard limit is not read at all, and the connection closes.
      *
-     * @return false when the size could not be read (and has been answered)
+     * @return false when the chunk was not read (and the command has been answered)
      */
     private boolean skipChunk(String arguments) throws IOException {
         String size = arguments.split(" ", 2)[0];
@@ -378,7 +410,14 @@ final class SmtpSession {
             reply("501 5.5.4 Syntax: BDAT size [LAST]");
             return false;
         }
-        input.skip(Long.parseLong(size));
+        long octets = Long.parseLong(size);
+        if (octets > config.maxDiscardSize()) {
+            reply("552 5.3.4 BDAT is not supported and a chunk of " + octets + " octets is more than this server"
+                    + " discards, closing connection");
+            open = false;
+            return false;
+        }
+        input.skip(octets);
         return true;
     }
 
@@ -403,7 +442,7 @@ final class SmtpSession {
         reply("220 2.0.0 Ready to start TLS");
         SSLSocket tls;
         try {
-            tls = config.tls().layer(session.getSocket(), true);
+            tls = config.tls().layer(tcp, true);
         } catch (IOException | RuntimeException e) {
             listener.handshakeFailed("STARTTLS", remoteAddress(), e);
             open = false;
@@ -414,37 +453,68 @@ final class SmtpSession {
             return;
         }
         // RFC 3207 4.2: the client starts over, knowing nothing from before TLS
-        session.setSocket(tls);
+        useTls(tls);
         session.resetSmtpProtocol();
-        session.setTlsStarted(true);
         transaction = null;
-        input = new SmtpInput(session.getRawInput());
+        input = new SmtpInput(session.getRawInput(), deadlines);
     }
 
-    private boolean implicitHandshake(SSLSocket tls) {
+    /**
+     * Implicit TLS (RFC 8314): the connection is layered with the endpoint's TLS context as it is now, and the
+     * handshake comes before anything else.
+     *
+     * @return false when the session is over (the handshake failed, or the listener stopped meanwhile)
+     */
+    private boolean implicitTls() throws IOException {
+        SSLSocket tls;
+        try {
+            tls = config.tls().layer(tcp, true);
+        } catch (IOException | RuntimeException e) {
+            listener.handshakeFailed("implicit TLS", remoteAddress(), e);
+            return false;
+        }
         synchronized (lock) {
+            if (draining) {
+                return false; // the listener stops: no handshake begins (drain() closes those under way)
+            }
             handshaking = true;
         }
         boolean done = handshake(tls, "implicit TLS");
         synchronized (lock) {
             handshaking = false;
-            return done && !closedForStop;
+            if (!done || closedForStop) {
+                return false;
+            }
         }
+        useTls(tls);
+        return true;
+    }
+
+    /** From now on the session reads and writes through {@code tls}. */
+    private void useTls(SSLSocket tls) throws IOException {
+        session.setSocket(tls); // sets the read timeout of the TCP socket below
+        deadlines.socketChanged();
+        session.setTlsStarted(true);
     }
 
     private boolean handshake(SSLSocket tls, String how) {
+        Exception failure;
         try {
+            deadlines.beforeRead(); // the handshake's reads are timed like any other
             tls.startHandshake();
             return true;
+        } catch (SocketTimeoutException e) {
+            failure = deadlines.timedOut(e);
         } catch (IOException | RuntimeException e) {
-            synchronized (lock) {
-                if (closedForStop) {
-                    return false; // closed by the stop, not the client's failure
-                }
-            }
-            listener.handshakeFailed(how, remoteAddress(), e);
-            return false;
+            failure = e;
         }
+        synchronized (lock) {
+            if (closedForStop) {
+                return false; // closed by the stop, not the client's failure
+            }
+        }
+        listener.handshakeFailed(how, remoteAddress(), failure);
+        return false;
     }
 
     private boolean tlsActive() {
@@ -479,20 +549,23 @@ final class SmtpSession {
     }
 
     private void reply(String reply) throws IOException {
-        session.sendResponse(reply);
+        try (WriteDeadlines.Watch watch = WriteDeadlines.SHARED.watch(tcp, deadlines.writeDeadline())) {
+            session.sendResponse(reply);
+        }
     }
 
     private void replyQuietly(String reply) {
         try {
-            session.sendResponse(reply);
+            reply(reply);
         } catch (IOException e) {
             LOG.finest(() -> "could not send '" + reply + "': " + e);
         }
     }
 
+    /** Closes the connection; a TLS layer's close_notify is a write, timed as the replies are. */
     private void close() {
         Socket socket = session.getSocket();
-        try {
+        try (WriteDeadlines.Watch watch = WriteDeadlines.SHARED.watch(tcp, deadlines.writeDeadline())) {
             socket.close();
         } catch (IOException e) {
             LOG.finest(() -> "closing the SMTP connection failed: " + e);

@@ -187,4 +187,26 @@ class DataContentStreamTest {
             return n;
         }
     }
+
+    @Test
+    void drainReadsToTheEndWithinItsLimitAndNoFurtherPastIt() throws IOException {
+        String message = "Subject: x\r\n\r\n" + "y".repeat(100) + "\r\n.\r\nNOOP\r\n";
+        SmtpInput near = input(message);
+        DataContentStream within = new DataContentStream(near, message.length());
+        assertThat(within.drain()).isTrue();
+        assertThat(within.ended()).isTrue();
+        assertThat(near.readCommand().text()).isEqualTo("NOOP");
+
+        String endless = "y".repeat(100_000) + "\r\n".repeat(1000) + ".\r\n";
+        SmtpInput far = input(endless);
+        DataContentStream past = new DataContentStream(far, 1000);
+        assertThat(past.read(new byte[100])).isEqualTo(100); // what the reader took counts
+        assertThat(past.drain()).isFalse();
+        assertThat(past.ended()).isFalse();
+        long left = 0;
+        while (far.read() >= 0) {
+            left++;
+        }
+        assertThat(left).isEqualTo(endless.length() - 1000);
+    }
 }

@@ -20,8 +20,7 @@ class ListenerServerSocketTest {
         // Closing a socket another thread is blocked accepting on only marks it; the kernel keeps listening until
         // that thread has left accept(). Half of the rounds connected without the wait, so 200 rounds cannot pass.
         for (int round = 0; round < 200; round++) {
-            ListenerServerSocket socket = new ListenerServerSocket(null, (plain, e) -> {
-            });
+            ListenerServerSocket socket = new ListenerServerSocket();
             socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             int port = socket.getLocalPort();
             CompletableFuture<Void> acceptLoop = CompletableFuture.runAsync(() -> {

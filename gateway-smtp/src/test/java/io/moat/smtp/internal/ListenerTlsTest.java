@@ -18,17 +18,15 @@ import org.junit.jupiter.api.Test;
 class ListenerTlsTest {
 
     private final FakeEndpointFactory factory = new FakeEndpointFactory();
-    private final ThreadWorkManager workManager = new ThreadWorkManager();
     private final List<SmtpListener> listeners = new ArrayList<>();
 
     @AfterEach
     void stopAll() {
         listeners.forEach(SmtpListener::stop);
-        workManager.close();
     }
 
     private SmtpListener start(SmtpEncryption encryption, ServerTlsContext tls) throws ResourceException {
-        SmtpListener listener = new SmtpListener(Endpoints.endpoint(encryption, tls), factory, workManager);
+        SmtpListener listener = new SmtpListener(Endpoints.endpoint(encryption, tls), factory);
         listeners.add(listener);
         listener.start();
         return listener;

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,12 @@ final class SmtpClient implements AutoCloseable {
 
     static SmtpClient plain(int port) throws IOException {
         return new SmtpClient(new Socket("127.0.0.1", port));
+    }
+
+    /** A clear-text connection from another loopback address, e.g. {@code 127.0.0.2} (another client). */
+    static SmtpClient plainFrom(String localAddress, int port) throws IOException {
+        return new SmtpClient(new Socket(InetAddress.getByName("127.0.0.1"), port,
+                InetAddress.getByName(localAddress), 0));
     }
 
     /** Connects and completes the TLS handshake at once (RFC 8314), offering only {@code protocols} if given. */

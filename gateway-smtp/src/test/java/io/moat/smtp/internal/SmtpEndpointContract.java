@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moat.smtp.api.SmtpClientInfo;
 import io.moat.smtp.api.SmtpEncryption;
+import io.moat.smtp.api.SmtpEndpointConfig;
 import io.moat.smtp.api.SmtpEnvelope;
 import io.moat.smtp.api.SmtpReply;
 import jakarta.resource.ResourceException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +28,6 @@ import org.junit.jupiter.api.Test;
 abstract class SmtpEndpointContract {
 
     protected final FakeEndpointFactory factory = new FakeEndpointFactory();
-    protected final ThreadWorkManager workManager = new ThreadWorkManager();
     protected SmtpListener listener;
 
     abstract SmtpEncryption encryption();
@@ -41,15 +47,54 @@ abstract class SmtpEndpointContract {
     void startListener() throws ResourceException {
         SmtpEncryption encryption = encryption();
         listener = new SmtpListener(
-                Endpoints.endpoint(encryption, encryption == SmtpEncryption.NONE ? null : TestTls.server()), factory,
-                workManager);
+                Endpoints.endpoint(encryption, encryption == SmtpEncryption.NONE ? null : TestTls.server()), factory);
         listener.start();
     }
 
     @AfterEach
     void stopListener() {
         listener.stop();
-        workManager.close();
+    }
+
+    /** Replaces the listener by one with {@code config}, DATA's rate floor applying after {@code dataRateGrace}. */
+    void restart(SmtpEndpointConfig config, Duration dataRateGrace) throws ResourceException {
+        listener.stop();
+        listener = new SmtpListener(config, factory, SmtpListener.DRAIN_TIMEOUT, dataRateGrace);
+        listener.start();
+    }
+
+    /** The server closed the connection: the end of the stream, or a reset; never a read that timed out. */
+    static void assertClosed(SmtpClient client) {
+        try {
+            assertThat(client.readToEnd()).isEmpty();
+        } catch (IOException e) {
+            assertThat(e).as("the connection should be closed, not silent").isNotInstanceOf(
+                    SocketTimeoutException.class);
+        }
+    }
+
+    /**
+     * Writes {@code line} (with its CRLF) over and over from another thread, {@code pause} between writes, until
+     * {@code limit} octets are written or the connection fails; counts what it wrote.
+     */
+    static CompletableFuture<Void> keepWriting(SmtpClient client, String line, Duration pause, long limit,
+            AtomicLong written) {
+        byte[] octets = (line + "\r\n").getBytes(StandardCharsets.UTF_8);
+        return CompletableFuture.runAsync(() -> {
+            try {
+                while (written.get() < limit) {
+                    client.socket().getOutputStream().write(octets);
+                    written.addAndGet(octets.length);
+                    if (!pause.isZero()) {
+                        TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+                    }
+                }
+            } catch (IOException e) {
+                // the server closed the connection: what the test waits for
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** A clear-text connection past the greeting. */
@@ -368,5 +413,119 @@ abstract class SmtpEndpointContract {
             assertThat(client.readToEnd()).isEmpty();
         }
         Endpoints.eventually(() -> listener.status().connections() == 0);
+    }
+
+    @Test
+    void theSameMailboxTwiceIsAcceptedAndStoredOnce() throws IOException {
+        try (SmtpClient client = ready()) {
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<alice@sender.test>");
+            assertThat(client.command("RCPT TO:<bob@example.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(client.command("RCPT TO:<bob@EXAMPLE.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(client.command("RCPT TO:<Bob@example.com>")).isEqualTo("250 2.1.5 Ok"); // another local part
+            assertThat(client.command("RCPT TO:<postmaster>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(client.command("RCPT TO:<Postmaster>")).isEqualTo("250 2.1.5 Ok");
+            client.command("DATA");
+            assertThat(client.command("Subject: x\r\n\r\nbody\r\n.")).startsWith("250 2.0.0 ");
+        }
+        assertThat(factory.envelopes.get(0).recipients()).containsExactly("bob@example.com", "Bob@example.com",
+                "postmaster");
+        assertThat(factory.calls.stream().filter("checkRecipient"::equals)).hasSize(3);
+    }
+
+    @Test
+    void aSessionPastItsDeadlineHears421AndIsClosedHoweverBusyItIs() throws Exception {
+        restart(Endpoints.withTimeLimits(listener.config(), 30, 1, 500), SmtpListener.DATA_RATE_GRACE);
+        try (SmtpClient client = ready()) {
+            client.command("EHLO client.test");
+            long started = System.nanoTime();
+            String reply = client.command("NOOP");
+            while (reply.startsWith("250") && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(4)) {
+                Thread.sleep(100);
+                reply = client.command("NOOP");
+            }
+
+            assertThat(reply).isEqualTo("421 4.7.0 mx.test Session time limit of 1 s exceeded, closing transmission"
+                    + " channel");
+            assertClosed(client);
+        }
+        Endpoints.eventually(() -> listener.status().connections() == 0);
+    }
+
+    @Test
+    void aClientSendingDataBelowTheRateFloorHears421AndNothingIsStored() throws Exception {
+        restart(Endpoints.withTimeLimits(listener.config(), 30, 600, 1000), Duration.ofSeconds(1));
+        try (SmtpClient fast = ready()) {
+            fast.command("EHLO fast.test");
+            fast.command("MAIL FROM:<alice@sender.test>");
+            fast.command("RCPT TO:<bob@example.com>");
+            fast.command("DATA");
+            assertThat(fast.command("Subject: fast\r\n\r\n" + "x".repeat(800) + "\r\n.")).startsWith("250 2.0.0 ");
+        }
+        AtomicLong written = new AtomicLong();
+        try (SmtpClient slow = ready()) {
+            slow.command("EHLO slow.test");
+            slow.command("MAIL FROM:<alice@sender.test>");
+            slow.command("RCPT TO:<bob@example.com>");
+            assertThat(slow.command("DATA")).startsWith("354 ");
+            // 12 octets every 100 ms: a read every 100 ms, far within the idle timeout, but 120 octets a second
+            CompletableFuture<Void> dripping = keepWriting(slow, "0123456789", Duration.ofMillis(100), 1_000_000,
+                    written);
+
+            assertThat(slow.reply()).isEqualTo("421 4.7.0 mx.test Data rate below 1000 octets per second, closing"
+                    + " transmission channel");
+            assertClosed(slow);
+            dripping.get(5, TimeUnit.SECONDS);
+        }
+        assertThat(written.get()).isLessThan(1000);
+        assertThat(factory.contents).hasSize(1).allSatisfy(text -> assertThat(text).startsWith("Subject: fast"));
+    }
+
+    @Test
+    void dataGoingOnPastTheDiscardLimitIs552AndTheConnectionClosesUnread() throws Exception {
+        long endless = 50L * 1024 * 1024;
+        AtomicLong written = new AtomicLong();
+        try (SmtpClient client = ready()) {
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<alice@sender.test>");
+            client.command("RCPT TO:<bob@example.com>");
+            assertThat(client.command("DATA")).startsWith("354 ");
+            CompletableFuture<Void> sending = keepWriting(client, "y".repeat(1000), Duration.ZERO, endless, written);
+
+            assertThat(client.reply()).isEqualTo("552 5.3.4 Message size exceeds fixed limit of 1000 bytes");
+            assertClosed(client);
+            sending.get(10, TimeUnit.SECONDS);
+        }
+        // the server stopped reading after the size and the discard limit; the rest never left the client
+        assertThat(written.get()).isLessThan(endless);
+        assertThat(factory.calls).contains("rollback");
+        assertThat(factory.envelopes).isEmpty();
+    }
+
+    @Test
+    void aBdatChunkLargerThanTheDiscardLimitIsNotReadAndTheConnectionCloses() throws IOException {
+        try (SmtpClient client = ready()) {
+            client.command("EHLO client.test");
+            client.write("BDAT " + (Endpoints.MAX_DISCARD_SIZE + 1) + " LAST\r\n");
+
+            assertThat(client.reply()).startsWith("552 5.3.4 BDAT is not supported");
+            assertClosed(client);
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingItsRepliesDoesNotHoldItsSession() throws Exception {
+        restart(Endpoints.withTimeLimits(listener.config(), 1, 600, 500), SmtpListener.DATA_RATE_GRACE);
+        AtomicLong written = new AtomicLong();
+        try (SmtpClient client = ready()) {
+            Endpoints.eventually(() -> listener.status().connections() == 1);
+            // pipelined commands whose replies are never read: the server's writes block once the buffers are full
+            CompletableFuture<Void> flooding = keepWriting(client, "NOOP", Duration.ZERO, 100L * 1024 * 1024,
+                    written);
+
+            Endpoints.eventually(() -> listener.status().connections() == 0);
+            flooding.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(written.get()).isLessThan(100L * 1024 * 1024);
     }
 }

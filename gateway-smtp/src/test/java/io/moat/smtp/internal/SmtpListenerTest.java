@@ -3,6 +3,7 @@ package io.moat.smtp.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.moat.smtp.api.Cidr;
 import io.moat.smtp.api.SmtpEncryption;
 import io.moat.smtp.api.SmtpEndpointConfig;
 import io.moat.smtp.api.SmtpEndpointStatus;
@@ -24,13 +25,11 @@ import org.junit.jupiter.api.Test;
 class SmtpListenerTest {
 
     private final FakeEndpointFactory factory = new FakeEndpointFactory();
-    private final ThreadWorkManager workManager = new ThreadWorkManager();
     private final List<SmtpListener> listeners = new ArrayList<>();
 
     @AfterEach
     void stopAll() {
         listeners.forEach(SmtpListener::stop);
-        workManager.close();
     }
 
     private SmtpListener start(SmtpEndpointConfig config) throws ResourceException {
@@ -38,7 +37,7 @@ class SmtpListenerTest {
     }
 
     private SmtpListener start(SmtpEndpointConfig config, Duration drainTimeout) throws ResourceException {
-        SmtpListener listener = new SmtpListener(config, factory, workManager, drainTimeout);
+        SmtpListener listener = new SmtpListener(config, factory, drainTimeout, SmtpListener.DATA_RATE_GRACE);
         listeners.add(listener);
         listener.start();
         return listener;
@@ -128,7 +127,7 @@ class SmtpListenerTest {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
             SmtpListener listener = new SmtpListener(Endpoints.endpoint(SmtpEncryption.NONE, null, port, 10, 30),
-                    factory, workManager);
+                    factory);
 
             assertThatThrownBy(listener::start).isInstanceOf(ResourceException.class)
                     .hasMessageContaining("SMTP endpoint 'test'")
@@ -173,6 +172,65 @@ class SmtpListenerTest {
             assertThat(second.reply()).startsWith("421 4.7.0 ");
             assertThat(second.readToEnd()).isEmpty();
             assertThat(first.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        }
+    }
+
+    @Test
+    void aClientOverItsOwnLimitHears421WhileOtherClientsAreServed() throws Exception {
+        SmtpListener listener = start(Endpoints.withConnectionLimits(Endpoints.endpoint(SmtpEncryption.NONE, null),
+                10, 2, List.of()));
+        try (SmtpClient one = connect(listener);
+                SmtpClient two = connect(listener);
+                SmtpClient three = SmtpClient.plain(listener.port())) {
+            assertThat(three.reply()).isEqualTo("421 4.7.0 mx.test Too many connections from 127.0.0.1, try again"
+                    + " later");
+            assertThat(three.readToEnd()).isEmpty();
+
+            try (SmtpClient other = SmtpClient.plainFrom("127.0.0.2", listener.port())) {
+                assertThat(other.reply()).startsWith("220 mx.test ");
+                assertThat(other.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+            }
+            assertThat(one.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        }
+        // the count follows the sessions: once they ended, the client may connect again
+        Endpoints.eventually(() -> listener.status().connections() == 0);
+        try (SmtpClient again = connect(listener); SmtpClient twice = connect(listener)) {
+            assertThat(twice.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        }
+    }
+
+    @Test
+    void theTrustedNetworksAreExemptFromThePerClientLimit() throws Exception {
+        SmtpListener trusting = start(Endpoints.withConnectionLimits(Endpoints.endpoint(SmtpEncryption.NONE, null),
+                10, 1, List.of(Cidr.parse("127.0.0.0/8"))));
+        SmtpListener other = start(Endpoints.withConnectionLimits(Endpoints.endpoint(SmtpEncryption.NONE, null),
+                10, 1, List.of(Cidr.parse("10.0.0.0/8"))));
+        try (SmtpClient one = connect(trusting);
+                SmtpClient two = connect(trusting);
+                SmtpClient three = connect(trusting)) {
+            assertThat(three.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        }
+        try (SmtpClient one = connect(other); SmtpClient two = SmtpClient.plain(other.port())) {
+            assertThat(two.reply()).startsWith("421 4.7.0 ");
+        }
+    }
+
+    @Test
+    void everyConnectionOverTheLimitHears421EvenInABurstLargerThanTheReserve() throws Exception {
+        SmtpListener listener = start(Endpoints.endpoint(SmtpEncryption.NONE, null, 0, 2, 30));
+        List<SmtpClient> burst = new ArrayList<>();
+        try (SmtpClient one = connect(listener); SmtpClient two = connect(listener)) {
+            for (int i = 0; i < 3 * SessionThreads.SUBETHASMTP_RESERVE; i++) {
+                burst.add(SmtpClient.plain(listener.port()));
+            }
+            for (SmtpClient client : burst) {
+                assertThat(client.reply()).startsWith("421 4.7.0 mx.test Too many connections");
+            }
+            assertThat(two.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        } finally {
+            for (SmtpClient client : burst) {
+                client.close();
+            }
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The "Edit SMTP endpoint" panel's fields, editable by the page; turned into an {@link SmtpEndpoint} for the service,
- * which validates it. Lists are edited as text ({@link TextLists}).
+ * which validates it. Lists are edited as text ({@link TextLists}). Every field of the endpoint is in the form, the
+ * cipher suites too, so that saving it in the console keeps what was set over REST.
  */
 public class EndpointForm implements Serializable {
 
@@ -22,10 +23,15 @@ public class EndpointForm implements Serializable {
     private SmtpEncryption encryption = SmtpEncryption.STARTTLS_OPTIONAL;
     private String certificateId;
     private List<String> protocols = new ArrayList<>(List.of("TLSv1.2", "TLSv1.3"));
+    private String cipherSuites;
     private String greeting;
     private Long maxMessageSize;
     private Integer maxConnections;
     private Integer idleTimeoutSeconds;
+    private Integer maxConnectionsPerClient;
+    private Integer sessionTimeoutSeconds;
+    private Integer minDataRate;
+    private Long maxDiscardSize;
     private String relayDomains;
     private String trustedNetworks;
 
@@ -39,19 +45,31 @@ public class EndpointForm implements Serializable {
         form.encryption = endpoint.encryption();
         form.certificateId = endpoint.certificateId();
         form.protocols = new ArrayList<>(endpoint.protocols());
+        form.cipherSuites = String.join("\n", endpoint.cipherSuites());
         form.greeting = endpoint.greeting();
         form.maxMessageSize = endpoint.maxMessageSize();
         form.maxConnections = endpoint.maxConnections();
         form.idleTimeoutSeconds = endpoint.idleTimeoutSeconds();
+        form.maxConnectionsPerClient = endpoint.maxConnectionsPerClient();
+        form.sessionTimeoutSeconds = endpoint.sessionTimeoutSeconds();
+        form.minDataRate = endpoint.minDataRate();
+        form.maxDiscardSize = endpoint.maxDiscardSize();
         form.relayDomains = String.join("\n", endpoint.relayDomains());
         form.trustedNetworks = String.join("\n", endpoint.trustedNetworks());
         return form;
     }
 
-    /** What to send to the service; blank fields are left out and take the service's defaults. */
+    /**
+     * What to send to the service; blank fields are left out and take the service's defaults. Without TLS
+     * ({@link SmtpEncryption#NONE}) the TLS versions and cipher suites are left out, as the service wants them then.
+     */
     public SmtpEndpoint toEndpoint() {
+        boolean tls = encryption != SmtpEncryption.NONE;
+        List<String> suites = tls ? TextLists.entries(cipherSuites) : List.of();
         return new SmtpEndpoint(id, name, blankToNull(bindAddress), port, encryption, blankToNull(certificateId),
-                protocols, List.of(), blankToNull(greeting), maxMessageSize, maxConnections, idleTimeoutSeconds,
+                tls ? protocols : List.of(), suites, blankToNull(greeting), maxMessageSize, maxConnections,
+                idleTimeoutSeconds,
+                maxConnectionsPerClient, sessionTimeoutSeconds, minDataRate, maxDiscardSize,
                 TextLists.entries(relayDomains), TextLists.entries(trustedNetworks));
     }
 
@@ -115,6 +133,14 @@ public class EndpointForm implements Serializable {
         this.protocols = protocols == null ? new ArrayList<>() : new ArrayList<>(protocols);
     }
 
+    public String getCipherSuites() {
+        return cipherSuites;
+    }
+
+    public void setCipherSuites(String cipherSuites) {
+        this.cipherSuites = cipherSuites;
+    }
+
     public String getGreeting() {
         return greeting;
     }
@@ -145,6 +171,38 @@ public class EndpointForm implements Serializable {
 
     public void setIdleTimeoutSeconds(Integer idleTimeoutSeconds) {
         this.idleTimeoutSeconds = idleTimeoutSeconds;
+    }
+
+    public Integer getMaxConnectionsPerClient() {
+        return maxConnectionsPerClient;
+    }
+
+    public void setMaxConnectionsPerClient(Integer maxConnectionsPerClient) {
+        this.maxConnectionsPerClient = maxConnectionsPerClient;
+    }
+
+    public Integer getSessionTimeoutSeconds() {
+        return sessionTimeoutSeconds;
+    }
+
+    public void setSessionTimeoutSeconds(Integer sessionTimeoutSeconds) {
+        this.sessionTimeoutSeconds = sessionTimeoutSeconds;
+    }
+
+    public Integer getMinDataRate() {
+        return minDataRate;
+    }
+
+    public void setMinDataRate(Integer minDataRate) {
+        this.minDataRate = minDataRate;
+    }
+
+    public Long getMaxDiscardSize() {
+        return maxDiscardSize;
+    }
+
+    public void setMaxDiscardSize(Long maxDiscardSize) {
+        this.maxDiscardSize = maxDiscardSize;
     }
 
     public String getRelayDomains() {

@@ -17,6 +17,7 @@ public final class SmtpEndpointAssembler {
                         status.problem());
         return new SmtpEndpointDto(e.id(), e.name(), e.bindAddress(), e.port(), e.encryption().name(),
                 e.certificateId(), e.protocols(), e.cipherSuites(), e.greeting(), e.maxMessageSize(),
-                e.maxConnections(), e.idleTimeoutSeconds(), e.relayDomains(), e.trustedNetworks(), state);
+                e.maxConnections(), e.idleTimeoutSeconds(), e.maxConnectionsPerClient(), e.sessionTimeoutSeconds(),
+                e.minDataRate(), e.maxDiscardSize(), e.relayDomains(), e.trustedNetworks(), state);
     }
 }

@@ -1,10 +1,16 @@
-package io.moat.delivery.internal;
+package io.moat.smtp.api;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
-/** An IPv4 or IPv6 network in CIDR notation ({@code 192.0.2.0/24}, {@code 2001:db8::/32}, or one address). */
+/**
+ * An IPv4 or IPv6 network in CIDR notation ({@code 192.0.2.0/24}, {@code 2001:db8::/32}, or one address): an
+ * endpoint's trusted networks, which the application's relay rules and the adapter's per-client connection limit
+ * both read. Equal when they name the same network with the same prefix (so that an unchanged endpoint keeps its
+ * listener).
+ */
 public final class Cidr {
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
@@ -94,6 +100,16 @@ public final class Cidr {
         }
         int mask = 0xff << (8 - rest) & 0xff;
         return (candidate[full] & mask) == (network[full] & mask);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Cidr that && prefix == that.prefix && Arrays.equals(network, that.network);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(network) + prefix;
     }
 
     @Override
