@@ -32,10 +32,12 @@ class RestartIT {
                 && Api.state(ids.get("blocked")).equals("BLOCKED")
                 && Api.state(ids.get("held")).equals("PASSWORD_REQUIRED"));
 
-        TestBed.core().stop();
-        send("scanning", new Mails().attach("b.txt", "text/plain", "b".getBytes()), mails, ids);
+        // every message's body is scanned: the one to defer is scanned while Core still answers
         TestBed.sink().stop();
         send("deferred", new Mails(), mails, ids);
+        await().atMost(PATIENCE).until(() -> Api.state(ids.get("deferred")).equals("DEFERRED"));
+        TestBed.core().stop();
+        send("scanning", new Mails().attach("b.txt", "text/plain", "b".getBytes()), mails, ids);
         await().atMost(PATIENCE).until(() -> Api.state(ids.get("scanning")).equals("SCANNING")
                 && Api.state(ids.get("deferred")).equals("DEFERRED"));
 
