@@ -51,6 +51,11 @@ final class MailTransaction {
         this.invoker = invoker;
     }
 
+    /** Whether MAIL said SMTPUTF8: only then may addresses hold other than ASCII. */
+    boolean smtpUtf8() {
+        return smtpUtf8;
+    }
+
     int recipientCount() {
         return recipients.size();
     }

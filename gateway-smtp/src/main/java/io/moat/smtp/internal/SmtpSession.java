@@ -297,12 +297,27 @@ final class SmtpSession {
                     reply(refusal);
                     return;
                 }
+                if (!path.parameters().containsKey("SMTPUTF8") && !isAscii(path.address())) {
+                    reply(NEEDS_SMTPUTF8);
+                    return;
+                }
                 transaction = new MailTransaction(client(), session.getSessionId(), path.address(),
                         path.parameters().containsKey("SMTPUTF8"),
                         "8BITMIME".equalsIgnoreCase(path.parameters().get("BODY")), config.maxMessageSize(), invoker);
                 reply("250 2.1.0 Ok");
             }
         }
+    }
+
+    /**
+     * A non-ASCII address in a transaction whose MAIL did not say SMTPUTF8 (RFC 6531 3.5): the message would reach a
+     * downstream that was never asked whether it takes such addresses.
+     */
+    private static final SmtpReply NEEDS_SMTPUTF8 = new SmtpReply(553, "5.6.7",
+            "Non-ASCII address not permitted without SMTPUTF8 on MAIL");
+
+    private static boolean isAscii(String address) {
+        return address.chars().allMatch(c -> c < 0x80);
     }
 
     /** SIZE (RFC 1870), BODY (RFC 6152) and SMTPUTF8 (RFC 6531) are offered; nothing else is. */
@@ -349,6 +364,8 @@ final class SmtpSession {
             case NONE -> {
                 if (!path.parameters().isEmpty()) {
                     reply("555 5.5.4 Unsupported parameter " + path.parameters().keySet().iterator().next());
+                } else if (!transaction.smtpUtf8() && !isAscii(path.address())) {
+                    reply(NEEDS_SMTPUTF8);
                 } else if (transaction.hasRecipient(path.address())) {
                     reply("250 2.1.5 Ok"); // the same mailbox again: taken once (RFC 5321 leaves duplicates to us)
                 } else if (transaction.recipientCount() >= config.maxRecipients()) {

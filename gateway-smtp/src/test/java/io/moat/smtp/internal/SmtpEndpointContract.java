@@ -161,6 +161,18 @@ abstract class SmtpEndpointContract {
     }
 
     @Test
+    void aNonAsciiAddressWithoutSmtpUtf8OnMailIsRefused() throws IOException {
+        try (SmtpClient client = ready()) {
+            client.command("EHLO client.test");
+            assertThat(client.command("MAIL FROM:<j\u00f6s\u00e9@sender.test>")).startsWith("553 5.6.7 ");
+            assertThat(client.command("MAIL FROM:<alice@sender.test>")).isEqualTo("250 2.1.0 Ok");
+            assertThat(client.command("RCPT TO:<\u00e9l\u00e8ve@example.com>")).startsWith("553 5.6.7 ");
+            assertThat(client.command("RCPT TO:<bob@example.com>")).isEqualTo("250 2.1.5 Ok");
+        }
+        assertThat(factory.calls).containsExactly("checkRecipient", "release");
+    }
+
+    @Test
     void ehloOffersTheExtensionsOfThisEndpoint() throws IOException {
         try (SmtpClient client = ready()) {
             String ehlo = client.command("EHLO client.test");
