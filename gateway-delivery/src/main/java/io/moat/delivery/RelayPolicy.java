@@ -84,6 +84,6 @@ public final class RelayPolicy {
         } catch (UnknownHostException e) {
             return false;
         }
-        return trustedNetworks.stream().anyMatch(n -> n.contains(address));
+        return Cidr.anyContains(trustedNetworks, address);
     }
 }

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.AfterAll;
  * that says why not: it never throws, never holds more than its budget in memory, never writes more than its
  * decoded-byte limit, and never leaves a file it does not name.
  *
- * <p>With the unit tests it runs on the committed inputs ({@code AttachmentExtractorFuzzTestInputs}, where Jazzer
- * also puts any input that fails); the build then fuzzes it for 20 seconds (surefire execution
- * {@code fuzz-mime-extraction}). For longer: {@code JAZZER_FUZZ=1 JAZZER_MAX_DURATION=30m ./mvnw -pl gateway-delivery
- * -am test -Dtest=AttachmentExtractorFuzzTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ * <p>It runs in a surefire execution of its own ({@code fuzz-mime-extraction}): first on the committed inputs
+ * ({@code AttachmentExtractorFuzzTestInputs}), then fuzzing for {@code fuzz.duration} (20 s); what it finds goes to
+ * {@code target/jazzer}. Longer: {@code ./mvnw -pl gateway-delivery -am test -Dtest=NONE
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.duration=30m}.
  */
 class AttachmentExtractorFuzzTest {
 

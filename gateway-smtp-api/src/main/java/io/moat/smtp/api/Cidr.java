@@ -1,8 +1,10 @@
 package io.moat.smtp.api;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -81,6 +83,33 @@ public final class Cidr {
             }
         }
         return null;
+    }
+
+    /** Whether any of {@code networks} contains {@code address}. */
+    public static boolean anyContains(List<Cidr> networks, InetAddress address) {
+        for (Cidr network : networks) {
+            if (network.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The client that {@code address} stands for, as limits per client count it: an IPv4 address itself, an IPv6
+     * address by its /64 (the least a site is given, RFC 6177: one host has all of it to pick addresses from).
+     */
+    public static String clientKey(InetAddress address) {
+        if (address instanceof Inet4Address) {
+            return address.getHostAddress();
+        }
+        byte[] prefix = Arrays.copyOf(address.getAddress(), 16);
+        Arrays.fill(prefix, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are an IPv6 address", e);
+        }
     }
 
     public boolean contains(InetAddress address) {

@@ -185,4 +185,21 @@ class CidrTest {
         assertThat(net.contains(ip("192.0.2.200"))).isTrue();
         assertThat(net).hasToString("192.0.2.0/24");
     }
+
+    @Test
+    void aClientIsItsIpv4AddressOrItsIpv6SlashSixtyFour() throws Exception {
+        assertThat(Cidr.clientKey(InetAddress.getByName("192.0.2.7"))).isEqualTo("192.0.2.7");
+        assertThat(Cidr.clientKey(InetAddress.getByName("2001:db8:1:2:aaaa::1")))
+                .isEqualTo(Cidr.clientKey(InetAddress.getByName("2001:db8:1:2:ffff:1:2:3")))
+                .isEqualTo("2001:db8:1:2:0:0:0:0/64");
+        assertThat(Cidr.clientKey(InetAddress.getByName("2001:db8:1:3::1"))).isEqualTo("2001:db8:1:3:0:0:0:0/64");
+    }
+
+    @Test
+    void anyOfSeveralNetworksMayContainAnAddress() throws Exception {
+        List<Cidr> networks = List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32"));
+        assertThat(Cidr.anyContains(networks, InetAddress.getByName("2001:db8::5"))).isTrue();
+        assertThat(Cidr.anyContains(networks, InetAddress.getByName("192.0.2.1"))).isFalse();
+        assertThat(Cidr.anyContains(List.of(), InetAddress.getByName("10.1.1.1"))).isFalse();
+    }
 }

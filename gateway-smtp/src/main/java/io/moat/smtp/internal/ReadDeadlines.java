@@ -136,6 +136,11 @@ final class ReadDeadlines {
         return new SessionLimitException("Session time limit of " + sessionSeconds + " s exceeded");
     }
 
+    /** When the session must be over ({@link System#nanoTime()}). */
+    long sessionDeadline() {
+        return sessionDeadline;
+    }
+
     /** The client's TCP socket had its read timeout set by others (a new layer's streams): arm it again. */
     void socketChanged() {
         armedMillis = -1;

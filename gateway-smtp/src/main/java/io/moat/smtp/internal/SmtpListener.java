@@ -1,5 +1,6 @@
 package io.moat.smtp.internal;
 
+import io.moat.smtp.api.Cidr;
 import io.moat.smtp.api.SmtpEndpointConfig;
 import io.moat.smtp.api.SmtpEndpointStatus;
 import jakarta.resource.ResourceException;
@@ -56,7 +57,8 @@ public final class SmtpListener {
     private final Duration drainTimeout;
     private final Duration dataRateGrace;
     private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
-    private final Map<InetAddress, Integer> sessionsByClient = new ConcurrentHashMap<>();
+    /** Sessions by client ({@link Cidr#clientKey}: an IPv6 client by its /64). */
+    private final Map<String, Integer> sessionsByClient = new ConcurrentHashMap<>();
     private final AtomicLong failedHandshakes = new AtomicLong();
     private final Object drained = new Object();
 
@@ -204,7 +206,7 @@ public final class SmtpListener {
      */
     boolean register(SmtpSession session, InetAddress client) {
         sessions.add(session);
-        sessionsByClient.merge(client, 1, Integer::sum);
+        sessionsByClient.merge(Cidr.clientKey(client), 1, Integer::sum);
         if (stopping) {
             session.drain();
             return false;
@@ -213,7 +215,7 @@ public final class SmtpListener {
     }
 
     void unregister(SmtpSession session, InetAddress client) {
-        sessionsByClient.computeIfPresent(client, (address, count) -> count == 1 ? null : count - 1);
+        sessionsByClient.computeIfPresent(Cidr.clientKey(client), (key, count) -> count == 1 ? null : count - 1);
         sessions.remove(session);
         synchronized (drained) {
             drained.notifyAll();
@@ -228,9 +230,10 @@ public final class SmtpListener {
         if (sessions.size() > config.maxConnections()) {
             return "Too many connections, try again later";
         }
-        if (sessionsByClient.getOrDefault(client, 0) > config.maxConnectionsPerClient()
-                && config.trustedNetworks().stream().noneMatch(network -> network.contains(client))) {
-            return "Too many connections from " + client.getHostAddress() + ", try again later";
+        String key = Cidr.clientKey(client);
+        if (sessionsByClient.getOrDefault(key, 0) > config.maxConnectionsPerClient()
+                && !Cidr.anyContains(config.trustedNetworks(), client)) {
+            return "Too many connections from " + key + ", try again later";
         }
         return null;
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLSession;
@@ -58,6 +59,9 @@ final class SmtpSession {
     private final InetAddress clientAddress;
     private final ReadDeadlines deadlines;
 
+    /** How long past its deadline a session may take to say so ({@code 421}) before its socket is closed under it. */
+    private static final long LIFETIME_GRACE = TimeUnit.SECONDS.toNanos(2);
+
     private final Object lock = new Object();
     /** Blocked reading the next command; only then may {@link #drain()} close the connection. */
     private boolean awaitingCommand; // guarded by lock
@@ -83,8 +87,19 @@ final class SmtpSession {
     /** Runs the conversation to its end and closes the connection; never throws. */
     void run() {
         boolean accepted = listener.register(this, clientAddress);
+        // the read timeouts bound each read of the TCP socket; under TLS one record or handshake is many such reads,
+        // which a client can drip-feed: the session's deadline is also watched as a whole, a moment after it
+        WriteDeadlines.Watch lifetime = WriteDeadlines.SHARED.watch(tcp, deadlines.sessionDeadline() + LIFETIME_GRACE);
         try {
-            if (config.encryption() == SmtpEncryption.IMPLICIT_TLS && !implicitTls()) {
+            String overLimit = accepted ? listener.overLimit(clientAddress) : null;
+            boolean implicit = config.encryption() == SmtpEncryption.IMPLICIT_TLS;
+            if (overLimit != null && implicit) {
+                // before the handshake: half-open handshakes from one client must not hold the endpoint's slots
+                LOG.fine(() -> "SMTP endpoint '" + config.name() + "' closes " + remoteAddress() + " before TLS: "
+                        + overLimit);
+                return;
+            }
+            if (implicit && !implicitTls()) {
                 return;
             }
             input = new SmtpInput(session.getRawInput(), deadlines);
@@ -92,7 +107,6 @@ final class SmtpSession {
                 reply("421 4.3.2 " + host() + " Service shutting down, closing transmission channel");
                 return;
             }
-            String overLimit = listener.overLimit(clientAddress);
             if (overLimit != null) {
                 LOG.fine(() -> "SMTP endpoint '" + config.name() + "' refuses " + remoteAddress() + ": " + overLimit);
                 reply("421 4.7.0 " + host() + " " + overLimit);
@@ -121,6 +135,7 @@ final class SmtpSession {
                     + "' failed; closing it", e);
             replyQuietly("421 4.3.0 " + host() + " Local error, closing transmission channel");
         } finally {
+            lifetime.close();
             close();
             listener.unregister(this, clientAddress);
         }

@@ -13,6 +13,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,6 +197,51 @@ class SmtpListenerTest {
         Endpoints.eventually(() -> listener.status().connections() == 0);
         try (SmtpClient again = connect(listener); SmtpClient twice = connect(listener)) {
             assertThat(twice.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        }
+    }
+
+    /** On an implicit TLS endpoint a client over its limit is closed before the handshake, which it cannot hold. */
+    @Test
+    void anImplicitTlsClientOverItsOwnLimitIsClosedBeforeAnyHandshake() throws Exception {
+        SmtpListener listener = start(Endpoints.withConnectionLimits(
+                Endpoints.endpoint(SmtpEncryption.IMPLICIT_TLS, TestTls.server()), 10, 1, List.of()));
+        try (Socket holding = new Socket("127.0.0.1", listener.port())) { // in its handshake: never says a word
+            Endpoints.eventually(() -> listener.status().connections() == 1);
+            Socket over = new Socket("127.0.0.1", listener.port());
+            over.setSoTimeout(5000);
+            assertThat(over.getInputStream().read()).as("closed by the gateway, not waiting for a handshake")
+                    .isEqualTo(-1);
+            assertThat(listener.status().failedHandshakes()).isZero();
+            over.close();
+        }
+    }
+
+    /**
+     * Under TLS a read timeout bounds each read of the TCP socket, and one record or handshake is many of them: a
+     * client that drips a handshake one byte at a time is still closed at its session deadline.
+     */
+    @Test
+    void aClientDrippingItsHandshakeIsClosedAtTheSessionDeadline() throws Exception {
+        SmtpListener listener = start(Endpoints.withTimeLimits(
+                Endpoints.endpoint(SmtpEncryption.IMPLICIT_TLS, TestTls.server()), 30, 1, 0));
+        byte[] hello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03};
+        try (Socket dripping = new Socket("127.0.0.1", listener.port())) {
+            long started = System.nanoTime();
+            boolean closed = false;
+            for (int i = 0; !closed && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(15); i++) {
+                try {
+                    dripping.getOutputStream().write(hello[i % hello.length]);
+                    dripping.getOutputStream().flush();
+                    dripping.setSoTimeout(300);
+                    closed = dripping.getInputStream().read() == -1;
+                } catch (SocketTimeoutException e) {
+                    // nothing yet: the next byte
+                } catch (IOException e) {
+                    closed = true; // reset by the gateway
+                }
+            }
+            assertThat(closed).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         }
     }
 

@@ -1,16 +1,15 @@
 package io.moat.web.internal;
 
+import io.moat.smtp.api.Cidr;
 import io.moat.web.internal.FailureLimiter.Attempt;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -116,13 +115,7 @@ public class SignInGuard {
             return String.valueOf(remoteAddress);
         }
         try {
-            InetAddress address = InetAddress.getByName(remoteAddress); // an IPv6 literal: no name lookup
-            if (address instanceof Inet4Address) {
-                return address.getHostAddress();
-            }
-            byte[] prefix = Arrays.copyOf(address.getAddress(), 16);
-            Arrays.fill(prefix, 8, 16, (byte) 0);
-            return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
+            return Cidr.clientKey(InetAddress.getByName(remoteAddress)); // an IPv6 literal: no name lookup
         } catch (UnknownHostException e) {
             return remoteAddress;
         }
