@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -59,6 +61,8 @@ public final class AttachmentExtractor {
     private static final int MAX_PREAMBLE = 64 * 1024;
     /** Text bodies are searched for embedded files up to this size; a larger one is a finding. */
     static final int MAX_MINED_TEXT = 8 * 1024 * 1024;
+    /** Text bodies too large to be held searched for embedded files one at a time, across all workers. */
+    private static final Semaphore MINING_FROM_FILES = new Semaphore(1);
     /** The findings of one kind a message records; the first few say enough. */
     private static final int MAX_FINDINGS = 5;
     /**
@@ -152,16 +156,27 @@ public final class AttachmentExtractor {
                 walk.uninspected.add(e.getMessage());
             }
             return new Extraction(walk.subject, walk.results(), parts.held);
-        } catch (MessagingException | IOException | RuntimeException e) {
-            LOG.info(() -> "MIME structure of " + message.getFileName() + " unreadable (" + e
-                    + "); scanning the whole message as one file");
+        } catch (RuntimeException e) {
+            // a part that cannot be read is handled where it stands (Walk.entity); this is for what slips past that
+            LOG.log(Level.WARNING, "taking message " + message.getFileName() + " apart failed; scanning it whole"
+                    + " as one file, and it is not delivered", e);
             Files.createDirectories(partsFolder);
             clear(partsFolder);
             Path whole = partsFolder.resolve("0");
             Files.copy(message, whole, StandardCopyOption.REPLACE_EXISTING);
-            return new Extraction(walk.subject,
-                    List.of(new Attachment(0, "message.eml", "message/rfc822", Files.size(whole), "0")), Map.of());
+            return new Extraction(walk.subject, List.of(
+                    new Attachment(0, "message.eml", "message/rfc822", Files.size(whole), "0"),
+                    Walk.finding(1, VerdictCategory.UNINSPECTED, "could not be fully inspected: " + unreadable(e))),
+                    Map.of());
         }
+    }
+
+    /** Why a structure could not be read, in a few words fit for a verdict label. */
+    private static String unreadable(Exception e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        StringBuilder clean = new StringBuilder("unreadable MIME (");
+        why.chars().limit(80).forEach(c -> clean.append(c >= 32 && c < 127 ? (char) c : '?'));
+        return clean.append(')').toString();
     }
 
     /** A limit of {@link MimeLimits} was reached: the walk ends; the message says it could not be inspected. */
@@ -225,6 +240,9 @@ public final class AttachmentExtractor {
             try (OutputStream out = Files.newOutputStream(target)) {
                 out.write(start);
                 data.transferTo(out);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(target); // no file in the folder that is not a part found
+                throw e;
             }
             return Files.size(target);
         }
@@ -281,9 +299,13 @@ public final class AttachmentExtractor {
             return String.join("; ", reasons.stream().limit(MAX_FINDINGS).toList());
         }
 
-        /** The entity in {@code [start, end)} of {@code source}, {@code depth} levels below the message. */
-        void entity(Source source, long start, long end, int depth)
-                throws IOException, MessagingException, LimitReached {
+        /**
+         * The entity in {@code [start, end)} of {@code source}, {@code depth} levels below the message. One that
+         * cannot be read (no delimiter where its multipart needs one, broken base64, ...) does not end the walk: its
+         * raw bytes are scanned as they are, a finding says it was not taken apart, and its siblings are walked on,
+         * so that one broken part cannot switch the inspection of the others off.
+         */
+        void entity(Source source, long start, long end, int depth) throws IOException, LimitReached {
             if (++entities > limits.maxParts()) {
                 throw new LimitReached("more than " + limits.maxParts() + " MIME parts");
             }
@@ -291,6 +313,30 @@ public final class AttachmentExtractor {
                 uninspected.add("MIME nesting deeper than " + limits.maxDepth() + " levels");
                 return;
             }
+            try {
+                walk(source, start, end, depth);
+            } catch (LimitExceeded e) {
+                throw (LimitReached) e.getCause();
+            } catch (MessagingException | IOException | RuntimeException e) {
+                LOG.fine(() -> "a part of " + depth + " levels deep could not be read (" + e + "); scanning it raw");
+                uninspected.add(unreadable(e));
+                int index = parts.found.size();
+                String partName = Integer.toString(index);
+                long size;
+                try (InputStream raw = source.stream(start, end)) {
+                    size = parts.store(partName, new Counted(raw));
+                } catch (LimitExceeded limit) {
+                    throw (LimitReached) limit.getCause();
+                }
+                if (size > 0) {
+                    String name = depth == 0 ? "message.eml" : "unreadable-" + (index + 1) + ".eml";
+                    parts.found.add(new Attachment(index, name, "message/rfc822", size, partName));
+                }
+            }
+        }
+
+        private void walk(Source source, long start, long end, int depth)
+                throws IOException, MessagingException, LimitReached {
             HeaderSection header;
             try (InputStream in = source.stream(start, end)) {
                 header = HeaderSection.read(in, limits.maxHeaderBytes());
@@ -308,6 +354,11 @@ public final class AttachmentExtractor {
             }
             long content = Math.min(end, start + header.contentOffset());
             ContentType type = contentType(header);
+            if (type == null && isContainer(header.first("Content-Type"))) {
+                // a multipart or message a lenient reader may still take apart: not scanned as one opaque blob
+                ambiguous.add("an unreadable Content-Type of a " + header.first("Content-Type").strip()
+                        .split("[/;\\s]", 2)[0].toLowerCase(Locale.ROOT));
+            }
             if (type != null && type.match("multipart/*")) {
                 multipart(source, content, end, depth, type, header);
                 return;
@@ -367,9 +418,12 @@ public final class AttachmentExtractor {
         private Source decodeNested(Source source, long content, long end, String encoding)
                 throws IOException, MessagingException, LimitReached {
             try (InputStream data = decoded(source.stream(content, end), encoding)) {
-                byte[] start = data.readNBytes(NESTED_IN_MEMORY + 1);
+                // in memory only within what is left of the claim's budget, which nested levels would multiply
+                int inMemory = (int) Math.min(NESTED_IN_MEMORY, parts.budget);
+                byte[] start = data.readNBytes(inMemory + 1);
                 count(start.length);
-                if (start.length <= NESTED_IN_MEMORY) {
+                if (start.length <= inMemory) {
+                    parts.budget -= start.length;
                     return new Source(new SharedByteArrayInputStream(start), start.length, null);
                 }
                 Files.createDirectories(parts.folder);
@@ -418,14 +472,29 @@ public final class AttachmentExtractor {
             }
         }
 
-        /** The files a text part carries in its text, each a part of its own. */
+        /**
+         * The files a text part carries in its text, each a part of its own. A text held in memory is searched
+         * there; one in a file is read back for it, one claim at a time ({@link #MINING_FROM_FILES}), so that the
+         * workers together never hold more than one such text in memory.
+         */
         private void embedded(String partName, long size, boolean html) throws IOException, LimitReached {
             if (size > MAX_MINED_TEXT) {
                 uninspected.add("a text body over " + MAX_MINED_TEXT + " bytes, not searched for embedded files");
                 return;
             }
             int room = limits.maxParts() - entities;
-            List<EmbeddedFiles.File> files = EmbeddedFiles.find(parts.read(partName, MAX_MINED_TEXT), html, room + 1);
+            List<EmbeddedFiles.File> files;
+            byte[] text = parts.held.get(partName);
+            if (text != null) {
+                files = EmbeddedFiles.find(text, html, room + 1);
+            } else {
+                MINING_FROM_FILES.acquireUninterruptibly();
+                try {
+                    files = EmbeddedFiles.find(parts.read(partName, MAX_MINED_TEXT), html, room + 1);
+                } finally {
+                    MINING_FROM_FILES.release();
+                }
+            }
             for (EmbeddedFiles.File file : files) {
                 if (++entities > limits.maxParts()) {
                     throw new LimitReached("more than " + limits.maxParts() + " MIME parts");
@@ -509,6 +578,12 @@ public final class AttachmentExtractor {
             case "quoted-printable", "uuencode", "x-uuencode", "x-uue" -> MimeUtility.decode(raw, encoding);
             default -> raw;
         };
+    }
+
+    /** Whether a Content-Type value names a type that holds other entities (multipart, message). */
+    private static boolean isContainer(String value) {
+        String type = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+        return type.startsWith("multipart") || type.startsWith("message");
     }
 
     /** The entity's content type; text/plain without a header (RFC 2045 5.2), null if it cannot be parsed. */

@@ -142,6 +142,7 @@ final class HeaderSection {
     private static String repeatedParameter(String value) {
         HeaderTokenizer tokens = new HeaderTokenizer(value, HeaderTokenizer.MIME);
         Set<String> seen = new HashSet<>();
+        Set<String> encoded = new HashSet<>();
         try {
             HeaderTokenizer.Token token = tokens.next();
             // skip the type itself up to the first ';'
@@ -154,8 +155,15 @@ final class HeaderSection {
                     return null; // malformed, or a trailing ';': Jakarta Mail's parser decides what it means
                 }
                 String name = token.getValue().toLowerCase(Locale.ROOT);
-                if (!seen.add(name)) {
-                    return name;
+                // RFC 2231: "name*" and "name*0", "name*1"... are one parameter in parts; given beside a plain
+                // "name", the two say different things
+                int star = name.indexOf('*');
+                String base = star < 0 ? name : name.substring(0, star);
+                if (!seen.add(name) || (star < 0 ? encoded.contains(base) : seen.contains(base))) {
+                    return base;
+                }
+                if (star >= 0) {
+                    encoded.add(base);
                 }
                 do {
                     token = tokens.next();

@@ -442,9 +442,12 @@ class AttachmentExtractorTest {
 
         Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
-        // documented: "A message whose MIME structure cannot be read is scanned as one file, never passed as clean."
-        assertThat(extraction.attachments())
-                .containsExactly(new Attachment(0, "message.eml", "message/rfc822", text.length(), "0"));
+        // scanned as one file, and never passed: a finding says it was not taken apart
+        assertThat(extraction.attachments()).containsExactly(
+                new Attachment(0, "message.eml", "message/rfc822", text.length(), "0"),
+                new Attachment(1, "(message structure)", null, 0, "", new AttachmentExtractor.Finding(
+                        VerdictCategory.UNINSPECTED,
+                        "could not be fully inspected: unreadable MIME (Missing start boundary)")));
         assertThat(Files.readAllBytes(parts.resolve("0"))).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
         assertThat(eicarInSomePart()).isTrue();
     }
@@ -634,9 +637,10 @@ class AttachmentExtractorTest {
                 "",
                 "no boundary follows");
 
-        Extraction extraction = AttachmentExtractor.extract(message, dir.resolve(folder), 1_000_000);
+        Extraction extraction = AttachmentExtractor.extract(message, dir.resolve(folder), 0);
 
-        assertThat(extraction.attachments()).extracting(Attachment::fileName).containsExactly("message.eml");
+        assertThat(extraction.attachments()).extracting(Attachment::fileName)
+                .containsExactly("message.eml", "(message structure)");
         assertThat(extraction.held("0")).isNull();
         assertThat(Files.readAllBytes(dir.resolve(folder).resolve("0"))).isEqualTo(Files.readAllBytes(message));
     }
@@ -906,5 +910,84 @@ class AttachmentExtractorTest {
             }
         }
         return text.toString();
+    }
+
+    /** One broken part must not switch the inspection of the others off (nor fall back to a raw whole-message scan). */
+    @Test
+    void aBrokenNestedMultipartIsScannedRawAndItsSiblingsAreStillTakenApart() throws IOException {
+        Path message = spool(
+                "Subject: one broken part",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=top",
+                "",
+                "--top",
+                "Content-Type: multipart/alternative; boundary=zzz",
+                "",
+                "no delimiter here",
+                "--top",
+                "Content-Type: application/octet-stream; name=\"eicar.com\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(EICAR.getBytes(StandardCharsets.US_ASCII)),
+                "--top--");
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
+
+        assertThat(extraction.attachments()).extracting(Attachment::fileName)
+                .containsExactly("unreadable-1.eml", "eicar.com", "(message structure)");
+        assertThat(new String(extraction.held("1"), StandardCharsets.US_ASCII)).isEqualTo(EICAR);
+        assertThat(extraction.attachments().get(2).finding()).isEqualTo(new AttachmentExtractor.Finding(
+                VerdictCategory.UNINSPECTED, "could not be fully inspected: unreadable MIME (Missing start boundary)"));
+    }
+
+    @Test
+    void aMultipartWhoseContentTypeCannotBeParsedIsSuspiciousNotOneOpaqueBlob() throws IOException {
+        Path message = spool(
+                "Subject: unparsable",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=a b",
+                "",
+                "--a b",
+                "Content-Type: application/octet-stream; name=\"x.exe\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(EICAR.getBytes(StandardCharsets.US_ASCII)),
+                "--a b--");
+
+        Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
+
+        assertThat(extraction.attachments()).last().extracting(Attachment::finding).isEqualTo(
+                new AttachmentExtractor.Finding(VerdictCategory.SUSPICIOUS,
+                        "ambiguous MIME structure: an unreadable Content-Type of a multipart"));
+    }
+
+    @Test
+    void aBoundaryGivenPlainAndInRfc2231PartsIsSuspiciousWhileRfc2231PartsAloneAreNot() throws IOException {
+        Path twice = spool(
+                "Subject: two readings",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary*0=\"a\"; boundary=\"b\"",
+                "",
+                "--a",
+                "",
+                "x",
+                "--a--");
+
+        assertThat(AttachmentExtractor.extract(twice, parts, 1_000_000).attachments()).last()
+                .extracting(Attachment::finding).isEqualTo(new AttachmentExtractor.Finding(VerdictCategory.SUSPICIOUS,
+                        "ambiguous MIME structure: Content-Type with two boundary parameters"));
+
+        Path continued = spool(
+                "Subject: one boundary in two pieces",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary*0=\"ab\"; boundary*1=\"cd\"",
+                "",
+                "--abcd",
+                "",
+                "x",
+                "--abcd--");
+
+        assertThat(AttachmentExtractor.extract(continued, parts, 1_000_000).attachments())
+                .extracting(Attachment::fileName).containsExactly("body.txt");
     }
 }
