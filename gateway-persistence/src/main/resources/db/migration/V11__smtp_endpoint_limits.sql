@@ -5,3 +5,6 @@ ALTER TABLE moat_smtp_endpoint ADD COLUMN max_connections_per_client INT DEFAULT
 ALTER TABLE moat_smtp_endpoint ADD COLUMN session_timeout_seconds INT DEFAULT 600 NOT NULL;
 ALTER TABLE moat_smtp_endpoint ADD COLUMN min_data_rate INT DEFAULT 500 NOT NULL;
 ALTER TABLE moat_smtp_endpoint ADD COLUMN max_discard_size BIGINT DEFAULT 1048576 NOT NULL;
+-- An endpoint limited to fewer connections than the default per client keeps a per-client limit within its own, so
+-- that it can be saved again unchanged (maxConnectionsPerClient must be 1..maxConnections).
+UPDATE moat_smtp_endpoint SET max_connections_per_client = max_connections WHERE max_connections < 50;

@@ -70,7 +70,7 @@ public class GatewayStartup {
             if (discarded > 0) {
                 LOG.info(() -> "removed " + discarded + " partial spool files of messages that were never accepted");
             }
-            SpoolReconciler.reconcile(spool.get(), steps);
+            SpoolReconciler.reconcile(spool.get(), steps, settings.hostName());
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("Moat cannot start: " + e.getMessage()
                     + " (data directory " + settings.dataDirectory() + ")", e);

@@ -306,14 +306,24 @@ public class MessageRepository {
                 .getResultList();
     }
 
-    /** The ids and spool names of the messages with work ahead (not final), read from the due index. */
-    public Map<String, String> pendingSpoolNames() {
-        Map<String, String> names = new HashMap<>();
-        em.createQuery("SELECT m.id, m.spoolName FROM MessageEntity m WHERE m.nextAttemptAt >= :floor", Object[].class)
+    /** A message with work ahead, as the start-up's reconciliation of spool and records needs it. */
+    public record PendingFile(String id, String spoolName, MessageKind kind, String mailFrom,
+            List<String> pendingRecipients, Instant receivedAt) {
+    }
+
+    /** The messages with work ahead (not final), read from the due index, without loading them. */
+    public List<PendingFile> pendingFiles() {
+        return em.createQuery("SELECT m.id, m.spoolName, m.kind, m.mailFrom, m.recipients, m.pendingRecipients,"
+                + " m.receivedAt FROM MessageEntity m WHERE m.nextAttemptAt >= :floor", Object[].class)
                 .setParameter("floor", DUE_FLOOR)
-                .getResultList()
-                .forEach(row -> names.put((String) row[0], (String) row[1]));
-        return names;
+                .getResultList().stream()
+                .map(row -> new PendingFile((String) row[0], (String) row[1], (MessageKind) row[2], (String) row[3],
+                        lines(row[5] != null ? (String) row[5] : (String) row[4]), (Instant) row[6]))
+                .toList();
+    }
+
+    private static List<String> lines(String text) {
+        return text == null || text.isEmpty() ? List.of() : List.of(text.split("\n"));
     }
 
     /** How many messages have been due since before {@code overdueSince} without anyone holding their lease. */

@@ -185,11 +185,11 @@ public final class CommitGroup {
                 written.run();
                 ran = true;
             } catch (RuntimeException unwritten) {
-                outcome = unwritten;
+                outcome = new NotWritten(unwritten);
                 ran = true;
             } finally {
                 if (!ran) { // an Error: made here only then, as an exception's stack trace is not cheap
-                    outcome = new IllegalStateException("the write of the group's commits was aborted");
+                    outcome = new NotWritten(new IllegalStateException("the write of the group's commits was aborted"));
                 }
                 synchronized (lock) {
                     for (Entry e : writing) {
@@ -205,6 +205,18 @@ public final class CommitGroup {
 
     private static boolean allDone(List<Entry> batch) {
         return batch.stream().allMatch(e -> e.done);
+    }
+
+    /**
+     * The work's transaction committed, but the commit could not be written to the database file: the caller must
+     * not record anything over it as if it had not (a delivery recorded, then "retried", would go out twice).
+     */
+    public static final class NotWritten extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        NotWritten(RuntimeException cause) {
+            super("committed, but not written to the database file: " + cause.getMessage(), cause);
+        }
     }
 
     private static final class Entry {

@@ -46,7 +46,7 @@ public final class DsnBuilder {
      * @param reportingHost this gateway's host name
      * @param sender the envelope sender to notify (never empty: no DSN for the null sender)
      * @param failures the recipients that failed, each with its reason
-     * @param original the original message, whose headers are returned
+     * @param original the original message, whose headers are returned (none if it is gone)
      */
     public static byte[] build(String reportingHost, String sender, List<Failure> failures, Instant arrival,
             Instant now, Path original) throws IOException {
@@ -162,6 +162,9 @@ public final class DsnBuilder {
     /** The original header section, up to the first empty line (bounded). */
     private static String headers(Path original) throws IOException {
         StringBuilder headers = new StringBuilder();
+        if (!Files.exists(original)) {
+            return ""; // lost (its spool file gone): the report says so without them
+        }
         try (BufferedReader reader = new BufferedReader(
                 new InputStreamReader(Files.newInputStream(original), StandardCharsets.ISO_8859_1))) {
             String line;

@@ -108,6 +108,11 @@ public class MessageProcessor {
         Instant now = Instant.now();
         try {
             commits.run(() -> steps.apply(id, recorded, now));
+        } catch (CommitGroup.NotWritten e) {
+            // it committed: nothing may be recorded over it; the lease runs out and the next claim reads what is
+            LOG.log(Level.SEVERE, "the outcome of message " + id + " committed but could not be written to the"
+                    + " database file (is the disk full or failing?)", e);
+            return;
         } catch (RuntimeException e) {
             recordFailure(m, e);
             return;
@@ -140,6 +145,21 @@ public class MessageProcessor {
      * spool file kept, so that a message that fails every time does not come back forever.
      */
     private void failed(MessageSnapshot m, Progress progress, Throwable e) {
+        MessageState reached = progress.state != null ? progress.state : m.state();
+        if (progress.talking && !(e instanceof Error)) {
+            // Core or the downstream failing: every message would fail alike, and none is to blame; the scan's and
+            // the delivery's own limits (moat.scan.max-time, moat.delivery.max-lifetime) bound how long it goes on
+            boolean expired = retries.expired(m.receivedAt(), Instant.now());
+            LOG.log(Level.WARNING, "processing message " + m.id() + " failed while talking to "
+                    + (reached == MessageState.SCANNING ? "Core" : "the downstream server") + "; " + (expired
+                            ? "its lifetime is over: it fails"
+                            : "it stays in " + reached + " and is tried again in " + AFTER_ERROR.toSeconds() + "s"),
+                    e);
+            progress.talking = false;
+            progress.retryLater(expired ? MessageState.FAILED : reached, Instant.now().plus(AFTER_ERROR),
+                    (expired ? "gave up after " + settings.maxLifetime() + ": " : "") + "processing failed: " + e);
+            return;
+        }
         int failures = m.failedClaims() + 1;
         progress.claimFailed = true;
         if (failures >= settings.maxFailedClaims()) {
@@ -151,7 +171,6 @@ public class MessageProcessor {
             progress.retryLater(MessageState.QUARANTINED, null, reason);
             return;
         }
-        MessageState reached = progress.state != null ? progress.state : m.state();
         Duration wait = AFTER_ERROR.multipliedBy(1L << Math.min(failures - 1, 10));
         LOG.log(Level.WARNING, "processing message " + m.id() + " failed (" + failures + " of "
                 + settings.maxFailedClaims() + " before it is set aside); it stays in " + reached
@@ -215,7 +234,10 @@ public class MessageProcessor {
                 failScan(m, progress, "its attachments could not be scanned within " + settings.scanMaxTime());
                 return;
             }
-            if (!scan(m, attachments, progress)) {
+            progress.talking = true;
+            boolean scanned = scan(m, attachments, progress);
+            progress.talking = false;
+            if (!scanned) {
                 return;
             }
             state = MessageState.SCANNED;
@@ -228,7 +250,9 @@ public class MessageProcessor {
             }
         }
         if (state == MessageState.QUEUED || state == MessageState.DEFERRED) {
+            progress.talking = true;
             deliver(m, progress);
+            progress.talking = false;
         }
     }
 
@@ -471,14 +495,8 @@ public class MessageProcessor {
 
     /** Writes a DSN for the sender to the spool, unless the message has none to tell (null sender, or a DSN). */
     private MessageSteps.Dsn dsn(MessageSnapshot m, List<DsnBuilder.Failure> failures) throws IOException {
-        if (m.mailFrom().isEmpty() || m.kind() == MessageKind.DSN) {
-            return null;
-        }
-        String dsnId = MessageIds.next();
-        byte[] report = DsnBuilder.build(settings.hostName(), m.mailFrom(), failures, m.receivedAt(), Instant.now(),
-                spool.get().message(m.spoolName()));
-        MessageSpool.Stored stored = spool.get().store(dsnId, new byte[0], new ByteArrayInputStream(report));
-        return new MessageSteps.Dsn(stored.name(), stored.size(), m.mailFrom(), DsnBuilder.eightBit(report));
+        return MessageSteps.Dsn.written(spool.get(), settings.hostName(), m.kind(), m.mailFrom(), failures,
+                m.receivedAt(), spool.get().message(m.spoolName()));
     }
 
     /** An attachment's scan state while the claim runs; {@code changed} marks what must be recorded. */

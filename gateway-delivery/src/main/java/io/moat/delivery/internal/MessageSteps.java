@@ -4,14 +4,17 @@ import io.moat.persistence.AttachmentEntity;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageRepository;
+import io.moat.persistence.MessageSpool;
 import io.moat.persistence.MessageState;
 import io.moat.persistence.MessageUpdate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The pipeline's transactions: claiming leases with the snapshots of what was claimed, and recording in one transaction all that one
@@ -49,14 +52,15 @@ public class MessageSteps {
         return messages.spoolNamesOf(spoolNames);
     }
 
-    /** The spool names of the messages with work ahead, by message id. */
-    public Map<String, String> pendingSpoolNames() {
-        return messages.pendingSpoolNames();
+    /** The messages with work ahead, with what is needed to tell their senders if their files are gone. */
+    public List<MessageRepository.PendingFile> pendingFiles() {
+        return messages.pendingFiles();
     }
 
-    /** A message whose spool file is gone: it cannot go on; it fails, and says why. */
-    public void lost(String id, String reason, Instant now) {
+    /** A message whose spool file is gone: it cannot go on; it fails, says why, and its sender gets {@code dsn}. */
+    public void lost(String id, String reason, Dsn dsn, Instant now) {
         messages.update(id, MessageUpdate.at(now).retryLater(MessageState.FAILED, now, reason));
+        addDsn(dsn, now);
     }
 
     /**
@@ -144,6 +148,23 @@ public class MessageSteps {
      * {@code BODY=8BITMIME}. A non-ASCII recipient makes its delivery ask for SMTPUTF8 by itself.
      */
     public record Dsn(String id, long size, String recipient, boolean eightBit) {
+
+        /**
+         * Builds the DSN telling {@code sender} of {@code failures} and writes it to the spool, unless there is none
+         * to tell: the null sender, or a message that is a DSN itself ({@code kind}).
+         *
+         * @param original the message's spool file, whose headers the DSN returns (none if it is gone)
+         */
+        static Dsn written(MessageSpool spool, String hostName, MessageKind kind, String sender,
+                List<DsnBuilder.Failure> failures, Instant arrival, Path original) throws IOException {
+            if (sender.isEmpty() || kind == MessageKind.DSN || failures.isEmpty()) {
+                return null;
+            }
+            byte[] report = DsnBuilder.build(hostName, sender, failures, arrival, Instant.now(), original);
+            MessageSpool.Stored stored = spool.store(MessageIds.next(), new byte[0],
+                    new ByteArrayInputStream(report));
+            return new Dsn(stored.name(), stored.size(), sender, DsnBuilder.eightBit(report));
+        }
     }
 
 }

@@ -22,6 +22,11 @@ final class Progress {
     DeliveryAgent.Result delivery;
     List<String> pendingRecipients;
     MessageSteps.Dsn dsn;
+    /**
+     * The claim is talking to Core or the downstream server: an exception now most likely says something about them
+     * (down, misconfigured), not about the message, and is not counted against it.
+     */
+    boolean talking;
     /** The claim failed (ended in an exception or error); counted, so that a message failing again and again is set aside. */
     boolean claimFailed;
     /** The claim succeeded after earlier ones failed: their count is reset. */

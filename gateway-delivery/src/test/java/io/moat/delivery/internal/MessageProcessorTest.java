@@ -48,6 +48,9 @@ class MessageProcessorTest {
     private MessageProcessor processor;
     /** The records the database refuses, as a constraint it breaks would. */
     private int refusedRecords;
+    /** The records that commit but cannot be written to the database file. */
+    private int unwrittenRecords;
+    private int applied;
 
     @BeforeEach
     void wire() throws IOException {
@@ -70,6 +73,11 @@ class MessageProcessorTest {
         processor.steps = new MessageSteps() {
             @Override
             public void apply(String id, Progress progress, Instant now) {
+                applied++;
+                if (unwrittenRecords > 0) {
+                    unwrittenRecords--;
+                    throw new CommitGroup.NotWritten(new IllegalStateException("No space left on device"));
+                }
                 if (refusedRecords > 0) {
                     refusedRecords--;
                     throw new IllegalStateException("value too long for column");
@@ -122,8 +130,31 @@ class MessageProcessorTest {
     }
 
     @Test
+    void aFailureWhileTalkingToCoreIsNotCountedAgainstTheMessage() {
+        submitFailure = new IllegalStateException("Core answered what nobody can read");
+
+        processor.process(received(2, 0, Instant.now()));
+
+        Progress progress = last();
+        assertThat(progress.claimFailed).isFalse();
+        assertThat(progress.state).isEqualTo(MessageState.SCANNING);
+        assertThat(progress.due).isCloseTo(Instant.now().plusSeconds(30), within(5, ChronoUnit.SECONDS));
+    }
+
+    @Test
+    void aFailureOfTheMessagesOwnStepsIsCountedAgainstIt() throws IOException {
+        spool.delete("m1"); // its file gone: every extraction fails alike
+
+        processor.process(received(0, 0, Instant.now()));
+
+        assertThat(last().claimFailed).isTrue();
+        assertThat(last().state).isEqualTo(MessageState.RECEIVED);
+        assertThat(submitted).isEmpty();
+    }
+
+    @Test
     void eachFailureInARowWaitsLongerBeforeTheNextTry() {
-        submitFailure = new IllegalStateException("a bug");
+        submitError = new StackOverflowError();
 
         processor.process(received(1, 0, Instant.now()));
 
@@ -163,6 +194,17 @@ class MessageProcessorTest {
         assertThat(progress.claimFailed).isTrue();
         assertThat(progress.state).isEqualTo(MessageState.QUARANTINED);
         assertThat(progress.reason).contains("value too long for column");
+    }
+
+    @Test
+    void aResultThatCommittedButWasNotWrittenIsNeverRecordedOver() {
+        verdicts = id -> result(id, 1, "Infected", VerdictCategory.INFECTED);
+        unwrittenRecords = 1;
+
+        processor.process(received(0, 0, Instant.now()));
+
+        assertThat(applied).as("one commit, and no failure recorded over it").isEqualTo(1);
+        assertThat(recorded).isEmpty();
     }
 
     @Test
