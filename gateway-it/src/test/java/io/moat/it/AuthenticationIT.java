@@ -111,7 +111,16 @@ class AuthenticationIT {
 
         RawHttp.Response elsewhere = signIn("127.0.0.5", "admin", TestBed.ADMIN_PASSWORD);
         assertThat(elsewhere.status()).isEqualTo(302);
-        assertThat(elsewhere.header("Location")).endsWith("/index.xhtml");
+        assertThat(elsewhere.header("Location")).isEqualTo("/index.xhtml");
+    }
+
+    @Test
+    void aForgedHostNeverComesBackInTheSignInRedirect() {
+        RawHttp.Response page = new RawHttp("127.0.0.6", TestBed.HTTP_PORT).header("Host", "evil.example")
+                .get("/messages.xhtml");
+        assertThat(page.status()).isEqualTo(302);
+        assertThat(page.header("Location")).isEqualTo("/login.xhtml?next=%2Fmessages.xhtml")
+                .doesNotContain("evil.example");
     }
 
     /** Opens the sign-in page from {@code address} and posts its form as a browser would. */

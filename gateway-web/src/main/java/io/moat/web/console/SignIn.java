@@ -1,6 +1,7 @@
 package io.moat.web.console;
 
 import io.moat.web.internal.MoatAuthentication;
+import io.moat.web.internal.Redirects;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
@@ -58,7 +59,7 @@ public class SignIn {
                             + " or the one printed in the server log at the first start.");
             return null;
         }
-        external.redirect(external.getRequestContextPath() + safeNext());
+        Redirects.to((HttpServletResponse) external.getResponse(), external.getRequestContextPath() + safeNext());
         faces.responseComplete();
         return null;
     }
@@ -67,7 +68,8 @@ public class SignIn {
         ExternalContext external = FacesContext.getCurrentInstance().getExternalContext();
         ((HttpServletRequest) external.getRequest()).logout();
         external.invalidateSession();
-        external.redirect(external.getRequestContextPath() + MoatAuthentication.SIGN_IN_PAGE + "?signedOut=true");
+        Redirects.to((HttpServletResponse) external.getResponse(),
+                external.getRequestContextPath() + MoatAuthentication.SIGN_IN_PAGE + "?signedOut=true");
         FacesContext.getCurrentInstance().responseComplete();
     }
 

@@ -14,8 +14,9 @@ import java.util.function.LongSupplier;
  *
  * <p>A generic cell rate algorithm (GCRA, as in ATM traffic policing): one number per key, the time at which all its
  * counted failures will have run out, each failure adding {@code window / limit}. A key is forgotten once that time
- * has passed. At most {@code maxKeys} keys are kept; a new key beyond them is refused (fail closed) until old ones
- * run out: filling them needs that many failures within the window, each one a password verification.
+ * has passed. At most {@code maxKeys} keys are kept; a new key beyond them is let through without being counted
+ * until old ones run out: refusing it instead would let anyone with that many addresses (an IPv6 /48 holds 65,536
+ * /64s) lock every new client out, while the other limit (per user, per address) still counts it.
  */
 final class FailureLimiter {
 
@@ -62,7 +63,7 @@ final class FailureLimiter {
         if (!clearAt.containsKey(key) && clearAt.size() >= maxKeys) {
             clearAt.values().removeIf(at -> at - now <= 0);
             if (clearAt.size() >= maxKeys) {
-                return Attempt.refused(Duration.ofNanos(intervalNanos));
+                return Attempt.ALLOWED; // not counted: see the class's comment
             }
         }
         Attempt[] answer = new Attempt[1];

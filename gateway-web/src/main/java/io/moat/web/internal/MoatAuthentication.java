@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -47,6 +49,14 @@ public class MoatAuthentication implements HttpAuthenticationMechanism {
     private static final String SIGNED_IN = MoatAuthentication.class.getName() + ".signedIn";
     /** A console sign-in refused for too many failures: how long until the next try (a request attribute). */
     private static final String REFUSED_FOR = MoatAuthentication.class.getName() + ".refusedFor";
+
+    /**
+     * Password checks at once, across every client: each may cost a PBKDF2 derivation (0.2 s of a core), and the
+     * per-address and per-user limits do not bound how many addresses and names take part. Beyond them a caller
+     * waits up to {@link #CHECK_WAIT}, then is told to come back (503, or the sign-in page's refusal).
+     */
+    static final Semaphore CHECKS = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private static final Duration CHECK_WAIT = Duration.ofSeconds(2);
 
     /** Who is signed in to a console session. */
     record SignedIn(String caller, Set<String> roles) implements Serializable {
@@ -97,7 +107,13 @@ public class MoatAuthentication implements HttpAuthenticationMechanism {
             request.setAttribute(REFUSED_FOR, ticket.refusedFor().get());
             return AuthenticationStatus.SEND_FAILURE;
         }
-        CredentialValidationResult result = identityStores.validate(credential);
+        Optional<CredentialValidationResult> checked = check(credential);
+        if (checked.isEmpty()) {
+            guard.succeeded(ticket); // not checked: no failure of the caller's
+            request.setAttribute(REFUSED_FOR, CHECK_WAIT);
+            return AuthenticationStatus.SEND_FAILURE;
+        }
+        CredentialValidationResult result = checked.get();
         if (result.getStatus() != CredentialValidationResult.Status.VALID) {
             guard.failed(ticket);
             LOG.warning(() -> "console sign-in refused for user '" + SignInGuard.printable(name) + "' from "
@@ -141,13 +157,40 @@ public class MoatAuthentication implements HttpAuthenticationMechanism {
                     + " passwords from this address or for this user: this request was not checked. Try again in "
                     + seconds + " s, with the right password."));
         }
-        CredentialValidationResult result = identityStores.validate(credential);
+        Optional<CredentialValidationResult> checked = check(credential);
+        if (checked.isEmpty()) {
+            guard.succeeded(ticket); // not checked: no failure of the caller's
+            response.setHeader("Retry-After", Long.toString(retryAfterSeconds(CHECK_WAIT)));
+            return refuse(request, response, Problems.of(503, "Too many sign-ins at once", "The gateway is checking"
+                    + " as many passwords as it has processors for; this request was not checked. Try again in a"
+                    + " few seconds."));
+        }
+        CredentialValidationResult result = checked.get();
         if (result.getStatus() == CredentialValidationResult.Status.VALID) {
             guard.succeeded(ticket);
             return context.notifyContainerAboutLogin(result);
         }
         guard.failed(ticket);
         return challenge(request, response);
+    }
+
+    /** The credential checked by the identity store, within {@link #CHECKS}; empty when none was free in time. */
+    private Optional<CredentialValidationResult> check(Credential credential) {
+        try {
+            if (!CHECKS.tryAcquire(CHECK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warning("too many password checks at once: a sign-in was turned away unchecked (many clients"
+                        + " failing at once? see the sign-in limits, moat.auth.*)");
+                return Optional.empty();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(identityStores.validate(credential));
+        } finally {
+            CHECKS.release();
+        }
     }
 
     /** 401 with the Basic challenge. */
@@ -199,7 +242,8 @@ public class MoatAuthentication implements HttpAuthenticationMechanism {
                 return AuthenticationStatus.SEND_FAILURE;
             }
         }
-        return context.redirect(target.toString());
+        Redirects.to(response, target.toString()); // relative: never the request's Host
+        return AuthenticationStatus.SEND_CONTINUE;
     }
 
     /** Refuses the request with {@code problem}, which the container's error page writes. */

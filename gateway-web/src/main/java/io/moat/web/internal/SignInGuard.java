@@ -10,7 +10,9 @@ import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -33,7 +35,7 @@ public class SignInGuard {
 
     /** An attempt let through or refused; give it back to {@link #succeeded} or {@link #failed}. */
     public record Ticket(String address, String user, Optional<Duration> refusedFor, boolean lastForAddress,
-            boolean lastForUser) {
+            boolean lastForUser, boolean userCounted) {
     }
 
     @Inject
@@ -50,6 +52,12 @@ public class SignInGuard {
 
     private FailureLimiter byAddress;
     private FailureLimiter byUser;
+    /**
+     * User and address pairs that signed in right within the window (until when, nanoTime): the per-user limit does
+     * not keep them out, so that failures from elsewhere cannot lock out an admin or an integrator at its usual
+     * address; the per-address limit still counts them.
+     */
+    private final Map<String, Long> known = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
@@ -77,21 +85,34 @@ public class SignInGuard {
         String name = user.length() > MAX_NAME ? user.substring(0, MAX_NAME) : user;
         Attempt fromAddress = byAddress.attempt(address);
         if (!fromAddress.allowed()) {
-            return new Ticket(address, name, Optional.of(fromAddress.retryAfter()), false, false);
+            return new Ticket(address, name, Optional.of(fromAddress.retryAfter()), false, false, false);
         }
         Attempt atUser = byUser.attempt(name);
         if (!atUser.allowed()) {
+            Long until = known.get(name + "\n" + address);
+            if (until != null && until - System.nanoTime() > 0) {
+                return new Ticket(address, name, Optional.empty(), fromAddress.last(), false, false);
+            }
             byAddress.succeeded(address); // not tried: give it back
-            return new Ticket(address, name, Optional.of(atUser.retryAfter()), false, false);
+            return new Ticket(address, name, Optional.of(atUser.retryAfter()), false, false, false);
         }
-        return new Ticket(address, name, Optional.empty(), fromAddress.last(), atUser.last());
+        return new Ticket(address, name, Optional.empty(), fromAddress.last(), atUser.last(), true);
     }
 
-    /** The password was right: the attempt counts as no failure. */
+    /** The password was right: the attempt counts as no failure, and the pair is known for the window. */
     public void succeeded(Ticket ticket) {
         if (ticket.refusedFor().isEmpty()) {
             byAddress.succeeded(ticket.address());
-            byUser.succeeded(ticket.user());
+            if (ticket.userCounted()) {
+                byUser.succeeded(ticket.user());
+            }
+            long now = System.nanoTime();
+            if (known.size() >= MAX_KEYS) {
+                known.values().removeIf(until -> until - now <= 0);
+            }
+            if (known.size() < MAX_KEYS) {
+                known.put(ticket.user() + "\n" + ticket.address(), now + window.toNanos());
+            }
         }
     }
 

@@ -109,6 +109,40 @@ class MoatAuthenticationTest {
     }
 
     @Test
+    void anAddressThatSignedInRightIsNotLockedOutByFailuresFromElsewhere() {
+        assertThat(validate(Exchange.api("203.0.113.9").basic("admin", "admin-secret")))
+                .isEqualTo(AuthenticationStatus.SUCCESS);
+        for (int i = 1; i <= 30; i++) {
+            validate(Exchange.api("198.51.100." + i).basic("admin", "guess " + i));
+        }
+
+        assertThat(validate(Exchange.api("203.0.113.9").basic("admin", "admin-secret")))
+                .as("the integrator at its usual address").isEqualTo(AuthenticationStatus.SUCCESS);
+        Exchange elsewhere = Exchange.api("203.0.113.10").basic("admin", "admin-secret");
+        assertThat(validate(elsewhere)).isEqualTo(AuthenticationStatus.SEND_FAILURE);
+        assertThat(elsewhere.status).isEqualTo(429);
+    }
+
+    @Test
+    void passwordChecksBeyondTheProcessorsAreTurnedAwayUncheckedWith503() throws InterruptedException {
+        int permits = MoatAuthentication.CHECKS.availablePermits();
+        MoatAuthentication.CHECKS.acquire(permits);
+        try {
+            long before = hashes.derivations();
+            Exchange busy = Exchange.api("192.0.2.50").basic("admin", "guess");
+            assertThat(validate(busy)).isEqualTo(AuthenticationStatus.SEND_FAILURE);
+            assertThat(busy.status).isEqualTo(503);
+            assertThat(busy.headers).containsKey("Retry-After");
+            assertThat(hashes.derivations()).isEqualTo(before);
+        } finally {
+            MoatAuthentication.CHECKS.release(permits);
+        }
+        // not counted as the caller's failure
+        assertThat(validate(Exchange.api("192.0.2.50").basic("admin", "admin-secret")))
+                .isEqualTo(AuthenticationStatus.SUCCESS);
+    }
+
+    @Test
     void aRefusalLeavesTheResponseUncommittedForTheContainersErrorPage() throws IOException {
         Exchange wrong = Exchange.api("192.0.2.7").basic("admin", "wrong");
         validate(wrong);
