@@ -534,8 +534,8 @@ public final class DeliveryAgent {
             this.mailFrom = mailFrom;
             this.recipients = recipients;
             this.options = options;
-            this.utf8 = options.smtpUtf8() || !ascii(mailFrom);
-            this.utf8Recipients = recipients.stream().anyMatch(r -> !ascii(r));
+            this.utf8 = options.smtpUtf8() || !Octets.ascii(mailFrom);
+            this.utf8Recipients = recipients.stream().anyMatch(r -> !Octets.ascii(r));
             this.asIs = new Offer(recipients, "", List.of());
         }
 
@@ -577,7 +577,7 @@ public final class DeliveryAgent {
         /** Whether our headers or the spool file hold an octet above 127 (read once, on first asking). */
         boolean eightBit() throws IOException {
             if (eightBit == null) {
-                eightBit = hasEightBit(addedHeaders, addedHeaders.length) || hasEightBit(message);
+                eightBit = Octets.eightBit(addedHeaders, addedHeaders.length) || hasEightBit(message);
             }
             return eightBit;
         }
@@ -615,7 +615,7 @@ public final class DeliveryAgent {
                         + (envelope.utf8() ? "this message needs" : "this non-ASCII address needs");
                 List<String> rest = new ArrayList<>();
                 for (String recipient : recipients) {
-                    if (envelope.utf8() || !ascii(recipient)) {
+                    if (envelope.utf8() || !Octets.ascii(recipient)) {
                         refused.add(new Refusal(recipient, true, reply));
                     } else {
                         rest.add(recipient);
@@ -637,29 +637,11 @@ public final class DeliveryAgent {
         return new Offer(recipients, parameters.toString(), refused);
     }
 
-    private static boolean ascii(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean hasEightBit(byte[] bytes, int length) {
-        for (int i = 0; i < length; i++) {
-            if (bytes[i] < 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static boolean hasEightBit(Path file) throws IOException {
         byte[] buffer = new byte[64 * 1024];
         try (InputStream in = Files.newInputStream(file)) {
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                if (hasEightBit(buffer, read)) {
+                if (Octets.eightBit(buffer, read)) {
                     return true;
                 }
             }

@@ -60,8 +60,8 @@ public final class DsnBuilder {
         m.append("Message-ID: <").append(UUID.randomUUID()).append('@').append(reportingHost).append('>').append(crlf);
         m.append("Auto-Submitted: auto-replied").append(crlf);
         String originalHeaders = headers(original);
-        boolean utf8Text = !ascii(sender) || failures.stream().anyMatch(f -> !ascii(f.recipient()));
-        boolean eightBitHeaders = !ascii(originalHeaders);
+        boolean utf8Text = !Octets.ascii(sender) || failures.stream().anyMatch(f -> !Octets.ascii(f.recipient()));
+        boolean eightBitHeaders = !Octets.ascii(originalHeaders);
         m.append("MIME-Version: 1.0").append(crlf);
         m.append("Content-Type: multipart/report; report-type=delivery-status;").append(crlf);
         m.append("\tboundary=\"").append(boundary).append('"').append(crlf);
@@ -119,7 +119,7 @@ public final class DsnBuilder {
      * character outside printable ASCII (and {@code +}, {@code =}, {@code \}) written as {@code \x{HEX}}.
      */
     static String addressField(String address) {
-        if (ascii(address)) {
+        if (Octets.ascii(address)) {
             return "rfc822; " + address;
         }
         StringBuilder xtext = new StringBuilder("utf-8; ");
@@ -133,18 +133,9 @@ public final class DsnBuilder {
         return xtext.toString();
     }
 
-    private static boolean ascii(String text) {
-        return text.chars().allMatch(c -> c < 0x80);
-    }
-
     /** Whether {@code bytes} hold an octet above 127, i.e. a DSN that needs an 8-bit path (RFC 6152). */
     public static boolean eightBit(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
-                return true;
-            }
-        }
-        return false;
+        return Octets.eightBit(bytes, bytes.length);
     }
 
     static String status(String reason, boolean expired) {

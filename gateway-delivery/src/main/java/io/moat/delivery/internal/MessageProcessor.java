@@ -47,8 +47,9 @@ public class MessageProcessor {
     private static final Duration RESCAN_DELAY = Duration.ofMinutes(1);
     private static final Duration AFTER_ERROR = Duration.ofSeconds(30);
     /**
-     * A message's attachments are decoded into memory up to this many bytes in all, the rest into files: at most
-     * this much heap per worker (16 by default), and no files for the common message.
+     * A message's parts are decoded into memory up to this many bytes in all (forwarded messages decoded on the way
+     * included), the rest into files: about this much heap per worker (28 by default), and no files for the common
+     * message. A text too large for it is searched for embedded files by one claim at a time.
      */
     static final long PARTS_IN_MEMORY = 2L * 1024 * 1024;
 
