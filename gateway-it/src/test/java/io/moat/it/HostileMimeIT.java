@@ -3,6 +3,7 @@ package io.moat.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.moat.devtools.Encodings;
 import io.moat.devtools.ReceivedMail;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -156,7 +157,7 @@ class HostileMimeIT {
     @Test
     void aUuencodedFileInTheBodyIsBlocked() throws IOException {
         Raw raw = new Raw("Content-Type: text/plain", "").line("see below").line("begin 644 eicar.com")
-                .line(uuencode(Mails.EICAR)).line("`").line("end");
+                .line(Encodings.uuencode(Mails.EICAR)).line("`").line("end");
 
         JsonObject detail = endsIn(send(raw), raw, "BLOCKED");
 
@@ -188,26 +189,5 @@ class HostileMimeIT {
         assertThat(verdicts.results().map(MatchResult::group).toList())
                 .containsExactly("X-Moat-Scan: clean; 1 part scanned");
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));
-    }
-
-    /** Uuencoded lines of up to 45 bytes, as {@code uuencode} writes them. */
-    private static String uuencode(byte[] data) {
-        StringBuilder text = new StringBuilder();
-        for (int start = 0; start < data.length; start += 45) {
-            int n = Math.min(45, data.length - start);
-            text.append((char) (32 + n));
-            for (int i = start; i < start + n; i += 3) {
-                int v = (data[i] & 0xff) << 16 | (i + 1 < data.length ? (data[i + 1] & 0xff) << 8 : 0)
-                        | (i + 2 < data.length ? data[i + 2] & 0xff : 0);
-                for (int shift = 18; shift >= 0; shift -= 6) {
-                    int c = (v >> shift) & 0x3f;
-                    text.append(c == 0 ? '`' : (char) (32 + c));
-                }
-            }
-            if (start + 45 < data.length) {
-                text.append(CRLF);
-            }
-        }
-        return text.toString();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.moat.core.VerdictCategory;
 import io.moat.delivery.internal.AttachmentExtractor.Attachment;
 import io.moat.delivery.internal.AttachmentExtractor.Extraction;
+import io.moat.devtools.Encodings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -820,7 +821,7 @@ class AttachmentExtractorTest {
                 "",
                 "see below",
                 "begin 644 eicar.com",
-                uuencode(EICAR.getBytes(StandardCharsets.US_ASCII)),
+                Encodings.uuencode(EICAR.getBytes(StandardCharsets.US_ASCII)),
                 "`",
                 "end",
                 "bye");
@@ -887,29 +888,6 @@ class AttachmentExtractorTest {
         assertThat(extraction.attachments()).extracting(Attachment::finding).containsExactly(
                 new AttachmentExtractor.Finding(VerdictCategory.UNINSPECTED,
                         "could not be fully inspected: more than 1048576 bytes of decoded content"));
-    }
-
-    /** Uuencoded lines of up to 45 bytes, as {@code uuencode} writes them. */
-    private static String uuencode(byte[] data) {
-        StringBuilder text = new StringBuilder();
-        for (int start = 0; start < data.length; start += 45) {
-            int n = Math.min(45, data.length - start);
-            text.append((char) (32 + n));
-            for (int i = start; i < start + n; i += 3) {
-                int b0 = data[i] & 0xff;
-                int b1 = i + 1 < data.length ? data[i + 1] & 0xff : 0;
-                int b2 = i + 2 < data.length ? data[i + 2] & 0xff : 0;
-                int v = b0 << 16 | b1 << 8 | b2;
-                for (int shift = 18; shift >= 0; shift -= 6) {
-                    int c = (v >> shift) & 0x3f;
-                    text.append(c == 0 ? '`' : (char) (32 + c));
-                }
-            }
-            if (start + 45 < data.length) {
-                text.append(CRLF);
-            }
-        }
-        return text.toString();
     }
 
     /** One broken part must not switch the inspection of the others off (nor fall back to a raw whole-message scan). */
