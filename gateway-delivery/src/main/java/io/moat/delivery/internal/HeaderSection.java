@@ -121,9 +121,9 @@ final class HeaderSection {
     }
 
     /**
-     * What makes this header section mean two things, or null: two {@code Content-Type} or
-     * {@code Content-Transfer-Encoding} headers, or one parameter given twice in {@code Content-Type} (two
-     * {@code boundary} parameters). Mail clients differ in which one they take, so a scanner that picks one may
+     * What makes this header section mean two things, or null: two {@code Content-Type},
+     * {@code Content-Transfer-Encoding} or {@code Content-Disposition} headers, or one parameter given twice in
+     * {@code Content-Type} (two {@code boundary} parameters, or one plain and one in RFC 2231 parts). Mail clients differ in which one they take, so a scanner that picks one may
      * inspect a structure the recipient never sees (the classic way to smuggle a part past a gateway).
      */
     String ambiguity() {
