@@ -9,6 +9,8 @@ import io.moat.core.VerdictCategory;
 import io.moat.delivery.GatewaySettings;
 import io.moat.delivery.ServerProfileService;
 import io.moat.delivery.Spool;
+import io.moat.mime.AttachmentExtractor;
+import io.moat.mime.MimeLimits;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageSpool;
 import io.moat.persistence.MessageState;
@@ -535,7 +537,7 @@ public class MessageProcessor {
             this.held = held;
             if (a.finding() != null) { // the extraction's own verdict: recorded with the extraction, never submitted
                 this.label = a.finding().label();
-                this.category = a.finding().category();
+                this.category = VerdictCategory.valueOf(a.finding().category().name());
             }
         }
 

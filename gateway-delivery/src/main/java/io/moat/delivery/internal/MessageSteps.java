@@ -1,5 +1,6 @@
 package io.moat.delivery.internal;
 
+import io.moat.mime.AttachmentExtractor;
 import io.moat.persistence.AttachmentEntity;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;

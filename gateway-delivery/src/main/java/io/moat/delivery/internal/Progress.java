@@ -1,5 +1,6 @@
 package io.moat.delivery.internal;
 
+import io.moat.mime.AttachmentExtractor;
 import io.moat.persistence.MessageState;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.moat.delivery.internal;
+package io.moat.mime;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,5 @@
-package io.moat.delivery.internal;
+package io.moat.mime;
 
-import io.moat.core.VerdictCategory;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.ContentDisposition;
@@ -40,10 +39,10 @@ import java.util.logging.Logger;
  * loaded whole into memory.
  *
  * <p>Hostile input is bounded by {@link MimeLimits}: entities, nesting, header bytes, decoded bytes. Past a limit the
- * walk stops (or skips the part it cannot read) and says so with an {@link VerdictCategory#UNINSPECTED} finding, so
+ * walk stops (or skips the part it cannot read) and says so with an {@link Finding.Kind#UNINSPECTED} finding, so
  * that the message is never delivered as if it had been inspected whole; what was found up to then is still scanned.
  * A structure that means two things to two readers (two {@code Content-Type} headers, two {@code boundary}
- * parameters) is a {@link VerdictCategory#SUSPICIOUS} finding rather than a guess. A message whose MIME structure
+ * parameters) is a {@link Finding.Kind#SUSPICIOUS} finding rather than a guess. A message whose MIME structure
  * cannot be read at all is scanned as one file, never passed as clean.
  *
  * <p>Parts held in memory save creating, writing and removing a folder and a file per attachment, which on ext4
@@ -81,7 +80,15 @@ public final class AttachmentExtractor {
      * What the extraction itself concluded about a part, without Core: the structure was ambiguous (SUSPICIOUS),
      * or could not be inspected within the limits (UNINSPECTED).
      */
-    public record Finding(VerdictCategory category, String label) {
+    public record Finding(Kind category, String label) {
+
+        /** The two conclusions the extraction draws on its own; the pipeline records them as verdicts of the part. */
+        public enum Kind {
+            /** The structure can be read two ways (duplicate headers, encoded multiparts): a part could hide. */
+            SUSPICIOUS,
+            /** A limit stopped the walk, or a part could not be read: what it held was not scanned. */
+            UNINSPECTED
+        }
     }
 
     /**
@@ -166,7 +173,7 @@ public final class AttachmentExtractor {
             Files.copy(message, whole, StandardCopyOption.REPLACE_EXISTING);
             return new Extraction(walk.subject, List.of(
                     new Attachment(0, "message.eml", "message/rfc822", Files.size(whole), "0"),
-                    Walk.finding(1, VerdictCategory.UNINSPECTED, "could not be fully inspected: " + unreadable(e))),
+                    Walk.finding(1, Finding.Kind.UNINSPECTED, "could not be fully inspected: " + unreadable(e))),
                     Map.of());
         }
     }
@@ -281,17 +288,17 @@ public final class AttachmentExtractor {
         List<Attachment> results() {
             List<Attachment> results = new ArrayList<>(parts.found);
             if (!ambiguous.isEmpty()) {
-                results.add(finding(results.size(), VerdictCategory.SUSPICIOUS,
+                results.add(finding(results.size(), Finding.Kind.SUSPICIOUS,
                         "ambiguous MIME structure: " + summary(ambiguous)));
             }
             if (!uninspected.isEmpty()) {
-                results.add(finding(results.size(), VerdictCategory.UNINSPECTED,
+                results.add(finding(results.size(), Finding.Kind.UNINSPECTED,
                         "could not be fully inspected: " + summary(uninspected)));
             }
             return results;
         }
 
-        private static Attachment finding(int index, VerdictCategory category, String label) {
+        private static Attachment finding(int index, Finding.Kind category, String label) {
             return new Attachment(index, "(message structure)", null, 0, "", new Finding(category, label));
         }
 

@@ -1,4 +1,4 @@
-package io.moat.delivery.internal;
+package io.moat.mime;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,10 @@
-package io.moat.delivery.internal;
+package io.moat.mime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.moat.core.VerdictCategory;
-import io.moat.delivery.internal.AttachmentExtractor.Attachment;
-import io.moat.delivery.internal.AttachmentExtractor.Extraction;
 import io.moat.devtools.Encodings;
+import io.moat.mime.AttachmentExtractor.Attachment;
+import io.moat.mime.AttachmentExtractor.Extraction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -447,7 +446,7 @@ class AttachmentExtractorTest {
         assertThat(extraction.attachments()).containsExactly(
                 new Attachment(0, "message.eml", "message/rfc822", text.length(), "0"),
                 new Attachment(1, "(message structure)", null, 0, "", new AttachmentExtractor.Finding(
-                        VerdictCategory.UNINSPECTED,
+                        AttachmentExtractor.Finding.Kind.UNINSPECTED,
                         "could not be fully inspected: unreadable MIME (Missing start boundary)")));
         assertThat(Files.readAllBytes(parts.resolve("0"))).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
         assertThat(eicarInSomePart()).isTrue();
@@ -524,7 +523,7 @@ class AttachmentExtractorTest {
         Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.attachments()).containsExactly(new Attachment(0, "(message structure)", null, 0, "",
-                new AttachmentExtractor.Finding(VerdictCategory.UNINSPECTED,
+                new AttachmentExtractor.Finding(AttachmentExtractor.Finding.Kind.UNINSPECTED,
                         "could not be fully inspected: MIME nesting deeper than 20 levels")));
         assertThat(partFiles()).isEmpty();
     }
@@ -553,7 +552,8 @@ class AttachmentExtractorTest {
 
         assertThat(extraction.attachments()).extracting(Attachment::fileName)
                 .containsExactly("first.bin", "(message structure)");
-        assertThat(extraction.attachments().get(1).finding().category()).isEqualTo(VerdictCategory.UNINSPECTED);
+        assertThat(extraction.attachments().get(1).finding().category())
+                .isEqualTo(AttachmentExtractor.Finding.Kind.UNINSPECTED);
         assertThat(partFiles()).containsExactly("0");
         assertThat(Files.readString(parts.resolve("0"))).isEqualTo("first");
     }
@@ -665,7 +665,8 @@ class AttachmentExtractorTest {
                 .containsExactly("eicar.com", "(message structure)");
         assertThat(new String(extraction.held("0"), StandardCharsets.US_ASCII)).contains(EICAR);
         assertThat(extraction.attachments().get(1).finding()).isEqualTo(new AttachmentExtractor.Finding(
-                VerdictCategory.UNINSPECTED, "could not be fully inspected: more than 1000 MIME parts"));
+                AttachmentExtractor.Finding.Kind.UNINSPECTED,
+                "could not be fully inspected: more than 1000 MIME parts"));
     }
 
     /** Forwarded messages in quoted-printable, each level decoding the whole of the next: the decoded bytes bound it. */
@@ -681,7 +682,7 @@ class AttachmentExtractorTest {
         Extraction extraction = AttachmentExtractor.extract(message, parts, 0, SMALL);
 
         assertThat(extraction.attachments()).last().extracting(Attachment::finding).isEqualTo(
-                new AttachmentExtractor.Finding(VerdictCategory.UNINSPECTED,
+                new AttachmentExtractor.Finding(AttachmentExtractor.Finding.Kind.UNINSPECTED,
                         "could not be fully inspected: more than 1048576 bytes of decoded content"));
         assertThat(partFiles()).noneMatch(name -> name.startsWith("nested"));
     }
@@ -694,7 +695,7 @@ class AttachmentExtractorTest {
         Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
 
         assertThat(extraction.attachments()).extracting(Attachment::finding).containsExactly(
-                new AttachmentExtractor.Finding(VerdictCategory.UNINSPECTED,
+                new AttachmentExtractor.Finding(AttachmentExtractor.Finding.Kind.UNINSPECTED,
                         "could not be fully inspected: a header section over 65536 bytes"));
     }
 
@@ -720,7 +721,8 @@ class AttachmentExtractorTest {
 
         assertThat(extraction.attachments()).extracting(Attachment::fileName)
                 .containsExactly("eicar.com", "(message structure)");
-        assertThat(extraction.attachments().get(1).finding().category()).isEqualTo(VerdictCategory.UNINSPECTED);
+        assertThat(extraction.attachments().get(1).finding().category())
+                .isEqualTo(AttachmentExtractor.Finding.Kind.UNINSPECTED);
     }
 
     @Test
@@ -744,7 +746,7 @@ class AttachmentExtractorTest {
         Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
 
         assertThat(extraction.attachments()).last().extracting(Attachment::finding).isEqualTo(
-                new AttachmentExtractor.Finding(VerdictCategory.SUSPICIOUS,
+                new AttachmentExtractor.Finding(AttachmentExtractor.Finding.Kind.SUSPICIOUS,
                         "ambiguous MIME structure: Content-Type with two boundary parameters"));
     }
 
@@ -765,7 +767,7 @@ class AttachmentExtractorTest {
         Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
 
         assertThat(extraction.attachments()).last().extracting(Attachment::finding).isEqualTo(
-                new AttachmentExtractor.Finding(VerdictCategory.SUSPICIOUS,
+                new AttachmentExtractor.Finding(AttachmentExtractor.Finding.Kind.SUSPICIOUS,
                         "ambiguous MIME structure: 2 Content-Type headers"));
     }
 
@@ -783,7 +785,7 @@ class AttachmentExtractorTest {
         Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
 
         assertThat(extraction.attachments()).extracting(Attachment::finding).containsExactly(
-                new AttachmentExtractor.Finding(VerdictCategory.SUSPICIOUS,
+                new AttachmentExtractor.Finding(AttachmentExtractor.Finding.Kind.SUSPICIOUS,
                         "ambiguous MIME structure: a multipart in Content-Transfer-Encoding base64"));
     }
 
@@ -810,7 +812,8 @@ class AttachmentExtractorTest {
         assertThat(extraction.attachments()).extracting(Attachment::fileName)
                 .containsExactly("eicar.com", "(message structure)");
         assertThat(new String(extraction.held("0"), StandardCharsets.US_ASCII)).isEqualTo(EICAR);
-        assertThat(extraction.attachments().get(1).finding().category()).isEqualTo(VerdictCategory.UNINSPECTED);
+        assertThat(extraction.attachments().get(1).finding().category())
+                .isEqualTo(AttachmentExtractor.Finding.Kind.UNINSPECTED);
     }
 
     @Test
@@ -886,7 +889,7 @@ class AttachmentExtractorTest {
         Extraction extraction = AttachmentExtractor.extract(message, parts, 0, SMALL);
 
         assertThat(extraction.attachments()).extracting(Attachment::finding).containsExactly(
-                new AttachmentExtractor.Finding(VerdictCategory.UNINSPECTED,
+                new AttachmentExtractor.Finding(AttachmentExtractor.Finding.Kind.UNINSPECTED,
                         "could not be fully inspected: more than 1048576 bytes of decoded content"));
     }
 
@@ -915,7 +918,8 @@ class AttachmentExtractorTest {
                 .containsExactly("unreadable-1.eml", "eicar.com", "(message structure)");
         assertThat(new String(extraction.held("1"), StandardCharsets.US_ASCII)).isEqualTo(EICAR);
         assertThat(extraction.attachments().get(2).finding()).isEqualTo(new AttachmentExtractor.Finding(
-                VerdictCategory.UNINSPECTED, "could not be fully inspected: unreadable MIME (Missing start boundary)"));
+                AttachmentExtractor.Finding.Kind.UNINSPECTED,
+                "could not be fully inspected: unreadable MIME (Missing start boundary)"));
     }
 
     @Test
@@ -935,7 +939,7 @@ class AttachmentExtractorTest {
         Extraction extraction = AttachmentExtractor.extract(message, parts, 1_000_000);
 
         assertThat(extraction.attachments()).last().extracting(Attachment::finding).isEqualTo(
-                new AttachmentExtractor.Finding(VerdictCategory.SUSPICIOUS,
+                new AttachmentExtractor.Finding(AttachmentExtractor.Finding.Kind.SUSPICIOUS,
                         "ambiguous MIME structure: an unreadable Content-Type of a multipart"));
     }
 
@@ -952,7 +956,8 @@ class AttachmentExtractorTest {
                 "--a--");
 
         assertThat(AttachmentExtractor.extract(twice, parts, 1_000_000).attachments()).last()
-                .extracting(Attachment::finding).isEqualTo(new AttachmentExtractor.Finding(VerdictCategory.SUSPICIOUS,
+                .extracting(Attachment::finding)
+                .isEqualTo(new AttachmentExtractor.Finding(AttachmentExtractor.Finding.Kind.SUSPICIOUS,
                         "ambiguous MIME structure: Content-Type with two boundary parameters"));
 
         Path continued = spool(

@@ -1,4 +1,4 @@
-package io.moat.delivery.internal;
+package io.moat.mime;
 
 /**
  * How far the gateway takes one message apart before it stops: a message past any of these is not delivered, it is

@@ -1,4 +1,4 @@
-package io.moat.delivery.internal;
+package io.moat.mime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,11 +1,10 @@
-package io.moat.delivery.internal;
+package io.moat.mime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.moat.core.VerdictCategory;
-import io.moat.delivery.internal.AttachmentExtractor.Attachment;
-import io.moat.delivery.internal.AttachmentExtractor.Extraction;
+import io.moat.mime.AttachmentExtractor.Attachment;
+import io.moat.mime.AttachmentExtractor.Extraction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,7 +61,7 @@ class AttachmentExtractorFuzzTest {
             boolean whole = !found.isEmpty() && found.get(0).fileName().equals("message.eml");
             if (whole) {
                 assertThat(found).last().extracting(a -> a.finding().category())
-                        .isEqualTo(VerdictCategory.UNINSPECTED);
+                        .isEqualTo(AttachmentExtractor.Finding.Kind.UNINSPECTED);
             }
             if (!whole) {
                 assertThat(written + held).isLessThanOrEqualTo(LIMITS.maxDecodedBytes());
@@ -79,7 +78,8 @@ class AttachmentExtractorFuzzTest {
                     long size = bytes != null ? bytes.length : Files.size(parts.resolve(a.partName()));
                     assertThat(size).isEqualTo(a.size());
                 } else {
-                    assertThat(a.finding().category()).isIn(VerdictCategory.SUSPICIOUS, VerdictCategory.UNINSPECTED);
+                    assertThat(a.finding().category()).isIn(AttachmentExtractor.Finding.Kind.SUSPICIOUS,
+                            AttachmentExtractor.Finding.Kind.UNINSPECTED);
                     assertThat(a.finding().label()).isNotBlank();
                 }
             }

@@ -1,4 +1,4 @@
-package io.moat.delivery.internal;
+package io.moat.mime;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.HeaderTokenizer;

@@ -1,9 +1,9 @@
-package io.moat.delivery.internal;
+package io.moat.mime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.moat.delivery.internal.MultipartScanner.Range;
+import io.moat.mime.MultipartScanner.Range;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeBodyPart;
