@@ -3,9 +3,16 @@ package io.moat.delivery;
 import io.moat.delivery.internal.MessageSteps;
 import io.moat.delivery.internal.SpoolReconciler;
 import io.moat.persistence.SchemaMigrator;
+import io.moat.settings.GatewaySettings;
+import io.moat.settings.certificates.CertificateExpiryMonitor;
+import io.moat.settings.certificates.DigitalIdService;
+import io.moat.settings.console.ConsoleTlsService;
+import io.moat.settings.endpoints.SmtpEndpointService;
+import io.moat.settings.profiles.ServerProfileService;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
@@ -58,6 +65,9 @@ public class GatewayStartup {
     @Inject
     ServerProfileService profiles;
 
+    @Inject
+    CertificateExpiryMonitor certificateExpiry;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -77,6 +87,7 @@ public class GatewayStartup {
         }
         digitalIds.loaded(); // on a first start, generates the self-signed ID now and says so in the log
         profiles.start(); // on a first start, moat.downstream.url and moat.core.url become the default profiles
+        certificateExpiry.start();
         pipeline.start();
         endpoints.start(); // the listeners open last: mail is taken only once the pipeline runs
         // through the management interface, which is busy deploying us until this method returns
@@ -95,6 +106,12 @@ public class GatewayStartup {
             LOG.fine(() -> "console HTTPS not applied yet (" + e.getMessage() + "); trying again");
             scheduler.schedule(() -> reconcileConsoleTls(attempt + 1), 2L * attempt, TimeUnit.SECONDS);
         }
+    }
+
+    /** Each morning: which certificates in use expire within 30 days (a warning each, and the health check). */
+    @Schedule(hour = "6", minute = "0", persistent = false)
+    void daily() {
+        certificateExpiry.check();
     }
 
     @PreDestroy

@@ -8,6 +8,7 @@ import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageSpool;
+import io.moat.settings.GatewaySettings;
 import io.moat.smtp.api.SmtpEnvelope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,9 +1,10 @@
 package io.moat.delivery;
 
-import io.moat.delivery.RefusedException.Reason;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageState;
+import io.moat.settings.RefusedException;
+import io.moat.settings.RefusedException.Reason;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;

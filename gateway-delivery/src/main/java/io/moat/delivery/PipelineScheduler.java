@@ -3,6 +3,7 @@ package io.moat.delivery;
 import io.moat.delivery.internal.MessageProcessor;
 import io.moat.delivery.internal.MessageSnapshot;
 import io.moat.delivery.internal.MessageSteps;
+import io.moat.settings.GatewaySettings;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;

@@ -1,5 +1,6 @@
 package io.moat.delivery;
 
+import io.moat.settings.endpoints.SmtpEndpointService;
 import io.moat.smtp.api.SmtpClientInfo;
 import io.moat.smtp.api.SmtpEnvelope;
 import io.moat.smtp.api.SmtpMessageListener;

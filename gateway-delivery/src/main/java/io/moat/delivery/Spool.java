@@ -1,6 +1,7 @@
 package io.moat.delivery;
 
 import io.moat.persistence.MessageSpool;
+import io.moat.settings.GatewaySettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -8,6 +8,7 @@ import io.moat.delivery.internal.MessageSnapshot;
 import io.moat.delivery.internal.MessageSteps;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageState;
+import io.moat.settings.GatewaySettings;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.lang.reflect.InvocationTargetException;
@@ -44,8 +45,12 @@ class PipelineSchedulerTest {
         pipeline.scheduler = managed(ManagedScheduledExecutorService.class, ticks);
         pipeline.steps = steps;
         pipeline.processor = processor;
-        pipeline.settings = new GatewaySettings();
-        pipeline.settings.workers = 1;
+        pipeline.settings = new GatewaySettings() {
+            @Override
+            public int workers() {
+                return 1;
+            }
+        };
         pipeline.nodeId = "node-7";
     }
 

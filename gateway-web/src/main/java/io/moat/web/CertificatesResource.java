@@ -1,7 +1,7 @@
 package io.moat.web;
 
-import io.moat.delivery.CertificateInput;
-import io.moat.delivery.CertificateStore;
+import io.moat.settings.certificates.CertificateInput;
+import io.moat.settings.certificates.CertificateStore;
 import io.moat.web.internal.CertificateAssembler;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

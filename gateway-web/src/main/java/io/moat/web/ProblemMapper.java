@@ -1,6 +1,6 @@
 package io.moat.web;
 
-import io.moat.delivery.RefusedException;
+import io.moat.settings.RefusedException;
 import io.moat.web.internal.Problems;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;

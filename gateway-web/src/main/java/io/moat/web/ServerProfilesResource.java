@@ -1,7 +1,7 @@
 package io.moat.web;
 
-import io.moat.delivery.ServerProfile;
-import io.moat.delivery.ServerProfileService;
+import io.moat.settings.profiles.ServerProfile;
+import io.moat.settings.profiles.ServerProfileService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

@@ -1,9 +1,9 @@
 package io.moat.web;
 
-import io.moat.delivery.ConsoleTlsService;
-import io.moat.delivery.ConsoleTlsService.ConsoleTls;
-import io.moat.delivery.GeneralSettingsService;
-import io.moat.delivery.TrustStoreService;
+import io.moat.settings.GeneralSettingsService;
+import io.moat.settings.certificates.TrustStoreService;
+import io.moat.settings.console.ConsoleTlsService;
+import io.moat.settings.console.ConsoleTlsService.ConsoleTls;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

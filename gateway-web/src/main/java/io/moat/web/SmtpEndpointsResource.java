@@ -1,7 +1,7 @@
 package io.moat.web;
 
-import io.moat.delivery.SmtpEndpoint;
-import io.moat.delivery.SmtpEndpointService;
+import io.moat.settings.endpoints.SmtpEndpoint;
+import io.moat.settings.endpoints.SmtpEndpointService;
 import io.moat.smtp.api.SmtpEncryption;
 import io.moat.smtp.api.SmtpEndpointStatus;
 import io.moat.web.internal.SmtpEndpointAssembler;

@@ -1,6 +1,6 @@
 package io.moat.web;
 
-import io.moat.delivery.TrustStoreService;
+import io.moat.settings.certificates.TrustStoreService;
 import io.moat.web.internal.TrustedCertificateAssembler;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

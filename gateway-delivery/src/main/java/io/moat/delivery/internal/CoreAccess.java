@@ -1,7 +1,7 @@
 package io.moat.delivery.internal;
 
 import io.moat.core.CoreClient;
-import io.moat.delivery.ServerProfileService;
+import io.moat.settings.profiles.ServerProfileService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

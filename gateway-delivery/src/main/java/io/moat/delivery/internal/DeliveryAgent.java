@@ -3,6 +3,7 @@ package io.moat.delivery.internal;
 import io.moat.delivery.internal.OutboundSocketFactory.TlsFacts;
 import io.moat.delivery.internal.OutboundTransport.Replies;
 import io.moat.delivery.internal.OutboundTransport.Reply;
+import io.moat.settings.profiles.SmtpTarget;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;

@@ -1,5 +1,6 @@
 package io.moat.delivery.internal;
 
+import io.moat.settings.profiles.DelegatingSocketFactory;
 import io.moat.tls.OpportunisticTrustManager;
 import java.io.IOException;
 import java.net.Socket;
@@ -104,7 +105,7 @@ final class OutboundSocketFactory extends DelegatingSocketFactory {
     }
 
     @Override
-    Socket configure(Socket socket) throws SocketException {
+    protected Socket configure(Socket socket) throws SocketException {
         PlainSockets.noDelay(socket);
         OutboundTransport.socketMade(socket);
         Recording recording = recordings.get();

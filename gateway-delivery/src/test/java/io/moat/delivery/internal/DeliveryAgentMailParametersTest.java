@@ -8,6 +8,7 @@ import io.moat.delivery.internal.DeliveryAgent.Refusal;
 import io.moat.delivery.internal.DeliveryAgent.Result;
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
+import io.moat.settings.profiles.SmtpTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

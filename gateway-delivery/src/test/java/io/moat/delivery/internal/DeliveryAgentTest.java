@@ -8,6 +8,7 @@ import io.moat.delivery.internal.DeliveryAgent.Refusal;
 import io.moat.delivery.internal.DeliveryAgent.Result;
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
+import io.moat.settings.profiles.SmtpTarget;
 import io.moat.tls.WriteDeadlines;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

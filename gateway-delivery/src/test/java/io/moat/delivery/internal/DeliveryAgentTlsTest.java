@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moat.delivery.internal.DeliveryAgent.Outcome;
 import io.moat.delivery.internal.DeliveryAgent.Result;
-import io.moat.delivery.internal.SmtpTarget.Mode;
 import io.moat.delivery.internal.TlsSmtpServer.Received;
+import io.moat.settings.profiles.ProtocolSocketFactory;
+import io.moat.settings.profiles.SmtpTarget;
+import io.moat.settings.profiles.SmtpTarget.Mode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;

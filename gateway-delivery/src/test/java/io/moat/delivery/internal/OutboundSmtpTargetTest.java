@@ -3,7 +3,8 @@ package io.moat.delivery.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.moat.delivery.internal.SmtpTarget.Mode;
+import io.moat.settings.profiles.SmtpTarget;
+import io.moat.settings.profiles.SmtpTarget.Mode;
 import java.util.Arrays;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;

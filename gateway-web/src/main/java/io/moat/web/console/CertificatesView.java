@@ -1,8 +1,8 @@
 package io.moat.web.console;
 
-import io.moat.delivery.CertificateInput;
-import io.moat.delivery.CertificateStore;
-import io.moat.delivery.RefusedException;
+import io.moat.settings.RefusedException;
+import io.moat.settings.certificates.CertificateInput;
+import io.moat.settings.certificates.CertificateStore;
 import io.moat.web.CertificateDto;
 import io.moat.web.internal.CertificateAssembler;
 import io.moat.web.internal.CertificateFormInput;

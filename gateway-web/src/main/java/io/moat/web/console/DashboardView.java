@@ -1,11 +1,11 @@
 package io.moat.web.console;
 
-import io.moat.delivery.ReachabilityService;
-import io.moat.delivery.ReachabilityService.Reachability;
 import io.moat.persistence.CertificateExpiryReport;
 import io.moat.persistence.CertificateExpiryReport.Expiring;
 import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageState;
+import io.moat.settings.profiles.ReachabilityService;
+import io.moat.settings.profiles.ReachabilityService.Reachability;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package io.moat.web.console;
 
-import io.moat.delivery.SmtpEndpoint;
+import io.moat.settings.endpoints.SmtpEndpoint;
 import io.moat.smtp.api.SmtpEncryption;
 import io.moat.web.internal.TextLists;
 import java.io.Serializable;

@@ -1,6 +1,6 @@
 package io.moat.web.console;
 
-import io.moat.delivery.RefusedException;
+import io.moat.settings.RefusedException;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
 

@@ -1,8 +1,8 @@
 package io.moat.web.console;
 
-import io.moat.delivery.ConsoleTlsService;
-import io.moat.delivery.GeneralSettingsService;
-import io.moat.delivery.RefusedException;
+import io.moat.settings.GeneralSettingsService;
+import io.moat.settings.RefusedException;
+import io.moat.settings.console.ConsoleTlsService;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.FacesContext;

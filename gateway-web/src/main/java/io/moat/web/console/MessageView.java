@@ -1,7 +1,7 @@
 package io.moat.web.console;
 
 import io.moat.delivery.MessageRetryService;
-import io.moat.delivery.RefusedException;
+import io.moat.settings.RefusedException;
 import io.moat.web.MessageDetailDto;
 import io.moat.web.internal.MessageReader;
 import jakarta.faces.view.ViewScoped;

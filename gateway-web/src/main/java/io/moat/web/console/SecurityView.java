@@ -1,12 +1,12 @@
 package io.moat.web.console;
 
-import io.moat.delivery.CertificateStore;
-import io.moat.delivery.ConsoleTlsService;
-import io.moat.delivery.ConsoleTlsService.ConsoleTls;
-import io.moat.delivery.GatewaySettings;
-import io.moat.delivery.RefusedException;
-import io.moat.delivery.SmtpEndpoint;
-import io.moat.delivery.SmtpEndpointService;
+import io.moat.settings.GatewaySettings;
+import io.moat.settings.RefusedException;
+import io.moat.settings.certificates.CertificateStore;
+import io.moat.settings.console.ConsoleTlsService;
+import io.moat.settings.console.ConsoleTlsService.ConsoleTls;
+import io.moat.settings.endpoints.SmtpEndpoint;
+import io.moat.settings.endpoints.SmtpEndpointService;
 import io.moat.smtp.api.SmtpEncryption;
 import io.moat.smtp.api.SmtpEndpointStatus;
 import io.moat.web.SmtpEndpointDto;

@@ -1,13 +1,13 @@
 package io.moat.web.console;
 
-import io.moat.delivery.CertificateStore;
-import io.moat.delivery.GatewaySettings;
-import io.moat.delivery.RefusedException;
-import io.moat.delivery.ServerProfile;
-import io.moat.delivery.ServerProfile.Strategy;
-import io.moat.delivery.ServerProfile.Type;
-import io.moat.delivery.ServerProfileService;
-import io.moat.delivery.TrustStoreService;
+import io.moat.settings.GatewaySettings;
+import io.moat.settings.RefusedException;
+import io.moat.settings.certificates.CertificateStore;
+import io.moat.settings.certificates.TrustStoreService;
+import io.moat.settings.profiles.ServerProfile;
+import io.moat.settings.profiles.ServerProfile.Strategy;
+import io.moat.settings.profiles.ServerProfile.Type;
+import io.moat.settings.profiles.ServerProfileService;
 import io.moat.web.TrustedCertificateDto;
 import io.moat.web.internal.ServerProfileForm;
 import io.moat.web.internal.ServerProfileForm.ServerRow;

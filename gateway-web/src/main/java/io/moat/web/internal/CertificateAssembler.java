@@ -1,6 +1,6 @@
 package io.moat.web.internal;
 
-import io.moat.delivery.CertificateStore;
+import io.moat.settings.certificates.CertificateStore;
 import io.moat.tls.CertificateInfo;
 import io.moat.tls.Finding;
 import io.moat.web.CertificateDto;

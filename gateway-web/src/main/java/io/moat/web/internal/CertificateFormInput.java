@@ -1,6 +1,6 @@
 package io.moat.web.internal;
 
-import io.moat.delivery.CertificateInput;
+import io.moat.settings.certificates.CertificateInput;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.moat.web.internal;
 
-import io.moat.delivery.ConsoleTlsService;
-import io.moat.delivery.GeneralSettingsService;
+import io.moat.settings.GeneralSettingsService;
+import io.moat.settings.console.ConsoleTlsService;
 import io.moat.web.Problem;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;

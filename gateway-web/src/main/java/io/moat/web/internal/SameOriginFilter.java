@@ -1,6 +1,6 @@
 package io.moat.web.internal;
 
-import io.moat.delivery.GeneralSettingsService;
+import io.moat.settings.GeneralSettingsService;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

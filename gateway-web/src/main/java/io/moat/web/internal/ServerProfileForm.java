@@ -1,8 +1,8 @@
 package io.moat.web.internal;
 
-import io.moat.delivery.ServerProfile;
-import io.moat.delivery.ServerProfile.Strategy;
-import io.moat.delivery.ServerProfile.Type;
+import io.moat.settings.profiles.ServerProfile;
+import io.moat.settings.profiles.ServerProfile.Strategy;
+import io.moat.settings.profiles.ServerProfile.Type;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.moat.web.internal;
 
-import io.moat.delivery.SmtpEndpoint;
+import io.moat.settings.endpoints.SmtpEndpoint;
 import io.moat.smtp.api.SmtpEndpointStatus;
 import io.moat.web.SmtpEndpointDto;
 

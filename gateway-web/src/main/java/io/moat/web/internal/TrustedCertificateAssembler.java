@@ -1,6 +1,6 @@
 package io.moat.web.internal;
 
-import io.moat.delivery.TrustStoreService;
+import io.moat.settings.certificates.TrustStoreService;
 import io.moat.tls.CertificateInfo;
 import io.moat.web.CertificateDto;
 import io.moat.web.TrustedCertificateDto;

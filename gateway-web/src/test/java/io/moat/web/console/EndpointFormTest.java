@@ -2,7 +2,7 @@ package io.moat.web.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.moat.delivery.SmtpEndpoint;
+import io.moat.settings.endpoints.SmtpEndpoint;
 import io.moat.smtp.api.SmtpEncryption;
 import java.util.List;
 import org.junit.jupiter.api.Test;

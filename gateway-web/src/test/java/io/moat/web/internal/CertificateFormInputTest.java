@@ -3,7 +3,7 @@ package io.moat.web.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.moat.delivery.CertificateInput;
+import io.moat.settings.certificates.CertificateInput;
 import io.moat.web.internal.CertificateFormInput.Field;
 import io.moat.web.internal.CertificateFormInput.Given;
 import io.moat.web.internal.CertificateFormInput.Incomplete;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import io.moat.delivery.ConsoleTlsService;
-import io.moat.delivery.GeneralSettingsService;
+import io.moat.settings.GeneralSettingsService;
+import io.moat.settings.console.ConsoleTlsService;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

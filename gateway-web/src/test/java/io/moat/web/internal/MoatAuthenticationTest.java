@@ -7,8 +7,8 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import io.moat.delivery.ConsoleTlsService;
-import io.moat.delivery.GeneralSettingsService;
+import io.moat.settings.GeneralSettingsService;
+import io.moat.settings.console.ConsoleTlsService;
 import io.moat.web.Problem;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.AuthenticationParameters;

@@ -2,10 +2,10 @@ package io.moat.web.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.moat.delivery.ServerProfile;
-import io.moat.delivery.ServerProfile.Server;
-import io.moat.delivery.ServerProfile.Strategy;
-import io.moat.delivery.ServerProfile.Type;
+import io.moat.settings.profiles.ServerProfile;
+import io.moat.settings.profiles.ServerProfile.Server;
+import io.moat.settings.profiles.ServerProfile.Strategy;
+import io.moat.settings.profiles.ServerProfile.Type;
 import io.moat.web.internal.ServerProfileForm.ServerRow;
 import java.util.List;
 import org.junit.jupiter.api.Test;

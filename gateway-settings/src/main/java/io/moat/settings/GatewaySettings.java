@@ -1,0 +1,272 @@
+package io.moat.settings;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The bootstrap settings, from MicroProfile Config: system properties and environment variables alike
+ * ({@code moat.data-dir} or {@code MOAT_DATA_DIR}). Every key and its default is listed in the README.
+ */
+@ApplicationScoped
+public class GatewaySettings {
+
+    @Inject
+    @ConfigProperty(name = "moat.data-dir", defaultValue = "data")
+    String dataDir;
+
+    @Inject
+    @ConfigProperty(name = "moat.hostname")
+    Optional<String> hostName;
+
+    /** Decrypts an encrypted {@code key.pem}/{@code tls.pem}; never logged. */
+    @Inject
+    @ConfigProperty(name = "moat.tls.key-passphrase")
+    Optional<String> keyPassphrase;
+
+    @Inject
+    @ConfigProperty(name = "moat.smtp.port", defaultValue = "2525")
+    int smtpPort;
+
+    @Inject
+    @ConfigProperty(name = "moat.smtp.bind-address", defaultValue = "0.0.0.0")
+    String smtpBindAddress;
+
+    @Inject
+    @ConfigProperty(name = "moat.smtp.max-message-size", defaultValue = "52428800")
+    long smtpMaxMessageSize;
+
+    @Inject
+    @ConfigProperty(name = "moat.webhook.port", defaultValue = "8089")
+    int webhookPort;
+
+    @Inject
+    @ConfigProperty(name = "moat.http.port", defaultValue = "8080")
+    int httpPort;
+
+    @Inject
+    @ConfigProperty(name = "moat.https.port", defaultValue = "8443")
+    int httpsPort;
+
+    @Inject
+    @ConfigProperty(name = "moat.management.port", defaultValue = "9990")
+    int managementPort;
+
+    @Inject
+    @ConfigProperty(name = "moat.core.url", defaultValue = "http://127.0.0.1:8008")
+    String coreUrl;
+
+    @Inject
+    @ConfigProperty(name = "moat.core.apikey")
+    Optional<String> coreApiKey;
+
+    @Inject
+    @ConfigProperty(name = "moat.core.rule")
+    Optional<String> coreRule;
+
+    @Inject
+    @ConfigProperty(name = "moat.core.timeout", defaultValue = "PT30S")
+    Duration coreTimeout;
+
+    @Inject
+    @ConfigProperty(name = "moat.downstream.url", defaultValue = "smtp://127.0.0.1:2526")
+    String downstreamUrl;
+
+    @Inject
+    @ConfigProperty(name = "moat.relay-domains", defaultValue = "example.com")
+    List<String> relayDomains;
+
+    @Inject
+    @ConfigProperty(name = "moat.trusted-networks")
+    Optional<List<String>> trustedNetworks;
+
+    @Inject
+    @ConfigProperty(name = "moat.delivery.retry-initial", defaultValue = "PT1M")
+    Duration retryInitial;
+
+    @Inject
+    @ConfigProperty(name = "moat.delivery.retry-max", defaultValue = "PT1H")
+    Duration retryMax;
+
+    @Inject
+    @ConfigProperty(name = "moat.delivery.max-lifetime", defaultValue = "P5D")
+    Duration maxLifetime;
+
+    @Inject
+    @ConfigProperty(name = "moat.pipeline.workers", defaultValue = "28")
+    int workers;
+
+    @Inject
+    @ConfigProperty(name = "moat.pipeline.max-failed-claims", defaultValue = "3")
+    int maxFailedClaims;
+
+    @Inject
+    @ConfigProperty(name = "moat.mime.max-parts", defaultValue = "1000")
+    int mimeMaxParts;
+
+    @Inject
+    @ConfigProperty(name = "moat.mime.max-depth", defaultValue = "20")
+    int mimeMaxDepth;
+
+    @Inject
+    @ConfigProperty(name = "moat.mime.max-header-bytes", defaultValue = "65536")
+    int mimeMaxHeaderBytes;
+
+    @Inject
+    @ConfigProperty(name = "moat.mime.max-decoded-bytes", defaultValue = "134217728")
+    long mimeMaxDecodedBytes;
+
+    @Inject
+    @ConfigProperty(name = "moat.scan.max-attempts", defaultValue = "3")
+    int scanMaxAttempts;
+
+    @Inject
+    @ConfigProperty(name = "moat.scan.max-time", defaultValue = "P1D")
+    Duration scanMaxTime;
+
+    public Path dataDirectory() {
+        return Path.of(dataDir).toAbsolutePath();
+    }
+
+    private String resolvedHostName;
+
+    /** The name this gateway gives itself in greetings and Received: headers (looked up once). */
+    public synchronized String hostName() {
+        if (resolvedHostName == null) {
+            resolvedHostName = hostName.filter(h -> !h.isBlank()).orElseGet(() -> {
+                try {
+                    return InetAddress.getLocalHost().getCanonicalHostName();
+                } catch (UnknownHostException e) {
+                    return "localhost";
+                }
+            });
+        }
+        return resolvedHostName;
+    }
+
+    /** The passphrase of an encrypted digital ID key, or null. */
+    public char[] keyPassphrase() {
+        return keyPassphrase.filter(p -> !p.isEmpty()).map(String::toCharArray).orElse(null);
+    }
+
+    /** Bootstrap: the port of the endpoint 'default' created on a first start. */
+    public int smtpPort() {
+        return smtpPort;
+    }
+
+    public String smtpBindAddress() {
+        return smtpBindAddress;
+    }
+
+    public long smtpMaxMessageSize() {
+        return smtpMaxMessageSize;
+    }
+
+    /** {@code moat.hostname} when set, else null (the local host name is looked up where needed). */
+    public String configuredHostName() {
+        return hostName.filter(h -> !h.isBlank()).orElse(null);
+    }
+
+    public int webhookPort() {
+        return webhookPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    /** The server's own management port on the loopback address (console HTTPS is switched through it). */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    public URI coreUri() {
+        return URI.create(coreUrl);
+    }
+
+    public String coreApiKey() {
+        return coreApiKey.orElse(null);
+    }
+
+    public String coreRule() {
+        return coreRule.filter(r -> !r.isBlank()).orElse(null);
+    }
+
+    public Duration coreTimeout() {
+        return coreTimeout;
+    }
+
+    public URI downstreamUri() {
+        return URI.create(downstreamUrl);
+    }
+
+    public List<String> relayDomains() {
+        return relayDomains;
+    }
+
+    public List<String> trustedNetworks() {
+        return trustedNetworks.orElse(List.of());
+    }
+
+    public Duration retryInitial() {
+        return retryInitial;
+    }
+
+    public Duration retryMax() {
+        return retryMax;
+    }
+
+    public Duration maxLifetime() {
+        return maxLifetime;
+    }
+
+    public int workers() {
+        return Math.max(1, workers);
+    }
+
+    /** Failed claims of one message in a row before it is set aside (QUARANTINED). */
+    public int maxFailedClaims() {
+        return Math.max(1, maxFailedClaims);
+    }
+
+    /** MIME entities per message before it is quarantined as not fully inspected. */
+    public int mimeMaxParts() {
+        return mimeMaxParts;
+    }
+
+    /** Nesting of multiparts and forwarded messages taken apart. */
+    public int mimeMaxDepth() {
+        return mimeMaxDepth;
+    }
+
+    /** Bytes of one entity's header section. */
+    public int mimeMaxHeaderBytes() {
+        return mimeMaxHeaderBytes;
+    }
+
+    /** Bytes of decoded content per message. */
+    public long mimeMaxDecodedBytes() {
+        return mimeMaxDecodedBytes;
+    }
+
+    /** How often a file whose scan failed is submitted to Core, in all, before the message fails. */
+    public int scanMaxAttempts() {
+        return Math.max(1, scanMaxAttempts);
+    }
+
+    /** The longest a message may wait for its verdicts (Core down, busy or failing) before it fails. */
+    public Duration scanMaxTime() {
+        return scanMaxTime;
+    }
+}

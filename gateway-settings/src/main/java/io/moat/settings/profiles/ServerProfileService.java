@@ -1,0 +1,608 @@
+package io.moat.settings.profiles;
+
+import io.moat.core.CoreClient;
+import io.moat.core.CoreClients;
+import io.moat.core.CoreServer;
+import io.moat.persistence.ServerProfileEntity;
+import io.moat.persistence.ServerProfileRepository;
+import io.moat.settings.GatewaySettings;
+import io.moat.settings.RefusedException;
+import io.moat.settings.RefusedException.Reason;
+import io.moat.settings.Secrets;
+import io.moat.settings.certificates.CertificateStore;
+import io.moat.settings.certificates.CertificateUsage;
+import io.moat.settings.certificates.DigitalIdService;
+import io.moat.settings.certificates.TrustStoreService;
+import io.moat.settings.profiles.ServerProfile.Server;
+import io.moat.settings.profiles.ServerProfile.Strategy;
+import io.moat.settings.profiles.ServerProfile.Type;
+import io.moat.tls.DigitalId;
+import io.moat.tls.TlsException;
+import io.moat.tls.TlsSettings;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * Settings > Server profiles: every outbound connection (downstream SMTP servers, Core) is set up through one.
+ * Recipient domains route to an SMTP profile, the rest to the default one; the bootstrap {@code moat.downstream.url}
+ * and {@code moat.core.url} become the default profiles on a first start. Secrets are sealed ({@link Secrets}).
+ */
+@ApplicationScoped
+@Transactional
+public class ServerProfileService implements CertificateUsage {
+
+    private static final Logger LOG = Logger.getLogger(ServerProfileService.class.getName());
+    static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
+    static final int DEFAULT_CORE_TIMEOUT = 30;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern DOMAIN = Pattern.compile(
+            "\\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+    private static final List<String> SMTP_ENCRYPTIONS = List.of("NONE", "STARTTLS_OPTIONAL", "STARTTLS_REQUIRED");
+    /**
+     * Optional STARTTLS offers the forward-secret CBC suites too, after the AEAD ones: towards a server that has no
+     * AEAD suite, the alternative is clear text (ADR 0022).
+     */
+    static final List<String> OPPORTUNISTIC_SUITES = TlsSettings.supported(
+            Stream.concat(TlsSettings.FORWARD_SECRET_AEAD.stream(),
+                    TlsSettings.FORWARD_SECRET_CBC.stream()).toList());
+
+    @Inject
+    ServerProfileRepository repository;
+
+    @Inject
+    Secrets secrets;
+
+    @Inject
+    TrustStoreService trust;
+
+    @Inject
+    CertificateStore certificates;
+
+    @Inject
+    DigitalIdService digitalIds;
+
+    @Inject
+    GatewaySettings settings;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
+    /** The profiles as last read, for the pipeline's hot path (no query per recipient); null: read again. */
+    private volatile List<ServerProfileEntity> snapshot;
+    private final Map<String, Built> built = new ConcurrentHashMap<>();
+
+    /** A profile's servers made usable, for one version of the profile and of the trust store. */
+    private record Built(String key, List<SmtpTarget> targets, CoreClient core) {
+    }
+
+    public List<ServerProfile> list() {
+        return repository.list().stream().map(this::profile).toList();
+    }
+
+    public Optional<ServerProfile> find(String id) {
+        return repository.find(id).map(this::profile);
+    }
+
+    public synchronized ServerProfile create(ServerProfile input) {
+        if (input.type() == null) {
+            throw invalid("type is missing: SMTP or CORE");
+        }
+        ServerProfileEntity entity = new ServerProfileEntity(UUID.randomUUID().toString(), input.type().name(),
+                Instant.now());
+        store(entity, input, null);
+        repository.add(entity);
+        repository.flush();
+        invalidate();
+        LOG.info(() -> "server profile '" + entity.getName() + "' created: " + profile(entity));
+        return profile(entity);
+    }
+
+    public synchronized ServerProfile update(String id, ServerProfile input) {
+        ServerProfileEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
+        if (input.type() != null && !input.type().name().equals(entity.getType())) {
+            throw invalid("the type of a profile cannot change (it is " + entity.getType() + ")");
+        }
+        store(entity, input, profile(entity));
+        repository.flush();
+        invalidate();
+        built.remove(id);
+        LOG.info(() -> "server profile '" + entity.getName() + "' changed: " + profile(entity));
+        return profile(entity);
+    }
+
+    public synchronized void delete(String id) {
+        ServerProfileEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
+        if (entity.isDefaultProfile()) {
+            throw new RefusedException(Reason.INVALID, "'" + entity.getName() + "' is the default "
+                    + entity.getType() + " profile; make another profile the default first");
+        }
+        repository.delete(entity);
+        invalidate();
+        built.remove(id);
+    }
+
+    /** At start: on a first start the bootstrap URLs become the default SMTP and Core profiles. */
+    public synchronized void start() {
+        List<ServerProfileEntity> existing = repository.list();
+        if (existing.stream().noneMatch(p -> p.getType().equals(Type.SMTP.name()))) {
+            ServerProfile downstream = new ServerProfile(null, "downstream", Type.SMTP, Strategy.FAILOVER, true,
+                    List.of(), List.of(fromBootstrap(settings.downstreamUri())), null, false, null, null);
+            create(downstream);
+        }
+        if (existing.stream().noneMatch(p -> p.getType().equals(Type.CORE.name()))) {
+            ServerProfile core = new ServerProfile(null, "core", Type.CORE, Strategy.FAILOVER, true, List.of(),
+                    List.of(new Server(settings.coreUri().toString(), null, List.of(), true, null, null, false,
+                            null)),
+                    settings.coreApiKey(), false, settings.coreRule(),
+                    (int) Math.max(1, settings.coreTimeout().toSeconds()));
+            create(core);
+        }
+    }
+
+    /**
+     * The servers to try for a recipient, in order: the SMTP profile routing its domain, else the default one.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public RouteTargets smtpRoute(String recipient) {
+        String domain = recipient.substring(recipient.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        ServerProfileEntity chosen = null;
+        ServerProfileEntity fallback = null;
+        for (ServerProfileEntity p : snapshot()) {
+            if (!p.getType().equals(Type.SMTP.name())) {
+                continue;
+            }
+            if (p.isDefaultProfile()) {
+                fallback = p;
+            }
+            for (String routed : lines(p.getRecipientDomains())) {
+                if (routed.startsWith(".") ? domain.endsWith(routed) : domain.equals(routed)) {
+                    chosen = p;
+                }
+            }
+        }
+        ServerProfileEntity profile = chosen != null ? chosen : fallback;
+        if (profile == null) {
+            throw new IllegalStateException("no SMTP server profile: create one under /api/v1/server-profiles");
+        }
+        return new RouteTargets(profile.getName(), ordered(profile, build(profile).targets()));
+    }
+
+    /** A profile's name and its servers in the order to try them. */
+    public record RouteTargets(String profile, List<SmtpTarget> targets) {
+    }
+
+    /** The Core client of the default Core profile, over its servers by its strategy. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public CoreClient coreClient() {
+        ServerProfileEntity profile = snapshot().stream()
+                .filter(p -> p.getType().equals(Type.CORE.name()) && p.isDefaultProfile()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no Core server profile: create one under"
+                        + " /api/v1/server-profiles"));
+        return build(profile).core();
+    }
+
+    /** One server of a profile, made usable to be probed: an SMTP target or a Core client of its own. */
+    record ProbeTarget(String profile, Type type, String uri, SmtpTarget smtp, CoreClient core) {
+    }
+
+    /** Every server of every profile, each on its own (no failover), Core with at most {@code timeout}. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    List<ProbeTarget> probeTargets(Duration timeout) {
+        List<ProbeTarget> targets = new ArrayList<>();
+        for (ServerProfileEntity entity : snapshot()) {
+            ServerProfile p = profile(entity);
+            if (p.type() == Type.SMTP) {
+                List<SmtpTarget> built = build(entity).targets();
+                for (int i = 0; i < built.size(); i++) {
+                    targets.add(new ProbeTarget(p.name(), Type.SMTP, p.servers().get(i).uri(), built.get(i), null));
+                }
+            } else {
+                String apikey = entity.getSealedApiKey() == null
+                        ? null
+                        : secrets.openString(entity.getSealedApiKey(), entity.getId(), "the Core API key of profile '"
+                                + p.name() + "'");
+                Duration limit = timeout.compareTo(Duration.ofSeconds(p.timeoutSeconds())) < 0
+                        ? timeout
+                        : Duration.ofSeconds(p.timeoutSeconds());
+                for (Server server : p.servers()) {
+                    targets.add(new ProbeTarget(p.name(), Type.CORE, server.uri(), null,
+                            core(server, apikey, p, limit)));
+                }
+            }
+        }
+        return targets;
+    }
+
+    /** Forgets the snapshot now and again once the transaction has ended, so no reader keeps a stale one. */
+    private void invalidate() {
+        snapshot = null;
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // nothing: only the outcome matters
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                snapshot = null;
+            }
+        });
+    }
+
+    private List<ServerProfileEntity> snapshot() {
+        List<ServerProfileEntity> profiles = snapshot;
+        if (profiles == null) {
+            profiles = List.copyOf(repository.list());
+            snapshot = profiles;
+        }
+        return profiles;
+    }
+
+    private List<SmtpTarget> ordered(ServerProfileEntity profile, List<SmtpTarget> targets) {
+        if (!Strategy.ROUND_ROBIN.name().equals(profile.getStrategy()) || targets.size() < 2) {
+            return targets;
+        }
+        return rotated(targets, turns.computeIfAbsent(profile.getId(), k -> new AtomicInteger()).getAndIncrement());
+    }
+
+    /** The list starting at {@code turn} (modulo its size), the ones before it after: round robin with fallback. */
+    static <T> List<T> rotated(List<T> list, int turn) {
+        int start = Math.floorMod(turn, list.size());
+        List<T> rotated = new ArrayList<>(list.subList(start, list.size()));
+        rotated.addAll(list.subList(0, start));
+        return rotated;
+    }
+
+    private Built build(ServerProfileEntity profile) {
+        String key = profile.getVersion() + "/" + trust.signature();
+        Built current = built.get(profile.getId());
+        if (current != null && current.key().equals(key)) {
+            return current;
+        }
+        ServerProfile p = profile(profile);
+        Built fresh;
+        if (p.type() == Type.SMTP) {
+            List<SmtpTarget> targets = new ArrayList<>();
+            List<Map<String, String>> stored = storedServers(profile);
+            for (int i = 0; i < p.servers().size(); i++) {
+                targets.add(target(p.servers().get(i), stored.get(i).get("sealedPassword"), profile.getId()));
+            }
+            fresh = new Built(key, List.copyOf(targets), null);
+        } else {
+            fresh = new Built(key, List.of(), core(p, profile));
+        }
+        built.put(profile.getId(), fresh);
+        return fresh;
+    }
+
+    private SmtpTarget target(Server server, String sealedPassword, String profileId) {
+        URI uri = URI.create(server.uri());
+        boolean smtps = "smtps".equalsIgnoreCase(uri.getScheme());
+        SmtpTarget.Mode mode = SmtpTarget.Mode.of(smtps, server.encryption(), server.username() != null);
+        if ("NONE".equals(server.encryption()) && mode != SmtpTarget.Mode.NONE) {
+            LOG.warning(() -> "SMTP server " + server.uri() + " has encryption NONE and the username '"
+                    + server.username() + "' (stored before such a server was refused): credentials go only over"
+                    + " verified TLS, so it is used with STARTTLS required; set its encryption to STARTTLS_REQUIRED"
+                    + " or remove the username (/api/v1/server-profiles)");
+        }
+        SSLSocketFactory factory = null;
+        if (mode != SmtpTarget.Mode.NONE) {
+            Optional<DigitalId> client = Optional.ofNullable(server.clientCertificateId())
+                    .flatMap(certificates::digitalId);
+            factory = mode == SmtpTarget.Mode.STARTTLS_OPTIONAL
+                    ? new ProtocolSocketFactory(trust.opportunisticClientContext(client).getSocketFactory(),
+                            server.protocols(), OPPORTUNISTIC_SUITES)
+                    : new ProtocolSocketFactory(trust.clientContext(client, List.of()).getSocketFactory(),
+                            server.protocols(), new TlsSettings(server.protocols(), List.of()).effectiveCipherSuites());
+        }
+        char[] password = sealedPassword == null
+                ? null
+                : secrets.openString(sealedPassword, profileId + "/" + server.uri(), "the password for "
+                        + server.uri()).toCharArray();
+        int port = uri.getPort() > 0 ? uri.getPort() : smtps ? 465 : 25;
+        return new SmtpTarget(uri.getHost(), port, mode, factory, !Boolean.FALSE.equals(server.verifyHostname()),
+                server.username(), password);
+    }
+
+    private CoreClient core(ServerProfile p, ServerProfileEntity entity) {
+        String apikey = entity.getSealedApiKey() == null
+                ? null
+                : secrets.openString(entity.getSealedApiKey(), entity.getId(), "the Core API key of profile '"
+                        + p.name() + "'");
+        List<CoreClient> clients = new ArrayList<>();
+        for (Server server : p.servers()) {
+            clients.add(core(server, apikey, p, Duration.ofSeconds(p.timeoutSeconds())));
+        }
+        AtomicInteger turn = turns.computeIfAbsent(entity.getId(), k -> new AtomicInteger());
+        return CoreClients.failover(clients, p.strategy() == Strategy.ROUND_ROBIN ? turn::getAndIncrement : () -> 0);
+    }
+
+    private CoreClient core(Server server, String apikey, ServerProfile p, Duration timeout) {
+        URI uri = URI.create(server.uri());
+        CoreServer core = new CoreServer(uri, apikey, p.rule(), timeout);
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            return CoreClients.create(core);
+        }
+        // Core on this host: trust the digital ID too (the seed's TLS propagation)
+        List<X509Certificate> extra = isLocal(uri.getHost()) && digitalIds.digitalId() != null
+                ? List.of(digitalIds.digitalId().certificate())
+                : List.of();
+        SSLContext context = trust.clientContext(Optional.empty(), extra);
+        SSLParameters parameters = context.getDefaultSSLParameters();
+        List<String> protocols = server.protocols().isEmpty() ? DEFAULT_PROTOCOLS : server.protocols();
+        parameters.setProtocols(protocols.toArray(String[]::new));
+        parameters
+                .setCipherSuites(new TlsSettings(protocols, List.of()).effectiveCipherSuites().toArray(String[]::new));
+        return CoreClients.create(core, context, parameters);
+    }
+
+    private static boolean isLocal(String host) {
+        return host.equalsIgnoreCase("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
+                || host.equals("::1");
+    }
+
+    private void store(ServerProfileEntity entity, ServerProfile in, ServerProfile before) {
+        Type type = Type.valueOf(entity.getType());
+        List<ServerProfileEntity> others = repository.list().stream()
+                .filter(p -> !p.getId().equals(entity.getId())).toList();
+        String name = in.name() == null ? "" : in.name().strip();
+        if (!NAME.matcher(name).matches()) {
+            throw invalid("name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        for (ServerProfileEntity other : others) {
+            if (other.getName().equalsIgnoreCase(name)) {
+                throw invalid("a profile named '" + other.getName() + "' exists already");
+            }
+        }
+        Strategy strategy = in.strategy() == null ? Strategy.FAILOVER : in.strategy();
+        if (in.servers().isEmpty()) {
+            throw invalid("servers is empty: give at least one server");
+        }
+        List<String> domains = in.recipientDomains().stream().map(d -> d.strip().toLowerCase(Locale.ROOT))
+                .filter(d -> !d.isEmpty()).toList();
+        if (type == Type.CORE && !domains.isEmpty()) {
+            throw invalid("recipientDomains route mail to SMTP profiles; a Core profile has none");
+        }
+        for (String domain : domains) {
+            if (!DOMAIN.matcher(domain).matches()) {
+                throw invalid("recipient domain '" + domain + "' is not a domain name");
+            }
+            for (ServerProfileEntity other : others) {
+                if (lines(other.getRecipientDomains()).contains(domain)) {
+                    throw invalid("recipient domain '" + domain + "' is routed by profile '" + other.getName()
+                            + "' already");
+                }
+            }
+        }
+        JsonArrayBuilder servers = Json.createArrayBuilder();
+        for (Server server : in.servers()) {
+            servers.add(server(type, server, before, entity.getId()));
+        }
+        String sealedApiKey = entity.getSealedApiKey();
+        Integer timeout = null;
+        String rule = null;
+        if (type == Type.CORE) {
+            if (in.apikey() != null) {
+                sealedApiKey = in.apikey().isBlank() ? null : secrets.seal(in.apikey(), entity.getId());
+            }
+            timeout = in.timeoutSeconds() == null ? DEFAULT_CORE_TIMEOUT : in.timeoutSeconds();
+            if (timeout < 1 || timeout > 600) {
+                throw invalid("timeoutSeconds must be 1..600, was " + timeout);
+            }
+            rule = in.rule() == null || in.rule().isBlank() ? null : in.rule().strip();
+        } else if (in.apikey() != null || in.rule() != null || in.timeoutSeconds() != null) {
+            throw invalid("apikey, rule and timeoutSeconds belong to Core profiles");
+        }
+        boolean makeDefault = Boolean.TRUE.equals(in.defaultProfile());
+        boolean noDefaultYet = others.stream()
+                .noneMatch(p -> p.getType().equals(type.name()) && p.isDefaultProfile());
+        if (before != null && Boolean.TRUE.equals(before.defaultProfile()) && !makeDefault && noDefaultYet) {
+            throw invalid("'" + name + "' is the default " + type + " profile; make another one the default"
+                    + " instead of this one");
+        }
+        if (makeDefault) {
+            others.stream().filter(p -> p.getType().equals(type.name())).forEach(p -> p.setDefaultProfile(false));
+        }
+        entity.set(name, strategy.name(), makeDefault || noDefaultYet, String.join("\n", domains),
+                servers.build().toString(), sealedApiKey, rule, timeout, Instant.now());
+    }
+
+    private JsonObject server(Type type, Server in, ServerProfile before, String profileId) {
+        URI uri;
+        try {
+            uri = new URI(in.uri() == null ? "" : in.uri().strip());
+        } catch (URISyntaxException e) {
+            throw invalid("'" + in.uri() + "' is not a URI: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null) {
+            throw invalid("server '" + in.uri() + "' has no host; e.g. " + (type == Type.SMTP
+                    ? "smtp://mx.internal:25"
+                    : "https://core.internal:8008"));
+        }
+        String encryption = in.encryption() == null ? null : in.encryption().strip().toUpperCase(Locale.ROOT);
+        JsonObjectBuilder out = Json.createObjectBuilder();
+        if (type == Type.SMTP) {
+            if (!scheme.equals("smtp") && !scheme.equals("smtps")) {
+                throw invalid("an SMTP server is smtp://host:port or smtps://host:port, not '" + in.uri() + "'");
+            }
+            if (scheme.equals("smtps")) {
+                if (encryption != null && !encryption.equals("IMPLICIT_TLS")) {
+                    throw invalid("smtps:// is implicit TLS; leave encryption out for " + in.uri());
+                }
+                encryption = null;
+            } else {
+                encryption = encryption == null ? "STARTTLS_OPTIONAL" : encryption;
+                if (!SMTP_ENCRYPTIONS.contains(encryption)) {
+                    throw invalid("encryption '" + in.encryption() + "' is not one of " + SMTP_ENCRYPTIONS);
+                }
+            }
+        } else {
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw invalid("a Core server is http(s)://host:port, not '" + in.uri() + "'");
+            }
+            if (encryption != null || in.username() != null || in.clientCertificateId() != null) {
+                throw invalid("a Core server has only uri and protocols");
+            }
+        }
+        List<String> protocols = in.protocols().isEmpty() ? DEFAULT_PROTOCOLS : in.protocols();
+        try {
+            new TlsSettings(protocols, List.of()).validated();
+        } catch (TlsException e) {
+            throw invalid(e.getMessage());
+        }
+        String clean = scheme + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        out.add("uri", clean);
+        if (encryption != null) {
+            out.add("encryption", encryption);
+        }
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        protocols.forEach(list::add);
+        out.add("protocols", list);
+        boolean verify = !Boolean.FALSE.equals(in.verifyHostname());
+        out.add("verifyHostname", verify);
+        if (!verify) {
+            LOG.warning(() -> "host name verification is off for " + clean + ": any trusted certificate will do");
+        }
+        if (in.clientCertificateId() != null && !in.clientCertificateId().isBlank()) {
+            if (certificates.find(in.clientCertificateId()).isEmpty()) {
+                throw invalid("no certificate with id '" + in.clientCertificateId() + "' for " + clean);
+            }
+            out.add("clientCertificateId", in.clientCertificateId());
+        }
+        String username = in.username() == null || in.username().isBlank() ? null : in.username();
+        if (username != null && "NONE".equals(encryption)) {
+            throw invalid("server " + clean + " has encryption NONE and the username '" + username + "': credentials"
+                    + " are only ever sent over TLS; choose STARTTLS_REQUIRED (or smtps://), or leave the username out");
+        }
+        if (username != null) {
+            out.add("username", username);
+            String sealed = null;
+            if (in.password() != null && !in.password().isEmpty()) {
+                sealed = secrets.seal(in.password(), profileId + "/" + clean);
+            } else if (before != null) {
+                sealed = previousPassword(profileId, clean, username);
+            }
+            if (sealed == null) {
+                throw invalid("username '" + username + "' for " + clean + " needs a password");
+            }
+            out.add("sealedPassword", sealed);
+        } else if (in.password() != null && !in.password().isEmpty()) {
+            throw invalid("a password for " + clean + " needs a username");
+        }
+        return out.build();
+    }
+
+    private String previousPassword(String profileId, String uri, String username) {
+        return repository.find(profileId).map(this::storedServers).orElse(List.of()).stream()
+                .filter(s -> uri.equals(s.get("uri")) && username.equals(s.get("username")))
+                .map(s -> s.get("sealedPassword")).findFirst().orElse(null);
+    }
+
+    private List<Map<String, String>> storedServers(ServerProfileEntity entity) {
+        List<Map<String, String>> servers = new ArrayList<>();
+        try (JsonReader reader = Json.createReader(new StringReader(entity.getServers()))) {
+            for (JsonObject s : reader.readArray().getValuesAs(JsonObject.class)) {
+                Map<String, String> values = new java.util.HashMap<>();
+                for (String field : List.of("uri", "encryption", "username", "sealedPassword",
+                        "clientCertificateId")) {
+                    if (s.containsKey(field)) {
+                        values.put(field, s.getString(field));
+                    }
+                }
+                values.put("verifyHostname", Boolean.toString(s.getBoolean("verifyHostname", true)));
+                values.put("protocols", String.join(",", s.getJsonArray("protocols").getValuesAs(JsonString.class)
+                        .stream().map(JsonString::getString).toList()));
+                servers.add(values);
+            }
+        }
+        return servers;
+    }
+
+    private ServerProfile profile(ServerProfileEntity e) {
+        List<Server> servers = storedServers(e).stream().map(s -> new Server(s.get("uri"), s.get("encryption"),
+                s.get("protocols").isEmpty() ? List.of() : Arrays.asList(s.get("protocols").split(",")),
+                Boolean.parseBoolean(s.get("verifyHostname")), s.get("username"), null,
+                s.get("sealedPassword") != null, s.get("clientCertificateId"))).toList();
+        return new ServerProfile(e.getId(), e.getName(), Type.valueOf(e.getType()),
+                Strategy.valueOf(e.getStrategy()), e.isDefaultProfile(), lines(e.getRecipientDomains()), servers,
+                null, e.getSealedApiKey() != null, e.getRule(), e.getTimeoutSeconds());
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<String> usesOf(String certificateId) {
+        return list().stream().filter(p -> p.servers().stream()
+                .anyMatch(s -> certificateId.equals(s.clientCertificateId())))
+                .map(p -> "server profile '" + p.name() + "' (client certificate)").toList();
+    }
+
+    @Override
+    public void replaced(String certificateId) {
+        built.clear(); // the next connection presents the renewed client certificate
+    }
+
+    /** {@code smtp://host:port?starttls=none|optional|required} or {@code smtps://host:port}. */
+    static Server fromBootstrap(URI uri) {
+        String encryption = null;
+        if (uri.getQuery() != null) {
+            for (String parameter : uri.getQuery().split("&")) {
+                if (parameter.toLowerCase(Locale.ROOT).startsWith("starttls=")) {
+                    encryption = switch (parameter.substring(9).toLowerCase(Locale.ROOT)) {
+                        case "none" -> "NONE";
+                        case "optional" -> "STARTTLS_OPTIONAL";
+                        case "required" -> "STARTTLS_REQUIRED";
+                        default -> throw new RefusedException(Reason.INVALID, "moat.downstream.url: starttls="
+                                + parameter.substring(9) + " is not none, optional or required");
+                    };
+                }
+            }
+        }
+        String base = uri.getScheme() + "://" + uri.getRawAuthority();
+        return new Server(base, encryption, List.of(), true, null, null, false, null);
+    }
+
+    private static List<String> lines(String value) {
+        return value == null || value.isEmpty() ? List.of() : Arrays.asList(value.split("\n"));
+    }
+
+    private static RefusedException invalid(String message) {
+        return new RefusedException(Reason.INVALID, message);
+    }
+
+    private static RefusedException notFound(String id) {
+        return new RefusedException(Reason.NOT_FOUND, "no server profile with id '" + id + "'");
+    }
+}
