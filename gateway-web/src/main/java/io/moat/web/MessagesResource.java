@@ -1,9 +1,11 @@
 package io.moat.web;
 
+import io.moat.delivery.MessageDetailDto;
+import io.moat.delivery.MessageQueries;
 import io.moat.delivery.MessageRetryService;
+import io.moat.delivery.MessageSummaryDto;
 import io.moat.persistence.MessageQuery;
 import io.moat.persistence.MessageState;
-import io.moat.web.internal.MessageReader;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -30,7 +32,7 @@ public class MessagesResource {
     private static final int MAX_LIMIT = 1000;
 
     @Inject
-    MessageReader messages;
+    MessageQueries messages;
 
     @Inject
     MessageRetryService retries;

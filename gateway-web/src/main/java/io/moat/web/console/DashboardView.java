@@ -1,8 +1,8 @@
 package io.moat.web.console;
 
+import io.moat.delivery.MessageQueries;
 import io.moat.persistence.CertificateExpiryReport;
 import io.moat.persistence.CertificateExpiryReport.Expiring;
-import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageState;
 import io.moat.settings.profiles.ReachabilityService;
 import io.moat.settings.profiles.ReachabilityService.Reachability;
@@ -26,7 +26,7 @@ public class DashboardView {
     }
 
     @Inject
-    MessageRepository messages;
+    MessageQueries messages;
 
     @Inject
     ReachabilityService reachability;

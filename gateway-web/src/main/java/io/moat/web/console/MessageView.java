@@ -1,9 +1,9 @@
 package io.moat.web.console;
 
+import io.moat.delivery.MessageDetailDto;
+import io.moat.delivery.MessageQueries;
 import io.moat.delivery.MessageRetryService;
 import io.moat.settings.RefusedException;
-import io.moat.web.MessageDetailDto;
-import io.moat.web.internal.MessageReader;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -17,7 +17,7 @@ public class MessageView implements Serializable {
     private static final long serialVersionUID = 1L;
 
     @Inject
-    MessageReader reader;
+    MessageQueries reader;
 
     @Inject
     MessageRetryService retries;

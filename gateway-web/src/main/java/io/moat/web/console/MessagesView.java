@@ -1,9 +1,9 @@
 package io.moat.web.console;
 
+import io.moat.delivery.MessageQueries;
+import io.moat.delivery.MessageSummaryDto;
 import io.moat.persistence.MessageQuery;
 import io.moat.persistence.MessageState;
-import io.moat.web.MessageSummaryDto;
-import io.moat.web.internal.MessageReader;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -26,7 +26,7 @@ public class MessagesView {
     static final int PAGE = 50;
 
     @Inject
-    MessageReader reader;
+    MessageQueries reader;
 
     private String state;
     private String sender;

@@ -1,27 +1,25 @@
-package io.moat.web.internal;
+package io.moat.delivery;
 
+import io.moat.delivery.MessageDetailDto.AttachmentDto;
+import io.moat.delivery.MessageDetailDto.ClientDto;
+import io.moat.delivery.MessageDetailDto.DeliveryAttemptDto;
+import io.moat.delivery.MessageDetailDto.EnvelopeDto;
 import io.moat.persistence.MessageEntity;
-import io.moat.web.MessageDetailDto;
-import io.moat.web.MessageDetailDto.AttachmentDto;
-import io.moat.web.MessageDetailDto.ClientDto;
-import io.moat.web.MessageDetailDto.DeliveryAttemptDto;
-import io.moat.web.MessageDetailDto.EnvelopeDto;
-import io.moat.web.MessageSummaryDto;
 import java.util.List;
 
 /** Turns message records into the API's DTOs; the API never hands out entities. */
-public final class MessageAssembler {
+final class MessageAssembler {
 
     private MessageAssembler() {
     }
 
-    public static MessageSummaryDto summary(MessageEntity m) {
+    static MessageSummaryDto summary(MessageEntity m) {
         return new MessageSummaryDto(m.getId(), m.getState().name(), m.getMailFrom(), m.getRecipients(),
                 m.getSubject(), m.getSizeBytes(), m.getReceivedAt(), m.getUpdatedAt(), m.getScanSummary(),
                 m.getNextAttemptAt(), m.getLastError());
     }
 
-    public static MessageDetailDto detail(MessageEntity m) {
+    static MessageDetailDto detail(MessageEntity m) {
         return new MessageDetailDto(m.getId(), m.getKind().name(), m.getState().name(),
                 new EnvelopeDto(m.getMailFrom(), m.getRecipients()),
                 new ClientDto(m.getEndpoint(), m.getRemoteAddress(), m.getHelo(), m.getTlsProtocol(),

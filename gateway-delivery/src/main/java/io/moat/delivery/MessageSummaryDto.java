@@ -1,4 +1,4 @@
-package io.moat.web;
+package io.moat.delivery;
 
 import java.time.Instant;
 import java.util.List;

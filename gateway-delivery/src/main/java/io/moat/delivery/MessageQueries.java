@@ -1,0 +1,42 @@
+package io.moat.delivery;
+
+import io.moat.persistence.MessageQuery;
+import io.moat.persistence.MessageRepository;
+import io.moat.persistence.MessageState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The application's read side: messages as the REST API and the console show them, each read in one transaction
+ * (lazy parts included) and handed out as DTOs, never as entities, so the web module needs no repository.
+ */
+@ApplicationScoped
+@Transactional
+public class MessageQueries {
+
+    @Inject
+    MessageRepository messages;
+
+    public List<MessageSummaryDto> search(MessageQuery query, int offset, int limit) {
+        return messages.search(query, offset, limit).stream().map(MessageAssembler::summary).toList();
+    }
+
+    public Optional<MessageDetailDto> detail(String id) {
+        return messages.find(id).map(MessageAssembler::detail);
+    }
+
+    /** How many messages received since {@code since} are in each state (states without any are absent). */
+    public Map<MessageState, Long> countByStateReceivedSince(Instant since) {
+        return messages.countByStateReceivedSince(since);
+    }
+
+    /** Messages not yet in a final state: received, being scanned, queued or deferred. */
+    public long countPending() {
+        return messages.countPending();
+    }
+}
