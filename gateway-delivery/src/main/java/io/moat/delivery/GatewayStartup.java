@@ -1,7 +1,9 @@
 package io.moat.delivery;
 
-import io.moat.delivery.internal.MessageSteps;
-import io.moat.delivery.internal.SpoolReconciler;
+import io.moat.delivery.pipeline.MessageSteps;
+import io.moat.delivery.pipeline.PipelineScheduler;
+import io.moat.delivery.pipeline.Spool;
+import io.moat.delivery.pipeline.SpoolReconciler;
 import io.moat.persistence.SchemaMigrator;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.certificates.CertificateExpiryMonitor;

@@ -1,6 +1,8 @@
 /**
- * The pipeline a message follows once it is accepted: the intake MDB that stores it, the scheduler that claims due
- * work from the database, attachment extraction and scanning, the policy decision, the outbound SMTP delivery with
- * its retry schedule, and delivery status notifications. Implementation classes are in {@code internal}.
+ * The pipeline a message follows once it is accepted, and the application's face to the web module:
+ * {@link io.moat.delivery.GatewayStartup} (schema, spool, profiles, pipeline, listeners, in that order),
+ * {@link io.moat.delivery.MessageQueries} (the read side, DTOs only) and {@link io.moat.delivery.MessageRetryService}.
+ * The subpackages are the pipeline's rooms and are used by nothing outside this module (the architecture test says
+ * so): {@code intake}, {@code pipeline}, {@code commit}, {@code scan}, {@code outbound}, {@code dsn}.
  */
 package io.moat.delivery;

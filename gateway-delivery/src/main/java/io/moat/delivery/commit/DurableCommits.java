@@ -1,0 +1,62 @@
+package io.moat.delivery.commit;
+
+import io.moat.delivery.pipeline.Spool;
+import io.moat.persistence.DatabaseFlush;
+import io.moat.persistence.MessageSpool;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.sql.DataSource;
+
+/**
+ * The application's {@link CommitGroup}: intake records and the pipeline's results share commits, and one write of
+ * the database file forced to the device ({@link DatabaseFlush}), after one sync of the spool's directory
+ * ({@link MessageSpool#syncDirectory()}), which makes the names of the message files stored before it durable: a
+ * client hears {@code 250} only once both its file and its record would survive a power cut. Callers must not have
+ * a transaction of their own open, as their work runs in the group's.
+ */
+@ApplicationScoped
+public class DurableCommits {
+
+    /** Enough to carry every SMTP session and worker of a busy node in one commit, small enough to stay short. */
+    private static final int MAX_BATCH = 64;
+
+    @Inject
+    SharedTransaction transaction;
+
+    @Inject
+    Spool spool;
+
+    @Resource(lookup = "java:jboss/datasources/MoatDS")
+    DataSource dataSource;
+
+    private CommitGroup group;
+
+    @PostConstruct
+    void init() {
+        DatabaseFlush database = new DatabaseFlush(dataSource);
+        group = new CommitGroup(transaction::run, () -> {
+            syncSpool();
+            database.flush();
+        }, MAX_BATCH);
+    }
+
+    private void syncSpool() {
+        try {
+            spool.get().syncDirectory();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the spool's directory could not be synced to the disk", e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in a transaction and returns once it committed and was written; see
+     * {@link CommitGroup#run(Runnable)}.
+     */
+    public void run(Runnable work) {
+        group.run(work);
+    }
+}

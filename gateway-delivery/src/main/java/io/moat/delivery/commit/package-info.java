@@ -1,0 +1,7 @@
+/**
+ * Group commit: concurrent callers share one transaction and one write of the database file, and return only once
+ * their work is durable ({@link io.moat.delivery.commit.CommitGroup}, the algorithm; {@link
+ * io.moat.delivery.commit.DurableCommits}, the application's instance with the spool's directory sync and H2's
+ * checkpoint; ADRs 0013, 0016, 0023).
+ */
+package io.moat.delivery.commit;

@@ -1,0 +1,557 @@
+package io.moat.delivery.pipeline;
+
+import io.moat.core.CoreClient;
+import io.moat.core.CoreRejectedException;
+import io.moat.core.CoreUnavailableException;
+import io.moat.core.ScanResult;
+import io.moat.core.SubmitOptions;
+import io.moat.core.VerdictCategory;
+import io.moat.delivery.commit.CommitGroup;
+import io.moat.delivery.commit.DurableCommits;
+import io.moat.delivery.dsn.DsnBuilder;
+import io.moat.delivery.outbound.DeliveryAgent;
+import io.moat.delivery.pipeline.Spool;
+import io.moat.delivery.scan.CoreAccess;
+import io.moat.delivery.scan.ScanPolicy;
+import io.moat.mime.AttachmentExtractor;
+import io.moat.mime.MimeLimits;
+import io.moat.persistence.MessageKind;
+import io.moat.persistence.MessageSpool;
+import io.moat.persistence.MessageState;
+import io.moat.settings.GatewaySettings;
+import io.moat.settings.profiles.ServerProfileService;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Moves one claimed message as far as it can go now: extract the attachments, scan them with Core, decide,
+ * deliver. The slow work runs with no transaction open; what it learns is collected in a {@link Progress} and
+ * recorded, with the lease given up, in one transaction at the end of the claim (shared with other workers'
+ * results, {@link DurableCommits}). A message whose verdicts come back at once thus costs one write for its whole way
+ * from RECEIVED to DELIVERED.
+ */
+@ApplicationScoped
+public class MessageProcessor {
+
+    private static final Logger LOG = Logger.getLogger(MessageProcessor.class.getName());
+    private static final Duration MIN_POLL = Duration.ofMillis(50);
+    private static final Duration MAX_POLL = Duration.ofSeconds(5);
+    private static final Duration CORE_RETRY = Duration.ofSeconds(5);
+    private static final Duration CORE_RETRY_MAX = Duration.ofMinutes(5);
+    private static final Duration RESCAN_DELAY = Duration.ofMinutes(1);
+    private static final Duration AFTER_ERROR = Duration.ofSeconds(30);
+    /**
+     * A message's parts are decoded into memory up to this many bytes in all (forwarded messages decoded on the way
+     * included), the rest into files: about this much heap per worker (28 by default), and no files for the common
+     * message. A text too large for it is searched for embedded files by one claim at a time.
+     */
+    static final long PARTS_IN_MEMORY = 2L * 1024 * 1024;
+
+    @Inject
+    MessageSteps steps;
+
+    @Inject
+    DurableCommits commits;
+
+    @Inject
+    GatewaySettings settings;
+
+    @Inject
+    Spool spool;
+
+    @Inject
+    CoreAccess core;
+
+    @Inject
+    ServerProfileService profiles;
+
+    private RetrySchedule retries;
+    private DeliveryAgent agent;
+    private MimeLimits limits;
+
+    @PostConstruct
+    void init() {
+        retries = new RetrySchedule(settings.retryInitial(), settings.retryMax(), settings.maxLifetime());
+        agent = new DeliveryAgent(settings.hostName(), Duration.ofMinutes(5));
+        limits = new MimeLimits(settings.mimeMaxParts(), settings.mimeMaxDepth(), settings.mimeMaxHeaderBytes(),
+                settings.mimeMaxDecodedBytes());
+    }
+
+    /** The downstream connections kept for the next message are closed with a QUIT, not left to time out. */
+    @PreDestroy
+    void close() {
+        agent.closeIdle();
+    }
+
+    /**
+     * Runs what is due of a message this node holds the lease of ({@code m}, read when it was claimed), records it,
+     * and gives the lease up.
+     */
+    public void process(MessageSnapshot m) {
+        String id = m.id();
+        Progress progress = new Progress();
+        try {
+            if (!m.state().isFinal() && !m.nextAttemptAt().isAfter(Instant.now())) {
+                advance(m, progress);
+            }
+            progress.claimSucceeded = m.failedClaims() > 0;
+        } catch (IOException | RuntimeException | Error e) {
+            // an Error too (OutOfMemoryError, StackOverflowError): one message must never stop the others' mail
+            failed(m, progress, e);
+        }
+        Progress recorded = keepParts(m, progress);
+        Instant now = Instant.now();
+        try {
+            commits.run(() -> steps.apply(id, recorded, now));
+        } catch (CommitGroup.NotWritten e) {
+            // it committed: nothing may be recorded over it; the lease runs out and the next claim reads what is
+            LOG.log(Level.SEVERE, "the outcome of message " + id + " committed but could not be written to the"
+                    + " database file (is the disk full or failing?)", e);
+            return;
+        } catch (RuntimeException e) {
+            recordFailure(m, e);
+            return;
+        }
+        removeFiles(m, recorded);
+    }
+
+    /**
+     * What a claim learned could not be recorded (its record is refused, or the database is away): the failure alone
+     * is recorded, so that a message whose result can never be written is set aside like any other that fails,
+     * rather than claimed again every lease. If even that fails, the lease runs out and the claim is made again.
+     */
+    private void recordFailure(MessageSnapshot m, RuntimeException e) {
+        Progress failure = new Progress();
+        failed(m, failure, e);
+        try {
+            commits.run(() -> steps.apply(m.id(), failure, Instant.now()));
+            removeFiles(m, failure);
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
+            LOG.log(Level.WARNING, "could not record the outcome of processing message " + m.id() + " (is the"
+                    + " database reachable?); it is claimed again when its lease runs out", e);
+        }
+    }
+
+    /**
+     * A claim that failed: what was learned is kept with the state reached (an extraction must not be repeated on
+     * top of itself), and the message is tried again later, waiting longer each time; after
+     * {@code moat.pipeline.max-failed-claims} failures in a row it is set aside (QUARANTINED) for an admin, its
+     * spool file kept, so that a message that fails every time does not come back forever.
+     */
+    private void failed(MessageSnapshot m, Progress progress, Throwable e) {
+        MessageState reached = progress.state != null ? progress.state : m.state();
+        if (progress.talking && !(e instanceof Error)) {
+            // Core or the downstream failing: every message would fail alike, and none is to blame; the scan's and
+            // the delivery's own limits (moat.scan.max-time, moat.delivery.max-lifetime) bound how long it goes on
+            boolean expired = retries.expired(m.receivedAt(), Instant.now());
+            LOG.log(Level.WARNING, "processing message " + m.id() + " failed while talking to "
+                    + (reached == MessageState.SCANNING ? "Core" : "the downstream server") + "; " + (expired
+                            ? "its lifetime is over: it fails"
+                            : "it stays in " + reached + " and is tried again in " + AFTER_ERROR.toSeconds() + "s"),
+                    e);
+            progress.talking = false;
+            progress.retryLater(expired ? MessageState.FAILED : reached, Instant.now().plus(AFTER_ERROR),
+                    (expired ? "gave up after " + settings.maxLifetime() + ": " : "") + "processing failed: " + e);
+            return;
+        }
+        int failures = m.failedClaims() + 1;
+        progress.claimFailed = true;
+        if (failures >= settings.maxFailedClaims()) {
+            String reason = "set aside after " + failures + " failed attempts to process it; the last: " + e;
+            LOG.log(Level.SEVERE, "message " + m.id() + " from <" + m.mailFrom() + "> is quarantined: " + reason
+                    + "; see it under Messages (state QUARANTINED)", e);
+            progress.scanSummary = "quarantined: processing failed " + failures + " times";
+            progress.deleteParts = true;
+            progress.retryLater(MessageState.QUARANTINED, null, reason);
+            return;
+        }
+        Duration wait = AFTER_ERROR.multipliedBy(1L << Math.min(failures - 1, 10));
+        LOG.log(Level.WARNING, "processing message " + m.id() + " failed (" + failures + " of "
+                + settings.maxFailedClaims() + " before it is set aside); it stays in " + reached
+                + " and is tried again in " + wait.toSeconds() + "s", e);
+        progress.retryLater(reached, Instant.now().plus(wait), "processing failed: " + e);
+    }
+
+    /**
+     * Before the commit that records an extraction: writes the attachments decoded into memory to the parts
+     * folder if the message leaves this claim undecided, since a later claim scans them from there. If that
+     * fails, nothing of this claim is recorded and the message is extracted again later.
+     */
+    private Progress keepParts(MessageSnapshot m, Progress progress) {
+        if (progress.extraction == null || progress.deleteParts || progress.deleteMessage) {
+            return progress;
+        }
+        try {
+            progress.extraction.keep(spool.get().partsOf(m.spoolName()));
+            return progress;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "could not write the decoded attachments of message " + m.id() + " to the spool; "
+                    + "it is extracted again in " + AFTER_ERROR.toSeconds() + "s (is the disk full?)", e);
+            Progress retry = new Progress();
+            retry.retryLater(m.state(), Instant.now().plus(AFTER_ERROR),
+                    "could not keep the decoded attachments: " + e);
+            return retry;
+        }
+    }
+
+    /** After the commit: the spool files the recorded state no longer needs. */
+    private void removeFiles(MessageSnapshot m, Progress progress) {
+        try {
+            if (progress.deleteMessage) {
+                spool.get().delete(m.spoolName());
+            } else if (progress.deleteParts) {
+                spool.get().deleteParts(m.spoolName());
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not remove spool files of message " + m.id() + " (harmless; remove "
+                    + "them by hand if the disk fills up)", e);
+        }
+    }
+
+    private void advance(MessageSnapshot m, Progress progress) throws IOException {
+        MessageState state = m.state();
+        List<Attachment> attachments = new ArrayList<>();
+        m.attachments().forEach(a -> attachments.add(new Attachment(a)));
+        if (state == MessageState.RECEIVED) {
+            if (m.kind() != MessageKind.DSN) {
+                MessageSpool files = spool.get();
+                progress.extraction = AttachmentExtractor.extract(files.message(m.spoolName()),
+                        files.partsOf(m.spoolName()), PARTS_IN_MEMORY, limits);
+                progress.extraction.attachments()
+                        .forEach(a -> attachments.add(new Attachment(a, progress.extraction.held(a.partName()))));
+            }
+            state = attachments.isEmpty() ? MessageState.SCANNED : MessageState.SCANNING;
+            progress.moveTo(state);
+        }
+        if (state == MessageState.SCANNING) {
+            if (scanOutOfTime(m)) {
+                failScan(m, progress, "its attachments could not be scanned within " + settings.scanMaxTime());
+                return;
+            }
+            progress.talking = true;
+            boolean scanned = scan(m, attachments, progress);
+            progress.talking = false;
+            if (!scanned) {
+                return;
+            }
+            state = MessageState.SCANNED;
+            progress.moveTo(state);
+        }
+        if (state == MessageState.SCANNED) {
+            state = decide(m, attachments, progress);
+            if (state != MessageState.QUEUED) {
+                return;
+            }
+        }
+        if (state == MessageState.QUEUED || state == MessageState.DEFERRED) {
+            progress.talking = true;
+            deliver(m, progress);
+            progress.talking = false;
+        }
+    }
+
+    /**
+     * Submits what Core has not seen and asks for what it has: a verdict for every attachment returns true;
+     * otherwise the progress says when to look again.
+     */
+    private boolean scan(MessageSnapshot m, List<Attachment> attachments, Progress progress) throws IOException {
+        CoreClient client = core.client();
+        Path parts = spool.get().partsOf(m.spoolName());
+        boolean pending = false;
+        for (Attachment a : attachments) {
+            if (a.category != null) {
+                continue;
+            }
+            try {
+                if (a.dataId == null) {
+                    a.dataId = a.held != null
+                            ? client.submit(a.held, a.fileName, SubmitOptions.none())
+                            : client.submit(parts.resolve(a.partName), a.fileName, SubmitOptions.none());
+                    a.submittedAt = Instant.now();
+                    a.changed = true;
+                }
+                // asked at once after submitting: a fast Core has the verdict already
+                ScanResult result = client.fetchResult(a.dataId);
+                if (result.complete()) {
+                    a.verdict(result.code(), result.label(), result.category());
+                } else {
+                    pending = true;
+                }
+            } catch (CoreUnavailableException e) {
+                Duration wait = backoff(m.receivedAt());
+                LOG.info(() -> "Core unavailable for message " + m.id() + " (" + e.getMessage() + "); retrying in "
+                        + wait.toSeconds() + "s");
+                record(attachments, progress);
+                progress.retryLater(MessageState.SCANNING, Instant.now().plus(wait),
+                        "Core unavailable: " + e.getMessage());
+                return false;
+            } catch (CoreRejectedException e) {
+                if (e.status() == 422 && a.dataId == null) {
+                    // Core refuses empty files: clean only if it is empty, else a failed scan (retried, then fails)
+                    if (a.size == 0) {
+                        a.verdict(0, "Empty file", VerdictCategory.CLEAN);
+                    } else {
+                        a.verdict(3, "Core refused the file: " + e.getMessage(), VerdictCategory.FAILED);
+                    }
+                    continue;
+                }
+                if (e.status() == 404 && a.dataId != null) {
+                    LOG.warning(() -> "Core no longer knows data_id " + a.dataId + "; submitting again");
+                    a.dataId = null;
+                    a.submittedAt = null;
+                    a.changed = true;
+                    pending = true;
+                    continue;
+                }
+                LOG.warning(() -> "Core refused the request for message " + m.id() + ": " + e.getMessage()
+                        + "; check the Core profile's apikey and rule (/api/v1/server-profiles). Retrying in "
+                        + CORE_RETRY_MAX.toMinutes()
+                        + " minutes");
+                record(attachments, progress);
+                progress.retryLater(MessageState.SCANNING, Instant.now().plus(CORE_RETRY_MAX),
+                        "Core refused: " + e.getMessage());
+                return false;
+            }
+        }
+        record(attachments, progress);
+        if (pending) {
+            Instant oldest = attachments.stream().map(a -> a.submittedAt).filter(t -> t != null)
+                    .min(Instant::compareTo).orElse(Instant.now());
+            Duration poll = clamp(Duration.between(oldest, Instant.now()).dividedBy(4), MIN_POLL, MAX_POLL);
+            progress.retryLater(MessageState.SCANNING, Instant.now().plus(poll), null);
+            return false;
+        }
+        return true;
+    }
+
+    private static void record(List<Attachment> attachments, Progress progress) {
+        for (Attachment a : attachments) {
+            if (a.changed) {
+                progress.scans.add(new Progress.Scan(a.index, a.dataId, a.submittedAt, a.code, a.label,
+                        a.category == null ? null : a.category.name()));
+            }
+        }
+    }
+
+    /** Grows the wait with the time the message has waited already, so a long Core outage is not hammered. */
+    private static Duration backoff(Instant received) {
+        return clamp(Duration.between(received, Instant.now()).dividedBy(4), CORE_RETRY, CORE_RETRY_MAX);
+    }
+
+    private static Duration clamp(Duration value, Duration min, Duration max) {
+        return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
+    }
+
+    /** Applies the policy; returns the state the message is in afterwards. */
+    private MessageState decide(MessageSnapshot m, List<Attachment> attachments, Progress progress)
+            throws IOException {
+        ScanPolicy.Result result = m.kind() == MessageKind.DSN
+                ? new ScanPolicy.Result(ScanPolicy.Decision.DELIVER, m.scanSummary())
+                : ScanPolicy.decide(attachments.stream()
+                        .map(a -> new ScanPolicy.Verdict(a.fileName, a.category, a.label)).toList());
+        progress.scanSummary = result.summary();
+        LOG.fine(() -> "message " + m.id() + " from <" + m.mailFrom() + ">: " + result.summary());
+        switch (result.decision()) {
+            case DELIVER -> progress.moveTo(MessageState.QUEUED);
+            case BLOCK -> progress.moveTo(MessageState.BLOCKED);
+            case QUARANTINE -> progress.retryLater(MessageState.QUARANTINED, null, result.summary());
+            case HOLD_FOR_PASSWORD -> progress.moveTo(MessageState.PASSWORD_REQUIRED);
+            case RESCAN -> {
+                if (m.scanRounds() + 1 >= settings.scanMaxAttempts() || scanOutOfTime(m)) {
+                    failScan(m, progress, result.summary() + " (" + (m.scanRounds() + 1) + " attempts)");
+                    return progress.state;
+                }
+                for (Attachment a : attachments) {
+                    if (a.category == VerdictCategory.FAILED || a.category == VerdictCategory.PENDING) {
+                        progress.scans.add(new Progress.Scan(a.index, null, null, null, null, null));
+                    }
+                }
+                progress.scanRound = true;
+                progress.retryLater(MessageState.SCANNING, Instant.now().plus(RESCAN_DELAY), result.summary());
+                return MessageState.SCANNING;
+            }
+        }
+        if (result.decision() != ScanPolicy.Decision.DELIVER) {
+            LOG.info(() -> "message " + m.id() + " from <" + m.mailFrom() + ">: " + result.summary());
+        }
+        progress.deleteParts = true;
+        return progress.state;
+    }
+
+    /** Whether the message has waited for its verdicts longer than {@code moat.scan.max-time}. */
+    private boolean scanOutOfTime(MessageSnapshot m) {
+        return Duration.between(m.receivedAt(), Instant.now()).compareTo(settings.scanMaxTime()) > 0;
+    }
+
+    /**
+     * The message could not be scanned within its budget (attempts or time): it is never delivered unscanned; it
+     * fails, and the sender gets a DSN that says so.
+     */
+    private void failScan(MessageSnapshot m, Progress progress, String why) throws IOException {
+        String reason = "not delivered: " + why;
+        List<DsnBuilder.Failure> failures = m.pendingRecipients().stream()
+                .map(r -> new DsnBuilder.Failure(r, "554 5.7.0 The message could not be scanned for threats: " + why,
+                        false))
+                .toList();
+        progress.dsn = dsn(m, failures);
+        progress.scanSummary = "scan failed: " + why;
+        progress.deleteParts = true;
+        progress.retryLater(MessageState.FAILED, null, reason);
+        LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> failed: " + reason
+                + (progress.dsn == null ? "" : "; the sender gets a DSN"));
+    }
+
+    private void deliver(MessageSnapshot m, Progress progress) throws IOException {
+        Instant now = Instant.now();
+        String summary = progress.scanSummary != null ? progress.scanSummary : m.scanSummary();
+        byte[] headers = ("X-Moat-Scan: " + summary + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        // each recipient goes through the SMTP profile routing its domain
+        Map<String, ServerProfileService.RouteTargets> routes = new LinkedHashMap<>();
+        Map<String, List<String>> byProfile = new LinkedHashMap<>();
+        for (String recipient : m.pendingRecipients()) {
+            ServerProfileService.RouteTargets route = profiles.smtpRoute(recipient);
+            routes.putIfAbsent(route.profile(), route);
+            byProfile.computeIfAbsent(route.profile(), k -> new ArrayList<>()).add(recipient);
+        }
+        List<DeliveryAgent.Result> results = new ArrayList<>();
+        for (Map.Entry<String, List<String>> group : byProfile.entrySet()) {
+            DeliveryAgent.Result sent = agent.deliver(routes.get(group.getKey()).targets(),
+                    spool.get().message(m.spoolName()), headers, m.mailFrom(), group.getValue(), m.mailOptions());
+            if (sent.note() != null && sent.tlsProtocol() == null) {
+                // optional STARTTLS that went without TLS: every such delivery is told (the attempt records it too)
+                LOG.info(() -> "message " + m.id() + " went to " + sent.server() + " in clear text (" + sent.note()
+                        + ")");
+            }
+            results.add(sent);
+        }
+        DeliveryAgent.Result result = merge(results);
+        progress.delivery = result;
+        boolean expired = retries.expired(m.receivedAt(), now);
+        List<String> retry = expired ? List.of() : result.temporarilyRefused();
+        List<DsnBuilder.Failure> bounced = new ArrayList<>();
+        for (DeliveryAgent.Refusal refusal : result.refused()) {
+            if (refusal.permanent() || expired) {
+                bounced.add(new DsnBuilder.Failure(refusal.recipient(), refusal.reply(), !refusal.permanent()));
+            }
+        }
+        progress.dsn = bounced.isEmpty() ? null : dsn(m, bounced);
+        if (!retry.isEmpty()) {
+            Duration wait = retries.delay(m.attempts() + 1);
+            progress.pendingRecipients = retry;
+            progress.retryLater(MessageState.DEFERRED, now.plus(wait), result.reply());
+            LOG.info(() -> "message " + m.id() + " deferred for " + wait + " for " + retry + ": " + result.reply());
+        } else if (!result.delivered().isEmpty()) {
+            progress.pendingRecipients = List.of();
+            if (bounced.isEmpty()) {
+                progress.moveTo(MessageState.DELIVERED);
+            } else {
+                progress.retryLater(MessageState.DELIVERED, null, "bounced: " + bounced.stream()
+                        .map(b -> "<" + b.recipient() + "> " + b.reason()).toList());
+            }
+            LOG.fine(() -> "message " + m.id() + " delivered to " + result.server() + " for " + result.delivered()
+                    + ": " + result.reply());
+            progress.deleteMessage = true;
+        } else {
+            String reason = expired
+                    ? "gave up after " + settings.maxLifetime() + ": " + result.reply()
+                    : result.reply();
+            progress.retryLater(MessageState.FAILED, null, reason);
+            LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> failed: " + reason
+                    + (progress.dsn == null ? "" : "; the sender gets a DSN"));
+        }
+    }
+
+    /** One result for the deliveries to several profiles' servers: what each took and refused, together. */
+    static DeliveryAgent.Result merge(List<DeliveryAgent.Result> results) {
+        if (results.size() == 1) {
+            return results.get(0);
+        }
+        List<String> delivered = new ArrayList<>();
+        List<DeliveryAgent.Refusal> refused = new ArrayList<>();
+        results.forEach(r -> {
+            delivered.addAll(r.delivered());
+            refused.addAll(r.refused());
+        });
+        DeliveryAgent.Outcome outcome = delivered.isEmpty()
+                ? refused.stream().allMatch(DeliveryAgent.Refusal::permanent)
+                        ? DeliveryAgent.Outcome.PERMANENT
+                        : DeliveryAgent.Outcome.TEMPORARY
+                : refused.isEmpty() ? DeliveryAgent.Outcome.DELIVERED : DeliveryAgent.Outcome.PARTIAL;
+        DeliveryAgent.Result first = results.stream().filter(r -> !r.refused().isEmpty()).findFirst()
+                .orElse(results.get(0));
+        String servers = String.join(", ", results.stream().map(DeliveryAgent.Result::server).distinct().toList());
+        boolean allTls = results.stream().allMatch(r -> r.tlsProtocol() != null);
+        return new DeliveryAgent.Result(outcome, servers, first.reply(), delivered, refused,
+                allTls ? first.tlsProtocol() : null, allTls ? first.tlsCipher() : null,
+                results.stream().map(DeliveryAgent.Result::note).filter(java.util.Objects::nonNull).findFirst()
+                        .orElse(null));
+    }
+
+    /** Writes a DSN for the sender to the spool, unless the message has none to tell (null sender, or a DSN). */
+    private MessageSteps.Dsn dsn(MessageSnapshot m, List<DsnBuilder.Failure> failures) throws IOException {
+        return MessageSteps.Dsn.written(spool.get(), settings.hostName(), m.kind(), m.mailFrom(), failures,
+                m.receivedAt(), spool.get().message(m.spoolName()));
+    }
+
+    /** An attachment's scan state while the claim runs; {@code changed} marks what must be recorded. */
+    private static final class Attachment {
+        final int index;
+        final String fileName;
+        final String partName;
+        final long size;
+        /** The decoded bytes, if this claim extracted them into memory; else they are in the parts folder. */
+        final byte[] held;
+        String dataId;
+        Instant submittedAt;
+        Integer code;
+        String label;
+        VerdictCategory category;
+        boolean changed;
+
+        Attachment(MessageSnapshot.AttachmentSnapshot a) {
+            this.index = a.index();
+            this.fileName = a.fileName();
+            this.partName = a.partName();
+            this.size = a.size();
+            this.held = null;
+            this.dataId = a.dataId();
+            this.submittedAt = a.submittedAt();
+            this.label = a.label();
+            this.category = a.category() == null ? null : VerdictCategory.valueOf(a.category());
+        }
+
+        Attachment(AttachmentExtractor.Attachment a, byte[] held) {
+            this.index = a.index();
+            this.fileName = a.fileName();
+            this.partName = a.partName();
+            this.size = a.size();
+            this.held = held;
+            if (a.finding() != null) { // the extraction's own verdict: recorded with the extraction, never submitted
+                this.label = a.finding().label();
+                this.category = VerdictCategory.valueOf(a.finding().category().name());
+            }
+        }
+
+        void verdict(int verdictCode, String verdictLabel, VerdictCategory verdictCategory) {
+            this.code = verdictCode;
+            this.label = verdictLabel;
+            this.category = verdictCategory;
+            this.changed = true;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.moat.delivery.pipeline;
+
+import io.moat.delivery.outbound.DeliveryAgent;
+import io.moat.persistence.AttachmentEntity;
+import io.moat.persistence.MessageEntity;
+import io.moat.persistence.MessageKind;
+import io.moat.persistence.MessageState;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An immutable copy of what a pipeline step needs to know about a message: read in the transaction that claimed it,
+ * or taken from the record the intake stored.
+ */
+public record MessageSnapshot(String id, MessageKind kind, MessageState state, String mailFrom,
+        List<String> pendingRecipients, String spoolName, Instant receivedAt, Instant nextAttemptAt, int attempts,
+        String scanSummary, int failedClaims, int scanRounds, List<AttachmentSnapshot> attachments,
+        DeliveryAgent.MailOptions mailOptions) {
+
+    /** One attachment's scan state. */
+    public record AttachmentSnapshot(int index, String fileName, String partName, long size, String dataId,
+            String category, String label, Instant submittedAt) {
+
+        static AttachmentSnapshot of(AttachmentEntity a) {
+            return new AttachmentSnapshot(a.getPartIndex(), a.getFileName(), a.getPartName(), a.getSizeBytes(),
+                    a.getDataId(), a.getCategory(), a.getVerdictLabel(), a.getSubmittedAt());
+        }
+    }
+
+    /** What is known of {@code m}: its fields as they are now, and its attachments (which it must have loaded). */
+    public static MessageSnapshot of(MessageEntity m) {
+        return new MessageSnapshot(m.getId(), m.getKind(), m.getState(), m.getMailFrom(),
+                List.copyOf(m.getPendingRecipients()),
+                m.getSpoolName(), m.getReceivedAt(), m.getNextAttemptAt(), m.getAttempts(), m.getScanSummary(),
+                m.getFailedClaims(), m.getScanRounds(),
+                m.getAttachments().stream().map(AttachmentSnapshot::of).toList(),
+                new DeliveryAgent.MailOptions(m.isSmtpUtf8(), m.isEightBitMime()));
+    }
+}

@@ -1,0 +1,60 @@
+package io.moat.delivery.pipeline;
+
+import io.moat.delivery.outbound.DeliveryAgent;
+import io.moat.mime.AttachmentExtractor;
+import io.moat.persistence.MessageState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one claim of a message learned, applied by {@link MessageSteps#apply} in one transaction together with
+ * giving up the lease. States the message passes through within one claim (an attachment scanned at once,
+ * delivered at once) are not written one by one: only where it ends up, and everything learned on the way.
+ */
+final class Progress {
+
+    /** Core's answer for one attachment, keyed by its index in the message. */
+    record Scan(int index, String dataId, Instant submittedAt, Integer code, String label, String category) {
+    }
+
+    AttachmentExtractor.Extraction extraction;
+    final List<Scan> scans = new ArrayList<>();
+    String scanSummary;
+    DeliveryAgent.Result delivery;
+    List<String> pendingRecipients;
+    MessageSteps.Dsn dsn;
+    /**
+     * The claim is talking to Core or the downstream server: an exception now most likely says something about them
+     * (down, misconfigured), not about the message, and is not counted against it.
+     */
+    boolean talking;
+    /** The claim failed (ended in an exception or error); counted, so that a message failing again and again is set aside. */
+    boolean claimFailed;
+    /** The claim succeeded after earlier ones failed: their count is reset. */
+    boolean claimSucceeded;
+    /** Failed scans are submitted again: one more scan round. */
+    boolean scanRound;
+
+    /** Files to remove once the result is committed, never before: a crash in between must find them. */
+    boolean deleteParts;
+    boolean deleteMessage;
+
+    MessageState state;
+    Instant due;
+    String reason;
+
+    /** Moves on to {@code next}, due at once. */
+    void moveTo(MessageState next) {
+        this.state = next;
+        this.due = null;
+        this.reason = null;
+    }
+
+    /** Ends the claim in {@code next}, due again at {@code when}; {@code why} is shown as the last error. */
+    void retryLater(MessageState next, Instant when, String why) {
+        this.state = next;
+        this.due = when;
+        this.reason = why;
+    }
+}

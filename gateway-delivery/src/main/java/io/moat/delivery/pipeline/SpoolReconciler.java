@@ -1,0 +1,92 @@
+package io.moat.delivery.pipeline;
+
+import io.moat.delivery.dsn.DsnBuilder;
+import io.moat.persistence.MessageRepository.PendingFile;
+import io.moat.persistence.MessageSpool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * At start-up, before the pipeline runs: the spool and the records are made to agree again after a crash. A message
+ * file without a record was never acknowledged (the record commits before {@code 250}); it is moved to
+ * {@code spool/orphaned} for an admin to look at rather than deleted. A message with work ahead whose file is gone
+ * cannot go on: it fails, with a reason that says so, and its sender (who heard {@code 250}) gets a DSN. Each case
+ * is one log line. Parts folders of messages with no work ahead are removed (they are only needed while scanning).
+ *
+ * <p>With one node the spool is this node's alone while it starts. Nodes sharing a spool (not built yet) would have
+ * to leave files younger than a lease alone, since another node's intake may be between its file and its record.
+ */
+public final class SpoolReconciler {
+
+    private static final Logger LOG = Logger.getLogger(SpoolReconciler.class.getName());
+    /** Ids asked for in one query. */
+    private static final int BATCH = 500;
+    private static final String LOST = "its spool file was missing at start-up";
+
+    private SpoolReconciler() {
+    }
+
+    /** What the reconciliation found. */
+    public record Result(int orphanedFiles, int lostMessages, int removedPartsFolders) {
+    }
+
+    /** @param hostName this gateway's name, for the DSNs of lost messages */
+    public static Result reconcile(MessageSpool spool, MessageSteps steps, String hostName) throws IOException {
+        List<String> files = spool.storedNames();
+        Set<String> recorded = new HashSet<>();
+        for (int i = 0; i < files.size(); i += BATCH) {
+            recorded.addAll(steps.recorded(files.subList(i, Math.min(files.size(), i + BATCH))));
+        }
+        int orphaned = 0;
+        for (String name : files) {
+            if (!recorded.contains(name)) {
+                Path moved = spool.orphan(name);
+                orphaned++;
+                LOG.warning(() -> "spool file " + name + " has no message record (its message was never"
+                        + " acknowledged, or its record was lost); moved to " + moved + " for inspection");
+            }
+        }
+        List<PendingFile> pending = steps.pendingFiles();
+        int lost = 0;
+        for (PendingFile message : pending) {
+            if (!Files.exists(spool.message(message.spoolName()))) {
+                lost++;
+                MessageSteps.Dsn dsn = dsn(spool, message, hostName);
+                LOG.severe(() -> "message " + message.id() + " from <" + message.mailFrom() + "> has work ahead but"
+                        + " its spool file " + message.spoolName() + " is missing; it is marked FAILED"
+                        + (dsn == null ? "" : " and the sender gets a DSN")
+                        + " (was the spool directory changed by hand, or lost with the disk's cache?)");
+                steps.lost(message.id(), LOST, dsn, Instant.now());
+            }
+        }
+        Set<String> pendingNames = new HashSet<>(pending.stream().map(PendingFile::spoolName).toList());
+        List<String> stale = new ArrayList<>();
+        for (String folder : spool.partsFolders()) {
+            if (!pendingNames.contains(folder)) {
+                stale.add(folder);
+                spool.deleteParts(folder);
+            }
+        }
+        if (!stale.isEmpty()) {
+            LOG.info(() -> "removed the decoded parts of " + stale.size() + " message(s) that no longer need them");
+        }
+        return new Result(orphaned, lost, stale.size());
+    }
+
+    /** A DSN for the sender of a lost message, written to the spool; none for the null sender or a DSN. */
+    private static MessageSteps.Dsn dsn(MessageSpool spool, PendingFile message, String hostName)
+            throws IOException {
+        List<DsnBuilder.Failure> failures = message.pendingRecipients().stream()
+                .map(r -> new DsnBuilder.Failure(r, "451 4.3.0 The gateway lost the message: " + LOST, false))
+                .toList();
+        return MessageSteps.Dsn.written(spool, hostName, message.kind(), message.mailFrom(), failures,
+                message.receivedAt(), spool.message(message.spoolName()));
+    }
+}

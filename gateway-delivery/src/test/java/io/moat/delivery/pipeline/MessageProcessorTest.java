@@ -1,0 +1,382 @@
+package io.moat.delivery.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.moat.core.CoreClient;
+import io.moat.core.CoreRejectedException;
+import io.moat.core.CoreUnavailableException;
+import io.moat.core.ScanResult;
+import io.moat.core.SubmitOptions;
+import io.moat.core.VerdictCategory;
+import io.moat.delivery.commit.CommitGroup;
+import io.moat.delivery.commit.DurableCommits;
+import io.moat.delivery.outbound.DeliveryAgent;
+import io.moat.delivery.pipeline.Spool;
+import io.moat.delivery.scan.CoreAccess;
+import io.moat.persistence.MessageKind;
+import io.moat.persistence.MessageSpool;
+import io.moat.persistence.MessageState;
+import io.moat.settings.GatewaySettings;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline's claim of one message with the database and Core replaced: what it records when a claim fails
+ * (an Error too), when Core's scans fail, and when a message waits for its verdicts too long.
+ */
+class MessageProcessorTest {
+
+    private static final String TEXT = "From: a@sender.test\r\nSubject: hi\r\n\r\nhello\r\n";
+
+    @TempDir
+    Path data;
+
+    private final List<Progress> recorded = new ArrayList<>();
+    private final List<String> submitted = new ArrayList<>();
+    private Function<String, ScanResult> verdicts = id -> result(id, 0, "No Threat Detected", VerdictCategory.CLEAN);
+    private Exception submitFailure;
+    private Error submitError;
+    private MessageSpool spool;
+    private MessageProcessor processor;
+    /** The records the database refuses, as a constraint it breaks would. */
+    private int refusedRecords;
+    /** The records that commit but cannot be written to the database file. */
+    private int unwrittenRecords;
+    private int applied;
+
+    @BeforeEach
+    void wire() throws IOException {
+        spool = new MessageSpool(data);
+        spool.store("m1", new byte[0], new ByteArrayInputStream(TEXT.getBytes(StandardCharsets.US_ASCII)));
+        processor = new MessageProcessor();
+        processor.settings = new Settings();
+        processor.spool = new Spool() {
+            @Override
+            public MessageSpool get() {
+                return spool;
+            }
+        };
+        processor.core = new CoreAccess() {
+            @Override
+            public CoreClient client() {
+                return new Core();
+            }
+        };
+        processor.steps = new MessageSteps() {
+            @Override
+            public void apply(String id, Progress progress, Instant now) {
+                applied++;
+                if (unwrittenRecords > 0) {
+                    unwrittenRecords--;
+                    throw new CommitGroup.NotWritten(new IllegalStateException("No space left on device"));
+                }
+                if (refusedRecords > 0) {
+                    refusedRecords--;
+                    throw new IllegalStateException("value too long for column");
+                }
+                recorded.add(progress);
+            }
+        };
+        processor.commits = new DurableCommits() {
+            @Override
+            public void run(Runnable work) {
+                work.run();
+            }
+        };
+        processor.init();
+    }
+
+    private static MessageSnapshot received(int failedClaims, int scanRounds, Instant receivedAt) {
+        return new MessageSnapshot("m1", MessageKind.INBOUND, MessageState.RECEIVED, "a@sender.test",
+                List.of("b@example.com"), "m1", receivedAt, receivedAt, 0, null, failedClaims, scanRounds, List.of(),
+                DeliveryAgent.MailOptions.NONE);
+    }
+
+    private Progress last() {
+        assertThat(recorded).hasSize(1);
+        return recorded.get(0);
+    }
+
+    @Test
+    void theBodyOfAMessageWithoutAttachmentsIsSentToCore() {
+        verdicts = id -> result(id, 1, "Infected", VerdictCategory.INFECTED);
+
+        processor.process(received(0, 0, Instant.now()));
+
+        assertThat(submitted).containsExactly("body.txt");
+        assertThat(last().state).isEqualTo(MessageState.BLOCKED);
+        assertThat(last().scanSummary).isEqualTo("blocked: body.txt (Infected)");
+    }
+
+    @Test
+    void anErrorInAClaimIsRecordedAndTheMessageTriedAgainLater() {
+        submitError = new OutOfMemoryError("Java heap space");
+
+        processor.process(received(0, 0, Instant.now()));
+
+        Progress progress = last();
+        assertThat(progress.claimFailed).isTrue();
+        assertThat(progress.state).isEqualTo(MessageState.SCANNING); // the extraction is kept
+        assertThat(progress.due).isCloseTo(Instant.now().plusSeconds(30), within(5, ChronoUnit.SECONDS));
+        assertThat(progress.reason).contains("OutOfMemoryError");
+    }
+
+    @Test
+    void aFailureWhileTalkingToCoreIsNotCountedAgainstTheMessage() {
+        submitFailure = new IllegalStateException("Core answered what nobody can read");
+
+        processor.process(received(2, 0, Instant.now()));
+
+        Progress progress = last();
+        assertThat(progress.claimFailed).isFalse();
+        assertThat(progress.state).isEqualTo(MessageState.SCANNING);
+        assertThat(progress.due).isCloseTo(Instant.now().plusSeconds(30), within(5, ChronoUnit.SECONDS));
+    }
+
+    @Test
+    void aFailureOfTheMessagesOwnStepsIsCountedAgainstIt() throws IOException {
+        spool.delete("m1"); // its file gone: every extraction fails alike
+
+        processor.process(received(0, 0, Instant.now()));
+
+        assertThat(last().claimFailed).isTrue();
+        assertThat(last().state).isEqualTo(MessageState.RECEIVED);
+        assertThat(submitted).isEmpty();
+    }
+
+    @Test
+    void eachFailureInARowWaitsLongerBeforeTheNextTry() {
+        submitError = new StackOverflowError();
+
+        processor.process(received(1, 0, Instant.now()));
+
+        assertThat(last().due).isCloseTo(Instant.now().plusSeconds(60), within(5, ChronoUnit.SECONDS));
+    }
+
+    @Test
+    void theLastAllowedFailureSetsTheMessageAside() {
+        submitError = new StackOverflowError();
+
+        processor.process(received(2, 0, Instant.now()));
+
+        Progress progress = last();
+        assertThat(progress.state).isEqualTo(MessageState.QUARANTINED);
+        assertThat(progress.state.isFinal()).isTrue();
+        assertThat(progress.reason).startsWith("set aside after 3 failed attempts to process it")
+                .contains("StackOverflowError");
+    }
+
+    @Test
+    void aClaimThatWorksAfterFailuresResetsTheirCount() {
+        verdicts = id -> result(id, 1, "Infected", VerdictCategory.INFECTED); // decided without delivering
+
+        processor.process(received(2, 0, Instant.now()));
+
+        assertThat(last().claimFailed).isFalse();
+        assertThat(last().claimSucceeded).isTrue();
+    }
+
+    @Test
+    void aResultTheDatabaseRefusesIsRecordedAsAFailedClaimInstead() {
+        refusedRecords = 1;
+
+        processor.process(received(2, 0, Instant.now()));
+
+        Progress progress = last();
+        assertThat(progress.claimFailed).isTrue();
+        assertThat(progress.state).isEqualTo(MessageState.QUARANTINED);
+        assertThat(progress.reason).contains("value too long for column");
+    }
+
+    @Test
+    void aResultThatCommittedButWasNotWrittenIsNeverRecordedOver() {
+        verdicts = id -> result(id, 1, "Infected", VerdictCategory.INFECTED);
+        unwrittenRecords = 1;
+
+        processor.process(received(0, 0, Instant.now()));
+
+        assertThat(applied).as("one commit, and no failure recorded over it").isEqualTo(1);
+        assertThat(recorded).isEmpty();
+    }
+
+    @Test
+    void aFailedScanIsSubmittedAgainWithinItsBudget() {
+        verdicts = id -> result(id, 3, "Failed", VerdictCategory.FAILED);
+
+        processor.process(received(0, 1, Instant.now()));
+
+        Progress progress = last();
+        assertThat(progress.state).isEqualTo(MessageState.SCANNING);
+        assertThat(progress.scanRound).isTrue();
+        assertThat(progress.dsn).isNull();
+    }
+
+    @Test
+    void aScanThatFailsPastItsBudgetFailsTheMessageAndTheSenderIsTold() {
+        verdicts = id -> result(id, 3, "Failed", VerdictCategory.FAILED);
+
+        processor.process(received(0, 2, Instant.now()));
+
+        Progress progress = last();
+        assertThat(progress.state).isEqualTo(MessageState.FAILED);
+        assertThat(progress.reason).contains("scan failed: body.txt (Failed) (3 attempts)");
+        assertThat(progress.dsn).isNotNull();
+        assertThat(progress.dsn.recipient()).isEqualTo("a@sender.test");
+    }
+
+    @Test
+    void aMessageWaitingForItsVerdictsPastTheScanTimeFailsWithADsn() {
+        submitFailure = new CoreUnavailableException("connection refused");
+
+        processor.process(received(0, 0, Instant.now().minus(Duration.ofDays(2))));
+
+        Progress progress = last();
+        assertThat(progress.state).isEqualTo(MessageState.FAILED);
+        assertThat(progress.reason).contains("could not be scanned within PT24H");
+        assertThat(progress.dsn).isNotNull();
+    }
+
+    @Test
+    void coreUnavailableWithinTheScanTimeIsWaitedFor() {
+        submitFailure = new CoreUnavailableException("connection refused");
+
+        processor.process(received(0, 0, Instant.now()));
+
+        assertThat(last().state).isEqualTo(MessageState.SCANNING);
+        assertThat(last().claimFailed).isFalse();
+    }
+
+    @Test
+    void coreRefusingANonEmptyFileAsEmptyIsAFailedScanNotAClean() {
+        submitFailure = new CoreRejectedException(422, "File is empty.");
+
+        processor.process(received(0, 0, Instant.now()));
+
+        Progress progress = last();
+        // recorded as a failed scan, then reset to be submitted again
+        assertThat(progress.scans).extracting(Progress.Scan::category).containsExactly("FAILED", null);
+        assertThat(progress.state).isEqualTo(MessageState.SCANNING);
+        assertThat(progress.scanRound).isTrue();
+    }
+
+    private static ScanResult result(String dataId, int code, String label, VerdictCategory category) {
+        return new ScanResult(dataId, true, 100, code, label, category, false, null);
+    }
+
+    /** Core as the tests want it: every file submitted is named, then fails or gets {@link #verdicts}. */
+    private final class Core implements CoreClient {
+        @Override
+        public String submit(Path file, String fileName, SubmitOptions options)
+                throws CoreUnavailableException, CoreRejectedException {
+            return submitted(fileName);
+        }
+
+        @Override
+        public String submit(byte[] content, String fileName, SubmitOptions options)
+                throws CoreUnavailableException, CoreRejectedException {
+            return submitted(fileName);
+        }
+
+        private String submitted(String fileName) throws CoreUnavailableException, CoreRejectedException {
+            submitted.add(fileName);
+            if (submitError != null) {
+                throw submitError;
+            }
+            if (submitFailure instanceof CoreUnavailableException unavailable) {
+                throw unavailable;
+            }
+            if (submitFailure instanceof CoreRejectedException rejected) {
+                throw rejected;
+            }
+            if (submitFailure instanceof RuntimeException bug) {
+                throw bug;
+            }
+            return "data-" + submitted.size();
+        }
+
+        @Override
+        public ScanResult fetchResult(String dataId) {
+            return verdicts.apply(dataId);
+        }
+
+        @Override
+        public String version() {
+            return "test";
+        }
+    }
+
+    /** The settings' defaults, with the data directory of the test. */
+    private final class Settings extends GatewaySettings {
+        @Override
+        public Path dataDirectory() {
+            return data;
+        }
+
+        @Override
+        public synchronized String hostName() {
+            return "gateway.test";
+        }
+
+        @Override
+        public Duration retryInitial() {
+            return Duration.ofMinutes(1);
+        }
+
+        @Override
+        public Duration retryMax() {
+            return Duration.ofHours(1);
+        }
+
+        @Override
+        public Duration maxLifetime() {
+            return Duration.ofDays(5);
+        }
+
+        @Override
+        public int maxFailedClaims() {
+            return 3;
+        }
+
+        @Override
+        public int mimeMaxParts() {
+            return 1000;
+        }
+
+        @Override
+        public int mimeMaxDepth() {
+            return 20;
+        }
+
+        @Override
+        public int mimeMaxHeaderBytes() {
+            return 65536;
+        }
+
+        @Override
+        public long mimeMaxDecodedBytes() {
+            return 1 << 27;
+        }
+
+        @Override
+        public int scanMaxAttempts() {
+            return 3;
+        }
+
+        @Override
+        public Duration scanMaxTime() {
+            return Duration.ofDays(1);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.moat.delivery.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moat.persistence.MessageKind;
+import io.moat.persistence.MessageRepository.PendingFile;
+import io.moat.persistence.MessageSpool;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolReconcilerTest {
+
+    @TempDir
+    Path data;
+
+    /** The records as the database would answer: these message ids exist, these have work ahead. */
+    private static final class Records extends MessageSteps {
+        final Set<String> recorded;
+        final List<PendingFile> pending;
+        final List<String> lost = new ArrayList<>();
+        final List<Dsn> dsns = new ArrayList<>();
+
+        Records(Set<String> recorded, List<String> pending) {
+            this.recorded = recorded;
+            this.pending = pending.stream().map(id -> new PendingFile(id, id, MessageKind.INBOUND, "alice@sender.test",
+                    List.of("bob@example.com"), Instant.now())).toList();
+        }
+
+        @Override
+        public List<String> recorded(List<String> spoolNames) {
+            return spoolNames.stream().filter(recorded::contains).toList();
+        }
+
+        @Override
+        public List<PendingFile> pendingFiles() {
+            return pending;
+        }
+
+        @Override
+        public void lost(String id, String reason, Dsn dsn, Instant now) {
+            lost.add(id + ": " + reason);
+            dsns.add(dsn);
+        }
+    }
+
+    private void store(MessageSpool spool, String name) throws IOException {
+        spool.store(name, new byte[0], new ByteArrayInputStream("Subject: x\r\n\r\nx\r\n".getBytes()));
+    }
+
+    @Test
+    void aFileWithoutARecordIsSetApartAndARecordWithoutAFileFails() throws IOException {
+        MessageSpool spool = new MessageSpool(data);
+        store(spool, "kept");
+        store(spool, "orphan");
+        Records records = new Records(Set.of("kept", "gone"), List.of("kept", "gone"));
+
+        SpoolReconciler.Result result = SpoolReconciler.reconcile(spool, records, "gateway.test");
+
+        assertThat(result).isEqualTo(new SpoolReconciler.Result(1, 1, 0));
+        assertThat(data.resolve("spool/orphaned/orphan")).exists();
+        assertThat(records.lost).containsExactly("gone: its spool file was missing at start-up");
+        // the sender heard 250: a DSN tells them the message is lost
+        MessageSteps.Dsn dsn = records.dsns.get(0);
+        assertThat(dsn.recipient()).isEqualTo("alice@sender.test");
+        String report = Files.readString(spool.message(dsn.id()));
+        assertThat(report).contains("Final-Recipient: rfc822; bob@example.com").contains("lost the message");
+        assertThat(spool.storedNames()).containsExactlyInAnyOrder("kept", dsn.id());
+    }
+
+    @Test
+    void partsOfMessagesWithNoWorkAheadAreRemovedAndTheOthersKept() throws IOException {
+        MessageSpool spool = new MessageSpool(data);
+        store(spool, "scanning");
+        store(spool, "done");
+        Files.createDirectories(spool.partsOf("scanning"));
+        Files.write(spool.partsOf("scanning").resolve("0"), new byte[]{1});
+        Files.createDirectories(spool.partsOf("done"));
+        Files.write(spool.partsOf("done").resolve("0"), new byte[]{1});
+        Records records = new Records(Set.of("scanning", "done"), List.of("scanning"));
+
+        SpoolReconciler.Result result = SpoolReconciler.reconcile(spool, records, "gateway.test");
+
+        assertThat(result).isEqualTo(new SpoolReconciler.Result(0, 0, 1));
+        assertThat(spool.partsOf("scanning").resolve("0")).exists();
+        assertThat(spool.partsOf("done")).doesNotExist();
+        assertThat(spool.storedNames()).containsExactlyInAnyOrder("scanning", "done");
+    }
+
+    @Test
+    void syncingTheSpoolsDirectoryForcesTheDirectoryItself() throws IOException {
+        MessageSpool spool = new MessageSpool(data);
+        store(spool, "m");
+        spool.syncDirectory(); // fsync(2) of a directory: must not fail on Linux file systems
+
+        Files.delete(spool.message("m"));
+        Files.delete(data.resolve("spool/messages"));
+        assertThatThrownBy(spool::syncDirectory).isInstanceOf(NoSuchFileException.class);
+    }
+}
