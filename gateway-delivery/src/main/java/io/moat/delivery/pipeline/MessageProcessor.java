@@ -11,7 +11,6 @@ import io.moat.delivery.commit.DurableCommits;
 import io.moat.delivery.dsn.DsnBuilder;
 import io.moat.delivery.outbound.DeliveryAgent;
 import io.moat.delivery.pipeline.Spool;
-import io.moat.delivery.scan.CoreAccess;
 import io.moat.delivery.scan.ScanPolicy;
 import io.moat.mime.AttachmentExtractor;
 import io.moat.mime.MimeLimits;
@@ -19,7 +18,8 @@ import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageSpool;
 import io.moat.persistence.MessageState;
 import io.moat.settings.GatewaySettings;
-import io.moat.settings.profiles.ServerProfileService;
+import io.moat.settings.profiles.RecipientRoutes;
+import io.moat.settings.profiles.ScanServers;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,10 +74,10 @@ public class MessageProcessor {
     Spool spool;
 
     @Inject
-    CoreAccess core;
+    ScanServers core;
 
     @Inject
-    ServerProfileService profiles;
+    RecipientRoutes routing;
 
     private RetrySchedule retries;
     private DeliveryAgent agent;
@@ -270,7 +270,7 @@ public class MessageProcessor {
      * otherwise the progress says when to look again.
      */
     private boolean scan(MessageSnapshot m, List<Attachment> attachments, Progress progress) throws IOException {
-        CoreClient client = core.client();
+        CoreClient client = core.coreClient();
         Path parts = spool.get().partsOf(m.spoolName());
         boolean pending = false;
         for (Attachment a : attachments) {
@@ -421,10 +421,10 @@ public class MessageProcessor {
         String summary = progress.scanSummary != null ? progress.scanSummary : m.scanSummary();
         byte[] headers = ("X-Moat-Scan: " + summary + "\r\n").getBytes(StandardCharsets.US_ASCII);
         // each recipient goes through the SMTP profile routing its domain
-        Map<String, ServerProfileService.RouteTargets> routes = new LinkedHashMap<>();
+        Map<String, RecipientRoutes.Route> routes = new LinkedHashMap<>();
         Map<String, List<String>> byProfile = new LinkedHashMap<>();
         for (String recipient : m.pendingRecipients()) {
-            ServerProfileService.RouteTargets route = profiles.smtpRoute(recipient);
+            RecipientRoutes.Route route = routing.route(recipient);
             routes.putIfAbsent(route.profile(), route);
             byProfile.computeIfAbsent(route.profile(), k -> new ArrayList<>()).add(recipient);
         }

@@ -13,7 +13,6 @@ import io.moat.delivery.commit.CommitGroup;
 import io.moat.delivery.commit.DurableCommits;
 import io.moat.delivery.outbound.DeliveryAgent;
 import io.moat.delivery.pipeline.Spool;
-import io.moat.delivery.scan.CoreAccess;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageSpool;
 import io.moat.persistence.MessageState;
@@ -68,12 +67,7 @@ class MessageProcessorTest {
                 return spool;
             }
         };
-        processor.core = new CoreAccess() {
-            @Override
-            public CoreClient client() {
-                return new Core();
-            }
-        };
+        processor.core = Core::new;
         processor.steps = new MessageSteps() {
             @Override
             public void apply(String id, Progress progress, Instant now) {

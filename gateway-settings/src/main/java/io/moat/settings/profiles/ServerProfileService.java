@@ -60,7 +60,7 @@ import javax.net.ssl.SSLSocketFactory;
  */
 @ApplicationScoped
 @Transactional
-public class ServerProfileService implements CertificateUsage {
+public class ServerProfileService implements CertificateUsage, RecipientRoutes, ScanServers {
 
     private static final Logger LOG = Logger.getLogger(ServerProfileService.class.getName());
     static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
@@ -171,11 +171,9 @@ public class ServerProfileService implements CertificateUsage {
         }
     }
 
-    /**
-     * The servers to try for a recipient, in order: the SMTP profile routing its domain, else the default one.
-     */
+    @Override
     @Transactional(Transactional.TxType.SUPPORTS)
-    public RouteTargets smtpRoute(String recipient) {
+    public Route route(String recipient) {
         String domain = recipient.substring(recipient.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
         ServerProfileEntity chosen = null;
         ServerProfileEntity fallback = null;
@@ -196,14 +194,10 @@ public class ServerProfileService implements CertificateUsage {
         if (profile == null) {
             throw new IllegalStateException("no SMTP server profile: create one under /api/v1/server-profiles");
         }
-        return new RouteTargets(profile.getName(), ordered(profile, build(profile).targets()));
+        return new Route(profile.getName(), ordered(profile, build(profile).targets()));
     }
 
-    /** A profile's name and its servers in the order to try them. */
-    public record RouteTargets(String profile, List<SmtpTarget> targets) {
-    }
-
-    /** The Core client of the default Core profile, over its servers by its strategy. */
+    @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public CoreClient coreClient() {
         ServerProfileEntity profile = snapshot().stream()
