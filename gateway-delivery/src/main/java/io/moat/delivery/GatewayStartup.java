@@ -1,8 +1,8 @@
 package io.moat.delivery;
 
+import io.moat.delivery.commit.Spool;
 import io.moat.delivery.pipeline.MessageSteps;
 import io.moat.delivery.pipeline.PipelineScheduler;
-import io.moat.delivery.pipeline.Spool;
 import io.moat.delivery.pipeline.SpoolReconciler;
 import io.moat.persistence.SchemaMigrator;
 import io.moat.settings.GatewaySettings;

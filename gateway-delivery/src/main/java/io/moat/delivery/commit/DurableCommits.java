@@ -1,6 +1,5 @@
 package io.moat.delivery.commit;
 
-import io.moat.delivery.pipeline.Spool;
 import io.moat.persistence.DatabaseFlush;
 import io.moat.persistence.MessageSpool;
 import jakarta.annotation.PostConstruct;

@@ -1,11 +1,10 @@
 package io.moat.delivery.intake;
 
 import io.moat.delivery.commit.DurableCommits;
-import io.moat.delivery.intake.OwnHeaderFilter;
+import io.moat.delivery.commit.Spool;
 import io.moat.delivery.pipeline.MessageIds;
 import io.moat.delivery.pipeline.MessageSnapshot;
 import io.moat.delivery.pipeline.PipelineScheduler;
-import io.moat.delivery.pipeline.Spool;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageRepository;

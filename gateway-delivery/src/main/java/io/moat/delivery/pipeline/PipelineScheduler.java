@@ -1,8 +1,5 @@
 package io.moat.delivery.pipeline;
 
-import io.moat.delivery.pipeline.MessageProcessor;
-import io.moat.delivery.pipeline.MessageSnapshot;
-import io.moat.delivery.pipeline.MessageSteps;
 import io.moat.settings.GatewaySettings;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;

@@ -3,9 +3,6 @@ package io.moat.delivery.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moat.delivery.outbound.DeliveryAgent;
-import io.moat.delivery.pipeline.MessageProcessor;
-import io.moat.delivery.pipeline.MessageSnapshot;
-import io.moat.delivery.pipeline.MessageSteps;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageState;
 import io.moat.settings.GatewaySettings;

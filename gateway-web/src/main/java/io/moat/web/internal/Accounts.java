@@ -1,5 +1,6 @@
 package io.moat.web.internal;
 
+import io.moat.settings.StoredAdminPassword;
 import io.moat.web.internal.PasswordHash.Verification;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;

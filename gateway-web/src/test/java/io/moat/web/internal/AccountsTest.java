@@ -7,6 +7,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.moat.settings.StoredAdminPassword;
 import io.moat.web.internal.Accounts.Account;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

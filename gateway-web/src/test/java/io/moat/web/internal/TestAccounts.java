@@ -2,6 +2,7 @@ package io.moat.web.internal;
 
 import static org.mockito.Mockito.mock;
 
+import io.moat.settings.StoredAdminPassword;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package io.moat.web.internal;
+package io.moat.settings;
 
 import io.moat.persistence.SettingRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +11,7 @@ import java.util.Optional;
 @Transactional
 public class StoredAdminPassword {
 
-    static final String HASH_SETTING = "admin.password-hash";
+    private static final String HASH_SETTING = "admin.password-hash";
 
     @Inject
     SettingRepository settings;

@@ -1,4 +1,4 @@
-package io.moat.delivery.pipeline;
+package io.moat.delivery.commit;
 
 import io.moat.persistence.MessageSpool;
 import io.moat.settings.GatewaySettings;
