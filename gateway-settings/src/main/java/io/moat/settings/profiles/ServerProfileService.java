@@ -22,16 +22,9 @@ import io.moat.tls.TlsSettings;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.cert.X509Certificate;
@@ -289,9 +282,9 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
         Built fresh;
         if (p.type() == Type.SMTP) {
             List<SmtpTarget> targets = new ArrayList<>();
-            List<Map<String, String>> stored = storedServers(profile);
+            List<StoredServer> stored = StoredServer.read(profile.getServers());
             for (int i = 0; i < p.servers().size(); i++) {
-                targets.add(target(p.servers().get(i), stored.get(i).get("sealedPassword"), profile.getId()));
+                targets.add(target(p.servers().get(i), stored.get(i).sealedPassword(), profile.getId()));
             }
             fresh = new Built(key, List.copyOf(targets), null);
         } else {
@@ -400,7 +393,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
                 }
             }
         }
-        JsonArrayBuilder servers = Json.createArrayBuilder();
+        List<StoredServer> servers = new ArrayList<>();
         for (Server server : in.servers()) {
             servers.add(server(type, server, before, entity.getId()));
         }
@@ -430,10 +423,10 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
             others.stream().filter(p -> p.getType().equals(type.name())).forEach(p -> p.setDefaultProfile(false));
         }
         entity.set(name, strategy.name(), makeDefault || noDefaultYet, String.join("\n", domains),
-                servers.build().toString(), sealedApiKey, rule, timeout, Instant.now());
+                StoredServer.write(servers), sealedApiKey, rule, timeout, Instant.now());
     }
 
-    private JsonObject server(Type type, Server in, ServerProfile before, String profileId) {
+    private StoredServer server(Type type, Server in, ServerProfile before, String profileId) {
         URI uri;
         try {
             uri = new URI(in.uri() == null ? "" : in.uri().strip());
@@ -447,7 +440,6 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
                     : "https://core.internal:8008"));
         }
         String encryption = in.encryption() == null ? null : in.encryption().strip().toUpperCase(Locale.ROOT);
-        JsonObjectBuilder out = Json.createObjectBuilder();
         if (type == Type.SMTP) {
             if (!scheme.equals("smtp") && !scheme.equals("smtps")) {
                 throw invalid("an SMTP server is smtp://host:port or smtps://host:port, not '" + in.uri() + "'");
@@ -478,32 +470,24 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
             throw invalid(e.getMessage());
         }
         String clean = scheme + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
-        out.add("uri", clean);
-        if (encryption != null) {
-            out.add("encryption", encryption);
-        }
-        JsonArrayBuilder list = Json.createArrayBuilder();
-        protocols.forEach(list::add);
-        out.add("protocols", list);
         boolean verify = !Boolean.FALSE.equals(in.verifyHostname());
-        out.add("verifyHostname", verify);
         if (!verify) {
             LOG.warning(() -> "host name verification is off for " + clean + ": any trusted certificate will do");
         }
+        String clientCertificateId = null;
         if (in.clientCertificateId() != null && !in.clientCertificateId().isBlank()) {
             if (certificates.find(in.clientCertificateId()).isEmpty()) {
                 throw invalid("no certificate with id '" + in.clientCertificateId() + "' for " + clean);
             }
-            out.add("clientCertificateId", in.clientCertificateId());
+            clientCertificateId = in.clientCertificateId();
         }
         String username = in.username() == null || in.username().isBlank() ? null : in.username();
         if (username != null && "NONE".equals(encryption)) {
             throw invalid("server " + clean + " has encryption NONE and the username '" + username + "': credentials"
                     + " are only ever sent over TLS; choose STARTTLS_REQUIRED (or smtps://), or leave the username out");
         }
+        String sealed = null;
         if (username != null) {
-            out.add("username", username);
-            String sealed = null;
             if (in.password() != null && !in.password().isEmpty()) {
                 sealed = secrets.seal(in.password(), profileId + "/" + clean);
             } else if (before != null) {
@@ -512,44 +496,20 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
             if (sealed == null) {
                 throw invalid("username '" + username + "' for " + clean + " needs a password");
             }
-            out.add("sealedPassword", sealed);
         } else if (in.password() != null && !in.password().isEmpty()) {
             throw invalid("a password for " + clean + " needs a username");
         }
-        return out.build();
+        return new StoredServer(clean, encryption, protocols, verify, username, sealed, clientCertificateId);
     }
 
     private String previousPassword(String profileId, String uri, String username) {
-        return repository.find(profileId).map(this::storedServers).orElse(List.of()).stream()
-                .filter(s -> uri.equals(s.get("uri")) && username.equals(s.get("username")))
-                .map(s -> s.get("sealedPassword")).findFirst().orElse(null);
-    }
-
-    private List<Map<String, String>> storedServers(ServerProfileEntity entity) {
-        List<Map<String, String>> servers = new ArrayList<>();
-        try (JsonReader reader = Json.createReader(new StringReader(entity.getServers()))) {
-            for (JsonObject s : reader.readArray().getValuesAs(JsonObject.class)) {
-                Map<String, String> values = new java.util.HashMap<>();
-                for (String field : List.of("uri", "encryption", "username", "sealedPassword",
-                        "clientCertificateId")) {
-                    if (s.containsKey(field)) {
-                        values.put(field, s.getString(field));
-                    }
-                }
-                values.put("verifyHostname", Boolean.toString(s.getBoolean("verifyHostname", true)));
-                values.put("protocols", String.join(",", s.getJsonArray("protocols").getValuesAs(JsonString.class)
-                        .stream().map(JsonString::getString).toList()));
-                servers.add(values);
-            }
-        }
-        return servers;
+        return repository.find(profileId).map(p -> StoredServer.read(p.getServers())).orElse(List.of()).stream()
+                .filter(s -> uri.equals(s.uri()) && username.equals(s.username())).map(StoredServer::sealedPassword)
+                .findFirst().orElse(null);
     }
 
     private ServerProfile profile(ServerProfileEntity e) {
-        List<Server> servers = storedServers(e).stream().map(s -> new Server(s.get("uri"), s.get("encryption"),
-                s.get("protocols").isEmpty() ? List.of() : Arrays.asList(s.get("protocols").split(",")),
-                Boolean.parseBoolean(s.get("verifyHostname")), s.get("username"), null,
-                s.get("sealedPassword") != null, s.get("clientCertificateId"))).toList();
+        List<Server> servers = StoredServer.read(e.getServers()).stream().map(StoredServer::view).toList();
         return new ServerProfile(e.getId(), e.getName(), Type.valueOf(e.getType()),
                 Strategy.valueOf(e.getStrategy()), e.isDefaultProfile(), lines(e.getRecipientDomains()), servers,
                 null, e.getSealedApiKey() != null, e.getRule(), e.getTimeoutSeconds());
