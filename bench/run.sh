@@ -175,7 +175,7 @@ gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is co
   devtools_pid=$!
   rm -f "$work"/gc.log*
   # the GC log gives the peak heap (used before each collection) at no cost; a jstat process every half second took
-  # 9 % of the machine's samples and 17-20 % of the gateway's rate (docs/performance.md, item 39)
+  # 9 % of the machine's samples and 17-20 % of the gateway's rate (ADR 0033)
   JAVA_OPTS="-Xmx$1 -Xlog:gc:file=$work/gc.log ${2:-}" "$home/bin/standalone.sh" -c standalone-moat.xml -Djboss.server.base.dir="$base" \
     -Dmoat.data-dir="$work/gateway-data" -Dmoat.smtp.port=$smtp_port -Dmoat.http.port=$http_port \
     -Dmoat.https.port=$https_port -Dmoat.webhook.port=$webhook_port -Dmoat.management.port=$mgmt_port \

@@ -34,7 +34,7 @@ class MessagePathIT {
         byte[] sent = mail.build("alice@sender.test", "bob@example.com");
 
         String id = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com", sent));
-        // time-ordered queue ids keep the id indexes growing at their end (MessageIds, performance item 23)
+        // time-ordered queue ids keep the id indexes growing at their end (MessageIds, ADR 0032)
         assertThat(UUID.fromString(id).version()).isEqualTo(7);
 
         await().atMost(PATIENCE).until(() -> TestBed.delivered(mail.testId()).size() == 1);

@@ -46,8 +46,8 @@ import java.util.logging.Logger;
  * cannot be read at all is scanned as one file, never passed as clean.
  *
  * <p>Parts held in memory save creating, writing and removing a folder and a file per attachment, which on ext4
- * cost about a quarter of the gateway's CPU (docs/performance.md, item 24). Whoever needs them after the claim that
- * extracted them writes them out with {@link Extraction#keep(Path)}.
+ * cost about a quarter of the gateway's CPU (ADR 0032). Whoever needs them after the claim that extracted them
+ * writes them out with {@link Extraction#keep(Path)}.
  */
 public final class AttachmentExtractor {
 

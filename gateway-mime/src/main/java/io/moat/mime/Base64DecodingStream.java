@@ -16,9 +16,9 @@ import java.util.Arrays;
  * by scanning the whole message.
  *
  * <p>Angus's decoder fetches each character through a method call and took two fifths of the gateway's CPU with
- * 1 MB messages (docs/performance.md, item 28). One difference: Angus decodes the byte 0xFF as {@code A} (its
- * table leaves the last entry at zero); here it is skipped like every other byte outside the alphabet, as mail
- * clients do, so that the scan sees what the recipient will see.
+ * 1 MB messages (ADR 0029). One difference: Angus decodes the byte 0xFF as {@code A} (its table leaves the last
+ * entry at zero); here it is skipped like every other byte outside the alphabet, as mail clients do, so that the
+ * scan sees what the recipient will see.
  */
 final class Base64DecodingStream extends InputStream {
 

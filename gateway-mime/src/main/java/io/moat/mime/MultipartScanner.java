@@ -14,8 +14,8 @@ import java.util.List;
  * <p>Jakarta Mail's {@code MimeMultipart} searches for the delimiter Boyer-Moore style, stepping at most the
  * boundary's length at a time, and for each step marks, reads and resets its stream; from a spool file each of
  * those is a synchronised call, and with a short boundary a 1 MB message took ~35 ms of CPU, 85 % of what the
- * gateway spent on it (docs/performance.md, item 28). A delimiter can only begin a line, so looking at the start of
- * each line is enough, at any boundary length.
+ * gateway spent on it (ADR 0029). A delimiter can only begin a line, so looking at the start of each line is
+ * enough, at any boundary length.
  *
  * <p>Like Jakarta Mail: lines may end in CRLF or a bare LF; the line break before a delimiter belongs to the
  * delimiter; a delimiter line may carry trailing spaces or tabs (transport padding); a missing close delimiter

@@ -13,11 +13,11 @@ import javax.sql.DataSource;
  * datasource's URL) and then writes them together from a background thread, which also compacts its file. With
  * {@code WRITE_DELAY=0} it would write a chunk of the file for every commit instead, from the committing thread,
  * and never compact the file (H2 compacts only in that background thread): the chunks' index grows with every
- * commit, and so does the file (docs/performance.md, item 29). Here H2's {@code CHECKPOINT SYNC} writes everything
- * committed so far and forces it to the device (fsync), once for a whole group of commits (the delivery module's
- * group commit): a plain {@code CHECKPOINT} leaves the write in the operating system's cache, which survives the
- * process but not a power cut, and the client has heard {@code 250} by then. Other databases: a commit is durable
- * when it returns, and there is nothing to do.
+ * commit, and so does the file (ADR 0016). Here H2's {@code CHECKPOINT SYNC} writes everything committed so far
+ * and forces it to the device (fsync), once for a whole group of commits (the delivery module's group commit): a
+ * plain {@code CHECKPOINT} leaves the write in the operating system's cache, which survives the process but not a
+ * power cut, and the client has heard {@code 250} by then. Other databases: a commit is durable when it returns,
+ * and there is nothing to do.
  */
 public final class DatabaseFlush {
 

@@ -43,9 +43,8 @@ public class MessageRepository {
     /**
      * Records a new message with one {@code INSERT} on Hibernate's connection, in the caller's transaction, at once:
      * the intake's record of every accepted message, where Hibernate's persist and flush at commit cost about as
-     * much again as H2's insert (docs/performance.md, item 19). The message is not managed afterwards; read it
-     * with {@link #find}. It has no attachments or delivery attempts yet: those come with the pipeline's steps
-     * ({@link #update}).
+     * much again as H2's insert (ADR 0014). The message is not managed afterwards; read it with {@link #find}. It
+     * has no attachments or delivery attempts yet: those come with the pipeline's steps ({@link #update}).
      *
      * @throws IllegalArgumentException if the message has attachments or delivery attempts
      */
@@ -71,7 +70,7 @@ public class MessageRepository {
      * one statement (which also gives the lease up and counts as a new version), then the new attachments (one
      * batch) and the delivery attempt. Attachments recorded before are loaded only when the update changes one of
      * them. Written in JDBC: on the pipeline's hot path Hibernate's load, dirty check and identity inserts cost
-     * several times what H2 takes to write the rows (docs/performance.md, item 12).
+     * several times what H2 takes to write the rows (ADR 0014).
      *
      * @throws IllegalStateException if there is no such message, or no attachment at an index the update changes
      */

@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  * <p>The files of removed messages are not unlinked but moved to {@code spool/free} (up to {@value #POOL_FILES} files
  * and {@value #POOL_BYTES} bytes), and the next message is written over one of them: creating a file costs the file
  * system an inode allocation, which on ext4 scans past the inodes freed moments before (a sixth of the gateway's CPU
- * with hundreds of messages a second, {@code docs/performance.md} item 25). A free file holds an old message's
- * bytes until it is written over, as an unlinked file's blocks do until they are reused.
+ * with hundreds of messages a second, ADR 0032). A free file holds an old message's bytes until it is written over,
+ * as an unlinked file's blocks do until they are reused.
  */
 public final class MessageSpool {
 

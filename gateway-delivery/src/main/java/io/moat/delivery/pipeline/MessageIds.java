@@ -8,8 +8,8 @@ import java.util.UUID;
  * then 74 random bits. Written as text they sort in the order they were made, so a new message's entries land at
  * the end of every index keyed by its id (the messages' primary key, the attachments' and delivery attempts'
  * message index) instead of at a random place in each: H2 then rewrites one last page per index at a commit, not a
- * page per message (docs/performance.md, item 23). The ids stay unguessable enough for what they are, queue ids
- * behind the REST API's authentication; they reveal when a message was received, as its record does.
+ * page per message (ADR 0032). The ids stay unguessable enough for what they are, queue ids behind the REST API's
+ * authentication; they reveal when a message was received, as its record does.
  */
 public final class MessageIds {
 

@@ -42,7 +42,7 @@ public class PipelineScheduler {
     /**
      * Messages per worker the intake may hand over to wait or run at once, before new mail is left to the claim.
      * Small, so that mail arriving faster than it is run waits in the database in the order it came, rather than
-     * behind a long queue in memory (docs/performance.md, item 17).
+     * behind a long queue in memory (ADR 0015).
      */
     static final int HANDED_OVER_PER_WORKER = 8;
 
