@@ -108,6 +108,10 @@ public class GatewaySettings {
     int maxFailedClaims;
 
     @Inject
+    @ConfigProperty(name = "moat.commit.max-batch", defaultValue = "64")
+    int commitMaxBatch;
+
+    @Inject
     @ConfigProperty(name = "moat.mime.max-parts", defaultValue = "1000")
     int mimeMaxParts;
 
@@ -238,6 +242,14 @@ public class GatewaySettings {
     /** Failed claims of one message in a row before it is set aside (QUARANTINED). */
     public int maxFailedClaims() {
         return Math.max(1, maxFailedClaims);
+    }
+
+    /**
+     * Works (intake records, pipeline results) one shared transaction of the group commit carries at most, 1 to
+     * 1,000; 1 gives each caller a transaction of its own while the write to the disk is still shared (ADR 31's A/B).
+     */
+    public int commitMaxBatch() {
+        return Math.max(1, Math.min(1000, commitMaxBatch));
     }
 
     /** MIME entities per message before it is quarantined as not fully inspected. */

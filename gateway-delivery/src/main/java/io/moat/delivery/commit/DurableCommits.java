@@ -2,6 +2,7 @@ package io.moat.delivery.commit;
 
 import io.moat.persistence.DatabaseFlush;
 import io.moat.persistence.MessageSpool;
+import io.moat.settings.GatewaySettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,11 +21,12 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class DurableCommits {
 
-    /** Enough to carry every SMTP session and worker of a busy node in one commit, small enough to stay short. */
-    private static final int MAX_BATCH = 64;
-
     @Inject
     SharedTransaction transaction;
+
+    /** {@code moat.commit.max-batch}: 64 carries every SMTP session and worker of a busy node in one commit. */
+    @Inject
+    GatewaySettings settings;
 
     @Inject
     Spool spool;
@@ -40,7 +42,7 @@ public class DurableCommits {
         group = new CommitGroup(transaction::run, () -> {
             syncSpool();
             database.flush();
-        }, MAX_BATCH);
+        }, settings.commitMaxBatch());
     }
 
     private void syncSpool() {
