@@ -109,7 +109,7 @@ class ConsoleTlsIT {
                 .filter(c -> c.getString("name").equals("moat-certificates")).findFirst().orElseThrow();
         assertThat(check.getString("status")).isEqualTo("UP");
         assertThat(check.getJsonObject("data").getInt("expiringWithin30Days")).isEqualTo(1);
-        assertThat(check.getJsonObject("data").getString("console")).contains("console and rescan page HTTPS");
+        assertThat(check.getJsonObject("data").getString("console")).contains("console HTTPS");
 
         // plain HTTP: the REST API is refused, not redirected (its credentials must not be invited to cross in
         // clear), whatever the path looks like; console pages go to the public address, now https on the HTTPS port

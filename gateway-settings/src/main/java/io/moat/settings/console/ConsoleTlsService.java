@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Settings > Security, console HTTPS: whether the console, the REST API and the public rescan page are served
+ * Settings > Security, console HTTPS: whether the console and the REST API are served
  * over HTTPS on {@code moat.https.port}, with which stored certificate and protocol versions. A change is applied
  * to the running server (see {@link ServerManagement}) before it is stored, so the stored setting is always what
  * the server does; off by default.
@@ -108,7 +108,7 @@ public class ConsoleTlsService implements CertificateUsage {
     public List<String> usesOf(String certificateId) {
         ConsoleTls tls = current != null ? current : get();
         return tls.enabled() && certificateId.equals(tls.certificateId())
-                ? List.of("console and rescan page HTTPS")
+                ? List.of("console HTTPS")
                 : List.of();
     }
 

@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * sign-in page.
  *
  * <p>Before any password or session is looked at: while console HTTPS is on, a plain HTTP request is refused (the
- * API) or sent to HTTPS (the console, the rescan page) by {@link ConsoleTransport}; and an address or user name past its limit of failures is refused with 429 and
+ * API) or sent to HTTPS (the console) by {@link ConsoleTransport}; and an address or user name past its limit of failures is refused with 429 and
  * {@code Retry-After} ({@link SignInGuard}), its password not checked. Refusals of the API are a status and a
  * problem kept with the request ({@link Problems#prepare}); the container completes the response through its error
  * page. Writing the body here instead committed the response, and the container's own {@code sendError} for the
