@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.moat.devtools.CoreEmulator;
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
+import io.moat.testkit.SmtpClient;
 import jakarta.json.JsonArray;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

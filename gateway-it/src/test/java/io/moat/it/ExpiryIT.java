@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
+import io.moat.testkit.SmtpClient;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.List;

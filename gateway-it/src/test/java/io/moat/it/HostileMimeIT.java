@@ -58,7 +58,7 @@ class HostileMimeIT {
     }
 
     private static String send(Raw raw) throws IOException {
-        return Api.queueId(SmtpClient.send("mallory@sender.test", "bob@example.com", raw.bytes()));
+        return Api.queueId(GatewaySmtp.send("mallory@sender.test", "bob@example.com", raw.bytes()));
     }
 
     /** Ends in {@code state}, never reaches the downstream, and a clean message sent after it still does. */
@@ -67,7 +67,7 @@ class HostileMimeIT {
         JsonObject detail = Api.message(id);
         assertThat(detail.getJsonArray("deliveryAttempts")).isEmpty();
         Mails clean = new Mails().attach("after.txt", "text/plain", "still flowing".getBytes());
-        String after = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com",
+        String after = Api.queueId(GatewaySmtp.send("alice@sender.test", "bob@example.com",
                 clean.build("alice@sender.test", "bob@example.com")));
         await().atMost(PATIENCE).until(() -> Api.state(after).equals("DELIVERED"));
         assertThat(TestBed.delivered(raw.testId)).isEmpty();

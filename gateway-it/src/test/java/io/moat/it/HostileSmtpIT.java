@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.moat.devtools.ReceivedMail;
+import io.moat.testkit.SmtpClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -48,7 +49,7 @@ class HostileSmtpIT {
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
             }
             Mails mail = new Mails();
-            String id = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com",
+            String id = Api.queueId(GatewaySmtp.send("alice@sender.test", "bob@example.com",
                     mail.build("alice@sender.test", "bob@example.com")));
             await().atMost(PATIENCE).until(() -> TestBed.delivered(mail.testId()).size() == 1);
             await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));
@@ -101,7 +102,7 @@ class HostileSmtpIT {
     @Test
     void theSameRecipientTwiceIsDeliveredOnce() throws IOException {
         Mails mail = new Mails();
-        String id = Api.queueId(SmtpClient.send("alice@sender.test", List.of("bob@example.com", "bob@EXAMPLE.com",
+        String id = Api.queueId(GatewaySmtp.send("alice@sender.test", List.of("bob@example.com", "bob@EXAMPLE.com",
                 "bob@example.com"), mail.build("alice@sender.test", "bob@example.com")));
 
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));
@@ -114,7 +115,7 @@ class HostileSmtpIT {
     @Test
     void postmasterWithoutADomainIsAcceptedAndDelivered() throws IOException {
         Mails mail = new Mails();
-        String id = Api.queueId(SmtpClient.send("alice@sender.test", "postmaster",
+        String id = Api.queueId(GatewaySmtp.send("alice@sender.test", "postmaster",
                 mail.build("alice@sender.test", "postmaster")));
 
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));

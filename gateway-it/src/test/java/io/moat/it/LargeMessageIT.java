@@ -32,7 +32,7 @@ class LargeMessageIT {
         byte[] sent = mail.build("alice@sender.test", "bob@example.com");
         assertThat(sent.length).isBetween(50_000_000, (int) LIMIT);
 
-        String id = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com", sent));
+        String id = Api.queueId(GatewaySmtp.send("alice@sender.test", "bob@example.com", sent));
 
         await().atMost(Duration.ofMinutes(3)).until(() -> Api.state(id).equals("DELIVERED"));
         ReceivedMail received = TestBed.delivered(mail.testId()).get(0);
@@ -54,7 +54,7 @@ class LargeMessageIT {
         byte[] message = Arrays.copyOf(header, header.length + big.length);
         System.arraycopy(big, 0, message, header.length, big.length);
 
-        String reply = SmtpClient.send("alice@sender.test", "bob@example.com", message);
+        String reply = GatewaySmtp.send("alice@sender.test", "bob@example.com", message);
 
         assertThat(reply).startsWith("552 5.3.4");
         assertThat(Api.list("?limit=1000").stream().map(v -> v.asJsonObject().getString("subject", ""))

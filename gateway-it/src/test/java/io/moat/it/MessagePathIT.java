@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.ZipFixtures;
+import io.moat.testkit.SmtpClient;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -33,7 +34,7 @@ class MessagePathIT {
                 .attach("notes.txt", "text/plain", "plain notes".getBytes());
         byte[] sent = mail.build("alice@sender.test", "bob@example.com");
 
-        String id = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com", sent));
+        String id = Api.queueId(GatewaySmtp.send("alice@sender.test", "bob@example.com", sent));
         // time-ordered queue ids keep the id indexes growing at their end (MessageIds, ADR 0032)
         assertThat(UUID.fromString(id).version()).isEqualTo(7);
 
@@ -66,7 +67,7 @@ class MessagePathIT {
     @Test
     void messagesAreFoundBySenderRecipientSubjectStateAndDate() throws IOException {
         Mails mail = new Mails().attach("notes.txt", "text/plain", "plain notes".getBytes());
-        String id = Api.queueId(SmtpClient.send("finder@sender.test", "searched@example.com",
+        String id = Api.queueId(GatewaySmtp.send("finder@sender.test", "searched@example.com",
                 mail.build("finder@sender.test", "searched@example.com")));
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));
         String receivedAt = Api.message(id).getString("receivedAt"); // from is inclusive, before exclusive
@@ -98,7 +99,7 @@ class MessagePathIT {
     @Test
     void eicarAttachmentIsBlockedAndNeverDelivered() throws IOException {
         Mails mail = new Mails().attach("invoice.com", "application/octet-stream", Mails.EICAR);
-        String id = Api.queueId(SmtpClient.send("mallory@sender.test", "bob@example.com",
+        String id = Api.queueId(GatewaySmtp.send("mallory@sender.test", "bob@example.com",
                 mail.build("mallory@sender.test", "bob@example.com")));
 
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("BLOCKED"));
@@ -113,7 +114,7 @@ class MessagePathIT {
     @Test
     void eicarInsideAForwardedMessageInBase64IsBlocked() throws IOException {
         Mails mail = new Mails().forwardInBase64("tool.com", Mails.EICAR);
-        String id = Api.queueId(SmtpClient.send("mallory@sender.test", "bob@example.com",
+        String id = Api.queueId(GatewaySmtp.send("mallory@sender.test", "bob@example.com",
                 mail.build("mallory@sender.test", "bob@example.com")));
 
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("BLOCKED"));
@@ -127,7 +128,7 @@ class MessagePathIT {
         byte[] zip = new ZipFixtures().encrypted("salary.xlsx", "confidential".getBytes(), "s3cret", true, false)
                 .build();
         Mails mail = new Mails().attach("salary.zip", "application/zip", zip);
-        String id = Api.queueId(SmtpClient.send("hr@sender.test", "bob@example.com",
+        String id = Api.queueId(GatewaySmtp.send("hr@sender.test", "bob@example.com",
                 mail.build("hr@sender.test", "bob@example.com")));
 
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("PASSWORD_REQUIRED"));
@@ -142,7 +143,7 @@ class MessagePathIT {
         int before = TestBed.core().submissions();
         TestBed.core().failNextSubmissions(2);
         Mails mail = new Mails().attach("a.txt", "text/plain", "a".getBytes());
-        String id = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com",
+        String id = Api.queueId(GatewaySmtp.send("alice@sender.test", "bob@example.com",
                 mail.build("alice@sender.test", "bob@example.com")));
 
         await().atMost(PATIENCE).until(() -> TestBed.delivered(mail.testId()).size() == 1);
@@ -155,7 +156,7 @@ class MessagePathIT {
     void withCoreStoppedTheMailWaitsAndIsDeliveredWhenCoreIsBack() throws IOException {
         TestBed.core().stop();
         Mails mail = new Mails().attach("a.txt", "text/plain", "a".getBytes());
-        String id = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com",
+        String id = Api.queueId(GatewaySmtp.send("alice@sender.test", "bob@example.com",
                 mail.build("alice@sender.test", "bob@example.com")));
 
         await().atMost(PATIENCE).until(() -> {
@@ -175,7 +176,7 @@ class MessagePathIT {
     void withTheDownstreamStoppedTheMailIsDeferredThenDelivered() throws IOException {
         TestBed.sink().stop();
         Mails mail = new Mails();
-        String id = Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com",
+        String id = Api.queueId(GatewaySmtp.send("alice@sender.test", "bob@example.com",
                 mail.build("alice@sender.test", "bob@example.com")));
 
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("DEFERRED"));
@@ -193,7 +194,7 @@ class MessagePathIT {
     void permanentRefusalDownstreamFailsTheMailAndTheSenderGetsADsn() throws IOException {
         TestBed.sink().rejectNext(1, 550, "5.1.1 <nobody@example.com>: user unknown");
         Mails mail = new Mails();
-        String id = Api.queueId(SmtpClient.send("carol@sender.test", "nobody@example.com",
+        String id = Api.queueId(GatewaySmtp.send("carol@sender.test", "nobody@example.com",
                 mail.build("carol@sender.test", "nobody@example.com")));
 
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("FAILED"));
@@ -212,7 +213,7 @@ class MessagePathIT {
         TestBed.sink().refuseRecipient("gone@example.com", 550, "5.1.1 <gone@example.com>: user unknown");
         try {
             Mails mail = new Mails();
-            String id = Api.queueId(SmtpClient.send("dave@sender.test", List.of("bob@example.com",
+            String id = Api.queueId(GatewaySmtp.send("dave@sender.test", List.of("bob@example.com",
                     "gone@example.com"), mail.build("dave@sender.test", "bob@example.com")));
 
             await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));
@@ -237,7 +238,7 @@ class MessagePathIT {
         Mails mail = new Mails();
         String id;
         try {
-            id = Api.queueId(SmtpClient.send("erin@sender.test", List.of("bob@example.com", "busy@example.com"),
+            id = Api.queueId(GatewaySmtp.send("erin@sender.test", List.of("bob@example.com", "busy@example.com"),
                     mail.build("erin@sender.test", "bob@example.com")));
             await().atMost(PATIENCE).until(() -> Api.state(id).equals("DEFERRED"));
             JsonObject deferred = Api.message(id);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.moat.devtools.CoreEmulator;
 import io.moat.devtools.ReceivedMail;
+import io.moat.testkit.SmtpClient;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

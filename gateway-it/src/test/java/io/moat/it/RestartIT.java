@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.moat.devtools.ZipFixtures;
+import io.moat.testkit.SmtpClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -62,7 +63,7 @@ class RestartIT {
     private static void send(String name, Mails mail, Map<String, Mails> mails, Map<String, String> ids)
             throws IOException {
         mails.put(name, mail);
-        ids.put(name, Api.queueId(SmtpClient.send("alice@sender.test", "bob@example.com",
+        ids.put(name, Api.queueId(GatewaySmtp.send("alice@sender.test", "bob@example.com",
                 mail.build("alice@sender.test", "bob@example.com"))));
     }
 

@@ -10,6 +10,7 @@ import io.moat.delivery.outbound.DeliveryAgent.Result;
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
 import io.moat.settings.profiles.SmtpTarget;
+import io.moat.testkit.ScriptedSmtpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moat.delivery.outbound.DeliveryAgent.Outcome;
 import io.moat.delivery.outbound.DeliveryAgent.Result;
-import io.moat.delivery.outbound.TlsSmtpServer.Received;
 import io.moat.settings.profiles.ProtocolSocketFactory;
 import io.moat.settings.profiles.SmtpTarget;
 import io.moat.settings.profiles.SmtpTarget.Mode;
+import io.moat.testkit.TestTls;
+import io.moat.testkit.TlsSmtpServer;
+import io.moat.testkit.TlsSmtpServer.Received;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;

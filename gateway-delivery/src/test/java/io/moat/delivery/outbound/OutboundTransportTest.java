@@ -2,6 +2,8 @@ package io.moat.delivery.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moat.testkit.TestTls;
+import io.moat.testkit.TlsSmtpServer;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;

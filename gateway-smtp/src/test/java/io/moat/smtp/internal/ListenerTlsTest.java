@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moat.smtp.api.SmtpEncryption;
+import io.moat.testkit.TestTls;
 import io.moat.tls.ServerTlsContext;
 import io.moat.tls.TlsSettings;
 import jakarta.resource.ResourceException;

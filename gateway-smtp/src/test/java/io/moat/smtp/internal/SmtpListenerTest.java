@@ -7,6 +7,7 @@ import io.moat.smtp.api.Cidr;
 import io.moat.smtp.api.SmtpEncryption;
 import io.moat.smtp.api.SmtpEndpointConfig;
 import io.moat.smtp.api.SmtpEndpointStatus;
+import io.moat.testkit.TestTls;
 import jakarta.resource.ResourceException;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -3,6 +3,7 @@ package io.moat.smtp.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moat.smtp.api.SmtpEncryption;
+import io.moat.testkit.TestTls;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.moat.delivery.outbound;
+package io.moat.testkit;
 
 import io.moat.tls.DigitalId;
 import io.moat.tls.KeyStores;
@@ -13,6 +13,7 @@ import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -29,23 +30,27 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Digital IDs and client socket factories for TLS tests on 127.0.0.1. Keys are made once: RSA is slow. */
-final class TestTls {
+public final class TestTls {
 
     /** Self-signed for localhost, with 127.0.0.1 as an IP subject alternative name. */
-    static final DigitalId LOCALHOST = SelfSigned.generate("localhost", Instant.now(), Duration.ofDays(1));
+    /** The gateway's side in the SMTP adapter's tests, and a second ID for a certificate swapped in. */
+    public static final DigitalId ID = SelfSigned.generate("mx.test", Instant.now(), Duration.ofDays(1));
+    public static final DigitalId OTHER_ID = SelfSigned.generate("mx2.test", Instant.now(), Duration.ofDays(1));
+
+    public static final DigitalId LOCALHOST = SelfSigned.generate("localhost", Instant.now(), Duration.ofDays(1));
     /** Self-signed, and not used by any server: trusting only this trusts none of them. */
-    static final DigitalId UNRELATED = SelfSigned.generate("unrelated.test", Instant.now(), Duration.ofDays(1));
+    public static final DigitalId UNRELATED = SelfSigned.generate("unrelated.test", Instant.now(), Duration.ofDays(1));
     /** Self-signed for {@code other.test} alone: no localhost, no 127.0.0.1. */
-    static final DigitalId OTHER_NAME = onlyFor("other.test");
+    public static final DigitalId OTHER_NAME = onlyFor("other.test");
 
     private TestTls() {
     }
 
-    static ServerTlsContext server(DigitalId id) {
+    public static ServerTlsContext server(DigitalId id) {
         return new ServerTlsContext(id, TlsSettings.defaults());
     }
 
-    static ServerTlsContext server(DigitalId id, String protocol) {
+    public static ServerTlsContext server(DigitalId id, String protocol) {
         return new ServerTlsContext(id, new TlsSettings(List.of(protocol), List.of()));
     }
 
@@ -53,7 +58,7 @@ final class TestTls {
      * An opportunistic client socket factory (optional STARTTLS), as the server profiles make them: it checks against
      * these certificates, records what it found, and lets any certificate through.
      */
-    static SSLSocketFactory opportunistic(DigitalId... ids) {
+    public static SSLSocketFactory opportunistic(DigitalId... ids) {
         try {
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(KeyStores.trustStore(List.of(ids).stream().map(DigitalId::certificate).toList()));
@@ -67,12 +72,12 @@ final class TestTls {
     }
 
     /** A client socket factory trusting these certificates and nothing else. */
-    static SSLSocketFactory trusting(DigitalId... ids) {
+    public static SSLSocketFactory trusting(DigitalId... ids) {
         return trusting("TLS", ids);
     }
 
     /** Likewise, from an {@code SSLContext} of this protocol (e.g. {@code "TLSv1.2"}, which offers no TLS 1.3). */
-    static SSLSocketFactory trusting(String protocol, DigitalId... ids) {
+    public static SSLSocketFactory trusting(String protocol, DigitalId... ids) {
         try {
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(KeyStores.trustStore(List.of(ids).stream().map(DigitalId::certificate).toList()));
@@ -102,5 +107,29 @@ final class TestTls {
         } catch (Exception e) {
             throw new IllegalStateException("cannot make a certificate for " + dnsName, e);
         }
+    }
+
+    /** A server context for {@link #ID} with the default versions. */
+    public static ServerTlsContext server() {
+        return new ServerTlsContext(ID, TlsSettings.defaults());
+    }
+
+    /** A client context trusting exactly these IDs' certificates. */
+    public static SSLContext trustingContext(DigitalId... ids) {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory
+                    .getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(KeyStores.trustStore(Arrays.stream(ids).map(DigitalId::certificate).toList()));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A client context that trusts {@link #ID} and {@link #OTHER_ID}. */
+    public static SSLContext client() {
+        return trustingContext(ID, OTHER_ID);
     }
 }

@@ -1,4 +1,4 @@
-package io.moat.delivery.outbound;
+package io.moat.testkit;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections one after the other on 127.0.0.1 and records accepted recipients, the data it received, the commands and
  * the connections.
  */
-final class ScriptedSmtpServer implements AutoCloseable {
+public final class ScriptedSmtpServer implements AutoCloseable {
 
     private final ServerSocket socket;
     private final Map<String, String> rcptReplies = new ConcurrentHashMap<>();
@@ -42,25 +42,25 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private volatile int mailRefusalAfter;
     private final Thread thread;
 
-    ScriptedSmtpServer() throws IOException {
+    public ScriptedSmtpServer() throws IOException {
         socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         thread = new Thread(this::serve, "scripted-smtp");
         thread.setDaemon(true);
         thread.start();
     }
 
-    int port() {
+    public int port() {
         return socket.getLocalPort();
     }
 
     /** The reply to {@code RCPT TO:<address>}, e.g. {@code "550 5.1.1 no such user"}; others get 250. */
-    ScriptedSmtpServer refuse(String address, String reply) {
+    public ScriptedSmtpServer refuse(String address, String reply) {
         rcptReplies.put(address.toLowerCase(Locale.ROOT), reply);
         return this;
     }
 
     /** After each message, close the connection without a word (as a server whose idle timeout ran out). */
-    ScriptedSmtpServer hangUpAfterData(boolean hangUp) {
+    public ScriptedSmtpServer hangUpAfterData(boolean hangUp) {
         hangUpAfterData = hangUp;
         return this;
     }
@@ -69,7 +69,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
      * After {@code 354}, read nothing more and keep the connection open until this server is closed (as a server
      * that stopped taking the message's text).
      */
-    ScriptedSmtpServer stopReadingInData() {
+    public ScriptedSmtpServer stopReadingInData() {
         stopReadingInData = true;
         return this;
     }
@@ -79,7 +79,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
      * close it: after 0, always; after 1, as a server that limits the messages per connection (e.g.
      * {@code "421 4.3.2 too many messages"}).
      */
-    ScriptedSmtpServer refuseMail(String reply, int after) {
+    public ScriptedSmtpServer refuseMail(String reply, int after) {
         mailRefusalAfter = after;
         mailRefusal = reply;
         return this;
@@ -90,51 +90,51 @@ final class ScriptedSmtpServer implements AutoCloseable {
      * {@code DATA} (or another command) comes, to send them as a unit, as the RFC lets a server do: a client that waits
      * for each reply before its next command waits in vain.
      */
-    ScriptedSmtpServer pipelining() {
+    public ScriptedSmtpServer pipelining() {
         pipelining = true;
         return this;
     }
 
     /** Offer SMTPUTF8 (RFC 6531) too. */
-    ScriptedSmtpServer smtpUtf8() {
+    public ScriptedSmtpServer smtpUtf8() {
         smtpUtf8 = true;
         return this;
     }
 
     /** Do not offer 8BITMIME (RFC 6152), as a server of old. */
-    ScriptedSmtpServer without8BitMime() {
+    public ScriptedSmtpServer without8BitMime() {
         eightBitMime = false;
         return this;
     }
 
     /** Every command line received, in order, whole, its bytes read as UTF-8. */
-    List<String> lines() {
+    public List<String> lines() {
         return lines.stream().map(l -> new String(l.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8))
                 .toList();
     }
 
     /** How many commands were sent before the reply to the one before them: none unless the client pipelines. */
-    int commandsSentAhead() {
+    public int commandsSentAhead() {
         return sentAhead.get();
     }
 
     /** How many connections were accepted. */
-    int connections() {
+    public int connections() {
         return connections.get();
     }
 
     /** Every command received, in order, verbs only (e.g. {@code EHLO}, {@code RSET}). */
-    List<String> commands() {
+    public List<String> commands() {
         return List.copyOf(commands);
     }
 
     /** Recipients accepted in transactions that went on to complete {@code DATA}. */
-    List<String> deliveredTo() {
+    public List<String> deliveredTo() {
         return List.copyOf(acceptedRecipients);
     }
 
     /** The {@code DATA} of each completed transaction, as sent: dot-stuffed, without the final dot line. */
-    List<String> messages() {
+    public List<String> messages() {
         return List.copyOf(data);
     }
 

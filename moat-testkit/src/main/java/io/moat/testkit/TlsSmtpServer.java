@@ -1,4 +1,4 @@
-package io.moat.delivery.outbound;
+package io.moat.testkit;
 
 import io.moat.tls.ServerTlsContext;
 import java.io.BufferedReader;
@@ -26,14 +26,15 @@ import javax.net.ssl.SSLSocket;
  * connection after the other and records every command, each message with the TLS of the connection that carried
  * it, AUTH PLAIN credentials, and failed handshakes.
  */
-final class TlsSmtpServer implements AutoCloseable {
+public final class TlsSmtpServer implements AutoCloseable {
 
     /** A message as it arrived: dot-unstuffed data, and the TLS facts of its connection ({@code null} in clear). */
-    record Received(String mailFrom, List<String> recipients, byte[] data, String tlsProtocol, String tlsCipher) {
+    public record Received(String mailFrom, List<String> recipients, byte[] data, String tlsProtocol,
+            String tlsCipher) {
     }
 
     /** Credentials given with AUTH PLAIN, and whether the connection was TLS by then. */
-    record Login(String username, String password, boolean overTls) {
+    public record Login(String username, String password, boolean overTls) {
     }
 
     private enum Tls {
@@ -65,66 +66,66 @@ final class TlsSmtpServer implements AutoCloseable {
     }
 
     /** No TLS at all: EHLO does not offer STARTTLS. */
-    static TlsSmtpServer plain() throws IOException {
+    public static TlsSmtpServer plain() throws IOException {
         return new TlsSmtpServer(Tls.NONE, null);
     }
 
     /** Offers STARTTLS and layers TLS with {@code context}. */
-    static TlsSmtpServer startTls(ServerTlsContext context) throws IOException {
+    public static TlsSmtpServer startTls(ServerTlsContext context) throws IOException {
         return new TlsSmtpServer(Tls.STARTTLS, context);
     }
 
     /** TLS from the first byte, as on port 465. */
-    static TlsSmtpServer implicitTls(ServerTlsContext context) throws IOException {
+    public static TlsSmtpServer implicitTls(ServerTlsContext context) throws IOException {
         return new TlsSmtpServer(Tls.IMPLICIT, context);
     }
 
-    int port() {
+    public int port() {
         return socket.getLocalPort();
     }
 
     /** {@code smtp://127.0.0.1:port}, or {@code smtps://} for implicit TLS. */
-    String uri() {
+    public String uri() {
         return (tls == Tls.IMPLICIT ? "smtps" : "smtp") + "://127.0.0.1:" + port();
     }
 
     /** The reply to {@code RCPT TO:<address>}, e.g. {@code "550 5.1.1 no such user"}; others get 250. */
-    TlsSmtpServer refuse(String address, String reply) {
+    public TlsSmtpServer refuse(String address, String reply) {
         rcptReplies.put(address.toLowerCase(Locale.ROOT), reply);
         return this;
     }
 
     /** The first line sent, e.g. {@code "421 4.3.2 busy"}, after which a server that does not greet with 220 hangs up. */
-    TlsSmtpServer greeting(String line) {
+    public TlsSmtpServer greeting(String line) {
         greeting = line;
         return this;
     }
 
     /** Offers AUTH PLAIN (also in clear text) and takes any credentials. */
-    TlsSmtpServer offerAuth() {
+    public TlsSmtpServer offerAuth() {
         offerAuth = true;
         return this;
     }
 
-    int connections() {
+    public int connections() {
         return connections.get();
     }
 
     /** Every command line received, AUTH included, in order. */
-    List<String> commands() {
+    public List<String> commands() {
         return List.copyOf(commands);
     }
 
-    List<Received> messages() {
+    public List<Received> messages() {
         return List.copyOf(messages);
     }
 
-    List<Login> logins() {
+    public List<Login> logins() {
         return List.copyOf(logins);
     }
 
     /** Why handshakes failed on this side, one entry per failure. */
-    List<String> handshakeFailures() {
+    public List<String> handshakeFailures() {
         return List.copyOf(handshakeFailures);
     }
 
