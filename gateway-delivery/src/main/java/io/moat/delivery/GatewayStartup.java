@@ -2,7 +2,8 @@ package io.moat.delivery;
 
 import io.moat.delivery.internal.MessageSteps;
 import io.moat.delivery.internal.SpoolReconciler;
-import io.moat.persistence.SchemaMigrator;
+import io.moat.persistence.migration.SchemaMigrationException;
+import io.moat.persistence.migration.SchemaMigrations;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -64,14 +65,14 @@ public class GatewayStartup {
     @PostConstruct
     void start() {
         try {
-            int applied = new SchemaMigrator(dataSource).migrate();
+            int applied = new SchemaMigrations(dataSource).migrate();
             LOG.info(() -> "database schema up to date (" + applied + " migrations applied now)");
             int discarded = spool.get().discardIncomplete();
             if (discarded > 0) {
                 LOG.info(() -> "removed " + discarded + " partial spool files of messages that were never accepted");
             }
             SpoolReconciler.reconcile(spool.get(), steps, settings.hostName());
-        } catch (SQLException | IOException e) {
+        } catch (SQLException | IOException | SchemaMigrationException e) {
             throw new IllegalStateException("Moat cannot start: " + e.getMessage()
                     + " (data directory " + settings.dataDirectory() + ")", e);
         }
