@@ -14,7 +14,6 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -72,7 +71,7 @@ public class GatewayStartup {
                 LOG.info(() -> "removed " + discarded + " partial spool files of messages that were never accepted");
             }
             SpoolReconciler.reconcile(spool.get(), steps, settings.hostName());
-        } catch (SQLException | IOException | SchemaMigrationException e) {
+        } catch (IOException | SchemaMigrationException e) {
             throw new IllegalStateException("Moat cannot start: " + e.getMessage()
                     + " (data directory " + settings.dataDirectory() + ")", e);
         }
