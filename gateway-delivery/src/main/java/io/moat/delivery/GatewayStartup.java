@@ -4,7 +4,8 @@ import io.moat.delivery.commit.Spool;
 import io.moat.delivery.pipeline.MessageSteps;
 import io.moat.delivery.pipeline.PipelineScheduler;
 import io.moat.delivery.pipeline.SpoolReconciler;
-import io.moat.persistence.SchemaMigrator;
+import io.moat.persistence.migration.SchemaMigrationException;
+import io.moat.persistence.migration.SchemaMigrations;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.certificates.CertificateExpiryMonitor;
 import io.moat.settings.certificates.DigitalIdService;
@@ -22,7 +23,6 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -76,14 +76,14 @@ public class GatewayStartup {
     @PostConstruct
     void start() {
         try {
-            int applied = new SchemaMigrator(dataSource).migrate();
+            int applied = new SchemaMigrations(dataSource).migrate();
             LOG.info(() -> "database schema up to date (" + applied + " migrations applied now)");
             int discarded = spool.get().discardIncomplete();
             if (discarded > 0) {
                 LOG.info(() -> "removed " + discarded + " partial spool files of messages that were never accepted");
             }
             SpoolReconciler.reconcile(spool.get(), steps, settings.hostName());
-        } catch (SQLException | IOException e) {
+        } catch (IOException | SchemaMigrationException e) {
             throw new IllegalStateException("Moat cannot start: " + e.getMessage()
                     + " (data directory " + settings.dataDirectory() + ")", e);
         }

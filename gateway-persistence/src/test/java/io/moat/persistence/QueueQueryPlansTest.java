@@ -2,6 +2,7 @@ package io.moat.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moat.persistence.migration.SchemaMigrations;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.sql.Connection;
@@ -33,7 +34,7 @@ class QueueQueryPlansTest {
     @BeforeEach
     void open() throws Exception {
         ds = TestDatabases.dataSource("plans");
-        new SchemaMigrator(ds).migrate();
+        new SchemaMigrations(ds).migrate();
         StatementInspector recorder = sql -> {
             sent.add(sql);
             return sql;

@@ -5,12 +5,11 @@ import static io.moat.persistence.TestDatabases.migrated;
 import static io.moat.persistence.TestDatabases.repositoryOn;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moat.persistence.migration.SchemaMigrations;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -22,22 +21,9 @@ import org.junit.jupiter.api.Test;
 class SchemaAndMappingTest {
 
     @Test
-    void migrationsApplyOnceAndAreRecorded() throws Exception {
-        JdbcDataSource ds = dataSource("migrate");
-        SchemaMigrator migrator = new SchemaMigrator(ds);
-        assertThat(migrator.migrate()).isEqualTo(SchemaMigrator.scripts().size());
-        assertThat(migrator.migrate()).isZero();
-        try (Connection c = ds.getConnection();
-                ResultSet rows = c.createStatement().executeQuery("SELECT COUNT(*) FROM moat_schema_version")) {
-            rows.next();
-            assertThat(rows.getInt(1)).isEqualTo(SchemaMigrator.scripts().size());
-        }
-    }
-
-    @Test
     void theHotPathsIdentitySequencesCacheAThousandValues() throws Exception {
         JdbcDataSource ds = dataSource("identity-cache");
-        new SchemaMigrator(ds).migrate();
+        new SchemaMigrations(ds).migrate();
         try (Connection c = ds.getConnection();
                 ResultSet rows = c.createStatement().executeQuery("SELECT TABLE_NAME, IDENTITY_CACHE"
                         + " FROM INFORMATION_SCHEMA.COLUMNS WHERE IS_IDENTITY = 'YES' AND TABLE_NAME IN"
@@ -50,9 +36,9 @@ class SchemaAndMappingTest {
     }
 
     @Test
-    void entitiesMatchTheMigratedSchemaAndRoundTrip() throws SQLException, IOException {
+    void entitiesMatchTheMigratedSchemaAndRoundTrip() throws Exception {
         JdbcDataSource ds = dataSource("mapping");
-        new SchemaMigrator(ds).migrate();
+        new SchemaMigrations(ds).migrate();
         EntityManagerFactory emf = TestDatabases.factory(ds, Map.of("hibernate.hbm2ddl.auto", "validate"));
         try {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);

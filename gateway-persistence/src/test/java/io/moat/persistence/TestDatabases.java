@@ -1,11 +1,11 @@
 package io.moat.persistence;
 
+import io.moat.persistence.migration.SchemaMigrationException;
+import io.moat.persistence.migration.SchemaMigrations;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
-import java.io.IOException;
 import java.lang.reflect.Field;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -33,9 +33,9 @@ final class TestDatabases {
     }
 
     /** A new in-memory database with the migrations applied, and a factory on it. */
-    static EntityManagerFactory migrated(String name) throws IOException, SQLException {
+    static EntityManagerFactory migrated(String name) throws SchemaMigrationException {
         JdbcDataSource ds = dataSource(name);
-        new SchemaMigrator(ds).migrate();
+        new SchemaMigrations(ds).migrate();
         return factory(ds, Map.of());
     }
 
