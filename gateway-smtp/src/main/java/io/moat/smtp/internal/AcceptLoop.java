@@ -41,7 +41,7 @@ final class AcceptLoop {
     private static final Duration ACCEPT_EXIT_WAIT = Duration.ofSeconds(2);
 
     /** The pause after a failed accept, so that a lasting failure (no file descriptors left) does not spin. */
-    static final Duration ACCEPT_FAILURE_PAUSE = Duration.ofSeconds(1);
+    private static final Duration ACCEPT_FAILURE_PAUSE = Duration.ofSeconds(1);
 
     /** How often a loop waiting for a session to end (every admission taken) checks whether it should stop. */
     private static final Duration ADMISSION_POLL = Duration.ofMillis(100);
@@ -131,23 +131,25 @@ final class AcceptLoop {
 
     /** The next connection; null when there is none (stopped, or failed and paused), its admission given back. */
     private Socket accept() throws InterruptedException {
+        IOException failure;
         accepting = true;
         try {
             return port.accept();
         } catch (IOException e) {
-            admissions.release();
-            if (!stopping) {
-                LOG.log(Level.WARNING, "SMTP endpoint '" + endpoint + "': accepting a connection failed; trying"
-                        + " again in " + ACCEPT_FAILURE_PAUSE.toMillis() + " ms", e);
-                TimeUnit.NANOSECONDS.sleep(ACCEPT_FAILURE_PAUSE.toNanos());
-            }
-            return null;
+            failure = e;
         } finally {
             synchronized (ended) {
                 accepting = false;
                 ended.notifyAll();
             }
         }
+        admissions.release();
+        if (!stopping) {
+            LOG.log(Level.WARNING, "SMTP endpoint '" + endpoint + "': accepting a connection failed; trying again in "
+                    + ACCEPT_FAILURE_PAUSE.toMillis() + " ms", failure);
+            TimeUnit.NANOSECONDS.sleep(ACCEPT_FAILURE_PAUSE.toNanos());
+        }
+        return null;
     }
 
     private void handOver(Socket connection) {
