@@ -20,8 +20,10 @@ import javax.transaction.xa.XAResource;
 /**
  * Owns the SMTP listeners, one per endpoint the application applies through {@link SmtpAdapterControl}. Messages
  * go to the activated MDB; until it is activated the wanted endpoints are kept and started then. The control is
- * registered while the adapter runs (ADR 0009). Each listener runs its sessions on threads of its own, as many as
- * the endpoint takes connections, not on the container's {@code WorkManager} (ADR 0021).
+ * registered while the adapter runs (ADR 0009). Each listener binds and accepts on its own port and runs its
+ * sessions on threads of its own, as many as the endpoint takes connections, not on the container's
+ * {@code WorkManager} (ADR 0021, ADR 0027). A changed endpoint's old listener closes its port before the new one
+ * binds it, and its sessions finish after the new one accepts.
  */
 public final class SmtpResourceAdapter implements ResourceAdapter, SmtpAdapterControl {
 
@@ -78,10 +80,13 @@ public final class SmtpResourceAdapter implements ResourceAdapter, SmtpAdapterCo
         }
         Map<String, SmtpEndpointConfig> byName = new LinkedHashMap<>();
         endpoints.forEach(e -> byName.put(e.name(), e));
+        List<SmtpListener> leaving = new ArrayList<>();
         for (String name : new ArrayList<>(listeners.keySet())) {
             SmtpEndpointConfig next = byName.get(name);
             if (next == null || !next.equals(listeners.get(name).config())) {
-                listeners.remove(name).stop(); // sessions in flight finish; the port is free once it returns
+                SmtpListener old = listeners.remove(name);
+                old.stopAccepting(); // the port is free at once, for the endpoint's new listener
+                leaving.add(old);
             }
         }
         failed.clear();
@@ -99,6 +104,7 @@ public final class SmtpResourceAdapter implements ResourceAdapter, SmtpAdapterCo
                         e.getMessage(), 0, 0));
             }
         }
+        leaving.forEach(SmtpListener::stop); // their sessions in flight finish while the new listeners accept
         return status();
     }
 
@@ -118,7 +124,9 @@ public final class SmtpResourceAdapter implements ResourceAdapter, SmtpAdapterCo
         return status;
     }
 
+    /** Closes every port at once, then lets each listener's sessions finish. */
     private void stopAll() {
+        listeners.values().forEach(SmtpListener::stopAccepting);
         listeners.values().forEach(SmtpListener::stop);
         listeners.clear();
     }

@@ -7,28 +7,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads of one endpoint's sessions: a thread per connection, as many as the endpoint takes connections, kept
- * for a minute when idle (ADR 0021). Not the container's {@code WorkManager}, whose one pool (50 threads and 50
- * queued, WildFly's default) served every endpoint and refused the rest without a word.
+ * The threads of one endpoint: its {@link AcceptLoop} and a thread per session, as many as the endpoint takes
+ * connections, kept for a minute when idle (ADR 0021). Not the container's {@code WorkManager}, whose one pool (50
+ * threads and 50 queued, WildFly's default) served every endpoint and refused the rest without a word.
  *
  * <p>
- * subethasmtp admits at most {@code maxConnections + 10} sessions at once (it keeps ten for the {@code 421} that
- * turns away connections over the limit) and runs each on this executor. A thread takes the next session when it
- * is idle; a new one is made otherwise. The bound of twice that many threads is never reached: it leaves room for
- * the threads that have just let their session go and are on their way back to the pool, so that a session
- * admitted in that instant is never refused.
+ * The accept loop admits at most {@code maxConnections + RESERVE} sessions at once and runs each on this executor. A
+ * thread takes the next session when it is idle; a new one is made otherwise. The bound of twice that many threads
+ * (and the loop's own) is never reached: it leaves room for the threads that have just let their session go and are
+ * on their way back to the pool, so that a session admitted in that instant is never refused.
  */
 final class SessionThreads extends ThreadPoolExecutor {
 
-    /** Sessions subethasmtp admits beyond {@code maxConnections}, to answer them {@code 421}. */
-    static final int SUBETHASMTP_RESERVE = 10;
-
-    /** How long {@link #awaitTermination} waits at most; subethasmtp asks it to wait forever when it stops. */
-    private static final long TERMINATION_WAIT_SECONDS = 30;
+    /**
+     * Sessions admitted beyond {@code maxConnections}, to answer them {@code 421 4.7.0} rather than leave them in the
+     * kernel's backlog without a word; beyond these, clients wait there until one of them has gone (milliseconds).
+     */
+    static final int RESERVE = 10;
 
     SessionThreads(String endpoint, int maxConnections) {
-        super(0, 2 * (maxConnections + SUBETHASMTP_RESERVE), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                threads(endpoint));
+        super(0, 2 * admitted(maxConnections) + 1, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads(endpoint));
+    }
+
+    /** How many sessions an endpoint of {@code maxConnections} runs at once, at most. */
+    static int admitted(int maxConnections) {
+        return maxConnections + RESERVE;
     }
 
     private static ThreadFactory threads(String endpoint) {
@@ -41,10 +44,5 @@ final class SessionThreads extends ThreadPoolExecutor {
             thread.setContextClassLoader(adapter);
             return thread;
         };
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return super.awaitTermination(Math.min(unit.toSeconds(timeout), TERMINATION_WAIT_SECONDS), TimeUnit.SECONDS);
     }
 }

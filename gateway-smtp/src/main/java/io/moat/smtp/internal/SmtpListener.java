@@ -7,6 +7,7 @@ import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -17,20 +18,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.subethamail.smtp.internal.proxy.ProxyHandler.ProxyResult;
-import org.subethamail.smtp.server.SMTPServer;
-import org.subethamail.smtp.server.Session;
 
 /**
- * One SMTP endpoint: a port with its own TLS mode and limits, whose messages go to the activated MDB. subethasmtp
- * binds the port, accepts and runs each connection on a thread of the endpoint's own ({@link SessionThreads}, as
- * many as it takes connections); the conversation itself is an {@link SmtpSession}. The listener counts the sessions
- * of each client address, for the per-client limit.
+ * One SMTP endpoint: a port with its own TLS mode and limits, whose messages go to the activated MDB. Its
+ * {@link AcceptLoop} binds the port and accepts, on a thread of the endpoint's own ({@link SessionThreads}), and runs
+ * each connection as an {@link SmtpSession} on another; the listener counts the sessions of each client address, for
+ * the per-client limit, and ends them when it stops. It is the one owner of the port and its connections, from the
+ * bind to the close (ADR 0027).
  *
  * <p>
- * A listener is started once and stopped once (subethasmtp servers cannot be restarted); a changed endpoint gets a
- * new listener. Its TLS context is shared with the application, which may swap the certificate or change the TLS
- * settings at any time: each handshake uses them as they are then.
+ * A listener is started once and stopped once (its threads end with it); a changed endpoint gets a new listener. Its
+ * TLS context is shared with the application, which may swap the certificate or change the TLS settings at any time:
+ * each handshake uses them as they are then.
  */
 public final class SmtpListener {
 
@@ -40,17 +39,19 @@ public final class SmtpListener {
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     /**
+     * How long {@link #stop()} waits, after closing what was still open, for the session threads to end: a session in
+     * the MDB's {@code deliver} (a database write) cannot be cut short, and must not hold the adapter's stop for ever.
+     */
+    private static final Duration THREADS_END_WAIT = Duration.ofSeconds(30);
+
+    /** How long {@link #stop()} waits for the accept loop to hand over what it accepted before the port closed. */
+    private static final Duration ACCEPT_LOOP_END_WAIT = Duration.ofSeconds(2);
+
+    /**
      * How long DATA may take before the rate floor ({@link SmtpEndpointConfig#minDataRate()}) applies; as Apache's
      * mod_reqtimeout gives a request body 20 s before its {@code MinRate}.
      */
     static final Duration DATA_RATE_GRACE = Duration.ofSeconds(20);
-
-    /**
-     * Returned from subethasmtp's connection hook once {@link SmtpSession} has finished the conversation: a
-     * "failure", so that subethasmtp skips its own command loop. The connection is closed by then, so the reply
-     * subethasmtp makes of it goes nowhere.
-     */
-    private static final ProxyResult CONVERSATION_OVER = new ProxyResult(421, "4.3.0 conversation over");
 
     private final SmtpEndpointConfig config;
     private final EndpointInvoker invoker;
@@ -62,8 +63,9 @@ public final class SmtpListener {
     private final AtomicLong failedHandshakes = new AtomicLong();
     private final Object drained = new Object();
 
-    private volatile SMTPServer server;
-    private volatile ListenerServerSocket serverSocket;
+    private volatile SessionThreads threads;
+    private volatile AcceptLoop acceptLoop;
+    private volatile String hostName;
     private volatile boolean started;
     private volatile boolean listening;
     private volatile boolean stopping;
@@ -92,12 +94,16 @@ public final class SmtpListener {
             throw new IllegalStateException("SMTP endpoint '" + config.name() + "' was started before");
         }
         started = true;
+        SessionThreads pool = new SessionThreads(config.name(), config.maxConnections());
         try {
             checkLimits();
-            server = server(address(config.bindAddress()));
-            server.start();
-        } catch (ResourceException | RuntimeException e) {
-            closeServerSocket();
+            InetSocketAddress address = new InetSocketAddress(address(config.bindAddress()), config.port());
+            hostName = hostName(config.greeting());
+            threads = pool;
+            acceptLoop = AcceptLoop.start(config.name(), address, SessionThreads.admitted(config.maxConnections()),
+                    pool, this::converse);
+        } catch (ResourceException | IOException | RuntimeException e) {
+            pool.shutdown();
             problem = "cannot listen on " + config.bindAddress() + ":" + config.port() + ": " + reason(e);
             throw new ResourceException("SMTP endpoint '" + config.name() + "' " + problem, e);
         }
@@ -107,33 +113,26 @@ public final class SmtpListener {
                 + config.maxConnections() + " connections, " + config.maxConnectionsPerClient() + " per client)");
     }
 
-    private SMTPServer server(InetAddress address) {
-        SMTPServer.Builder builder = SMTPServer.port(config.port())
-                .bindAddress(address)
-                .softwareName("Moat")
-                .insertReceivedHeaders(false)
-                .maxConnections(config.maxConnections())
-                .connectionTimeout(config.idleTimeoutSeconds(), TimeUnit.SECONDS)
-                .executorService(new SessionThreads(config.name(), config.maxConnections()))
-                .serverThreadName("moat-smtp-accept-" + config.name())
-                .serverSocketFactory(this::newServerSocket)
-                // the hook subethasmtp calls first on each connection: the conversation is ours (see SmtpSession)
-                .proxyHandler((in, out, session) -> converse(session));
-        if (config.greeting() != null && !config.greeting().isBlank()) {
-            builder.hostName(config.greeting());
+    /** The work of a session thread: the conversation on {@code connection}, closed when it ends. */
+    private void converse(Socket connection) {
+        new SmtpSession(connection, this, invoker).run();
+    }
+
+    /**
+     * Closes the port at once: new connections are refused from now on, and another listener may bind it. Sessions
+     * under way go on until {@link #stop()}. Returns at once when the listener is not listening.
+     */
+    public void stopAccepting() {
+        synchronized (this) {
+            if (!listening || stopping) {
+                return;
+            }
+            stopping = true;
         }
-        return builder.build();
-    }
-
-    private ListenerServerSocket newServerSocket() throws IOException {
-        ListenerServerSocket socket = new ListenerServerSocket();
-        serverSocket = socket;
-        return socket;
-    }
-
-    private ProxyResult converse(Session session) {
-        new SmtpSession(session, this, invoker).run();
-        return CONVERSATION_OVER;
+        acceptLoop.stopAccepting();
+        listening = false;
+        LOG.info(() -> "SMTP endpoint '" + config.name() + "' stopped accepting on port " + port() + "; "
+                + sessions.size() + " session(s) may finish");
     }
 
     /**
@@ -142,28 +141,47 @@ public final class SmtpListener {
      * Returns when all sessions have ended.
      */
     public void stop() {
+        stopAccepting();
         synchronized (this) {
-            if (!listening || stopping) {
-                return;
+            if (threads == null || threads.isShutdown()) {
+                return; // never listened, or stopped before
             }
-            stopping = true;
+            // a connection accepted just before the port closed still gets its session (and hears 421)
+            awaitAcceptLoop();
+            threads.shutdown(); // no new work; the sessions under way go on
         }
-        try {
-            serverSocket.stopAccepting();
-        } catch (IOException e) {
-            LOG.warning(() -> "SMTP endpoint '" + config.name() + "': closing the port failed: " + e);
-        }
-        listening = false;
-        LOG.info(() -> "SMTP endpoint '" + config.name() + "' stopping; " + sessions.size()
-                + " session(s) may finish");
         sessions.forEach(SmtpSession::stopTransactions);
         sessions.forEach(SmtpSession::drain);
         if (!awaitSessions()) {
             LOG.warning(() -> "SMTP endpoint '" + config.name() + "': closing " + sessions.size()
                     + " session(s) still open after " + drainTimeout.toMillis() + " ms");
+            sessions.forEach(SmtpSession::closeNow);
         }
-        server.stop(); // ends the accept thread and closes what is still open
+        awaitThreads();
         LOG.info(() -> "SMTP endpoint '" + config.name() + "' stopped");
+    }
+
+    private void awaitAcceptLoop() {
+        try {
+            if (!acceptLoop.awaitEnd(ACCEPT_LOOP_END_WAIT)) {
+                LOG.warning(() -> "SMTP endpoint '" + config.name() + "': the accept loop did not end within "
+                        + ACCEPT_LOOP_END_WAIT.toMillis() + " ms of the port's close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the session threads (and the accept loop's) to end, up to {@link #THREADS_END_WAIT}. */
+    private void awaitThreads() {
+        try {
+            if (!threads.awaitTermination(THREADS_END_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.warning(() -> "SMTP endpoint '" + config.name() + "': " + threads.getActiveCount()
+                        + " session thread(s) still busy " + THREADS_END_WAIT.toSeconds() + " s after the stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private boolean awaitSessions() {
@@ -187,8 +205,13 @@ public final class SmtpListener {
 
     /** The port bound (the allocated one when configured as 0); the configured one before {@link #start()}. */
     public int port() {
-        SMTPServer current = server;
-        return current == null ? config.port() : current.getPortAllocated();
+        AcceptLoop current = acceptLoop;
+        return current == null ? config.port() : current.port();
+    }
+
+    /** The host name the sessions give in their replies: the endpoint's greeting, or this machine's name. */
+    String hostName() {
+        return hostName;
     }
 
     public SmtpEndpointConfig config() {
@@ -267,14 +290,19 @@ public final class SmtpListener {
         }
     }
 
-    private void closeServerSocket() {
-        ListenerServerSocket socket = serverSocket;
-        if (socket != null) {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                LOG.log(Level.FINE, "closing an unbound server socket failed", e);
-            }
+    /**
+     * {@code greeting}, or when it is blank this machine's fully qualified name as the resolver gives it (RFC 5321
+     * 4.1.3 wants the greeting to name the server), {@code localhost} when it gives none.
+     */
+    private static String hostName(String greeting) {
+        if (greeting != null && !greeting.isBlank()) {
+            return greeting;
+        }
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "this machine's name is unknown; greeting as localhost", e);
+            return "localhost";
         }
     }
 

@@ -7,32 +7,30 @@ import io.moat.smtp.api.SmtpReply;
 import io.moat.smtp.internal.SmtpInput.CommandLine;
 import io.moat.tls.WriteDeadlines;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import org.subethamail.smtp.server.Session;
 
 /**
  * The SMTP conversation on one connection (RFC 5321), in the endpoint's TLS mode (RFC 3207 STARTTLS, RFC 8314
  * implicit TLS). Every reply but the greeting, EHLO/HELO and 354 carries an RFC 3463 enhanced status code.
  *
  * <p>
- * subethasmtp accepts the connection and owns the socket, its streams and the HELO state ({@link Session}); this
- * class reads and answers the commands. subethasmtp 7.1.7's own command loop cannot be told how to answer unknown
- * commands, overlong lines or bare line ends, does not reset the transaction after a refused DATA and offers
- * STARTTLS after TLS is active, so it is not used: the listener runs this conversation from subethasmtp's
- * connection hook, before its loop would start.
+ * The listener's {@link AcceptLoop} accepts the connection and hands it over; from then on this class owns it: its
+ * streams, its TLS layer (implicit or after STARTTLS) and its close (ADR 0027).
  *
  * <p>
  * Time is bounded on every read ({@link ReadDeadlines}: idle timeout, session deadline, DATA rate floor) and on
@@ -50,7 +48,9 @@ final class SmtpSession {
     /** What {@code STARTTLS_REQUIRED} refuses before TLS (RFC 3207 4). */
     private static final Set<String> NEED_TLS = Set.of("MAIL", "RCPT", "DATA", "BDAT", "AUTH", "VRFY", "EXPN");
 
-    private final Session session;
+    /** Ids of sessions, for the logs: the time of the connection in milliseconds, one more where two share it. */
+    private static final AtomicLong LAST_ID = new AtomicLong();
+
     private final SmtpListener listener;
     private final SmtpEndpointConfig config;
     private final EndpointInvoker invoker;
@@ -58,6 +58,7 @@ final class SmtpSession {
     private final Socket tcp;
     private final InetAddress clientAddress;
     private final ReadDeadlines deadlines;
+    private final String id;
 
     /** How long past its deadline a session may take to say so ({@code 421}) before its socket is closed under it. */
     private static final long LIFETIME_GRACE = TimeUnit.SECONDS.toNanos(2);
@@ -70,18 +71,28 @@ final class SmtpSession {
     private boolean draining; // guarded by lock
     private boolean closedForStop; // guarded by lock
 
+    /** The connection as the session reads and writes it: {@link #tcp}, or the TLS layer over it. */
+    private volatile Socket socket;
+    /** Where replies go: {@link #socket}'s stream, written to once per reply (also by {@link #drain()}). */
+    private volatile OutputStream out;
     private SmtpInput input;
+    /** The client's name from the last HELO or EHLO; null before (or after STARTTLS, RFC 3207 4.2). */
+    private String helo;
     private MailTransaction transaction;
     private boolean open = true;
 
-    SmtpSession(Session session, SmtpListener listener, EndpointInvoker invoker) {
-        this.session = session;
+    /** A session on {@code tcp}, accepted just now; nothing is read or written before {@link #run()}. */
+    SmtpSession(Socket tcp, SmtpListener listener, EndpointInvoker invoker) {
         this.listener = listener;
         this.config = listener.config();
         this.invoker = invoker;
-        this.tcp = session.getSocket();
-        this.clientAddress = session.getRemoteAddress().getAddress();
+        this.tcp = tcp;
+        this.socket = tcp;
+        this.clientAddress = tcp.getInetAddress();
         this.deadlines = listener.deadlines(tcp);
+        long now = System.currentTimeMillis();
+        this.id = Long.toString(LAST_ID.updateAndGet(last -> Math.max(now, last + 1)), Character.MAX_RADIX)
+                .toUpperCase(Locale.ROOT);
     }
 
     /** Runs the conversation to its end and closes the connection; never throws. */
@@ -99,10 +110,11 @@ final class SmtpSession {
                         + overLimit);
                 return;
             }
+            out = tcp.getOutputStream();
             if (implicit && !implicitTls()) {
                 return;
             }
-            input = new SmtpInput(session.getRawInput(), deadlines);
+            input = new SmtpInput(socket.getInputStream(), deadlines);
             if (!accepted) {
                 reply("421 4.3.2 " + host() + " Service shutting down, closing transmission channel");
                 return;
@@ -289,12 +301,12 @@ final class SmtpSession {
     /** HELO and EHLO start over (RFC 5321 4.1.4): any transaction is dropped. */
     private void greeted(String arguments) {
         int space = arguments.indexOf(' ');
-        session.setHelo(space < 0 ? arguments : arguments.substring(0, space));
+        helo = space < 0 ? arguments : arguments.substring(0, space);
         transaction = null;
     }
 
     private void mail(String arguments) throws IOException {
-        if (session.getHelo().isEmpty()) {
+        if (helo == null) {
             reply("503 5.5.1 Send HELO or EHLO first");
             return;
         }
@@ -316,7 +328,7 @@ final class SmtpSession {
                     reply(NEEDS_SMTPUTF8);
                     return;
                 }
-                transaction = new MailTransaction(client(), session.getSessionId(), path.address(),
+                transaction = new MailTransaction(client(), id, path.address(),
                         path.parameters().containsKey("SMTPUTF8"),
                         "8BITMIME".equalsIgnoreCase(path.parameters().get("BODY")), config.maxMessageSize(), invoker);
                 reply("250 2.1.0 Ok");
@@ -486,9 +498,9 @@ final class SmtpSession {
         }
         // RFC 3207 4.2: the client starts over, knowing nothing from before TLS
         useTls(tls);
-        session.resetSmtpProtocol();
+        helo = null;
         transaction = null;
-        input = new SmtpInput(session.getRawInput(), deadlines);
+        input = new SmtpInput(socket.getInputStream(), deadlines);
     }
 
     /**
@@ -524,9 +536,9 @@ final class SmtpSession {
 
     /** From now on the session reads and writes through {@code tls}. */
     private void useTls(SSLSocket tls) throws IOException {
-        session.setSocket(tls); // sets the read timeout of the TCP socket below
-        deadlines.socketChanged();
-        session.setTlsStarted(true);
+        out = tls.getOutputStream();
+        socket = tls;
+        deadlines.socketChanged(); // the layer may have set the TCP socket's read timeout: arm it again
     }
 
     private boolean handshake(SSLSocket tls, String how) {
@@ -550,7 +562,7 @@ final class SmtpSession {
     }
 
     private boolean tlsActive() {
-        return session.getSocket() instanceof SSLSocket;
+        return socket instanceof SSLSocket;
     }
 
     private boolean startTlsOffered() {
@@ -559,30 +571,33 @@ final class SmtpSession {
     }
 
     private SmtpClientInfo client() {
-        SSLSession tls = session.getSocket() instanceof SSLSocket socket ? socket.getSession() : null;
-        return new SmtpClientInfo(config.name(), remoteAddress(), session.getHelo().orElse(null),
+        SSLSession tls = socket instanceof SSLSocket layer ? layer.getSession() : null;
+        return new SmtpClientInfo(config.name(), remoteAddress(), helo,
                 tls == null ? null : tls.getProtocol(), tls == null ? null : tls.getCipherSuite());
     }
 
     private String remoteAddress() {
-        InetSocketAddress address = session.getRemoteAddress();
-        if (address != null && address.getAddress() != null) {
-            return address.getAddress().getHostAddress();
-        }
-        return String.valueOf(address);
+        return clientAddress.getHostAddress();
     }
 
     private String host() {
-        return session.getServer().getHostName();
+        return listener.hostName();
     }
 
     private void reply(SmtpReply reply) throws IOException {
         reply(reply.line());
     }
 
+    /** Writes {@code reply} and its CRLF in one write, so that a reply under TLS is one record. */
     private void reply(String reply) throws IOException {
+        OutputStream to = out;
+        if (to == null) {
+            return; // the connection's streams were never open: nothing can be said
+        }
+        byte[] octets = (reply + "\r\n").getBytes(StandardCharsets.UTF_8);
         try (WriteDeadlines.Watch watch = WriteDeadlines.SHARED.watch(tcp, deadlines.writeDeadline())) {
-            session.sendResponse(reply);
+            to.write(octets);
+            to.flush();
         }
     }
 
@@ -596,9 +611,27 @@ final class SmtpSession {
 
     /** Closes the connection; a TLS layer's close_notify is a write, timed as the replies are. */
     private void close() {
-        Socket socket = session.getSocket();
         try (WriteDeadlines.Watch watch = WriteDeadlines.SHARED.watch(tcp, deadlines.writeDeadline())) {
             socket.close();
+        } catch (IOException e) {
+            LOG.finest(() -> "closing the SMTP connection failed: " + e);
+        } finally {
+            closeTcp(); // a layer whose close failed may have left it open
+        }
+    }
+
+    /**
+     * The listener's stop has waited long enough: the connection is closed under the session, without a word or a
+     * TLS close_notify (which a client that does not read could hold), and the session ends at its next read or
+     * write. Called from the stopping thread.
+     */
+    void closeNow() {
+        closeTcp();
+    }
+
+    private void closeTcp() {
+        try {
+            tcp.close();
         } catch (IOException e) {
             LOG.finest(() -> "closing the SMTP connection failed: " + e);
         }

@@ -267,7 +267,7 @@ class SmtpListenerTest {
         SmtpListener listener = start(Endpoints.endpoint(SmtpEncryption.NONE, null, 0, 2, 30));
         List<SmtpClient> burst = new ArrayList<>();
         try (SmtpClient one = connect(listener); SmtpClient two = connect(listener)) {
-            for (int i = 0; i < 3 * SessionThreads.SUBETHASMTP_RESERVE; i++) {
+            for (int i = 0; i < 3 * SessionThreads.RESERVE; i++) {
                 burst.add(SmtpClient.plain(listener.port()));
             }
             for (SmtpClient client : burst) {
@@ -278,6 +278,59 @@ class SmtpListenerTest {
             for (SmtpClient client : burst) {
                 client.close();
             }
+        }
+    }
+
+    @Test
+    void aStoppingEndpointFreesItsPortAtOnceWhileATransactionInFlightFinishes() throws Exception {
+        SmtpListener first = start(Endpoints.endpoint(SmtpEncryption.NONE, null));
+        int port = first.port();
+        try (SmtpClient busy = connect(first)) {
+            busy.command("EHLO busy.test");
+            busy.command("MAIL FROM:<alice@sender.test>");
+            busy.command("RCPT TO:<bob@example.com>");
+
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(first::stop);
+            Endpoints.eventually(() -> !first.status().listening());
+
+            SmtpListener second = start(Endpoints.endpoint(SmtpEncryption.NONE, null, port, 10, 30));
+            try (SmtpClient client = connect(second)) {
+                assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+            }
+            assertThat(stopping).isNotDone();
+            assertThat(busy.command("DATA")).startsWith("354 ");
+            assertThat(busy.command("Subject: last\r\n\r\nbody\r\n.")).isEqualTo("250 2.0.0 Ok: queued as q-1");
+            stopping.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void clientsThatConnectAndResetLeaveTheEndpointServing() throws Exception {
+        SmtpListener listener = start(Endpoints.endpoint(SmtpEncryption.NONE, null));
+        for (int i = 0; i < 50; i++) {
+            Socket resetting = new Socket("127.0.0.1", listener.port());
+            resetting.setSoLinger(true, 0);
+            resetting.close();
+        }
+
+        try (SmtpClient client = connect(listener)) {
+            assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        }
+        Endpoints.eventually(() -> listener.status().connections() == 0);
+    }
+
+    @Test
+    void aListenerThatCouldNotListenStopsWithoutWaiting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            SmtpListener listener = new SmtpListener(
+                    Endpoints.endpoint(SmtpEncryption.NONE, null, taken.getLocalPort(), 10, 30), factory);
+            assertThatThrownBy(listener::start).isInstanceOf(ResourceException.class);
+
+            long started = System.nanoTime();
+            listener.stopAccepting();
+            listener.stop();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
         }
     }
 
