@@ -88,26 +88,39 @@ final class CoreHttp implements CoreExchange {
         this.pathPrefix = path;
         this.timeout = timeout;
         if (secure) {
-            SSLContext ssl = context;
-            try {
-                ssl = ssl == null ? SSLContext.getDefault() : ssl;
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("no default TLS context: " + e.getMessage(), e);
-            }
-            SSLParameters copy = ssl.getDefaultSSLParameters();
-            if (parameters != null && parameters.getProtocols() != null) {
-                copy.setProtocols(parameters.getProtocols());
-            }
-            copy.setCipherSuites(parameters != null && parameters.getCipherSuites() != null
-                    ? parameters.getCipherSuites()
-                    : TlsSettings.supported(TlsSettings.FORWARD_SECRET_AEAD).toArray(String[]::new));
-            copy.setEndpointIdentificationAlgorithm("HTTPS");
+            SSLContext ssl = orDefault(context);
+            SSLParameters copy = tlsParameters(ssl, parameters);
             this.tls = ssl.getSocketFactory();
             this.tlsParameters = copy;
         } else {
             this.tls = null;
             this.tlsParameters = null;
         }
+    }
+
+    /** {@code context}, or the JVM's default one if it is null. */
+    static SSLContext orDefault(SSLContext context) {
+        try {
+            return context == null ? SSLContext.getDefault() : context;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The parameters of a connection to Core made with {@code ssl}: {@code parameters}' protocol versions (none: the
+     * context's defaults) and cipher suites (none: the forward-secret AEAD ones), the host name always verified.
+     */
+    static SSLParameters tlsParameters(SSLContext ssl, SSLParameters parameters) {
+        SSLParameters copy = ssl.getDefaultSSLParameters();
+        if (parameters != null && parameters.getProtocols() != null) {
+            copy.setProtocols(parameters.getProtocols());
+        }
+        copy.setCipherSuites(parameters != null && parameters.getCipherSuites() != null
+                ? parameters.getCipherSuites()
+                : TlsSettings.supported(TlsSettings.FORWARD_SECRET_AEAD).toArray(String[]::new));
+        copy.setEndpointIdentificationAlgorithm("HTTPS");
+        return copy;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.moat.core.internal;
 
-import io.moat.tls.TlsSettings;
 import io.moat.tls.WriteDeadlines;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +10,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -92,7 +90,7 @@ final class ApacheCoreHttp implements CoreExchange {
      * @param base {@code http} or {@code https} URI of the server, perhaps with a path prefix
      * @param context for https: decides which certificates are trusted (null: the JVM's default)
      * @param parameters for https: protocol versions (none: the context's defaults) and cipher suites (none: the
-     *        forward-secret AEAD ones, {@link TlsSettings#FORWARD_SECRET_AEAD}); the host name is always verified
+     *        forward-secret AEAD ones, {@link CoreHttp#tlsParameters}); the host name is always verified
      * @param timeout for each exchange, from its start to the end of the answer
      */
     ApacheCoreHttp(URI base, SSLContext context, SSLParameters parameters, Duration timeout) {
@@ -160,20 +158,8 @@ final class ApacheCoreHttp implements CoreExchange {
 
     /** TLS over the connected socket: the profile's context and parameters, the host name verified, SNI. */
     private static TlsSocketStrategy tls(SSLContext context, SSLParameters parameters) {
-        SSLContext ssl;
-        try {
-            ssl = context == null ? SSLContext.getDefault() : context;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no default TLS context: " + e.getMessage(), e);
-        }
-        SSLParameters copy = ssl.getDefaultSSLParameters();
-        if (parameters != null && parameters.getProtocols() != null) {
-            copy.setProtocols(parameters.getProtocols());
-        }
-        copy.setCipherSuites(parameters != null && parameters.getCipherSuites() != null
-                ? parameters.getCipherSuites()
-                : TlsSettings.supported(TlsSettings.FORWARD_SECRET_AEAD).toArray(String[]::new));
-        copy.setEndpointIdentificationAlgorithm("HTTPS");
+        SSLContext ssl = CoreHttp.orDefault(context);
+        SSLParameters copy = CoreHttp.tlsParameters(ssl, parameters);
         SSLSocketFactory factory = ssl.getSocketFactory();
         return (socket, host, port, attachment, httpContext) -> {
             SSLSocket secure = (SSLSocket) factory.createSocket(socket, host, port, true);
