@@ -69,23 +69,12 @@ final class CoreHttp implements CoreExchange {
 
     CoreHttp(URI base, SSLContext context, SSLParameters parameters, Duration timeout, WriteDeadlines writes) {
         this.writes = writes;
-        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("Core's URI must be http or https, not " + base);
-        }
-        if (base.getHost() == null) {
-            throw new IllegalArgumentException("Core's URI has no host: " + base);
-        }
-        boolean secure = scheme.equals("https");
+        boolean secure = isHttps(base);
         String host = base.getHost();
         this.connectHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         this.port = base.getPort() > 0 ? base.getPort() : secure ? 443 : 80;
         this.hostHeader = base.getPort() > 0 ? host + ":" + port : host;
-        String path = base.getRawPath() == null ? "" : base.getRawPath();
-        while (path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
-        this.pathPrefix = path;
+        this.pathPrefix = pathPrefix(base);
         this.timeout = timeout;
         if (secure) {
             SSLContext ssl = orDefault(context);
@@ -96,6 +85,31 @@ final class CoreHttp implements CoreExchange {
             this.tls = null;
             this.tlsParameters = null;
         }
+    }
+
+    /**
+     * Whether {@code base} is https rather than http.
+     *
+     * @throws IllegalArgumentException if it is neither, or has no host
+     */
+    static boolean isHttps(URI base) {
+        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("Core's URI must be http or https, not " + base);
+        }
+        if (base.getHost() == null) {
+            throw new IllegalArgumentException("Core's URI has no host: " + base);
+        }
+        return scheme.equals("https");
+    }
+
+    /** The path of {@code base} without the slashes it ends with, to put before each request's path. */
+    static String pathPrefix(URI base) {
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path;
     }
 
     /** {@code context}, or the JVM's default one if it is null. */

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -100,22 +99,12 @@ final class ApacheCoreHttp implements CoreExchange {
     ApacheCoreHttp(URI base, SSLContext context, SSLParameters parameters, Duration timeout, WriteDeadlines writes) {
         this.writes = writes;
         this.timeout = timeout;
-        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("Core's URI must be http or https, not " + base);
-        }
-        if (base.getHost() == null) {
-            throw new IllegalArgumentException("Core's URI has no host: " + base);
-        }
-        boolean secure = scheme.equals("https");
+        boolean secure = CoreHttp.isHttps(base);
         String host = base.getHost();
         host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        this.target = new HttpHost(scheme, host, base.getPort() > 0 ? base.getPort() : secure ? 443 : 80);
-        String path = base.getRawPath() == null ? "" : base.getRawPath();
-        while (path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
-        this.pathPrefix = path;
+        this.target = new HttpHost(secure ? "https" : "http", host,
+                base.getPort() > 0 ? base.getPort() : secure ? 443 : 80);
+        this.pathPrefix = CoreHttp.pathPrefix(base);
 
         Timeout limit = Timeout.of(timeout);
         Http1Config http1 = Http1Config.custom().setBufferSize(BUFFER).setMaxLineLength(MAX_HEADER_LINE)
