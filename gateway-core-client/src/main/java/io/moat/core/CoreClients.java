@@ -16,7 +16,7 @@ public final class CoreClients {
 
     /**
      * A client speaking HTTP/1.1 to {@code server} over kept connections, with {@link CoreServer#requestTimeout()} as
-     * the time each request may take from connecting to the end of Core's answer (writing the upload is not timed).
+     * the time each request may take from connecting to the end of Core's answer, writing the upload included.
      * Redirects are not followed.
      *
      * @param server where Core is and how to authenticate

@@ -12,8 +12,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -41,69 +39,8 @@ import javax.net.ssl.SSLSocketFactory;
  * may then have received a submission twice, which costs it one more scan and nothing else (the answer's
  * {@code data_id} is the one used).
  */
-final class CoreHttp {
+final class CoreHttp implements CoreExchange {
 
-    /** An answer's status and its body as text (UTF-8). */
-    record Answer(int status, String body) {
-    }
-
-    /** A request body of known length. */
-    interface Body {
-
-        long length();
-
-        /** Writes exactly {@link #length()} bytes. */
-        void writeTo(OutputStream out) throws IOException;
-
-        /**
-         * A file's bytes, as many as it has now.
-         *
-         * @throws IOException if its size cannot be read
-         */
-        static Body of(Path file) throws IOException {
-            long length = Files.size(file);
-            return new Body() {
-                @Override
-                public long length() {
-                    return length;
-                }
-
-                @Override
-                public void writeTo(OutputStream out) throws IOException {
-                    try (InputStream in = Files.newInputStream(file)) {
-                        byte[] buffer = new byte[16 * 1024];
-                        long left = length;
-                        while (left > 0) {
-                            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                            if (n < 0) {
-                                throw new IOException("the file to submit became shorter while it was sent: " + file);
-                            }
-                            out.write(buffer, 0, n);
-                            left -= n;
-                        }
-                    }
-                }
-            };
-        }
-
-        /** A body held in memory. */
-        static Body of(byte[] content) {
-            return new Body() {
-                @Override
-                public long length() {
-                    return content.length;
-                }
-
-                @Override
-                public void writeTo(OutputStream out) throws IOException {
-                    out.write(content);
-                }
-            };
-        }
-    }
-
-    /** The largest answer read: Core answers with small JSON documents. */
-    static final int MAX_ANSWER = 16 * 1024 * 1024;
     private static final int MAX_HEAD = 64 * 1024;
     /** Idle connections older than this are closed rather than reused (servers drop idle ones after 5-60 s). */
     private static final long IDLE_NANOS = Duration.ofSeconds(15).toNanos();
@@ -132,39 +69,16 @@ final class CoreHttp {
 
     CoreHttp(URI base, SSLContext context, SSLParameters parameters, Duration timeout, WriteDeadlines writes) {
         this.writes = writes;
-        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("Core's URI must be http or https, not " + base);
-        }
-        if (base.getHost() == null) {
-            throw new IllegalArgumentException("Core's URI has no host: " + base);
-        }
-        boolean secure = scheme.equals("https");
+        boolean secure = isHttps(base);
         String host = base.getHost();
         this.connectHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         this.port = base.getPort() > 0 ? base.getPort() : secure ? 443 : 80;
         this.hostHeader = base.getPort() > 0 ? host + ":" + port : host;
-        String path = base.getRawPath() == null ? "" : base.getRawPath();
-        while (path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
-        this.pathPrefix = path;
+        this.pathPrefix = pathPrefix(base);
         this.timeout = timeout;
         if (secure) {
-            SSLContext ssl = context;
-            try {
-                ssl = ssl == null ? SSLContext.getDefault() : ssl;
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("no default TLS context: " + e.getMessage(), e);
-            }
-            SSLParameters copy = ssl.getDefaultSSLParameters();
-            if (parameters != null && parameters.getProtocols() != null) {
-                copy.setProtocols(parameters.getProtocols());
-            }
-            copy.setCipherSuites(parameters != null && parameters.getCipherSuites() != null
-                    ? parameters.getCipherSuites()
-                    : TlsSettings.supported(TlsSettings.FORWARD_SECRET_AEAD).toArray(String[]::new));
-            copy.setEndpointIdentificationAlgorithm("HTTPS");
+            SSLContext ssl = orDefault(context);
+            SSLParameters copy = tlsParameters(ssl, parameters);
             this.tls = ssl.getSocketFactory();
             this.tlsParameters = copy;
         } else {
@@ -174,17 +88,57 @@ final class CoreHttp {
     }
 
     /**
-     * Sends a request and reads its answer.
+     * Whether {@code base} is https rather than http.
      *
-     * @param method {@code GET} or {@code POST}
-     * @param path the path below the base URI, already encoded, e.g. {@code /file/abc}
-     * @param headers name and value pairs; values must be single-line printable text
-     * @param body the body, or null for none
-     * @throws SocketTimeoutException if connecting or the answer took longer than the timeout
-     * @throws java.net.ConnectException if the server could not be reached
-     * @throws IOException if the exchange failed otherwise or the answer was not HTTP
+     * @throws IllegalArgumentException if it is neither, or has no host
      */
-    Answer exchange(String method, String path, List<String> headers, Body body) throws IOException {
+    static boolean isHttps(URI base) {
+        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("Core's URI must be http or https, not " + base);
+        }
+        if (base.getHost() == null) {
+            throw new IllegalArgumentException("Core's URI has no host: " + base);
+        }
+        return scheme.equals("https");
+    }
+
+    /** The path of {@code base} without the slashes it ends with, to put before each request's path. */
+    static String pathPrefix(URI base) {
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path;
+    }
+
+    /** {@code context}, or the JVM's default one if it is null. */
+    static SSLContext orDefault(SSLContext context) {
+        try {
+            return context == null ? SSLContext.getDefault() : context;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The parameters of a connection to Core made with {@code ssl}: {@code parameters}' protocol versions (none: the
+     * context's defaults) and cipher suites (none: the forward-secret AEAD ones), the host name always verified.
+     */
+    static SSLParameters tlsParameters(SSLContext ssl, SSLParameters parameters) {
+        SSLParameters copy = ssl.getDefaultSSLParameters();
+        if (parameters != null && parameters.getProtocols() != null) {
+            copy.setProtocols(parameters.getProtocols());
+        }
+        copy.setCipherSuites(parameters != null && parameters.getCipherSuites() != null
+                ? parameters.getCipherSuites()
+                : TlsSettings.supported(TlsSettings.FORWARD_SECRET_AEAD).toArray(String[]::new));
+        copy.setEndpointIdentificationAlgorithm("HTTPS");
+        return copy;
+    }
+
+    @Override
+    public Answer exchange(String method, String path, List<String> headers, Body body) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         byte[] head = head(method, path, headers, body);
         Connection connection = idle();
@@ -278,24 +232,13 @@ final class CoreHttp {
         StringBuilder h = new StringBuilder(256).append(method).append(' ').append(pathPrefix).append(path)
                 .append(" HTTP/1.1\r\nHost: ").append(hostHeader).append("\r\n");
         for (int i = 0; i + 1 < headers.size(); i += 2) {
-            h.append(checked(headers.get(i))).append(": ").append(checked(headers.get(i + 1))).append("\r\n");
+            h.append(CoreExchange.checked(headers.get(i))).append(": ")
+                    .append(CoreExchange.checked(headers.get(i + 1))).append("\r\n");
         }
         if (body != null) {
             h.append("Content-Length: ").append(body.length()).append("\r\n");
         }
         return h.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    /** A header name or value as it may be sent; the text itself is never quoted (it may be the API key). */
-    private static String checked(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if ((ch < 0x20 && ch != '\t') || ch == 0x7F || ch > 0xFF) {
-                throw new IllegalArgumentException("a header of the request to Core holds a control character or"
-                        + " a character outside ISO-8859-1 at position " + i);
-            }
-        }
-        return text;
     }
 
     private static int remainingMillis(long deadline) throws SocketTimeoutException {

@@ -30,7 +30,7 @@ public final class HttpCoreClient implements CoreClient {
 
     private final CoreServer server;
     private final String base;
-    private final CoreHttp http;
+    private final CoreExchange http;
     private final CoreJson json;
 
     /**
@@ -40,13 +40,18 @@ public final class HttpCoreClient implements CoreClient {
      * @throws jakarta.json.JsonException if no Jakarta JSON Processing implementation is available
      */
     public HttpCoreClient(CoreServer server, SSLContext tls, SSLParameters parameters) {
+        this(server, new CoreHttp(server.baseUri(), tls, parameters, server.requestTimeout()));
+    }
+
+    /** Over the given HTTP exchange with {@code server} (the A/B of ADR 0026 compares two). */
+    HttpCoreClient(CoreServer server, CoreExchange http) {
         this.server = Objects.requireNonNull(server, "server");
         String uri = server.baseUri().toString();
         while (uri.endsWith("/")) {
             uri = uri.substring(0, uri.length() - 1);
         }
         this.base = uri;
-        this.http = new CoreHttp(server.baseUri(), tls, parameters, server.requestTimeout());
+        this.http = Objects.requireNonNull(http, "http");
         this.json = new CoreJson(server.apiKey());
     }
 
@@ -54,10 +59,10 @@ public final class HttpCoreClient implements CoreClient {
     public String submit(Path file, String fileName, SubmitOptions options)
             throws CoreUnavailableException, CoreRejectedException {
         Objects.requireNonNull(file, "file");
-        CoreHttp.Body body;
+        CoreExchange.Body body;
         try {
             // known length: Content-Length is sent, never chunked transfer (Core answers 411 to that)
-            body = CoreHttp.Body.of(file);
+            body = CoreExchange.Body.of(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the file to submit: " + file, e);
         }
@@ -68,11 +73,11 @@ public final class HttpCoreClient implements CoreClient {
     public String submit(byte[] content, String fileName, SubmitOptions options)
             throws CoreUnavailableException, CoreRejectedException {
         Objects.requireNonNull(content, "content");
-        return submit(CoreHttp.Body.of(content), fileName, "file", options);
+        return submit(CoreExchange.Body.of(content), fileName, "file", options);
     }
 
     /** Posts {@code body} under {@code fileName}, or {@code otherName} if that is null or blank. */
-    private String submit(CoreHttp.Body body, String fileName, String otherName, SubmitOptions options)
+    private String submit(CoreExchange.Body body, String fileName, String otherName, SubmitOptions options)
             throws CoreUnavailableException, CoreRejectedException {
         String name = fileName == null || fileName.isBlank() ? otherName : fileName;
         SubmitOptions opts = options == null ? SubmitOptions.none() : options;
@@ -95,7 +100,7 @@ public final class HttpCoreClient implements CoreClient {
         }
 
         String context = "POST " + base + "/file";
-        CoreHttp.Answer response = exchange("POST", "/file", headers, body, context);
+        CoreExchange.Answer response = exchange("POST", "/file", headers, body, context);
         return json.dataId(successBody(response, context), context);
     }
 
@@ -107,7 +112,7 @@ public final class HttpCoreClient implements CoreClient {
         }
         String path = "/file/" + HeaderValues.urlEncode(dataId);
         String context = "GET " + base + path;
-        CoreHttp.Answer response = exchange("GET", path, headers(), null, context);
+        CoreExchange.Answer response = exchange("GET", path, headers(), null, context);
         if (response.status() == 404 || isSuccess(response.status())) {
             Optional<JsonObject> answer = json.parseObjectIfPossible(response.body());
             if (answer.isPresent() && CoreJson.isNotFound(answer.get())) {
@@ -120,7 +125,7 @@ public final class HttpCoreClient implements CoreClient {
     @Override
     public String version() throws CoreUnavailableException, CoreRejectedException {
         String context = "GET " + base + "/version";
-        CoreHttp.Answer response = exchange("GET", "/version", headers(), null, context);
+        CoreExchange.Answer response = exchange("GET", "/version", headers(), null, context);
         return json.version(successBody(response, context), context);
     }
 
@@ -136,7 +141,7 @@ public final class HttpCoreClient implements CoreClient {
         return headers;
     }
 
-    private CoreHttp.Answer exchange(String method, String path, List<String> headers, CoreHttp.Body body,
+    private CoreExchange.Answer exchange(String method, String path, List<String> headers, CoreExchange.Body body,
             String context) throws CoreUnavailableException {
         try {
             return http.exchange(method, path, headers, body);
@@ -153,7 +158,7 @@ public final class HttpCoreClient implements CoreClient {
     /**
      * The JSON object of a successful answer; otherwise the exception the status calls for.
      */
-    private JsonObject successBody(CoreHttp.Answer response, String context)
+    private JsonObject successBody(CoreExchange.Answer response, String context)
             throws CoreUnavailableException, CoreRejectedException {
         int status = response.status();
         if (isSuccess(status)) {

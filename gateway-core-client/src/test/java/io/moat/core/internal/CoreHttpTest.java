@@ -36,9 +36,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link CoreHttp} against a scripted server on a raw socket: what goes over the wire, kept and stale connections,
- * the forms of an answer's body, the deadline and TLS with host name verification.
+ * the forms of an answer's body, the deadline and TLS with host name verification. {@link ApacheCoreHttpTest} holds
+ * the other {@link CoreExchange} of the A/B (ADR 0026) to the same.
  */
 class CoreHttpTest {
+
+    /** The exchange under test. */
+    CoreExchange exchange(URI uri, SSLContext tls, javax.net.ssl.SSLParameters parameters, Duration timeout,
+            WriteDeadlines writes) {
+        return writes == null
+                ? new CoreHttp(uri, tls, parameters, timeout)
+                : new CoreHttp(uri, tls, parameters, timeout, writes);
+    }
+
+    /** What the error says of an answer that ended after 6 of its 100 bytes. */
+    String cutShortMessage() {
+        return "6 of 100 bytes";
+    }
+
+    /** What the error says of an answer that is an SMTP greeting. */
+    String notHttpMessage() {
+        return "not an HTTP/1.x answer: 220 mail.example";
+    }
 
     /** What the scripted server does with one request on a connection: answer it, or not. */
     private interface Script {
@@ -144,24 +163,24 @@ class CoreHttpTest {
         return true;
     }
 
-    private static CoreHttp client(URI uri, Duration timeout) {
-        return new CoreHttp(uri, null, null, timeout);
+    private CoreExchange client(URI uri, Duration timeout) {
+        return exchange(uri, null, null, timeout, null);
     }
 
-    private static CoreHttp.Body bytes(byte[] content) {
-        return CoreHttp.Body.of(content);
+    private static CoreExchange.Body bytes(byte[] content) {
+        return CoreExchange.Body.of(content);
     }
 
     @Test
     void requestCarriesHostPathHeadersAndBodyWithItsLength() throws Exception {
-        CoreHttp http = client(serve((n, head, body, out) -> json(out, 200, "{\"data_id\":\"é1\"}")),
+        CoreExchange http = client(serve((n, head, body, out) -> json(out, 200, "{\"data_id\":\"é1\"}")),
                 Duration.ofSeconds(5));
         byte[] content = new byte[40_000];
         for (int i = 0; i < content.length; i++) {
             content[i] = (byte) (i * 31);
         }
 
-        CoreHttp.Answer answer = http.exchange("POST", "/file", List.of("apikey", "k1", "filename", "a%20b.txt"),
+        CoreExchange.Answer answer = http.exchange("POST", "/file", List.of("apikey", "k1", "filename", "a%20b.txt"),
                 bytes(content));
 
         assertThat(answer.status()).isEqualTo(200);
@@ -176,7 +195,7 @@ class CoreHttpTest {
 
     @Test
     void connectionIsKeptForTheNextRequest() throws Exception {
-        CoreHttp http = client(serve((n, head, body, out) -> json(out, 200, "{\"n\":" + n + "}")),
+        CoreExchange http = client(serve((n, head, body, out) -> json(out, 200, "{\"n\":" + n + "}")),
                 Duration.ofSeconds(5));
 
         for (int i = 0; i < 5; i++) {
@@ -189,7 +208,7 @@ class CoreHttpTest {
     @Test
     void connectionTheServerClosedWhileIdleIsReplacedWithoutAnError() throws Exception {
         // the server answers and then closes, without saying so: the kept connection is dead when next used
-        CoreHttp http = client(serve((n, head, body, out) -> {
+        CoreExchange http = client(serve((n, head, body, out) -> {
             json(out, 200, "{\"n\":" + n + "}");
             out.flush();
             return false;
@@ -205,7 +224,7 @@ class CoreHttpTest {
 
     @Test
     void answerSayingCloseIsNotKept() throws Exception {
-        CoreHttp http = client(serve((n, head, body, out) -> {
+        CoreExchange http = client(serve((n, head, body, out) -> {
             out.write("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"
                     .getBytes(StandardCharsets.ISO_8859_1));
             return true; // the server keeps it open regardless: only the header tells the client not to reuse it
@@ -219,7 +238,7 @@ class CoreHttpTest {
 
     @Test
     void chunkedAnswerIsJoinedAndTheConnectionKept() throws Exception {
-        CoreHttp http = client(serve((n, head, body, out) -> {
+        CoreExchange http = client(serve((n, head, body, out) -> {
             out.write(("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5;ext=1\r\n{\"a\":\r\n4\r\n\"b\"}\r\n0\r\nX-Trailer: 1\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
@@ -233,7 +252,7 @@ class CoreHttpTest {
 
     @Test
     void answerWithoutLengthEndsWithTheConnection() throws Exception {
-        CoreHttp http = client(serve((n, head, body, out) -> {
+        CoreExchange http = client(serve((n, head, body, out) -> {
             out.write("HTTP/1.0 200 OK\r\n\r\n{\"old\":true}".getBytes(StandardCharsets.ISO_8859_1));
             return false;
         }), Duration.ofSeconds(5));
@@ -245,19 +264,19 @@ class CoreHttpTest {
 
     @Test
     void answerCutShortIsAnError() throws Exception {
-        CoreHttp http = client(serve((n, head, body, out) -> {
+        CoreExchange http = client(serve((n, head, body, out) -> {
             out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"part".getBytes(StandardCharsets.ISO_8859_1));
             return false;
         }), Duration.ofSeconds(5));
 
         assertThatThrownBy(() -> http.exchange("GET", "/version", List.of(), null))
-                .isInstanceOf(IOException.class).hasMessageContaining("6 of 100 bytes");
+                .isInstanceOf(IOException.class).hasMessageContaining(cutShortMessage());
     }
 
     @Test
     void answerLargerThanTheLimitIsRefused() throws Exception {
-        CoreHttp http = client(serve((n, head, body, out) -> {
-            out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + (CoreHttp.MAX_ANSWER + 1) + "\r\n\r\n")
+        CoreExchange http = client(serve((n, head, body, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + (CoreExchange.MAX_ANSWER + 1) + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             return false;
         }), Duration.ofSeconds(5));
@@ -268,19 +287,19 @@ class CoreHttpTest {
 
     @Test
     void notHttpIsAnError() throws Exception {
-        CoreHttp http = client(serve((n, head, body, out) -> {
+        CoreExchange http = client(serve((n, head, body, out) -> {
             out.write("220 mail.example ESMTP\r\n".getBytes(StandardCharsets.ISO_8859_1));
             return false;
         }), Duration.ofSeconds(5));
 
         assertThatThrownBy(() -> http.exchange("GET", "/version", List.of(), null))
-                .isInstanceOf(IOException.class).hasMessageContaining("not an HTTP/1.x answer: 220 mail.example");
+                .isInstanceOf(IOException.class).hasMessageContaining(notHttpMessage());
     }
 
     @Test
     void theDeadlineCoversTheWholeAnswerNotEachRead() throws Exception {
         // a byte every 100 ms: no read waits long, but the answer takes far longer than the timeout
-        CoreHttp http = client(serve((n, head, body, out) -> {
+        CoreExchange http = client(serve((n, head, body, out) -> {
             byte[] answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.ISO_8859_1);
             for (byte b : answer) {
                 out.write(b);
@@ -327,7 +346,7 @@ class CoreHttpTest {
     }
 
     /** Far more than the socket buffers on both sides hold: the write blocks until the server reads. */
-    private static final CoreHttp.Body ENDLESS = new CoreHttp.Body() {
+    private static final CoreExchange.Body ENDLESS = new CoreExchange.Body() {
         @Override
         public long length() {
             return 1L << 40;
@@ -342,7 +361,7 @@ class CoreHttpTest {
         }
     };
 
-    private void failsAtTheDeadline(CoreHttp http, WriteDeadlines writes) {
+    private void failsAtTheDeadline(CoreExchange http, WriteDeadlines writes) {
         long start = System.nanoTime();
         assertThatThrownBy(() -> http.exchange("POST", "/file", List.of(), ENDLESS))
                 .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("did not take the request");
@@ -356,7 +375,7 @@ class CoreHttpTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without a deadline the write never ends
     void aServerThatStopsReadingTheUploadFailsItAtTheDeadline() throws Exception {
         WriteDeadlines writes = new WriteDeadlines(TimeUnit.MILLISECONDS.toNanos(50));
-        failsAtTheDeadline(new CoreHttp(deaf(null), null, null, Duration.ofMillis(700), writes), writes);
+        failsAtTheDeadline(exchange(deaf(null), null, null, Duration.ofMillis(700), writes), writes);
     }
 
     @Test
@@ -364,14 +383,14 @@ class CoreHttpTest {
     void overTlsTooTheUploadFailsAtTheDeadline(@TempDir Path dir) throws Exception {
         SSLContext[] contexts = localhostTls(dir);
         WriteDeadlines writes = new WriteDeadlines(TimeUnit.MILLISECONDS.toNanos(50));
-        failsAtTheDeadline(new CoreHttp(deaf(contexts[0]), contexts[1], null, Duration.ofMillis(700), writes),
+        failsAtTheDeadline(exchange(deaf(contexts[0]), contexts[1], null, Duration.ofMillis(700), writes),
                 writes);
     }
 
     @Test
     void exchangesThatEndInTimeLeaveNothingWatched() throws Exception {
         WriteDeadlines writes = new WriteDeadlines(TimeUnit.MILLISECONDS.toNanos(50));
-        CoreHttp http = new CoreHttp(serve((n, head, body, out) -> n != 1 && json(out, 200, "{}")), null, null,
+        CoreExchange http = exchange(serve((n, head, body, out) -> n != 1 && json(out, 200, "{}")), null, null,
                 Duration.ofSeconds(5), writes);
 
         http.exchange("POST", "/file", List.of(), bytes(new byte[100_000]));
@@ -386,7 +405,7 @@ class CoreHttpTest {
 
     @Test
     void headerValuesCannotCarryAnotherHeaderAndAreNotQuoted() throws Exception {
-        CoreHttp http = client(serve((n, head, body, out) -> json(out, 200, "{}")), Duration.ofSeconds(5));
+        CoreExchange http = client(serve((n, head, body, out) -> json(out, 200, "{}")), Duration.ofSeconds(5));
 
         assertThatThrownBy(() -> http.exchange("GET", "/version", List.of("apikey", "secret\r\nX-Evil: 1"), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("secret");
@@ -425,11 +444,11 @@ class CoreHttpTest {
         cbcOnly.setEnabledCipherSuites(new String[]{"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"});
         URI uri = serve(cbcOnly, (n, head, body, out) -> json(out, 200, "{\"tls\":true}"));
 
-        assertThatThrownBy(() -> new CoreHttp(uri, contexts[1], null, Duration.ofSeconds(5))
+        assertThatThrownBy(() -> exchange(uri, contexts[1], null, Duration.ofSeconds(5), null)
                 .exchange("GET", "/version", List.of(), null)).isInstanceOf(SSLHandshakeException.class);
         javax.net.ssl.SSLParameters named = new javax.net.ssl.SSLParameters();
         named.setCipherSuites(new String[]{"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"});
-        assertThat(new CoreHttp(uri, contexts[1], named, Duration.ofSeconds(5))
+        assertThat(exchange(uri, contexts[1], named, Duration.ofSeconds(5), null)
                 .exchange("GET", "/version", List.of(), null).body()).isEqualTo("{\"tls\":true}");
         assertThat(heads).hasSize(1);
     }
@@ -444,17 +463,17 @@ class CoreHttpTest {
         javax.net.ssl.SSLParameters tls12 = new javax.net.ssl.SSLParameters();
         tls12.setProtocols(new String[]{"TLSv1.2"});
 
-        CoreHttp http = new CoreHttp(uri, trusting, tls12, Duration.ofSeconds(5));
+        CoreExchange http = exchange(uri, trusting, tls12, Duration.ofSeconds(5), null);
         assertThat(http.exchange("GET", "/version", List.of(), null).body()).isEqualTo("{\"tls\":true}");
         assertThat(http.exchange("GET", "/version", List.of(), null).body()).isEqualTo("{\"tls\":true}");
         assertThat(connections.get()).isEqualTo(1);
 
         // the same certificate, trusted, but the server asked for by another name: refused
         URI byAddress = URI.create("https://127.0.0.1:" + server.getLocalPort() + "/core");
-        assertThatThrownBy(() -> new CoreHttp(byAddress, trusting, null, Duration.ofSeconds(5))
+        assertThatThrownBy(() -> exchange(byAddress, trusting, null, Duration.ofSeconds(5), null)
                 .exchange("GET", "/version", List.of(), null)).isInstanceOf(SSLHandshakeException.class);
         // not trusted: refused
-        assertThatThrownBy(() -> new CoreHttp(uri, SSLContext.getDefault(), null, Duration.ofSeconds(5))
+        assertThatThrownBy(() -> exchange(uri, SSLContext.getDefault(), null, Duration.ofSeconds(5), null)
                 .exchange("GET", "/version", List.of(), null)).isInstanceOf(SSLHandshakeException.class);
         assertThat(heads).hasSize(2);
     }
