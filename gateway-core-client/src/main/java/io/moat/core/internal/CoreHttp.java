@@ -30,9 +30,8 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * <p>It replaces {@code java.net.http.HttpClient}, whose selector thread and worker pool handed every request and
  * answer between three threads: eleven context switches per scanned message and a seventh of the gateway's CPU
- * (docs/performance.md, item 34). Only what Core's API needs is here: requests with a body of known length (Core
- * refuses chunked uploads), answers with a length, chunked or up to the end of the connection, no redirects, no
- * proxies, no HTTP/2.
+ * (ADR 0026). Only what Core's API needs is here: requests with a body of known length (Core refuses chunked
+ * uploads), answers with a length, chunked or up to the end of the connection, no redirects, no proxies, no HTTP/2.
  *
  * <p>A kept connection that the server closed while it was idle fails when it is used. An exchange that fails on a
  * reused connection before any byte of the answer arrived is therefore sent once more on a new connection: Core
