@@ -92,8 +92,8 @@ class DeliveryAgentTest {
         ReceivedMail received = sink.messages().get(0);
         assertThat(received.data()).isEqualTo(concat(ADDED, messageBytes));
         assertThat(received.text()).contains("\r\n.a line starting with a dot\r\n.\r\n..two dots\r\n");
-        // through our own stream, not Angus Mail's
-        assertThat(agent.idleTransports()).singleElement().satisfies(t -> assertThat(t.dataSocket()).isNotNull());
+        // the connection that carried it, in clear text, waits for the next message
+        assertThat(agent.idleConnectionList()).singleElement().satisfies(c -> assertThat(c.tls()).isNull());
     }
 
     @Test

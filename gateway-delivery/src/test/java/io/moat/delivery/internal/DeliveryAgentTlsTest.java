@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,8 +98,17 @@ class DeliveryAgentTlsTest {
         } finally {
             withSockets.closeIdle();
         }
-        try (Socket implicit = new OutboundSocketFactory(TRUSTS_LOCALHOST, false).createSocket()) {
-            assertThat(implicit.getTcpNoDelay()).isTrue();
+        RecordingSockets implicitSockets = new RecordingSockets();
+        DeliveryAgent implicit = new DeliveryAgent("moat.test", TIMEOUT, implicitSockets);
+        try (TlsSmtpServer server = TlsSmtpServer.implicitTls(TestTls.server(TestTls.LOCALHOST))) {
+            Result result = implicit.deliver(List.of(target(server, Mode.SMTPS, TRUSTS_LOCALHOST)), message, ADDED,
+                    "alice@example.com", List.of("bob@example.org"));
+
+            assertThat(result.tlsProtocol()).isNotNull();
+            // the TLS layer runs over this socket: its segments go out without waiting
+            assertThat(implicitSockets.made).singleElement().satisfies(s -> assertThat(s.getTcpNoDelay()).isTrue());
+        } finally {
+            implicit.closeIdle();
         }
     }
 
@@ -117,9 +124,9 @@ class DeliveryAgentTlsTest {
             assertOverTls(result, server);
             assertThat(result.tlsProtocol()).startsWith("TLSv1.");
             assertThat(server.connections()).isEqualTo(1);
-            // the text went out through our own stream, on the TLS socket
-            assertThat(agent.idleTransports()).singleElement()
-                    .satisfies(t -> assertThat(t.dataSocket()).isInstanceOf(SSLSocket.class));
+            // the connection that carried the text is the TLS one, kept for the next message
+            assertThat(agent.idleConnectionList()).singleElement()
+                    .satisfies(c -> assertThat(c.tls().getProtocol()).isEqualTo(result.tlsProtocol()));
         }
     }
 
@@ -305,8 +312,9 @@ class DeliveryAgentTlsTest {
             assertOverTls(result, server);
             assertThat(server.messages().get(0).data()).isEqualTo(sent());
             assertThat(server.commands()).noneMatch(c -> c.equalsIgnoreCase("STARTTLS"));
-            assertThat(agent.idleTransports()).singleElement()
-                    .satisfies(t -> assertThat(t.dataSocket()).isInstanceOf(SSLSocket.class));
+            // the connection that carried the text is the TLS one, kept for the next message
+            assertThat(agent.idleConnectionList()).singleElement()
+                    .satisfies(c -> assertThat(c.tls().getProtocol()).isEqualTo(result.tlsProtocol()));
         }
     }
 
@@ -377,7 +385,7 @@ class DeliveryAgentTlsTest {
     }
 
     @Test
-    void oneSessionPerConfigurationNotPerMessage() throws IOException {
+    void oneConnectionPerConfigurationNotPerMessage() throws IOException {
         try (TlsSmtpServer tls = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST));
                 TlsSmtpServer plain = TlsSmtpServer.plain()) {
             for (int i = 0; i < 3; i++) {
@@ -386,10 +394,15 @@ class DeliveryAgentTlsTest {
                 assertThat(deliver(target(plain, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST)).outcome())
                         .isEqualTo(Outcome.TEMPORARY);
             }
-            assertThat(agent.cachedSessions()).isEqualTo(1);
+            assertThat(tls.connections()).isEqualTo(1);
+            assertThat(plain.connections()).isEqualTo(3);
+            assertThat(agent.idleConnections()).isEqualTo(1);
 
-            deliver(target(tls, Mode.STARTTLS_OPTIONAL, TRUSTS_NOTHING_USED)); // optional, then clear text
-            assertThat(agent.cachedSessions()).isEqualTo(3);
+            // another configuration of the same server never takes the kept connection, made with other trust:
+            // optional STARTTLS whose handshake fails, then clear text, each on a connection of its own
+            deliver(target(tls, Mode.STARTTLS_OPTIONAL, TRUSTS_NOTHING_USED));
+            assertThat(tls.connections()).isEqualTo(3);
+            assertThat(agent.idleConnections()).isEqualTo(2);
         }
     }
 
