@@ -1,10 +1,8 @@
 package io.moat.delivery.internal;
 
 import io.moat.smtp.client.Credentials;
-import io.moat.smtp.client.Endpoint;
 import io.moat.smtp.client.Replies;
 import io.moat.smtp.client.Reply;
-import io.moat.smtp.client.Security;
 import io.moat.smtp.client.SmtpClient;
 import io.moat.smtp.client.SmtpConnection;
 import io.moat.smtp.client.SmtpFailure;
@@ -225,7 +223,7 @@ public final class DeliveryAgent {
         String server = target.uri();
         SmtpConnection smtp;
         try {
-            smtp = client.connect(endpoint(target, mode), credentials(target));
+            smtp = client.connect(target.endpoint(mode), credentials(target));
         } catch (SmtpFailure e) {
             return connectFailed(target, mode, e, envelope.recipients());
         }
@@ -241,18 +239,6 @@ public final class DeliveryAgent {
             }
         }
         return send(key, new Idle(smtp, new Connection(server, facts, note)), envelope);
-    }
-
-    /** The endpoint of the client for {@code target}, connected to as {@code mode} says. */
-    private static Endpoint endpoint(SmtpTarget target, SmtpTarget.Mode mode) {
-        Security security = switch (mode) {
-            case NONE -> Security.NONE;
-            case STARTTLS_OPTIONAL -> Security.STARTTLS_OPTIONAL;
-            case STARTTLS_REQUIRED -> Security.STARTTLS_REQUIRED;
-            case SMTPS -> Security.IMPLICIT;
-        };
-        return new Endpoint(target.host(), target.port(), security,
-                mode == SmtpTarget.Mode.NONE ? null : target.socketFactory(), target.verifyHostname());
     }
 
     private static Credentials credentials(SmtpTarget target) {

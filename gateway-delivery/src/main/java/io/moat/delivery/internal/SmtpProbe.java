@@ -1,7 +1,5 @@
 package io.moat.delivery.internal;
 
-import io.moat.smtp.client.Endpoint;
-import io.moat.smtp.client.Security;
 import io.moat.smtp.client.SmtpClient;
 import java.io.IOException;
 import java.time.Duration;
@@ -23,9 +21,8 @@ public final class SmtpProbe {
      * @throws IOException when it cannot be reached, the handshake fails or it does not greet with 220
      */
     public static String greeting(SmtpTarget target, Duration timeout) throws IOException {
-        Security security = target.mode() == SmtpTarget.Mode.SMTPS ? Security.IMPLICIT : Security.NONE;
-        Endpoint endpoint = new Endpoint(target.host(), target.port(), security,
-                security == Security.NONE ? null : target.socketFactory(), target.verifyHostname());
-        return new SmtpClient(UNUSED_HELO, timeout).greeting(endpoint).firstLine();
+        // STARTTLS targets are greeted in clear text: the greeting comes before STARTTLS
+        SmtpTarget.Mode mode = target.mode() == SmtpTarget.Mode.SMTPS ? SmtpTarget.Mode.SMTPS : SmtpTarget.Mode.NONE;
+        return new SmtpClient(UNUSED_HELO, timeout).greeting(target.endpoint(mode)).firstLine();
     }
 }

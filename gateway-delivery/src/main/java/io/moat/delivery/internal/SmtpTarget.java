@@ -1,5 +1,7 @@
 package io.moat.delivery.internal;
 
+import io.moat.smtp.client.Endpoint;
+import io.moat.smtp.client.Security;
 import java.util.Arrays;
 import java.util.Objects;
 import javax.net.ssl.SSLSocketFactory;
@@ -56,18 +58,13 @@ public record SmtpTarget(String host, int port, Mode mode, SSLSocketFactory sock
     }
 
     public SmtpTarget {
-        if (host == null || host.isBlank()) {
-            throw new IllegalArgumentException("an SMTP target needs a host");
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
         Objects.requireNonNull(mode, "mode");
         if ((socketFactory == null) != (mode == Mode.NONE)) {
             throw new IllegalArgumentException(mode == Mode.NONE
                     ? "mode NONE takes no socket factory"
                     : "mode " + mode + " needs a socket factory");
         }
+        endpoint(host, port, mode, socketFactory, verifyHostname); // checks host and port
         if ((username == null) != (password == null)) {
             throw new IllegalArgumentException("SMTP AUTH needs both a username and a password, or neither");
         }
@@ -79,6 +76,22 @@ public record SmtpTarget(String host, int port, Mode mode, SSLSocketFactory sock
                     + " cannot take credentials (use STARTTLS_REQUIRED or SMTPS)");
         }
         password = password == null ? null : password.clone();
+    }
+
+    /** The SMTP client's endpoint for this server, connected to as {@code mode} says. */
+    Endpoint endpoint(Mode mode) {
+        return endpoint(host, port, mode, socketFactory, verifyHostname);
+    }
+
+    private static Endpoint endpoint(String host, int port, Mode mode, SSLSocketFactory socketFactory,
+            boolean verifyHostname) {
+        Security security = switch (mode) {
+            case NONE -> Security.NONE;
+            case STARTTLS_OPTIONAL -> Security.STARTTLS_OPTIONAL;
+            case STARTTLS_REQUIRED -> Security.STARTTLS_REQUIRED;
+            case SMTPS -> Security.IMPLICIT;
+        };
+        return new Endpoint(host, port, security, mode == Mode.NONE ? null : socketFactory, verifyHostname);
     }
 
     /** A copy: the caller may wipe it. */

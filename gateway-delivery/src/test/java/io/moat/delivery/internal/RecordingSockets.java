@@ -20,21 +20,25 @@ final class RecordingSockets extends SocketFactory {
 
     @Override
     public Socket createSocket(String host, int port) {
-        throw new UnsupportedOperationException("the client connects the sockets it asks for itself");
+        return unconnectedOnly();
     }
 
     @Override
     public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
-        throw new UnsupportedOperationException("the client connects the sockets it asks for itself");
+        return unconnectedOnly();
     }
 
     @Override
     public Socket createSocket(InetAddress host, int port) {
-        throw new UnsupportedOperationException("the client connects the sockets it asks for itself");
+        return unconnectedOnly();
     }
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
+        return unconnectedOnly();
+    }
+
+    private static Socket unconnectedOnly() {
         throw new UnsupportedOperationException("the client connects the sockets it asks for itself");
     }
 }
