@@ -31,9 +31,9 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Hands a spooled message to a downstream server with our SMTP client ({@link SmtpClient}, ADR 0028), byte for
- * byte: the spool file is streamed after the headers we add, never re-encoded. The servers are tried in order until one answers the
- * transaction; its answer decides: 2xx delivered, 4xx temporary, 5xx permanent. Failing to reach every server is
- * temporary.
+ * byte: the spool file is streamed after the headers we add, never re-encoded. The servers are tried in order until
+ * one answers the transaction; its answer decides: 2xx delivered, 4xx temporary, 5xx permanent. Failing to reach
+ * every server is temporary.
  * <p>
  * TLS towards each server is as its {@link SmtpTarget} says: optional STARTTLS is opportunistic (RFC 7435): it keeps
  * the encryption when the server's certificate does not verify, and falls back to clear text, on a second connection,
@@ -225,7 +225,7 @@ public final class DeliveryAgent {
         try {
             smtp = client.connect(target.endpoint(mode), credentials(target));
         } catch (SmtpFailure e) {
-            return connectFailed(target, mode, e, envelope.recipients());
+            return connectFailed(target, e, envelope.recipients());
         }
         TlsFacts facts = TlsFacts.of(smtp.tls(), mode == SmtpTarget.Mode.STARTTLS_OPTIONAL);
         String note = null;
@@ -352,8 +352,7 @@ public final class DeliveryAgent {
     }
 
     /** Why connecting failed, in the words of the attempt's reply. */
-    private static Attempt connectFailed(SmtpTarget target, SmtpTarget.Mode mode, SmtpFailure e,
-            List<String> recipients) {
+    private static Attempt connectFailed(SmtpTarget target, SmtpFailure e, List<String> recipients) {
         String server = target.uri();
         String tlsFailure = null;
         String reply = switch (e.stage()) {
