@@ -181,6 +181,23 @@ class SmtpClientTest {
     }
 
     @Test
+    void implicitTlsSpeaksTlsFromTheFirstByteAndChecksTheName() throws Exception {
+        ServerTlsContext context = new ServerTlsContext(LOCALHOST, TlsSettings.defaults());
+        try (ServerSocket server = context.serverSocketFactory().createServerSocket(0, 1,
+                InetAddress.getLoopbackAddress())) {
+            CompletableFuture<List<String>> heard = CompletableFuture.supplyAsync(() -> converse(server,
+                    "220 submissions.example.test\r\n", List.of("250 submissions.example.test\r\n", "221 bye\r\n")));
+
+            try (SmtpConnection connection = client.connect(new Endpoint("127.0.0.1", server.getLocalPort(),
+                    Security.IMPLICIT, trusting(LOCALHOST), true), null)) {
+                assertThat(connection.tls()).isNotNull();
+                assertThat(connection.tls().getCipherSuite()).isIn(TlsSettings.FORWARD_SECRET_AEAD);
+            }
+            assertThat(heard.get()).containsExactly("EHLO client.test", "QUIT");
+        }
+    }
+
+    @Test
     void ehloRefusedFallsBackToHeloAndNoExtensionIsAssumed() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<List<String>> heard = CompletableFuture.supplyAsync(() -> converse(server,
