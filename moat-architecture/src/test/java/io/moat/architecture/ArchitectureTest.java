@@ -26,7 +26,8 @@ class ArchitectureTest {
 
     /** Every module that is deployed, by its folder; moat-devtools is read too, to check nothing uses it. */
     private static final List<String> MODULES = List.of("gateway-tls", "gateway-persistence", "gateway-core-client",
-            "gateway-smtp-api", "gateway-smtp", "gateway-mime", "gateway-settings", "gateway-delivery",
+            "gateway-smtp-api", "gateway-smtp", "gateway-smtp-client", "gateway-mime", "gateway-settings",
+            "gateway-delivery",
             "gateway-web", "gateway-webhook", "moat-devtools");
 
     /** The pipeline's rooms: used by nothing outside gateway-delivery. */
@@ -62,6 +63,7 @@ class ArchitectureTest {
                 .layer("mime").definedBy("io.moat.mime..")
                 .layer("smtp adapter").definedBy("io.moat.smtp", "io.moat.smtp.internal..")
                 .layer("smtp api").definedBy("io.moat.smtp.api..")
+                .layer("smtp client").definedBy("io.moat.smtp.client..")
                 .layer("core client").definedBy("io.moat.core..")
                 .layer("persistence").definedBy("io.moat.persistence..")
                 .layer("tls").definedBy("io.moat.tls..")
@@ -73,12 +75,15 @@ class ArchitectureTest {
                 .whereLayer("mime").mayOnlyBeAccessedByLayers("delivery")
                 // the resource adapter is reached through its API only (and the container)
                 .whereLayer("smtp adapter").mayNotBeAccessedByAnyLayer()
-                .whereLayer("smtp api").mayOnlyBeAccessedByLayers("smtp adapter", "settings", "delivery", "web")
+                .whereLayer("smtp api").mayOnlyBeAccessedByLayers("smtp adapter", "smtp client", "settings", "delivery",
+                        "web")
+                // the outbound client (ADR 28): the profiles build its endpoints, the pipeline delivers through it
+                .whereLayer("smtp client").mayOnlyBeAccessedByLayers("settings", "delivery")
                 .whereLayer("core client").mayOnlyBeAccessedByLayers("settings", "delivery", "web", "webhook")
                 .whereLayer("persistence").mayOnlyBeAccessedByLayers("settings", "delivery", "web")
                 // an endpoint's configuration carries its TLS context
                 .whereLayer("tls").mayOnlyBeAccessedByLayers("persistence", "core client", "smtp api", "smtp adapter",
-                        "settings",
+                        "smtp client", "settings",
                         "delivery", "web", "webhook", "devtools")
                 // test and demo code: the product never depends on it
                 .whereLayer("devtools").mayNotBeAccessedByAnyLayer();
@@ -87,7 +92,8 @@ class ArchitectureTest {
 
     @Test
     void noModuleUsesAnotherModulesInternalPackages() {
-        for (String module : List.of("io.moat.tls", "io.moat.core", "io.moat.smtp", "io.moat.web",
+        for (String module : List.of("io.moat.tls", "io.moat.core", "io.moat.smtp", "io.moat.smtp.client",
+                "io.moat.web",
                 "io.moat.settings", "io.moat.delivery", "io.moat.persistence", "io.moat.mime")) {
             noClasses().that().resideOutsideOfPackage(module + "..").should().dependOnClassesThat()
                     .resideInAPackage(module + ".internal..")

@@ -1,15 +1,15 @@
 package io.moat.delivery.outbound;
 
-import io.moat.delivery.outbound.OutboundSocketFactory.TlsFacts;
-import io.moat.delivery.outbound.OutboundTransport.Replies;
-import io.moat.delivery.outbound.OutboundTransport.Reply;
 import io.moat.mime.Octets;
 import io.moat.settings.profiles.SmtpTarget;
-import jakarta.mail.Address;
-import jakarta.mail.AuthenticationFailedException;
-import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
-import jakarta.mail.Session;
+import io.moat.smtp.api.SmtpEncryption;
+import io.moat.smtp.client.Credentials;
+import io.moat.smtp.client.Replies;
+import io.moat.smtp.client.Reply;
+import io.moat.smtp.client.SmtpClient;
+import io.moat.smtp.client.SmtpConnection;
+import io.moat.smtp.client.SmtpFailure;
+import io.moat.tls.OpportunisticTrustManager;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
@@ -24,22 +24,19 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.SocketFactory;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocketFactory;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPMessage;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 
 /**
- * Hands a spooled message to a downstream server with Angus Mail's SMTP transport, byte for byte: the spool file is
- * streamed after the headers we add, never re-encoded. The servers are tried in order until one answers the
- * transaction; its answer decides: 2xx delivered, 4xx temporary, 5xx permanent. Failing to reach every server is
- * temporary.
+ * Hands a spooled message to a downstream server with our SMTP client ({@link SmtpClient}, ADR 0028), byte for
+ * byte: the spool file is streamed after the headers we add, never re-encoded. The servers are tried in order until
+ * one answers the transaction; its answer decides: 2xx delivered, 4xx temporary, 5xx permanent. Failing to reach
+ * every server is temporary.
  * <p>
  * TLS towards each server is as its {@link SmtpTarget} says: optional STARTTLS is opportunistic (RFC 7435): it keeps
  * the encryption when the server's certificate does not verify, and falls back to clear text, on a second connection,
@@ -54,8 +51,6 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 public final class DeliveryAgent {
 
     private static final Logger LOG = Logger.getLogger(DeliveryAgent.class.getName());
-    /** More cached sessions than this means a caller makes a new socket factory per message: start over. */
-    private static final int MAX_CHANNELS = 64;
     /** How long a connection waits, after a delivery, for the next message to the same server. */
     static final Duration IDLE_LIMIT = Duration.ofSeconds(5);
     /** Transactions on one connection before it is closed (servers limit their sessions too). */
@@ -117,11 +112,7 @@ public final class DeliveryAgent {
         }
     }
 
-    private final String heloName;
-    private final Duration timeout;
-    private final PlainSockets plainSockets;
-    /** Jakarta Mail sessions by configuration: creating one loads the mail providers, which is not cheap. */
-    private final Map<ChannelKey, Channel> channels = new ConcurrentHashMap<>();
+    private final SmtpClient client;
     /** Connections that delivered a message and may carry the next one to the same server, newest last. */
     private final Map<PoolKey, Deque<Idle>> idle = new ConcurrentHashMap<>();
 
@@ -131,20 +122,18 @@ public final class DeliveryAgent {
      *            reading has its connection closed then)
      */
     public DeliveryAgent(String heloName, Duration timeout) {
-        this(heloName, timeout, PlainSockets.NO_DELAY);
+        this(heloName, timeout, SocketFactory.getDefault());
     }
 
-    /** With the factory of the plain sockets the connections start on (SMTP and STARTTLS). */
-    DeliveryAgent(String heloName, Duration timeout, PlainSockets plainSockets) {
+    /** With the factory of the plain sockets the connections start on (SMTP, STARTTLS and implicit TLS). */
+    DeliveryAgent(String heloName, Duration timeout, SocketFactory plainSockets) {
         if (heloName == null || heloName.isBlank()) {
             throw new IllegalArgumentException("a delivery agent needs a host name for EHLO");
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, not " + timeout);
         }
-        this.heloName = heloName;
-        this.timeout = timeout;
-        this.plainSockets = plainSockets;
+        this.client = new SmtpClient(heloName, timeout, plainSockets);
     }
 
     /**
@@ -200,15 +189,15 @@ public final class DeliveryAgent {
      * handshake complete and the connection is noted as unverified.
      */
     private Attempt attempt(SmtpTarget target, Envelope envelope) {
-        if (target.mode() != SmtpTarget.Mode.STARTTLS_OPTIONAL) {
+        if (target.mode() != SmtpEncryption.STARTTLS_OPTIONAL) {
             return transact(target, target.mode(), envelope);
         }
-        Attempt tls = transact(target, SmtpTarget.Mode.STARTTLS_OPTIONAL, envelope);
+        Attempt tls = transact(target, SmtpEncryption.STARTTLS_OPTIONAL, envelope);
         if (tls.tlsFailure() == null) {
             return tls;
         }
         LOG.info(() -> "STARTTLS with " + target.uri() + " failed, delivering in clear text: " + tls.tlsFailure());
-        Attempt clear = transact(target, SmtpTarget.Mode.NONE, envelope);
+        Attempt clear = transact(target, SmtpEncryption.NONE, envelope);
         Result r = clear.result();
         return new Attempt(new Result(r.outcome(), r.server(), r.reply(), r.delivered(), r.refused(),
                 r.tlsProtocol(), r.tlsCipher(), "clear text after STARTTLS failed: " + tls.tlsFailure()),
@@ -222,12 +211,12 @@ public final class DeliveryAgent {
      * server closed it after the RSET, or refuses more messages on it), the server has taken nothing and the
      * transaction is made again on a new connection. Only a connection whose last transaction succeeded is kept.
      */
-    private Attempt transact(SmtpTarget target, SmtpTarget.Mode mode, Envelope envelope) {
-        Channel channel = channel(target, mode);
-        PoolKey key = new PoolKey(channel, mode, target.host(), target.port(), target.username());
+    private Attempt transact(SmtpTarget target, SmtpEncryption mode, Envelope envelope) {
+        PoolKey key = new PoolKey(mode, mode == SmtpEncryption.NONE ? null : target.socketFactory(),
+                target.verifyHostname(), target.host(), target.port(), target.username());
         Idle reused = takeIdle(key);
         if (reused != null) {
-            Attempt attempt = send(key, reused, envelope, channel);
+            Attempt attempt = send(key, reused, envelope);
             if (attempt != null) {
                 return attempt;
             }
@@ -235,33 +224,28 @@ public final class DeliveryAgent {
                     + " was gone before MAIL was accepted; sending on a new connection");
         }
         String server = target.uri();
-        OutboundTransport transport = new OutboundTransport(channel.session(), mode == SmtpTarget.Mode.SMTPS, timeout);
-        OutboundSocketFactory.Recording tls = channel.tls() == null ? null : channel.tls().record();
-        Connection connection;
+        SmtpConnection smtp;
         try {
-            transport.connect(target.host(), target.port(), target.username(),
-                    target.authenticates() ? new String(target.password()) : null);
-            TlsFacts facts = tls == null ? null : tls.facts();
-            String note = null;
-            if (mode == SmtpTarget.Mode.STARTTLS_OPTIONAL) {
-                if (facts == null) {
-                    note = "clear text: the server offered no STARTTLS";
-                } else if (facts.unverified() != null) {
-                    note = "TLS without verification: " + facts.unverified();
-                    LOG.info(() -> "the certificate of " + server + " does not verify (" + facts.unverified()
-                            + "); optional STARTTLS goes on over TLS without verification on this connection");
-                }
-            }
-            connection = new Connection(server, facts, note);
-        } catch (MessagingException e) {
-            quit(transport, server);
-            return connectFailed(target, mode, transport, tls, e, envelope.recipients());
-        } finally {
-            if (tls != null) {
-                tls.close();
+            smtp = client.connect(target.endpoint(mode), credentials(target));
+        } catch (SmtpFailure e) {
+            return connectFailed(target, e, envelope.recipients());
+        }
+        TlsFacts facts = TlsFacts.of(smtp.tls(), mode == SmtpEncryption.STARTTLS_OPTIONAL);
+        String note = null;
+        if (mode == SmtpEncryption.STARTTLS_OPTIONAL) {
+            if (facts == null) {
+                note = "clear text: the server offered no STARTTLS";
+            } else if (facts.unverified() != null) {
+                note = "TLS without verification: " + facts.unverified();
+                LOG.info(() -> "the certificate of " + server + " does not verify (" + facts.unverified()
+                        + "); optional STARTTLS goes on over TLS without verification on this connection");
             }
         }
-        return send(key, new Idle(transport, connection), envelope, channel);
+        return send(key, new Idle(smtp, new Connection(server, facts, note)), envelope);
+    }
+
+    private static Credentials credentials(SmtpTarget target) {
+        return target.authenticates() ? new Credentials(target.username(), target.password()) : null;
     }
 
     /**
@@ -270,73 +254,44 @@ public final class DeliveryAgent {
      * accepted (closed by the server meanwhile, or refused with e.g. 421 by a server that limits its messages per
      * connection): the server has taken nothing, and the message goes on a new connection.
      */
-    private Attempt send(PoolKey key, Idle open, Envelope envelope, Channel channel) {
-        OutboundTransport transport = open.transport;
+    private Attempt send(PoolKey key, Idle open, Envelope envelope) {
+        SmtpConnection smtp = open.smtp;
         Connection connection = open.connection;
         boolean keep = false;
         Offer offer = envelope.asIs();
         try {
-            offer = offer(transport, envelope, connection.server());
+            offer = offer(smtp, envelope, connection.server());
             if (offer.recipients().isEmpty()) {
                 keep = true; // nothing was sent: the connection is as good as before
                 return new Attempt(connection.allRefused(offer.refused()), true, null);
             }
-            if (transport.transacts()) {
-                Replies replies = transport.transact(envelope.mailFrom(), offer.recipients(), offer.parameters(),
-                        out -> {
-                            out.write(envelope.addedHeaders());
-                            copySpoolFile(envelope.message(), out);
-                        });
-                if (open.used > 0 && !replies.mail().positive()) {
-                    return null;
-                }
-                Result result = connection.also(connection.replied(replies, offer.recipients()), offer.refused());
-                keep = result.outcome() == Outcome.DELIVERED || result.outcome() == Outcome.PARTIAL;
-                return new Attempt(result, true, null);
-            }
-            if (offer.parameters().contains("SMTPUTF8")) {
-                // Angus writes its commands in ASCII unless its session allows UTF-8, and then declares SMTPUTF8 for
-                // every message: neither is right, and this path is not seen in practice (ADR 0018)
-                return new Attempt(connection.also(connection.allRefused(offer.recipients(), false, "cannot send an"
-                        + " SMTPUTF8 message to " + connection.server() + " on a connection without a stream of our"
-                        + " own"), offer.refused()), true, null);
-            }
-            SpooledMessage spooled = new SpooledMessage(channel.session(), envelope.message(),
-                    envelope.addedHeaders());
-            spooled.setEnvelopeFrom(envelope.mailFrom());
-            if (!offer.parameters().isEmpty()) {
-                spooled.setMailExtension(offer.parameters().strip());
-            }
-            transport.sendMessage(spooled, addresses(offer.recipients()));
-            keep = true;
-            return new Attempt(connection.also(connection.result(Outcome.DELIVERED,
-                    transport.getLastServerResponse().strip(), offer.recipients(), List.of()), offer.refused()), true,
-                    null);
-        } catch (MessagingException | IOException e) {
-            if (open.used > 0 && !transport.mailAccepted()) {
+            Replies replies = smtp.transact(envelope.mailFrom(), offer.recipients(), offer.parameters(), out -> {
+                out.write(envelope.addedHeaders());
+                copySpoolFile(envelope.message(), out);
+            });
+            if (open.used > 0 && !replies.mail().positive()) {
                 return null;
             }
-            return failed(connection, e, offer);
+            Result result = connection.also(connection.replied(replies, offer.recipients()), offer.refused());
+            keep = result.outcome() == Outcome.DELIVERED || result.outcome() == Outcome.PARTIAL;
+            return new Attempt(result, true, null);
+        } catch (IOException e) {
+            if (open.used > 0 && !smtp.mailAccepted()) {
+                return null;
+            }
+            // on a new connection, or once MAIL was accepted (the message may even have arrived): final for this
+            // server
+            return new Attempt(connection.also(connection.allRefused(offer.recipients(), false,
+                    "connection to " + connection.server() + " failed: " + reply(e)), offer.refused()), true,
+                    null);
         } finally {
             open.used++;
             if (keep && open.used < REUSE_LIMIT && putIdle(key, open)) {
                 LOG.finest(() -> "keeping the connection to " + connection.server() + " for the next message");
             } else {
-                quit(transport, connection.server());
+                smtp.close();
             }
         }
-    }
-
-    /** The outcome of a transaction that failed for {@code recipients}, the others refused before it began. */
-    private static Attempt failed(Connection connection, Exception failure, Offer offer) {
-        if (failure instanceof SendFailedException e) {
-            return new Attempt(connection.also(connection.sendFailed(e, offer.recipients()), offer.refused()), true,
-                    null);
-        }
-        // on a new connection, or once MAIL was accepted (the message may even have arrived): final for this server
-        return new Attempt(connection.also(connection.allRefused(offer.recipients(), false,
-                "connection to " + connection.server() + " failed: " + describe(failure)), offer.refused()), true,
-                null);
     }
 
     /**
@@ -351,10 +306,10 @@ public final class DeliveryAgent {
             return null;
         }
         for (Idle candidate = waiting.pollLast(); candidate != null; candidate = waiting.pollLast()) {
-            if (candidate.fresh() && candidate.transport.usable()) {
+            if (candidate.fresh() && candidate.smtp.usable()) {
                 return candidate;
             }
-            quit(candidate.transport, candidate.connection.server());
+            candidate.smtp.close();
         }
         return null;
     }
@@ -374,7 +329,7 @@ public final class DeliveryAgent {
         for (Deque<Idle> waiting : idle.values()) {
             for (Idle oldest = waiting.peekFirst(); oldest != null && !oldest.fresh(); oldest = waiting.peekFirst()) {
                 if (waiting.remove(oldest)) {
-                    quit(oldest.transport, oldest.connection.server());
+                    oldest.smtp.close();
                 }
             }
         }
@@ -384,7 +339,7 @@ public final class DeliveryAgent {
     public void closeIdle() {
         for (Deque<Idle> waiting : idle.values()) {
             for (Idle open = waiting.pollFirst(); open != null; open = waiting.pollFirst()) {
-                quit(open.transport, open.connection.server());
+                open.smtp.close();
             }
         }
     }
@@ -394,109 +349,42 @@ public final class DeliveryAgent {
         return idle.values().stream().mapToInt(Deque::size).sum();
     }
 
-    /** The transports of the connections that wait for a next message. */
-    List<OutboundTransport> idleTransports() {
-        return idle.values().stream().flatMap(Deque::stream).map(open -> open.transport).toList();
+    /** The connections that wait for a next message. */
+    List<SmtpConnection> idleConnectionList() {
+        return idle.values().stream().flatMap(Deque::stream).map(open -> open.smtp).toList();
     }
 
-    /** Why connecting failed: the TLS reasons first, as Angus reports them like any other failure. */
-    private static Attempt connectFailed(SmtpTarget target, SmtpTarget.Mode mode, OutboundTransport transport,
-            OutboundSocketFactory.Recording tls, MessagingException e, List<String> recipients) {
+    /** Why connecting failed, in the words of the attempt's reply. */
+    private static Attempt connectFailed(SmtpTarget target, SmtpFailure e, List<String> recipients) {
         String server = target.uri();
         String tlsFailure = null;
-        String reply;
-        if (transport.startTlsFailure() != null) {
-            tlsFailure = tlsReason(transport.startTlsFailure());
-            reply = "TLS handshake with " + server + " failed: " + tlsFailure;
-        } else if (mode == SmtpTarget.Mode.STARTTLS_REQUIRED && Boolean.FALSE.equals(transport.startTlsOffered())) {
-            reply = "TLS required but " + server + " offered no STARTTLS";
-        } else if (mode == SmtpTarget.Mode.SMTPS && tls != null && tls.handshakeFailed()) {
-            tlsFailure = tlsReason(e);
-            reply = "TLS handshake with " + server + " failed: " + tlsFailure;
-        } else if (e instanceof AuthenticationFailedException) {
-            reply = "authentication at " + server + " failed: " + reply(e);
-        } else {
-            reply = "connection to " + server + " failed: " + describe(e);
-        }
+        String reply = switch (e.stage()) {
+            case TLS -> {
+                tlsFailure = tlsReason(e);
+                yield "TLS handshake with " + server + " failed: " + tlsFailure;
+            }
+            case STARTTLS_MISSING -> "TLS required but " + server + " offered no STARTTLS";
+            case AUTH -> "authentication at " + server + " failed: " + reply(e);
+            case CONNECT, GREETING -> "connection to " + server + " failed: " + reply(e);
+        };
         return new Attempt(new Connection(server, null, null).allRefused(recipients, false, reply), false,
                 tlsFailure);
     }
 
-    /** QUIT once the outcome is known: a server that drops the connection now does not change it. */
-    private static void quit(OutboundTransport transport, String server) {
-        try {
-            transport.close();
-        } catch (MessagingException e) {
-            LOG.log(Level.FINE, e, () -> "QUIT to " + server + " failed; the outcome stands");
-        }
-    }
-
-    /** How many Jakarta Mail sessions are cached. */
-    int cachedSessions() {
-        return channels.size();
-    }
-
-    private Channel channel(SmtpTarget target, SmtpTarget.Mode mode) {
-        ChannelKey key = mode == SmtpTarget.Mode.NONE
-                ? new ChannelKey(mode, null, false, target.authenticates())
-                : new ChannelKey(mode, target.socketFactory(), target.verifyHostname(), target.authenticates());
-        Channel channel = channels.get(key);
-        if (channel == null) {
-            if (channels.size() >= MAX_CHANNELS) {
-                LOG.warning(() -> "more than " + MAX_CHANNELS + " SMTP target configurations: sessions are cached"
-                        + " per socket factory, so reuse one for as long as the configuration stays the same");
-                channels.clear();
-            }
-            channel = channels.computeIfAbsent(key, this::newChannel);
-        }
-        return channel;
-    }
-
-    /**
-     * The properties of one configuration, under {@code mail.smtp.*} or {@code mail.smtps.*}. Host, port and
-     * credentials are not among them: they are given to {@code connect}, so that servers alike share a session.
-     */
-    private Channel newChannel(ChannelKey key) {
-        boolean implicitTls = key.mode() == SmtpTarget.Mode.SMTPS;
-        String prefix = implicitTls ? "mail.smtps." : "mail.smtp.";
-        Properties props = new Properties();
-        props.setProperty(prefix + "localhost", heloName);
-        props.setProperty(prefix + "connectiontimeout", Long.toString(timeout.toMillis()));
-        props.setProperty(prefix + "timeout", Long.toString(timeout.toMillis()));
-        // a refused recipient must not stop delivery to the others
-        props.setProperty(prefix + "sendpartial", "true");
-        // if our socket factory fails, Angus would otherwise try again with the JDK's default one
-        props.setProperty(prefix + "socketFactory.fallback", "false");
-        props.put(prefix + "socketFactory", plainSockets);
-        props.setProperty(prefix + "auth", Boolean.toString(key.auth()));
-        // a kept connection is checked with RSET before its next message: it also ends any half transaction
-        props.setProperty(prefix + "userset", "true");
-        OutboundSocketFactory tls = null;
-        if (key.socketFactory() != null) {
-            tls = new OutboundSocketFactory(key.socketFactory(), key.mode() == SmtpTarget.Mode.STARTTLS_OPTIONAL);
-            props.put(prefix + "ssl.socketFactory", tls);
-            props.setProperty(prefix + "ssl.checkserveridentity", Boolean.toString(key.verifyHostname()));
-        }
-        props.setProperty(prefix + "starttls.enable", Boolean.toString(key.mode() == SmtpTarget.Mode.STARTTLS_OPTIONAL
-                || key.mode() == SmtpTarget.Mode.STARTTLS_REQUIRED));
-        props.setProperty(prefix + "starttls.required",
-                Boolean.toString(key.mode() == SmtpTarget.Mode.STARTTLS_REQUIRED));
-        return new Channel(Session.getInstance(props), tls);
-    }
-
     /** The connections that may be used for each other: one server, one configuration, one user. */
-    private record PoolKey(Channel channel, SmtpTarget.Mode mode, String host, int port, String username) {
+    private record PoolKey(SmtpEncryption mode, SSLSocketFactory socketFactory, boolean verifyHostname, String host,
+            int port, String username) {
     }
 
     /** An open connection, its TLS facts, and how often and since when it has been used. */
     private static final class Idle {
-        private final OutboundTransport transport;
+        private final SmtpConnection smtp;
         private final Connection connection;
         private int used;
         private long since = System.nanoTime();
 
-        Idle(OutboundTransport transport, Connection connection) {
-            this.transport = transport;
+        Idle(SmtpConnection smtp, Connection connection) {
+            this.smtp = smtp;
             this.connection = connection;
         }
 
@@ -505,17 +393,25 @@ public final class DeliveryAgent {
         }
     }
 
-    /** What a Jakarta Mail session depends on (socket factories compare by identity). */
-    private record ChannelKey(SmtpTarget.Mode mode, SSLSocketFactory socketFactory, boolean verifyHostname,
-            boolean auth) {
-    }
+    /**
+     * The protocol version and cipher suite a TLS connection negotiated, and, for opportunistic TLS, why the server's
+     * certificate did not verify ({@code null} when it did, and always for a verifying connection, whose handshake
+     * fails instead).
+     */
+    record TlsFacts(String protocol, String cipherSuite, String unverified) {
 
-    /** A session for one configuration and, for TLS, the socket factory it uses. */
-    private record Channel(Session session, OutboundSocketFactory tls) {
+        /** {@code null} for a connection in clear text. */
+        static TlsFacts of(SSLSession session, boolean opportunistic) {
+            if (session == null) {
+                return null;
+            }
+            String unverified = opportunistic ? OpportunisticTrustManager.unverified(session).orElse(null) : null;
+            return new TlsFacts(session.getProtocol(), session.getCipherSuite(), unverified);
+        }
     }
 
     /**
-     * The message and its envelope, as the transport takes them, and what it needs of a server: SMTPUTF8 for all of
+     * The message and its envelope, as the client takes them, and what it needs of a server: SMTPUTF8 for all of
      * it ({@code utf8}: declared, or a non-ASCII sender), or for the recipients with non-ASCII addresses.
      */
     private static final class Envelope {
@@ -602,7 +498,7 @@ public final class DeliveryAgent {
      * not converted: its bytes are sent as they came, or not at all). A message that declared neither costs two
      * flag checks here.
      */
-    private static Offer offer(OutboundTransport transport, Envelope envelope, String server) throws IOException {
+    private static Offer offer(SmtpConnection smtp, Envelope envelope, String server) throws IOException {
         if (!envelope.needsUtf8() && !envelope.declared8Bit()) {
             return envelope.asIs();
         }
@@ -610,7 +506,7 @@ public final class DeliveryAgent {
         List<Refusal> refused = new ArrayList<>();
         StringBuilder parameters = new StringBuilder();
         if (envelope.needsUtf8()) {
-            if (transport.supportsExtension("SMTPUTF8")) {
+            if (smtp.supports("SMTPUTF8")) {
                 parameters.append(" SMTPUTF8");
             } else {
                 String reply = "554 5.6.7 " + server + " does not offer SMTPUTF8 (RFC 6531), which "
@@ -627,7 +523,7 @@ public final class DeliveryAgent {
             }
         }
         if (envelope.declared8Bit() && !recipients.isEmpty()) {
-            if (transport.supportsExtension("8BITMIME")) {
+            if (smtp.supports("8BITMIME")) {
                 parameters.append(" BODY=8BITMIME");
             } else if (envelope.eightBit()) {
                 String reply = "554 5.6.3 " + server + " does not offer 8BITMIME (RFC 6152), and this message has"
@@ -651,12 +547,11 @@ public final class DeliveryAgent {
         return false;
     }
 
-    private static Address[] addresses(List<String> recipients) throws AddressException {
-        Address[] to = new Address[recipients.size()];
-        for (int i = 0; i < to.length; i++) {
-            to[i] = new InternetAddress(recipients.get(i), false);
+    /** Each recipient must be an address (RFC 5322 syntax, as Jakarta Mail parses it) before anything is sent. */
+    private static void addresses(List<String> recipients) throws AddressException {
+        for (String recipient : recipients) {
+            new InternetAddress(recipient, false);
         }
-        return to;
     }
 
     /**
@@ -672,41 +567,6 @@ public final class DeliveryAgent {
         Result result(Outcome outcome, String reply, List<String> delivered, List<Refusal> refused) {
             return new Result(outcome, server, reply, delivered, refused, tls == null ? null : tls.protocol(),
                     tls == null ? null : tls.cipherSuite(), note);
-        }
-
-        /**
-         * Sorts the recipients of a failed or partly failed transaction: those the server took (valid and sent),
-         * those refused at RCPT with their own reply, and the rest, which share the transaction's reply.
-         */
-        Result sendFailed(SendFailedException e, List<String> recipients) {
-            List<String> delivered = new ArrayList<>();
-            if (e.getValidSentAddresses() != null) {
-                for (Address address : e.getValidSentAddresses()) {
-                    delivered.add(((InternetAddress) address).getAddress());
-                }
-            }
-            Map<String, Refusal> refused = new LinkedHashMap<>();
-            for (Exception next = e; next != null; next = next instanceof MessagingException m
-                    ? m.getNextException()
-                    : null) {
-                if (next instanceof SMTPAddressFailedException failed) {
-                    String recipient = failed.getAddress().getAddress();
-                    refused.put(recipient, new Refusal(recipient, failed.getReturnCode() >= 500, reply(failed)));
-                }
-            }
-            int code = e instanceof SMTPSendFailedException failed ? failed.getReturnCode() : -1;
-            String reply = reply(e);
-            for (String recipient : recipients) {
-                if (!delivered.contains(recipient) && !refused.containsKey(recipient)) {
-                    refused.put(recipient, new Refusal(recipient, code >= 500, reply));
-                }
-            }
-            List<Refusal> refusals = List.copyOf(refused.values());
-            Outcome outcome = !delivered.isEmpty()
-                    ? Outcome.PARTIAL
-                    : refusals.stream().allMatch(Refusal::permanent) ? Outcome.PERMANENT : Outcome.TEMPORARY;
-            String summary = refusals.isEmpty() ? reply : refusals.get(0).reply();
-            return result(outcome, summary, delivered, refusals);
         }
 
         /**
@@ -775,30 +635,22 @@ public final class DeliveryAgent {
         }
     }
 
-    private static String reply(MessagingException e) {
+    private static String reply(Exception e) {
         return e.getMessage() == null ? "" : e.getMessage().strip();
-    }
-
-    private static String describe(Exception e) {
-        Throwable cause = e.getCause() != null
-                ? e.getCause()
-                : e instanceof MessagingException m ? m.getNextException() : null;
-        String message = e.getMessage() == null ? "" : e.getMessage().strip();
-        return cause == null ? message : message + " (" + cause + ")";
     }
 
     /**
      * The TLS library's own words where there are some (e.g. "PKIX path building failed: ..." for an untrusted
      * certificate, "No subject alternative names matching ..." for the wrong host name), else the server's refusal
-     * of STARTTLS or what Angus says.
+     * of STARTTLS or what the client says.
      */
-    private static String tlsReason(MessagingException e) {
+    private static String tlsReason(SmtpFailure e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SSLException || t instanceof CertificateException) {
                 return t.getMessage() == null ? t.toString() : t.getMessage();
             }
         }
-        return describe(e);
+        return reply(e);
     }
 
     /**
@@ -816,34 +668,6 @@ public final class DeliveryAgent {
         if (!Files.exists(file)) {
             throw new IOException("the spool file " + file.getFileName() + " was removed while it was being sent"
                     + " (another claim of the message finished it); this delivery is abandoned before its end");
-        }
-    }
-
-    /** A message whose bytes are our added headers followed by the spool file, written as they are. */
-    private static final class SpooledMessage extends SMTPMessage {
-        private final Path file;
-        private final byte[] addedHeaders;
-
-        SpooledMessage(Session session, Path file, byte[] addedHeaders) {
-            super(session);
-            this.file = file;
-            this.addedHeaders = addedHeaders.clone();
-        }
-
-        @Override
-        public void writeTo(OutputStream out) throws IOException {
-            writeTo(out, null);
-        }
-
-        @Override
-        public void writeTo(OutputStream out, String[] ignoreList) throws IOException {
-            out.write(addedHeaders);
-            copySpoolFile(file, out);
-        }
-
-        @Override
-        public int getSize() {
-            return -1;
         }
     }
 }

@@ -10,6 +10,7 @@ import io.moat.delivery.outbound.DeliveryAgent.Result;
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
 import io.moat.settings.profiles.SmtpTarget;
+import io.moat.smtp.api.SmtpEncryption;
 import io.moat.testkit.ScriptedSmtpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,7 +67,7 @@ class DeliveryAgentMailParametersTest {
     }
 
     private static SmtpTarget plain(int port) {
-        return new SmtpTarget("127.0.0.1", port, SmtpTarget.Mode.NONE, null, false, null, null);
+        return new SmtpTarget("127.0.0.1", port, SmtpEncryption.NONE, null, false, null, null);
     }
 
     private static byte[] sent(byte[] message) {

@@ -9,6 +9,7 @@ import io.moat.delivery.outbound.DeliveryAgent.Result;
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
 import io.moat.settings.profiles.SmtpTarget;
+import io.moat.smtp.api.SmtpEncryption;
 import io.moat.testkit.ScriptedSmtpServer;
 import io.moat.tls.WriteDeadlines;
 import java.io.ByteArrayOutputStream;
@@ -94,8 +95,8 @@ class DeliveryAgentTest {
         ReceivedMail received = sink.messages().get(0);
         assertThat(received.data()).isEqualTo(concat(ADDED, messageBytes));
         assertThat(received.text()).contains("\r\n.a line starting with a dot\r\n.\r\n..two dots\r\n");
-        // through our own stream, not Angus Mail's
-        assertThat(agent.idleTransports()).singleElement().satisfies(t -> assertThat(t.dataSocket()).isNotNull());
+        // the connection that carried it, in clear text, waits for the next message
+        assertThat(agent.idleConnectionList()).singleElement().satisfies(c -> assertThat(c.tls()).isNull());
     }
 
     @Test
@@ -215,7 +216,7 @@ class DeliveryAgentTest {
     }
 
     private static SmtpTarget plain(int port) {
-        return new SmtpTarget("127.0.0.1", port, SmtpTarget.Mode.NONE, null, false, null, null);
+        return new SmtpTarget("127.0.0.1", port, SmtpEncryption.NONE, null, false, null, null);
     }
 
     private Result deliverTo(ScriptedSmtpServer server, String mailFrom, List<String> recipients) {

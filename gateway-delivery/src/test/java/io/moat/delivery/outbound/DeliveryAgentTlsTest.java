@@ -6,7 +6,7 @@ import io.moat.delivery.outbound.DeliveryAgent.Outcome;
 import io.moat.delivery.outbound.DeliveryAgent.Result;
 import io.moat.settings.profiles.ProtocolSocketFactory;
 import io.moat.settings.profiles.SmtpTarget;
-import io.moat.settings.profiles.SmtpTarget.Mode;
+import io.moat.smtp.api.SmtpEncryption;
 import io.moat.testkit.TestTls;
 import io.moat.testkit.TlsSmtpServer;
 import io.moat.testkit.TlsSmtpServer.Received;
@@ -14,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +67,7 @@ class DeliveryAgentTlsTest {
         return agent.deliver(List.of(servers), message, ADDED, "alice@example.com", List.of("bob@example.org"));
     }
 
-    private static SmtpTarget target(TlsSmtpServer server, Mode mode, SSLSocketFactory factory) {
+    private static SmtpTarget target(TlsSmtpServer server, SmtpEncryption mode, SSLSocketFactory factory) {
         return new SmtpTarget("127.0.0.1", server.port(), mode, factory, true, null, null);
     }
 
@@ -96,7 +94,8 @@ class DeliveryAgentTlsTest {
         RecordingSockets sockets = new RecordingSockets();
         DeliveryAgent withSockets = new DeliveryAgent("moat.test", TIMEOUT, sockets);
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            Result result = withSockets.deliver(List.of(target(server, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST)),
+            Result result = withSockets.deliver(
+                    List.of(target(server, SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_LOCALHOST)),
                     message, ADDED, "alice@example.com", List.of("bob@example.org"));
 
             assertThat(result.tlsProtocol()).isNotNull();
@@ -104,15 +103,25 @@ class DeliveryAgentTlsTest {
         } finally {
             withSockets.closeIdle();
         }
-        try (Socket implicit = new OutboundSocketFactory(TRUSTS_LOCALHOST, false).createSocket()) {
-            assertThat(implicit.getTcpNoDelay()).isTrue();
+        RecordingSockets implicitSockets = new RecordingSockets();
+        DeliveryAgent implicit = new DeliveryAgent("moat.test", TIMEOUT, implicitSockets);
+        try (TlsSmtpServer server = TlsSmtpServer.implicitTls(TestTls.server(TestTls.LOCALHOST))) {
+            Result result = implicit.deliver(List.of(target(server, SmtpEncryption.IMPLICIT_TLS, TRUSTS_LOCALHOST)),
+                    message, ADDED,
+                    "alice@example.com", List.of("bob@example.org"));
+
+            assertThat(result.tlsProtocol()).isNotNull();
+            // the TLS layer runs over this socket: its segments go out without waiting
+            assertThat(implicitSockets.made).singleElement().satisfies(s -> assertThat(s.getTcpNoDelay()).isTrue());
+        } finally {
+            implicit.closeIdle();
         }
     }
 
     @Test
     void optionalStartTlsToATlsServerDeliversOverTls() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, MAY_LOCALHOST));
+            Result result = deliver(target(server, SmtpEncryption.STARTTLS_OPTIONAL, MAY_LOCALHOST));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(result.server()).isEqualTo(server.uri());
@@ -121,16 +130,16 @@ class DeliveryAgentTlsTest {
             assertOverTls(result, server);
             assertThat(result.tlsProtocol()).startsWith("TLSv1.");
             assertThat(server.connections()).isEqualTo(1);
-            // the text went out through our own stream, on the TLS socket
-            assertThat(agent.idleTransports()).singleElement()
-                    .satisfies(t -> assertThat(t.dataSocket()).isInstanceOf(SSLSocket.class));
+            // the connection that carried the text is the TLS one, kept for the next message
+            assertThat(agent.idleConnectionList()).singleElement()
+                    .satisfies(c -> assertThat(c.tls().getProtocol()).isEqualTo(result.tlsProtocol()));
         }
     }
 
     @Test
     void optionalStartTlsToAServerWithoutItDeliversInClearWithANote() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.plain()) {
-            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, MAY_LOCALHOST));
+            Result result = deliver(target(server, SmtpEncryption.STARTTLS_OPTIONAL, MAY_LOCALHOST));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(result.note()).isEqualTo("clear text: the server offered no STARTTLS");
@@ -146,7 +155,7 @@ class DeliveryAgentTlsTest {
     @Test
     void optionalStartTlsWithAnUntrustedCertificateStaysEncryptedUnverifiedAndNeverGoesClear() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, MAY_NOTHING_USED));
+            Result result = deliver(target(server, SmtpEncryption.STARTTLS_OPTIONAL, MAY_NOTHING_USED));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(result.note()).startsWith("TLS without verification: ").contains("PKIX path building failed");
@@ -167,7 +176,7 @@ class DeliveryAgentTlsTest {
     @Test
     void optionalStartTlsToACertificateForAnotherNameStaysEncryptedAndSaysWhy() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.OTHER_NAME))) {
-            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, MAY_OTHER_NAME));
+            Result result = deliver(target(server, SmtpEncryption.STARTTLS_OPTIONAL, MAY_OTHER_NAME));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(result.note()).startsWith("TLS without verification: ").contains("127.0.0.1");
@@ -179,8 +188,8 @@ class DeliveryAgentTlsTest {
     @Test
     void aKeptUnverifiedConnectionStillSaysSoForTheNextMessage() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            deliver(target(server, Mode.STARTTLS_OPTIONAL, MAY_NOTHING_USED));
-            Result second = deliver(target(server, Mode.STARTTLS_OPTIONAL, MAY_NOTHING_USED));
+            deliver(target(server, SmtpEncryption.STARTTLS_OPTIONAL, MAY_NOTHING_USED));
+            Result second = deliver(target(server, SmtpEncryption.STARTTLS_OPTIONAL, MAY_NOTHING_USED));
 
             assertThat(server.connections()).isEqualTo(1);
             assertThat(second.note()).startsWith("TLS without verification: ");
@@ -188,7 +197,7 @@ class DeliveryAgentTlsTest {
         }
         // a new connection resumes the TLS session: it is no more verified than the first
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            SmtpTarget target = target(server, Mode.STARTTLS_OPTIONAL, MAY_NOTHING_USED);
+            SmtpTarget target = target(server, SmtpEncryption.STARTTLS_OPTIONAL, MAY_NOTHING_USED);
             deliver(target);
             agent.closeIdle();
             Result again = deliver(target);
@@ -203,7 +212,7 @@ class DeliveryAgentTlsTest {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST, "TLSv1.3"))) {
             SSLSocketFactory tls12Only = new ProtocolSocketFactory(MAY_LOCALHOST, List.of("TLSv1.2"),
                     io.moat.tls.TlsSettings.FORWARD_SECRET_AEAD);
-            Result result = deliver(target(server, Mode.STARTTLS_OPTIONAL, tls12Only));
+            Result result = deliver(target(server, SmtpEncryption.STARTTLS_OPTIONAL, tls12Only));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(result.note()).startsWith("clear text after STARTTLS failed: ");
@@ -221,7 +230,7 @@ class DeliveryAgentTlsTest {
     @Test
     void requiredStartTlsToAServerWithoutItIsTemporaryAndSendsNothing() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.plain()) {
-            Result result = deliver(target(server, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST));
+            Result result = deliver(target(server, SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_LOCALHOST));
 
             assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
             assertThat(result.reply()).isEqualTo("TLS required but " + server.uri() + " offered no STARTTLS");
@@ -236,7 +245,7 @@ class DeliveryAgentTlsTest {
     @Test
     void requiredStartTlsWithAnUntrustedCertificateIsTemporaryWithTheReason() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            Result result = deliver(target(server, Mode.STARTTLS_REQUIRED, TRUSTS_NOTHING_USED));
+            Result result = deliver(target(server, SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_NOTHING_USED));
 
             assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
             assertThat(result.reply()).startsWith("TLS handshake with " + server.uri() + " failed: ")
@@ -250,7 +259,7 @@ class DeliveryAgentTlsTest {
     @Test
     void requiredStartTlsWithTheCertificateTrustedDelivers() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            Result result = deliver(target(server, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST));
+            Result result = deliver(target(server, SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_LOCALHOST));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(result.note()).isNull();
@@ -263,7 +272,8 @@ class DeliveryAgentTlsTest {
     void hostnameVerificationRefusesACertificateForAnotherName() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.OTHER_NAME))) {
             Result result = deliver(
-                    new SmtpTarget("127.0.0.1", server.port(), Mode.STARTTLS_REQUIRED, TRUSTS_OTHER_NAME, true, null,
+                    new SmtpTarget("127.0.0.1", server.port(), SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_OTHER_NAME,
+                            true, null,
                             null));
 
             assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
@@ -277,7 +287,8 @@ class DeliveryAgentTlsTest {
     void withoutHostnameVerificationACertificateForAnotherNameIsAccepted() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.OTHER_NAME))) {
             Result result = deliver(
-                    new SmtpTarget("127.0.0.1", server.port(), Mode.STARTTLS_REQUIRED, TRUSTS_OTHER_NAME, false,
+                    new SmtpTarget("127.0.0.1", server.port(), SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_OTHER_NAME,
+                            false,
                             null, null));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
@@ -289,7 +300,8 @@ class DeliveryAgentTlsTest {
     void withoutHostnameVerificationTheCertificateMustStillBeTrusted() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.OTHER_NAME))) {
             Result result = deliver(
-                    new SmtpTarget("127.0.0.1", server.port(), Mode.STARTTLS_REQUIRED, TRUSTS_NOTHING_USED, false,
+                    new SmtpTarget("127.0.0.1", server.port(), SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_NOTHING_USED,
+                            false,
                             null, null));
 
             assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
@@ -301,7 +313,7 @@ class DeliveryAgentTlsTest {
     @Test
     void smtpsToAnImplicitTlsServerDeliversOverTls() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.implicitTls(TestTls.server(TestTls.LOCALHOST))) {
-            Result result = deliver(target(server, Mode.SMTPS, TRUSTS_LOCALHOST));
+            Result result = deliver(target(server, SmtpEncryption.IMPLICIT_TLS, TRUSTS_LOCALHOST));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(result.server()).isEqualTo("smtps://127.0.0.1:" + server.port());
@@ -309,15 +321,16 @@ class DeliveryAgentTlsTest {
             assertOverTls(result, server);
             assertThat(server.messages().get(0).data()).isEqualTo(sent());
             assertThat(server.commands()).noneMatch(c -> c.equalsIgnoreCase("STARTTLS"));
-            assertThat(agent.idleTransports()).singleElement()
-                    .satisfies(t -> assertThat(t.dataSocket()).isInstanceOf(SSLSocket.class));
+            // the connection that carried the text is the TLS one, kept for the next message
+            assertThat(agent.idleConnectionList()).singleElement()
+                    .satisfies(c -> assertThat(c.tls().getProtocol()).isEqualTo(result.tlsProtocol()));
         }
     }
 
     @Test
     void smtpsWithAnUntrustedCertificateIsTemporaryWithTheReason() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.implicitTls(TestTls.server(TestTls.LOCALHOST))) {
-            Result result = deliver(target(server, Mode.SMTPS, TRUSTS_NOTHING_USED));
+            Result result = deliver(target(server, SmtpEncryption.IMPLICIT_TLS, TRUSTS_NOTHING_USED));
 
             assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
             assertThat(result.reply()).startsWith("TLS handshake with smtps://127.0.0.1:" + server.port() + " failed: ")
@@ -330,8 +343,9 @@ class DeliveryAgentTlsTest {
     @Test
     void smtpsToAServerThatDoesNotSpeakTlsIsTemporary() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.plain()) {
-            Result result = deliver(new SmtpTarget("127.0.0.1", server.port(), Mode.SMTPS, TRUSTS_LOCALHOST, true,
-                    null, null));
+            Result result = deliver(
+                    new SmtpTarget("127.0.0.1", server.port(), SmtpEncryption.IMPLICIT_TLS, TRUSTS_LOCALHOST, true,
+                            null, null));
 
             assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
             assertThat(result.reply()).startsWith("TLS handshake with smtps://127.0.0.1:" + server.port()
@@ -343,7 +357,7 @@ class DeliveryAgentTlsTest {
     @Test
     void theSocketFactoryDecidesTheProtocolVersion() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))) {
-            Result result = deliver(target(server, Mode.STARTTLS_REQUIRED,
+            Result result = deliver(target(server, SmtpEncryption.STARTTLS_REQUIRED,
                     TestTls.trusting("TLSv1.2", TestTls.LOCALHOST)));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
@@ -361,8 +375,10 @@ class DeliveryAgentTlsTest {
                 List<Future<Result>> to12 = new ArrayList<>();
                 List<Future<Result>> to13 = new ArrayList<>();
                 for (int i = 0; i < 6; i++) {
-                    to12.add(pool.submit(() -> deliver(target(tls12, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST))));
-                    to13.add(pool.submit(() -> deliver(target(tls13, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST))));
+                    to12.add(pool
+                            .submit(() -> deliver(target(tls12, SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_LOCALHOST))));
+                    to13.add(pool
+                            .submit(() -> deliver(target(tls13, SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_LOCALHOST))));
                 }
                 for (Future<Result> result : to12) {
                     assertThat(result.get().outcome()).isEqualTo(Outcome.DELIVERED);
@@ -381,19 +397,24 @@ class DeliveryAgentTlsTest {
     }
 
     @Test
-    void oneSessionPerConfigurationNotPerMessage() throws IOException {
+    void oneConnectionPerConfigurationNotPerMessage() throws IOException {
         try (TlsSmtpServer tls = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST));
                 TlsSmtpServer plain = TlsSmtpServer.plain()) {
             for (int i = 0; i < 3; i++) {
-                assertThat(deliver(target(tls, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST)).outcome())
+                assertThat(deliver(target(tls, SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_LOCALHOST)).outcome())
                         .isEqualTo(Outcome.DELIVERED);
-                assertThat(deliver(target(plain, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST)).outcome())
+                assertThat(deliver(target(plain, SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_LOCALHOST)).outcome())
                         .isEqualTo(Outcome.TEMPORARY);
             }
-            assertThat(agent.cachedSessions()).isEqualTo(1);
+            assertThat(tls.connections()).isEqualTo(1);
+            assertThat(plain.connections()).isEqualTo(3);
+            assertThat(agent.idleConnections()).isEqualTo(1);
 
-            deliver(target(tls, Mode.STARTTLS_OPTIONAL, TRUSTS_NOTHING_USED)); // optional, then clear text
-            assertThat(agent.cachedSessions()).isEqualTo(3);
+            // another configuration of the same server never takes the kept connection, made with other trust:
+            // optional STARTTLS whose handshake fails, then clear text, each on a connection of its own
+            deliver(target(tls, SmtpEncryption.STARTTLS_OPTIONAL, TRUSTS_NOTHING_USED));
+            assertThat(tls.connections()).isEqualTo(3);
+            assertThat(agent.idleConnections()).isEqualTo(2);
         }
     }
 
@@ -401,7 +422,8 @@ class DeliveryAgentTlsTest {
     void credentialsGoOverTlsAndNeverIntoTheResult() throws IOException {
         char[] password = "s3cret-Pa55".toCharArray();
         try (TlsSmtpServer server = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST)).offerAuth()) {
-            SmtpTarget target = new SmtpTarget("127.0.0.1", server.port(), Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST,
+            SmtpTarget target = new SmtpTarget("127.0.0.1", server.port(), SmtpEncryption.STARTTLS_REQUIRED,
+                    TRUSTS_LOCALHOST,
                     true, "relay-user", password);
             Result result = deliver(target);
 
@@ -415,7 +437,7 @@ class DeliveryAgentTlsTest {
     @Test
     void requiredStartTlsNeverSendsCredentialsInClearText() throws IOException {
         try (TlsSmtpServer server = TlsSmtpServer.plain().offerAuth()) {
-            Result result = deliver(new SmtpTarget("127.0.0.1", server.port(), Mode.STARTTLS_REQUIRED,
+            Result result = deliver(new SmtpTarget("127.0.0.1", server.port(), SmtpEncryption.STARTTLS_REQUIRED,
                     TRUSTS_LOCALHOST, true, "relay-user", "s3cret-Pa55".toCharArray()));
 
             assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
@@ -427,8 +449,8 @@ class DeliveryAgentTlsTest {
     @Test
     void aServerWithCredentialsIsGivenThemOnlyOverVerifiedTlsWhateverItsEncryptionSays() throws IOException {
         for (String stored : List.of("NONE", "STARTTLS_OPTIONAL")) {
-            Mode mode = Mode.of(false, stored, true);
-            assertThat(mode).as(stored).isEqualTo(Mode.STARTTLS_REQUIRED);
+            SmtpEncryption mode = SmtpTarget.encryption(false, stored, true);
+            assertThat(mode).as(stored).isEqualTo(SmtpEncryption.STARTTLS_REQUIRED);
             try (TlsSmtpServer plain = TlsSmtpServer.plain().offerAuth();
                     TlsSmtpServer untrusted = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST))
                             .offerAuth()) {
@@ -448,17 +470,19 @@ class DeliveryAgentTlsTest {
                 }
             }
         }
-        assertThat(Mode.of(false, "NONE", false)).isEqualTo(Mode.NONE);
-        assertThat(Mode.of(false, "STARTTLS_OPTIONAL", false)).isEqualTo(Mode.STARTTLS_OPTIONAL);
-        assertThat(Mode.of(true, null, true)).isEqualTo(Mode.SMTPS);
+        assertThat(SmtpTarget.encryption(false, "NONE", false)).isEqualTo(SmtpEncryption.NONE);
+        assertThat(SmtpTarget.encryption(false, "STARTTLS_OPTIONAL", false))
+                .isEqualTo(SmtpEncryption.STARTTLS_OPTIONAL);
+        assertThat(SmtpTarget.encryption(true, null, true)).isEqualTo(SmtpEncryption.IMPLICIT_TLS);
     }
 
     @Test
     void unreachableFirstServerFailsOverToTheNext() throws IOException {
         int closedPort = closedPort();
         try (TlsSmtpServer second = TlsSmtpServer.plain()) {
-            Result result = deliver(new SmtpTarget("127.0.0.1", closedPort, Mode.NONE, null, false, null, null),
-                    target(second, Mode.NONE, null));
+            Result result = deliver(
+                    new SmtpTarget("127.0.0.1", closedPort, SmtpEncryption.NONE, null, false, null, null),
+                    target(second, SmtpEncryption.NONE, null));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(result.server()).isEqualTo(second.uri());
@@ -470,8 +494,8 @@ class DeliveryAgentTlsTest {
     void aTlsFailureFailsOverToTheNextServer() throws IOException {
         try (TlsSmtpServer first = TlsSmtpServer.startTls(TestTls.server(TestTls.LOCALHOST));
                 TlsSmtpServer second = TlsSmtpServer.implicitTls(TestTls.server(TestTls.LOCALHOST))) {
-            Result result = deliver(target(first, Mode.STARTTLS_REQUIRED, TRUSTS_NOTHING_USED),
-                    target(second, Mode.SMTPS, TRUSTS_LOCALHOST));
+            Result result = deliver(target(first, SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_NOTHING_USED),
+                    target(second, SmtpEncryption.IMPLICIT_TLS, TRUSTS_LOCALHOST));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(result.server()).isEqualTo(second.uri());
@@ -484,7 +508,8 @@ class DeliveryAgentTlsTest {
     void aRefusedGreetingFailsOverToTheNextServer() throws IOException {
         try (TlsSmtpServer first = TlsSmtpServer.plain().greeting("421 4.3.2 too busy");
                 TlsSmtpServer second = TlsSmtpServer.plain()) {
-            Result result = deliver(target(first, Mode.NONE, null), target(second, Mode.NONE, null));
+            Result result = deliver(target(first, SmtpEncryption.NONE, null),
+                    target(second, SmtpEncryption.NONE, null));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
             assertThat(result.server()).isEqualTo(second.uri());
@@ -496,8 +521,8 @@ class DeliveryAgentTlsTest {
     void whenNoServerCanBeReachedTheLastOneIsNamed() throws IOException {
         int closedPort = closedPort();
         try (TlsSmtpServer plain = TlsSmtpServer.plain()) {
-            Result result = deliver(target(plain, Mode.STARTTLS_REQUIRED, TRUSTS_LOCALHOST),
-                    new SmtpTarget("127.0.0.1", closedPort, Mode.NONE, null, false, null, null));
+            Result result = deliver(target(plain, SmtpEncryption.STARTTLS_REQUIRED, TRUSTS_LOCALHOST),
+                    new SmtpTarget("127.0.0.1", closedPort, SmtpEncryption.NONE, null, false, null, null));
 
             assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
             assertThat(result.server()).isEqualTo("smtp://127.0.0.1:" + closedPort);
@@ -510,7 +535,8 @@ class DeliveryAgentTlsTest {
     void anAnswerToRcptIsFinalAndTheNextServerIsNeverContacted() throws IOException {
         try (TlsSmtpServer first = TlsSmtpServer.plain().refuse("bob@example.org", "550 5.1.1 no such user");
                 TlsSmtpServer second = TlsSmtpServer.plain()) {
-            Result result = deliver(target(first, Mode.NONE, null), target(second, Mode.NONE, null));
+            Result result = deliver(target(first, SmtpEncryption.NONE, null),
+                    target(second, SmtpEncryption.NONE, null));
 
             assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT);
             assertThat(result.server()).isEqualTo(first.uri());
@@ -523,7 +549,8 @@ class DeliveryAgentTlsTest {
     void aTemporaryAnswerToRcptIsFinalToo() throws IOException {
         try (TlsSmtpServer first = TlsSmtpServer.plain().refuse("bob@example.org", "450 4.2.1 mailbox busy");
                 TlsSmtpServer second = TlsSmtpServer.plain()) {
-            Result result = deliver(target(first, Mode.NONE, null), target(second, Mode.NONE, null));
+            Result result = deliver(target(first, SmtpEncryption.NONE, null),
+                    target(second, SmtpEncryption.NONE, null));
 
             assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY);
             assertThat(result.server()).isEqualTo(first.uri());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moat.settings.profiles.SmtpTarget;
-import io.moat.settings.profiles.SmtpTarget.Mode;
+import io.moat.smtp.api.SmtpEncryption;
 import java.util.Arrays;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
@@ -16,20 +16,24 @@ class OutboundSmtpTargetTest {
 
     @Test
     void uriSaysSmtpsOnlyForImplicitTls() {
-        assertThat(new SmtpTarget("relay.example.org", 25, Mode.NONE, null, false, null, null).uri())
+        assertThat(new SmtpTarget("relay.example.org", 25, SmtpEncryption.NONE, null, false, null, null).uri())
                 .isEqualTo("smtp://relay.example.org:25");
-        assertThat(new SmtpTarget("relay.example.org", 587, Mode.STARTTLS_REQUIRED, FACTORY, true, null, null).uri())
+        assertThat(new SmtpTarget("relay.example.org", 587, SmtpEncryption.STARTTLS_REQUIRED, FACTORY, true, null, null)
+                .uri())
                 .isEqualTo("smtp://relay.example.org:587");
-        assertThat(new SmtpTarget("relay.example.org", 465, Mode.SMTPS, FACTORY, true, null, null).uri())
+        assertThat(
+                new SmtpTarget("relay.example.org", 465, SmtpEncryption.IMPLICIT_TLS, FACTORY, true, null, null).uri())
                 .isEqualTo("smtps://relay.example.org:465");
-        assertThat(new SmtpTarget("::1", 25, Mode.NONE, null, false, null, null).uri()).isEqualTo("smtp://[::1]:25");
+        assertThat(new SmtpTarget("::1", 25, SmtpEncryption.NONE, null, false, null, null).uri())
+                .isEqualTo("smtp://[::1]:25");
     }
 
     @Test
     void aSocketFactoryExactlyWhenTlsIsUsed() {
-        assertThatThrownBy(() -> new SmtpTarget("h", 25, Mode.NONE, FACTORY, false, null, null))
+        assertThatThrownBy(() -> new SmtpTarget("h", 25, SmtpEncryption.NONE, FACTORY, false, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NONE");
-        for (Mode mode : new Mode[]{Mode.STARTTLS_OPTIONAL, Mode.STARTTLS_REQUIRED, Mode.SMTPS}) {
+        for (SmtpEncryption mode : new SmtpEncryption[]{SmtpEncryption.STARTTLS_OPTIONAL,
+                SmtpEncryption.STARTTLS_REQUIRED, SmtpEncryption.IMPLICIT_TLS}) {
             assertThatThrownBy(() -> new SmtpTarget("h", 25, mode, null, true, null, null))
                     .as(mode.name())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(mode.name());
@@ -38,33 +42,35 @@ class OutboundSmtpTargetTest {
 
     @Test
     void usernameAndPasswordComeTogether() {
-        assertThatThrownBy(() -> new SmtpTarget("h", 25, Mode.STARTTLS_REQUIRED, FACTORY, false, "user", null))
+        assertThatThrownBy(
+                () -> new SmtpTarget("h", 25, SmtpEncryption.STARTTLS_REQUIRED, FACTORY, false, "user", null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SmtpTarget("h", 25, Mode.STARTTLS_REQUIRED, FACTORY, false, null,
+        assertThatThrownBy(() -> new SmtpTarget("h", 25, SmtpEncryption.STARTTLS_REQUIRED, FACTORY, false, null,
                 "pw".toCharArray())).isInstanceOf(IllegalArgumentException.class);
-        assertThat(new SmtpTarget("h", 25, Mode.STARTTLS_REQUIRED, FACTORY, false, "user", "pw".toCharArray())
+        assertThat(new SmtpTarget("h", 25, SmtpEncryption.STARTTLS_REQUIRED, FACTORY, false, "user", "pw".toCharArray())
                 .authenticates()).isTrue();
-        assertThat(new SmtpTarget("h", 25, Mode.NONE, null, false, null, null).authenticates()).isFalse();
+        assertThat(new SmtpTarget("h", 25, SmtpEncryption.NONE, null, false, null, null).authenticates()).isFalse();
     }
 
     @Test
     void credentialsGoOnlyWithVerifiedTlsNeverInClearTextOrOpportunistically() {
-        assertThatThrownBy(() -> new SmtpTarget("h", 25, Mode.NONE, null, false, "user", "pw".toCharArray()))
+        assertThatThrownBy(() -> new SmtpTarget("h", 25, SmtpEncryption.NONE, null, false, "user", "pw".toCharArray()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only over verified TLS");
-        assertThatThrownBy(() -> new SmtpTarget("h", 25, Mode.STARTTLS_OPTIONAL, FACTORY, true, "user",
+        assertThatThrownBy(() -> new SmtpTarget("h", 25, SmtpEncryption.STARTTLS_OPTIONAL, FACTORY, true, "user",
                 "pw".toCharArray())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("only over verified TLS");
-        assertThat(new SmtpTarget("h", 465, Mode.SMTPS, FACTORY, true, "user", "pw".toCharArray()).authenticates())
+        assertThat(new SmtpTarget("h", 465, SmtpEncryption.IMPLICIT_TLS, FACTORY, true, "user", "pw".toCharArray())
+                .authenticates())
                 .isTrue();
     }
 
     @Test
     void hostAndPortMustMakeSense() {
-        assertThatThrownBy(() -> new SmtpTarget(" ", 25, Mode.NONE, null, false, null, null))
+        assertThatThrownBy(() -> new SmtpTarget(" ", 25, SmtpEncryption.NONE, null, false, null, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SmtpTarget("h", 0, Mode.NONE, null, false, null, null))
+        assertThatThrownBy(() -> new SmtpTarget("h", 0, SmtpEncryption.NONE, null, false, null, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SmtpTarget("h", 65536, Mode.NONE, null, false, null, null))
+        assertThatThrownBy(() -> new SmtpTarget("h", 65536, SmtpEncryption.NONE, null, false, null, null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SmtpTarget("h", 25, null, null, false, null, null))
                 .isInstanceOf(NullPointerException.class);
@@ -72,7 +78,8 @@ class OutboundSmtpTargetTest {
 
     @Test
     void toStringNeverShowsThePassword() {
-        SmtpTarget target = new SmtpTarget("relay.example.org", 587, Mode.STARTTLS_REQUIRED, FACTORY, true, "moat",
+        SmtpTarget target = new SmtpTarget("relay.example.org", 587, SmtpEncryption.STARTTLS_REQUIRED, FACTORY, true,
+                "moat",
                 "hunter2-secret".toCharArray());
 
         assertThat(target.toString()).contains("smtp://relay.example.org:587", "STARTTLS_REQUIRED", "moat")
@@ -82,7 +89,7 @@ class OutboundSmtpTargetTest {
     @Test
     void thePasswordIsCopiedInAndOut() {
         char[] password = "hunter2".toCharArray();
-        SmtpTarget target = new SmtpTarget("h", 25, Mode.STARTTLS_REQUIRED, FACTORY, false, "moat", password);
+        SmtpTarget target = new SmtpTarget("h", 25, SmtpEncryption.STARTTLS_REQUIRED, FACTORY, false, "moat", password);
 
         Arrays.fill(password, '\0');
         assertThat(target.password()).containsExactly("hunter2".toCharArray());
@@ -92,10 +99,15 @@ class OutboundSmtpTargetTest {
 
     @Test
     void equalTargetsHaveEqualPasswords() {
-        SmtpTarget target = new SmtpTarget("h", 25, Mode.SMTPS, FACTORY, false, "moat", "a".toCharArray());
+        SmtpTarget target = new SmtpTarget("h", 25, SmtpEncryption.IMPLICIT_TLS, FACTORY, false, "moat",
+                "a".toCharArray());
 
-        assertThat(target).isEqualTo(new SmtpTarget("h", 25, Mode.SMTPS, FACTORY, false, "moat", "a".toCharArray()))
-                .hasSameHashCodeAs(new SmtpTarget("h", 25, Mode.SMTPS, FACTORY, false, "moat", "a".toCharArray()))
-                .isNotEqualTo(new SmtpTarget("h", 25, Mode.SMTPS, FACTORY, false, "moat", "b".toCharArray()));
+        assertThat(target)
+                .isEqualTo(
+                        new SmtpTarget("h", 25, SmtpEncryption.IMPLICIT_TLS, FACTORY, false, "moat", "a".toCharArray()))
+                .hasSameHashCodeAs(
+                        new SmtpTarget("h", 25, SmtpEncryption.IMPLICIT_TLS, FACTORY, false, "moat", "a".toCharArray()))
+                .isNotEqualTo(new SmtpTarget("h", 25, SmtpEncryption.IMPLICIT_TLS, FACTORY, false, "moat",
+                        "b".toCharArray()));
     }
 }

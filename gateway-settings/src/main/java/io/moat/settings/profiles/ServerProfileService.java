@@ -16,6 +16,7 @@ import io.moat.settings.certificates.TrustStoreService;
 import io.moat.settings.profiles.ServerProfile.Server;
 import io.moat.settings.profiles.ServerProfile.Strategy;
 import io.moat.settings.profiles.ServerProfile.Type;
+import io.moat.smtp.api.SmtpEncryption;
 import io.moat.tls.DigitalId;
 import io.moat.tls.TlsException;
 import io.moat.tls.TlsSettings;
@@ -297,18 +298,18 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
     private SmtpTarget target(Server server, String sealedPassword, String profileId) {
         URI uri = URI.create(server.uri());
         boolean smtps = "smtps".equalsIgnoreCase(uri.getScheme());
-        SmtpTarget.Mode mode = SmtpTarget.Mode.of(smtps, server.encryption(), server.username() != null);
-        if ("NONE".equals(server.encryption()) && mode != SmtpTarget.Mode.NONE) {
+        SmtpEncryption mode = SmtpTarget.encryption(smtps, server.encryption(), server.username() != null);
+        if ("NONE".equals(server.encryption()) && mode != SmtpEncryption.NONE) {
             LOG.warning(() -> "SMTP server " + server.uri() + " has encryption NONE and the username '"
                     + server.username() + "' (stored before such a server was refused): credentials go only over"
                     + " verified TLS, so it is used with STARTTLS required; set its encryption to STARTTLS_REQUIRED"
                     + " or remove the username (/api/v1/server-profiles)");
         }
         SSLSocketFactory factory = null;
-        if (mode != SmtpTarget.Mode.NONE) {
+        if (mode != SmtpEncryption.NONE) {
             Optional<DigitalId> client = Optional.ofNullable(server.clientCertificateId())
                     .flatMap(certificates::digitalId);
-            factory = mode == SmtpTarget.Mode.STARTTLS_OPTIONAL
+            factory = mode == SmtpEncryption.STARTTLS_OPTIONAL
                     ? new ProtocolSocketFactory(trust.opportunisticClientContext(client).getSocketFactory(),
                             server.protocols(), OPPORTUNISTIC_SUITES)
                     : new ProtocolSocketFactory(trust.clientContext(client, List.of()).getSocketFactory(),

@@ -3,6 +3,7 @@ package io.moat.settings.profiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.moat.smtp.api.SmtpEncryption;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -42,12 +43,12 @@ class SmtpProbeTest {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = server.getLocalPort();
         }
-        SmtpTarget closed = new SmtpTarget("127.0.0.1", port, SmtpTarget.Mode.NONE, null, false, null, null);
+        SmtpTarget closed = new SmtpTarget("127.0.0.1", port, SmtpEncryption.NONE, null, false, null, null);
         assertThatThrownBy(() -> SmtpProbe.greeting(closed, Duration.ofSeconds(5))).isInstanceOf(IOException.class);
     }
 
     private static SmtpTarget target(ServerSocket server) {
-        return new SmtpTarget("127.0.0.1", server.getLocalPort(), SmtpTarget.Mode.NONE, null, false, null, null);
+        return new SmtpTarget("127.0.0.1", server.getLocalPort(), SmtpEncryption.NONE, null, false, null, null);
     }
 
     private static String greetAndRead(ServerSocket server, String greeting) {

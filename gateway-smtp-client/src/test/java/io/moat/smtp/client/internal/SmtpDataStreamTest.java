@@ -1,4 +1,4 @@
-package io.moat.delivery.outbound;
+package io.moat.smtp.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
