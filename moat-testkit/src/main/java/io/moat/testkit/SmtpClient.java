@@ -129,7 +129,7 @@ public final class SmtpClient implements Closeable {
     private static String send(int port, String from, String mailParameters, List<String> to, byte[] message)
             throws IOException {
         try (SmtpClient smtp = new SmtpClient(port)) {
-            smtp.command("EHLO client.test");
+            smtp.command("EHLO client.it.test"); // the name the end-to-end tests look for in Received:
             String reply = smtp.commandUtf8("MAIL FROM:<" + from + ">" + mailParameters);
             if (!reply.startsWith("250")) {
                 return reply;

@@ -18,7 +18,6 @@ import io.moat.settings.profiles.ServerProfile.Strategy;
 import io.moat.settings.profiles.ServerProfile.Type;
 import io.moat.smtp.api.SmtpEncryption;
 import io.moat.tls.DigitalId;
-import io.moat.tls.TlsException;
 import io.moat.tls.TlsSettings;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +26,6 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +39,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -57,12 +54,8 @@ import javax.net.ssl.SSLSocketFactory;
 public class ServerProfileService implements CertificateUsage, RecipientRoutes, ScanServers {
 
     private static final Logger LOG = Logger.getLogger(ServerProfileService.class.getName());
-    static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
+    static final List<String> DEFAULT_PROTOCOLS = ProfileRules.DEFAULT_PROTOCOLS;
     static final int DEFAULT_CORE_TIMEOUT = 30;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern DOMAIN = Pattern.compile(
-            "\\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
-    private static final List<String> SMTP_ENCRYPTIONS = List.of("NONE", "STARTTLS_OPTIONAL", "STARTTLS_REQUIRED");
     /**
      * Optional STARTTLS offers the forward-secret CBC suites too, after the AEAD ones: towards a server that has no
      * AEAD suite, the alternative is clear text (ADR 0022).
@@ -365,10 +358,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
         Type type = Type.valueOf(entity.getType());
         List<ServerProfileEntity> others = repository.list().stream()
                 .filter(p -> !p.getId().equals(entity.getId())).toList();
-        String name = in.name() == null ? "" : in.name().strip();
-        if (!NAME.matcher(name).matches()) {
-            throw invalid("name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
-        }
+        String name = ProfileRules.name(in.name());
         for (ServerProfileEntity other : others) {
             if (other.getName().equalsIgnoreCase(name)) {
                 throw invalid("a profile named '" + other.getName() + "' exists already");
@@ -378,15 +368,8 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
         if (in.servers().isEmpty()) {
             throw invalid("servers is empty: give at least one server");
         }
-        List<String> domains = in.recipientDomains().stream().map(d -> d.strip().toLowerCase(Locale.ROOT))
-                .filter(d -> !d.isEmpty()).toList();
-        if (type == Type.CORE && !domains.isEmpty()) {
-            throw invalid("recipientDomains route mail to SMTP profiles; a Core profile has none");
-        }
+        List<String> domains = ProfileRules.recipientDomains(type, in.recipientDomains());
         for (String domain : domains) {
-            if (!DOMAIN.matcher(domain).matches()) {
-                throw invalid("recipient domain '" + domain + "' is not a domain name");
-            }
             for (ServerProfileEntity other : others) {
                 if (lines(other.getRecipientDomains()).contains(domain)) {
                     throw invalid("recipient domain '" + domain + "' is routed by profile '" + other.getName()
@@ -428,79 +411,27 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
     }
 
     private StoredServer server(Type type, Server in, ServerProfile before, String profileId) {
-        URI uri;
-        try {
-            uri = new URI(in.uri() == null ? "" : in.uri().strip());
-        } catch (URISyntaxException e) {
-            throw invalid("'" + in.uri() + "' is not a URI: " + e.getReason());
+        ProfileRules.CheckedServer server = ProfileRules.server(type, in);
+        String uri = server.uri();
+        if (!server.verifyHostname()) {
+            LOG.warning(() -> "host name verification is off for " + uri + ": any trusted certificate will do");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null) {
-            throw invalid("server '" + in.uri() + "' has no host; e.g. " + (type == Type.SMTP
-                    ? "smtp://mx.internal:25"
-                    : "https://core.internal:8008"));
-        }
-        String encryption = in.encryption() == null ? null : in.encryption().strip().toUpperCase(Locale.ROOT);
-        if (type == Type.SMTP) {
-            if (!scheme.equals("smtp") && !scheme.equals("smtps")) {
-                throw invalid("an SMTP server is smtp://host:port or smtps://host:port, not '" + in.uri() + "'");
-            }
-            if (scheme.equals("smtps")) {
-                if (encryption != null && !encryption.equals("IMPLICIT_TLS")) {
-                    throw invalid("smtps:// is implicit TLS; leave encryption out for " + in.uri());
-                }
-                encryption = null;
-            } else {
-                encryption = encryption == null ? "STARTTLS_OPTIONAL" : encryption;
-                if (!SMTP_ENCRYPTIONS.contains(encryption)) {
-                    throw invalid("encryption '" + in.encryption() + "' is not one of " + SMTP_ENCRYPTIONS);
-                }
-            }
-        } else {
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw invalid("a Core server is http(s)://host:port, not '" + in.uri() + "'");
-            }
-            if (encryption != null || in.username() != null || in.clientCertificateId() != null) {
-                throw invalid("a Core server has only uri and protocols");
-            }
-        }
-        List<String> protocols = in.protocols().isEmpty() ? DEFAULT_PROTOCOLS : in.protocols();
-        try {
-            new TlsSettings(protocols, List.of()).validated();
-        } catch (TlsException e) {
-            throw invalid(e.getMessage());
-        }
-        String clean = scheme + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
-        boolean verify = !Boolean.FALSE.equals(in.verifyHostname());
-        if (!verify) {
-            LOG.warning(() -> "host name verification is off for " + clean + ": any trusted certificate will do");
-        }
-        String clientCertificateId = null;
-        if (in.clientCertificateId() != null && !in.clientCertificateId().isBlank()) {
-            if (certificates.find(in.clientCertificateId()).isEmpty()) {
-                throw invalid("no certificate with id '" + in.clientCertificateId() + "' for " + clean);
-            }
-            clientCertificateId = in.clientCertificateId();
-        }
-        String username = in.username() == null || in.username().isBlank() ? null : in.username();
-        if (username != null && "NONE".equals(encryption)) {
-            throw invalid("server " + clean + " has encryption NONE and the username '" + username + "': credentials"
-                    + " are only ever sent over TLS; choose STARTTLS_REQUIRED (or smtps://), or leave the username out");
+        if (server.clientCertificateId() != null && certificates.find(server.clientCertificateId()).isEmpty()) {
+            throw invalid("no certificate with id '" + server.clientCertificateId() + "' for " + uri);
         }
         String sealed = null;
-        if (username != null) {
+        if (server.username() != null) {
             if (in.password() != null && !in.password().isEmpty()) {
-                sealed = secrets.seal(in.password(), profileId + "/" + clean);
+                sealed = secrets.seal(in.password(), profileId + "/" + uri);
             } else if (before != null) {
-                sealed = previousPassword(profileId, clean, username);
+                sealed = previousPassword(profileId, uri, server.username());
             }
             if (sealed == null) {
-                throw invalid("username '" + username + "' for " + clean + " needs a password");
+                throw invalid("username '" + server.username() + "' for " + uri + " needs a password");
             }
-        } else if (in.password() != null && !in.password().isEmpty()) {
-            throw invalid("a password for " + clean + " needs a username");
         }
-        return new StoredServer(clean, encryption, protocols, verify, username, sealed, clientCertificateId);
+        return new StoredServer(uri, server.encryption(), server.protocols(), server.verifyHostname(),
+                server.username(), sealed, server.clientCertificateId());
     }
 
     private String previousPassword(String profileId, String uri, String username) {
