@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * An inbound SMTP endpoint as the application stores and shows it. In requests, {@code id} is ignored and empty
- * lists or nulls take the defaults ({@link SmtpEndpointService}). The limits are those of
+ * lists or nulls take the defaults ({@link EndpointRules}). The limits are those of
  * {@link io.moat.smtp.api.SmtpEndpointConfig}.
  */
 public record SmtpEndpoint(String id, String name, String bindAddress, Integer port, SmtpEncryption encryption,

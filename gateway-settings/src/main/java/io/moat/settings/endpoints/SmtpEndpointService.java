@@ -14,7 +14,6 @@ import io.moat.smtp.api.SmtpEndpointConfig;
 import io.moat.smtp.api.SmtpEndpointStatus;
 import io.moat.tls.DigitalId;
 import io.moat.tls.ServerTlsContext;
-import io.moat.tls.TlsException;
 import io.moat.tls.TlsSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,16 +21,13 @@ import jakarta.transaction.Transactional;
 import java.security.Security;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /**
  * Settings > Security, SMTP endpoints: stored in the database, validated, and applied to the resource adapter's
@@ -44,24 +40,8 @@ import java.util.regex.Pattern;
 public class SmtpEndpointService implements CertificateUsage {
 
     private static final Logger LOG = Logger.getLogger(SmtpEndpointService.class.getName());
-    public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
-    static final long DEFAULT_MAX_MESSAGE_SIZE = 50L * 1024 * 1024;
-    static final int DEFAULT_MAX_CONNECTIONS = 500;
-    static final int DEFAULT_IDLE_TIMEOUT = 300;
-    /** Postfix's {@code smtpd_client_connection_count_limit}; never more than the endpoint's connections. */
-    static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 50;
-    /** Exchange's receive connectors end a connection after 10 minutes ({@code ConnectionTimeout}). */
-    static final int DEFAULT_SESSION_TIMEOUT = 600;
-    /** Octets per second; Apache's mod_reqtimeout asks 500 of a request body ({@code body=20,MinRate=500}). */
-    static final int DEFAULT_MIN_DATA_RATE = 500;
-    /** Read and dropped past the size limit: a client a little over it still hears 552 in step. */
-    static final long DEFAULT_MAX_DISCARD_SIZE = 1024L * 1024;
+    public static final List<String> DEFAULT_PROTOCOLS = EndpointRules.DEFAULT_PROTOCOLS;
     static final int MAX_RECIPIENTS = 1000;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern HOST = Pattern
-            .compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
-    private static final Pattern DOMAIN = Pattern.compile("\\.?" + HOST.pattern());
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     @Inject
     SmtpEndpointRepository repository;
@@ -99,7 +79,7 @@ public class SmtpEndpointService implements CertificateUsage {
 
     public synchronized SmtpEndpoint create(SmtpEndpoint input) {
         List<SmtpEndpoint> before = list();
-        SmtpEndpoint endpoint = validated(input, null, before);
+        SmtpEndpoint endpoint = EndpointRules.validated(input, null, before, facts());
         SmtpEndpointEntity entity = new SmtpEndpointEntity(UUID.randomUUID().toString(), Instant.now());
         store(entity, endpoint);
         repository.add(entity);
@@ -112,7 +92,7 @@ public class SmtpEndpointService implements CertificateUsage {
     public synchronized SmtpEndpoint update(String id, SmtpEndpoint input) {
         List<SmtpEndpoint> before = list();
         SmtpEndpointEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
-        SmtpEndpoint endpoint = validated(input, id, before);
+        SmtpEndpoint endpoint = EndpointRules.validated(input, id, before, facts());
         store(entity, endpoint);
         repository.flush();
         applyOrUndo(entity.getName(), before);
@@ -138,10 +118,11 @@ public class SmtpEndpointService implements CertificateUsage {
         if (repository.list().isEmpty()) {
             SmtpEndpoint initial = new SmtpEndpoint(null, "default", settings.smtpBindAddress(), settings.smtpPort(),
                     SmtpEncryption.STARTTLS_OPTIONAL, CertificateStore.DIGITAL_ID, DEFAULT_PROTOCOLS, List.of(),
-                    settings.configuredHostName(), settings.smtpMaxMessageSize(), DEFAULT_MAX_CONNECTIONS,
-                    DEFAULT_IDLE_TIMEOUT, null, null, null, null, settings.relayDomains(), settings.trustedNetworks());
+                    settings.configuredHostName(), settings.smtpMaxMessageSize(), EndpointRules.DEFAULT_MAX_CONNECTIONS,
+                    EndpointRules.DEFAULT_IDLE_TIMEOUT, null, null, null, null, settings.relayDomains(),
+                    settings.trustedNetworks());
             SmtpEndpointEntity entity = new SmtpEndpointEntity(UUID.randomUUID().toString(), Instant.now());
-            SmtpEndpoint created = validated(initial, null, List.of());
+            SmtpEndpoint created = EndpointRules.validated(initial, null, List.of(), facts());
             store(entity, created);
             repository.add(entity);
             repository.flush();
@@ -229,129 +210,19 @@ public class SmtpEndpointService implements CertificateUsage {
         return tls;
     }
 
-    private SmtpEndpoint validated(SmtpEndpoint in, String id, List<SmtpEndpoint> existing) {
-        String name = required(in.name(), "name").strip();
-        if (!NAME.matcher(name).matches()) {
-            throw invalid("name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
-        }
-        String bindAddress = in.bindAddress() == null || in.bindAddress().isBlank()
-                ? "0.0.0.0"
-                : in.bindAddress().strip();
-        if (!IPV4.matcher(bindAddress).matches() && !bindAddress.contains(":")) {
-            throw invalid("bindAddress '" + bindAddress + "' must be an IP address (0.0.0.0 for all)");
-        }
-        try {
-            java.net.InetAddress.getByName(bindAddress); // a literal: no name look-up
-        } catch (java.net.UnknownHostException e) {
-            throw invalid("bindAddress '" + bindAddress + "' is not a valid IP address");
-        }
-        int port = in.port() == null ? -1 : in.port();
-        if (port < 1 || port > 65535) {
-            throw invalid("port must be 1..65535" + (in.port() == null ? " and is missing" : ", was " + port));
-        }
-        for (SmtpEndpoint other : existing) {
-            if (other.id().equals(id)) {
-                continue;
+    /** What the rules ask of the running gateway: its other ports, and the certificate store. */
+    private EndpointRules.Facts facts() {
+        return new EndpointRules.Facts() {
+            @Override
+            public String reservedPort(int port) {
+                return SmtpEndpointService.this.reservedPort(port);
             }
-            if (other.name().equalsIgnoreCase(name)) {
-                throw invalid("an endpoint named '" + other.name() + "' exists already");
+
+            @Override
+            public boolean certificateExists(String id) {
+                return certificates.find(id).isPresent();
             }
-            if (other.port() == port && overlaps(other.bindAddress(), bindAddress)) {
-                throw invalid("port " + port + " on " + bindAddress + " is taken by endpoint '" + other.name()
-                        + "'");
-            }
-        }
-        String reserved = reservedPort(port);
-        if (reserved != null) {
-            throw invalid("port " + port + " is the gateway's " + reserved + " port");
-        }
-        SmtpEncryption encryption = in.encryption();
-        if (encryption == null) {
-            throw invalid("encryption is missing: NONE, STARTTLS_OPTIONAL, STARTTLS_REQUIRED or IMPLICIT_TLS");
-        }
-        String certificateId = blankToNull(in.certificateId());
-        List<String> protocols = in.protocols();
-        List<String> cipherSuites = in.cipherSuites();
-        if (encryption == SmtpEncryption.NONE) {
-            if (certificateId != null || !protocols.isEmpty() || !cipherSuites.isEmpty()) {
-                throw invalid("encryption NONE uses no certificate, protocols or cipher suites; leave them out or"
-                        + " choose a TLS encryption");
-            }
-        } else {
-            certificateId = certificateId == null ? CertificateStore.DIGITAL_ID : certificateId;
-            String certificate = certificateId;
-            if (certificates.find(certificate).isEmpty()) {
-                throw invalid("no certificate with id '" + certificate + "' (see /api/v1/certificates)");
-            }
-            protocols = protocols.isEmpty() ? DEFAULT_PROTOCOLS : protocols;
-            try {
-                TlsSettings tls = new TlsSettings(protocols, cipherSuites).validated();
-                protocols = tls.protocols();
-            } catch (TlsException e) {
-                throw invalid(e.getMessage());
-            }
-            for (String protocol : protocols) {
-                if (disabledInThisRuntime(protocol)) {
-                    throw invalid(protocol + " is disabled in this Java runtime (jdk.tls.disabledAlgorithms); the"
-                            + " provisioned server enables it for endpoints that ask for it, see the README");
-                }
-            }
-        }
-        String greeting = blankToNull(in.greeting());
-        if (greeting != null && (greeting.length() > 255 || !HOST.matcher(greeting).matches())) {
-            throw invalid("greeting '" + greeting + "' must be a host name, e.g. mx.example.com");
-        }
-        long maxMessageSize = in.maxMessageSize() == null ? DEFAULT_MAX_MESSAGE_SIZE : in.maxMessageSize();
-        if (maxMessageSize < 1024 || maxMessageSize > Integer.MAX_VALUE) {
-            throw invalid("maxMessageSize must be 1024.." + Integer.MAX_VALUE + " bytes, was " + maxMessageSize);
-        }
-        int maxConnections = in.maxConnections() == null ? DEFAULT_MAX_CONNECTIONS : in.maxConnections();
-        if (maxConnections < 1 || maxConnections > 10_000) {
-            throw invalid("maxConnections must be 1..10000, was " + maxConnections);
-        }
-        int idleTimeout = in.idleTimeoutSeconds() == null ? DEFAULT_IDLE_TIMEOUT : in.idleTimeoutSeconds();
-        if (idleTimeout < 10 || idleTimeout > 86_400) {
-            throw invalid("idleTimeoutSeconds must be 10..86400, was " + idleTimeout);
-        }
-        int perClient = in.maxConnectionsPerClient() == null
-                ? Math.min(DEFAULT_MAX_CONNECTIONS_PER_CLIENT, maxConnections)
-                : in.maxConnectionsPerClient();
-        if (perClient < 1 || perClient > maxConnections) {
-            throw invalid("maxConnectionsPerClient must be 1..maxConnections (" + maxConnections + "), was "
-                    + perClient);
-        }
-        int sessionTimeout = in.sessionTimeoutSeconds() == null
-                ? DEFAULT_SESSION_TIMEOUT
-                : in.sessionTimeoutSeconds();
-        if (sessionTimeout < 60 || sessionTimeout > 86_400) {
-            throw invalid("sessionTimeoutSeconds must be 60..86400, was " + sessionTimeout);
-        }
-        int minDataRate = in.minDataRate() == null ? DEFAULT_MIN_DATA_RATE : in.minDataRate();
-        if (minDataRate < 0 || minDataRate > 100_000_000) {
-            throw invalid("minDataRate must be 0..100000000 octets per second (0: no floor), was " + minDataRate);
-        }
-        long maxDiscardSize = in.maxDiscardSize() == null ? DEFAULT_MAX_DISCARD_SIZE : in.maxDiscardSize();
-        if (maxDiscardSize < 0 || maxDiscardSize > Integer.MAX_VALUE) {
-            throw invalid("maxDiscardSize must be 0.." + Integer.MAX_VALUE + " bytes, was " + maxDiscardSize);
-        }
-        List<String> relayDomains = in.relayDomains().stream().map(d -> d.strip().toLowerCase(Locale.ROOT))
-                .filter(d -> !d.isEmpty()).toList();
-        for (String domain : relayDomains) {
-            if (!DOMAIN.matcher(domain).matches()) {
-                throw invalid("relay domain '" + domain + "' is not a domain name (example.org, or .example.org"
-                        + " for its subdomains)");
-            }
-        }
-        List<String> trustedNetworks = in.trustedNetworks().stream().map(String::strip).filter(n -> !n.isEmpty())
-                .toList();
-        try {
-            new RelayPolicy(relayDomains, trustedNetworks);
-        } catch (IllegalArgumentException e) {
-            throw invalid(e.getMessage());
-        }
-        return new SmtpEndpoint(id, name, bindAddress, port, encryption, certificateId, protocols, cipherSuites,
-                greeting, maxMessageSize, maxConnections, idleTimeout, perClient, sessionTimeout, minDataRate,
-                maxDiscardSize, relayDomains, trustedNetworks);
+        };
     }
 
     private String reservedPort(int port) {
@@ -368,21 +239,6 @@ public class SmtpEndpointService implements CertificateUsage {
             return "webhook";
         }
         return null;
-    }
-
-    private static boolean overlaps(String a, String b) {
-        return a.equals(b) || isWildcard(a) || isWildcard(b);
-    }
-
-    private static boolean isWildcard(String address) {
-        return address.equals("0.0.0.0") || address.equals("::") || address.equals("::0");
-    }
-
-    /** Whether the JDK's jdk.tls.disabledAlgorithms switches a protocol version off for every socket. */
-    static boolean disabledInThisRuntime(String protocol) {
-        String disabled = Security.getProperty("jdk.tls.disabledAlgorithms");
-        return disabled != null && Arrays.stream(disabled.split(",")).map(String::strip)
-                .anyMatch(protocol::equalsIgnoreCase);
     }
 
     private static void store(SmtpEndpointEntity entity, SmtpEndpoint e) {
@@ -409,17 +265,6 @@ public class SmtpEndpointService implements CertificateUsage {
                 + ", " + e.maxConnections() + " connections (" + e.maxConnectionsPerClient() + " per client), session "
                 + e.sessionTimeoutSeconds() + " s, relay domains " + e.relayDomains() + ", trusted networks "
                 + e.trustedNetworks();
-    }
-
-    private static String required(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw invalid(field + " is missing");
-        }
-        return value;
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
     }
 
     private static RefusedException invalid(String message) {
