@@ -28,7 +28,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root=()
   if [ "$(id -u)" -ne 0 ]; then
     command -v sudo >/dev/null 2>&1 || { echo "test.sh: not root and no sudo: install ${missing[*]}" >&2; exit 1; }
-    as_root=(sudo)
+    as_root=(sudo env DEBIAN_FRONTEND=noninteractive) # sudo resets the environment
   fi
   export DEBIAN_FRONTEND=noninteractive
   # Postfix without a system-wide setup: the tests run instances of their own

@@ -55,7 +55,11 @@ class ArchitectureTest {
 
     @Test
     void modulesDependOnlyDownTheModuleGraph() {
-        ArchRule rule = layeredArchitecture().consideringOnlyDependenciesInLayers()
+        moduleGraph().check(classes);
+    }
+
+    static ArchRule moduleGraph() {
+        return layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("web").definedBy("io.moat.web..")
                 .layer("webhook").definedBy("io.moat.webhook..")
                 .layer("delivery").definedBy("io.moat.delivery..")
@@ -79,26 +83,29 @@ class ArchitectureTest {
                         "web")
                 // the outbound client (ADR 28): the profiles build its endpoints, the pipeline delivers through it
                 .whereLayer("smtp client").mayOnlyBeAccessedByLayers("settings", "delivery")
-                .whereLayer("core client").mayOnlyBeAccessedByLayers("settings", "delivery", "web", "webhook")
+                .whereLayer("core client").mayOnlyBeAccessedByLayers("settings", "delivery")
                 .whereLayer("persistence").mayOnlyBeAccessedByLayers("settings", "delivery", "web")
                 // an endpoint's configuration carries its TLS context
-                .whereLayer("tls").mayOnlyBeAccessedByLayers("persistence", "core client", "smtp api", "smtp adapter",
-                        "smtp client", "settings",
-                        "delivery", "web", "webhook", "devtools")
+                .whereLayer("tls").mayOnlyBeAccessedByLayers("core client", "smtp api", "smtp adapter", "smtp client",
+                        "settings", "delivery", "web")
                 // test and demo code: the product never depends on it
                 .whereLayer("devtools").mayNotBeAccessedByAnyLayer();
-        rule.check(classes);
     }
 
     @Test
     void noModuleUsesAnotherModulesInternalPackages() {
-        for (String module : List.of("io.moat.tls", "io.moat.core", "io.moat.smtp", "io.moat.smtp.client",
-                "io.moat.web",
-                "io.moat.settings", "io.moat.delivery", "io.moat.persistence", "io.moat.mime")) {
-            noClasses().that().resideOutsideOfPackage(module + "..").should().dependOnClassesThat()
-                    .resideInAPackage(module + ".internal..")
-                    .because("internal packages are a module's implementation").check(classes);
+        for (ArchRule rule : internalPackagesStayInside()) {
+            rule.check(classes);
         }
+    }
+
+    static List<ArchRule> internalPackagesStayInside() {
+        return List.of("io.moat.tls", "io.moat.core", "io.moat.smtp", "io.moat.smtp.client", "io.moat.web",
+                "io.moat.settings", "io.moat.delivery", "io.moat.persistence", "io.moat.mime").stream()
+                .map(module -> (ArchRule) noClasses().that().resideOutsideOfPackage(module + "..").should()
+                        .dependOnClassesThat().resideInAPackage(module + ".internal..")
+                        .because("internal packages are a module's implementation"))
+                .toList();
     }
 
     @Test
@@ -128,6 +135,16 @@ class ArchitectureTest {
                 "io.moat.delivery.dsn..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.moat.delivery.commit..")
                 .check(classes);
+        String[] leaves = {"scan", "outbound", "dsn"};
+        for (String room : leaves) {
+            for (String other : leaves) {
+                if (!room.equals(other)) {
+                    noClasses().that().resideInAPackage("io.moat.delivery." + room + "..").should()
+                            .dependOnClassesThat().resideInAPackage("io.moat.delivery." + other + "..")
+                            .check(classes);
+                }
+            }
+        }
         noClasses().that().resideInAPackage("io.moat.delivery.pipeline..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.moat.delivery", "io.moat.delivery.intake..").check(classes);
         noClasses().that().resideInAPackage("io.moat.delivery.intake..").should().dependOnClassesThat()
@@ -148,14 +165,19 @@ class ArchitectureTest {
 
     @Test
     void theRulesCatchAForbiddenImport() {
-        // classes made to break the rules (src/test/java/io/moat/web/forbidden and .../delivery/pipeline/forbidden):
+        // classes made to break the rules (the packages named forbidden under src/test/java):
         // a rule that cannot fail would let them through
         JavaClasses forbidden = new ClassFileImporter().importPackages("io.moat.web.forbidden",
-                "io.moat.delivery.pipeline.forbidden", "io.moat.persistence.forbidden");
+                "io.moat.delivery.pipeline.forbidden", "io.moat.persistence.forbidden", "io.moat.mime.forbidden",
+                "io.moat.tls.internal.forbidden");
         assertThatThrownBy(() -> roomsStayInside().check(forbidden)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("io.moat.web.forbidden.UsesThePipeline");
         assertThatThrownBy(() -> webSeesNoRepository().check(forbidden)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("io.moat.web.forbidden.UsesARepository");
+        assertThatThrownBy(() -> moduleGraph().check(forbidden)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("io.moat.mime.forbidden.UsesPersistence");
+        assertThatThrownBy(() -> internalPackagesStayInside().forEach(rule -> rule.check(forbidden)))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("io.moat.web.forbidden.UsesTlsInternals");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.moat.persistence.SettingRepository;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
+import io.moat.settings.SettingNames;
 import io.moat.settings.certificates.CertificateStore;
 import io.moat.settings.certificates.CertificateUsage;
 import io.moat.tls.DigitalId;
@@ -31,7 +32,7 @@ public class ConsoleTlsService implements CertificateUsage {
 
     private static final Logger LOG = Logger.getLogger(ConsoleTlsService.class.getName());
     /** The versions a browser-facing console may use. */
-    public static final List<String> PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
+    public static final List<String> PROTOCOLS = SettingNames.DEFAULT_TLS_PROTOCOLS;
     static final String ENABLED = "console-tls.enabled";
     static final String CERTIFICATE = "console-tls.certificate";
     static final String PROTOCOL_LIST = "console-tls.protocols";

@@ -1,7 +1,7 @@
 package io.moat.settings.endpoints;
 
-import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
+import io.moat.settings.SettingNames;
 import io.moat.settings.certificates.CertificateStore;
 import io.moat.smtp.api.SmtpEncryption;
 import io.moat.tls.TlsException;
@@ -30,7 +30,7 @@ final class EndpointRules {
         boolean certificateExists(String id);
     }
 
-    static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
+    static final List<String> DEFAULT_PROTOCOLS = SettingNames.DEFAULT_TLS_PROTOCOLS;
     static final long DEFAULT_MAX_MESSAGE_SIZE = 50L * 1024 * 1024;
     static final int DEFAULT_MAX_CONNECTIONS = 500;
     static final int DEFAULT_IDLE_TIMEOUT = 300;
@@ -42,10 +42,6 @@ final class EndpointRules {
     static final int DEFAULT_MIN_DATA_RATE = 500;
     /** Read and dropped past the size limit: a client a little over it still hears 552 in step. */
     static final long DEFAULT_MAX_DISCARD_SIZE = 1024L * 1024;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern HOST = Pattern
-            .compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
-    private static final Pattern DOMAIN = Pattern.compile("\\.?" + HOST.pattern());
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private EndpointRules() {
@@ -53,115 +49,125 @@ final class EndpointRules {
 
     static SmtpEndpoint validated(SmtpEndpoint in, String id, List<SmtpEndpoint> existing, Facts facts) {
         String name = required(in.name(), "name").strip();
-        if (!NAME.matcher(name).matches()) {
-            throw invalid("name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        if (!SettingNames.isName(name)) {
+            throw SettingNames.invalid("name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
         }
         String bindAddress = in.bindAddress() == null || in.bindAddress().isBlank()
                 ? "0.0.0.0"
                 : in.bindAddress().strip();
         if (!IPV4.matcher(bindAddress).matches() && !bindAddress.contains(":")) {
-            throw invalid("bindAddress '" + bindAddress + "' must be an IP address (0.0.0.0 for all)");
+            throw SettingNames.invalid("bindAddress '" + bindAddress + "' must be an IP address (0.0.0.0 for all)");
         }
         try {
             java.net.InetAddress.getByName(bindAddress); // a literal: no name look-up
         } catch (java.net.UnknownHostException e) {
-            throw invalid("bindAddress '" + bindAddress + "' is not a valid IP address");
+            throw SettingNames.invalid("bindAddress '" + bindAddress + "' is not a valid IP address");
         }
         int port = in.port() == null ? -1 : in.port();
         if (port < 1 || port > 65535) {
-            throw invalid("port must be 1..65535" + (in.port() == null ? " and is missing" : ", was " + port));
+            throw SettingNames
+                    .invalid("port must be 1..65535" + (in.port() == null ? " and is missing" : ", was " + port));
         }
         for (SmtpEndpoint other : existing) {
             if (other.id().equals(id)) {
                 continue;
             }
             if (other.name().equalsIgnoreCase(name)) {
-                throw invalid("an endpoint named '" + other.name() + "' exists already");
+                throw SettingNames.invalid("an endpoint named '" + other.name() + "' exists already");
             }
             if (other.port() == port && overlaps(other.bindAddress(), bindAddress)) {
-                throw invalid("port " + port + " on " + bindAddress + " is taken by endpoint '" + other.name()
-                        + "'");
+                throw SettingNames
+                        .invalid("port " + port + " on " + bindAddress + " is taken by endpoint '" + other.name()
+                                + "'");
             }
         }
         String reserved = facts.reservedPort(port);
         if (reserved != null) {
-            throw invalid("port " + port + " is the gateway's " + reserved + " port");
+            throw SettingNames.invalid("port " + port + " is the gateway's " + reserved + " port");
         }
         SmtpEncryption encryption = in.encryption();
         if (encryption == null) {
-            throw invalid("encryption is missing: NONE, STARTTLS_OPTIONAL, STARTTLS_REQUIRED or IMPLICIT_TLS");
+            throw SettingNames
+                    .invalid("encryption is missing: NONE, STARTTLS_OPTIONAL, STARTTLS_REQUIRED or IMPLICIT_TLS");
         }
         String certificateId = blankToNull(in.certificateId());
         List<String> protocols = in.protocols();
         List<String> cipherSuites = in.cipherSuites();
         if (encryption == SmtpEncryption.NONE) {
             if (certificateId != null || !protocols.isEmpty() || !cipherSuites.isEmpty()) {
-                throw invalid("encryption NONE uses no certificate, protocols or cipher suites; leave them out or"
-                        + " choose a TLS encryption");
+                throw SettingNames
+                        .invalid("encryption NONE uses no certificate, protocols or cipher suites; leave them out or"
+                                + " choose a TLS encryption");
             }
         } else {
             certificateId = certificateId == null ? CertificateStore.DIGITAL_ID : certificateId;
             String certificate = certificateId;
             if (!facts.certificateExists(certificate)) {
-                throw invalid("no certificate with id '" + certificate + "' (see /api/v1/certificates)");
+                throw SettingNames.invalid("no certificate with id '" + certificate + "' (see /api/v1/certificates)");
             }
             protocols = protocols.isEmpty() ? DEFAULT_PROTOCOLS : protocols;
             try {
                 TlsSettings tls = new TlsSettings(protocols, cipherSuites).validated();
                 protocols = tls.protocols();
             } catch (TlsException e) {
-                throw invalid(e.getMessage());
+                throw SettingNames.invalid(e.getMessage());
             }
             for (String protocol : protocols) {
                 if (disabledInThisRuntime(protocol)) {
-                    throw invalid(protocol + " is disabled in this Java runtime (jdk.tls.disabledAlgorithms); the"
-                            + " provisioned server enables it for endpoints that ask for it, see the README");
+                    throw SettingNames
+                            .invalid(protocol + " is disabled in this Java runtime (jdk.tls.disabledAlgorithms); the"
+                                    + " provisioned server enables it for endpoints that ask for it, see the README");
                 }
             }
         }
         String greeting = blankToNull(in.greeting());
-        if (greeting != null && (greeting.length() > 255 || !HOST.matcher(greeting).matches())) {
-            throw invalid("greeting '" + greeting + "' must be a host name, e.g. mx.example.com");
+        if (greeting != null && (greeting.length() > 255 || !SettingNames.isHostName(greeting))) {
+            throw SettingNames.invalid("greeting '" + greeting + "' must be a host name, e.g. mx.example.com");
         }
         long maxMessageSize = in.maxMessageSize() == null ? DEFAULT_MAX_MESSAGE_SIZE : in.maxMessageSize();
         if (maxMessageSize < 1024 || maxMessageSize > Integer.MAX_VALUE) {
-            throw invalid("maxMessageSize must be 1024.." + Integer.MAX_VALUE + " bytes, was " + maxMessageSize);
+            throw SettingNames
+                    .invalid("maxMessageSize must be 1024.." + Integer.MAX_VALUE + " bytes, was " + maxMessageSize);
         }
         int maxConnections = in.maxConnections() == null ? DEFAULT_MAX_CONNECTIONS : in.maxConnections();
         if (maxConnections < 1 || maxConnections > 10_000) {
-            throw invalid("maxConnections must be 1..10000, was " + maxConnections);
+            throw SettingNames.invalid("maxConnections must be 1..10000, was " + maxConnections);
         }
         int idleTimeout = in.idleTimeoutSeconds() == null ? DEFAULT_IDLE_TIMEOUT : in.idleTimeoutSeconds();
         if (idleTimeout < 10 || idleTimeout > 86_400) {
-            throw invalid("idleTimeoutSeconds must be 10..86400, was " + idleTimeout);
+            throw SettingNames.invalid("idleTimeoutSeconds must be 10..86400, was " + idleTimeout);
         }
         int perClient = in.maxConnectionsPerClient() == null
                 ? Math.min(DEFAULT_MAX_CONNECTIONS_PER_CLIENT, maxConnections)
                 : in.maxConnectionsPerClient();
         if (perClient < 1 || perClient > maxConnections) {
-            throw invalid("maxConnectionsPerClient must be 1..maxConnections (" + maxConnections + "), was "
-                    + perClient);
+            throw SettingNames
+                    .invalid("maxConnectionsPerClient must be 1..maxConnections (" + maxConnections + "), was "
+                            + perClient);
         }
         int sessionTimeout = in.sessionTimeoutSeconds() == null
                 ? DEFAULT_SESSION_TIMEOUT
                 : in.sessionTimeoutSeconds();
         if (sessionTimeout < 60 || sessionTimeout > 86_400) {
-            throw invalid("sessionTimeoutSeconds must be 60..86400, was " + sessionTimeout);
+            throw SettingNames.invalid("sessionTimeoutSeconds must be 60..86400, was " + sessionTimeout);
         }
         int minDataRate = in.minDataRate() == null ? DEFAULT_MIN_DATA_RATE : in.minDataRate();
         if (minDataRate < 0 || minDataRate > 100_000_000) {
-            throw invalid("minDataRate must be 0..100000000 octets per second (0: no floor), was " + minDataRate);
+            throw SettingNames
+                    .invalid("minDataRate must be 0..100000000 octets per second (0: no floor), was " + minDataRate);
         }
         long maxDiscardSize = in.maxDiscardSize() == null ? DEFAULT_MAX_DISCARD_SIZE : in.maxDiscardSize();
         if (maxDiscardSize < 0 || maxDiscardSize > Integer.MAX_VALUE) {
-            throw invalid("maxDiscardSize must be 0.." + Integer.MAX_VALUE + " bytes, was " + maxDiscardSize);
+            throw SettingNames
+                    .invalid("maxDiscardSize must be 0.." + Integer.MAX_VALUE + " bytes, was " + maxDiscardSize);
         }
         List<String> relayDomains = in.relayDomains().stream().map(d -> d.strip().toLowerCase(Locale.ROOT))
                 .filter(d -> !d.isEmpty()).toList();
         for (String domain : relayDomains) {
-            if (!DOMAIN.matcher(domain).matches()) {
-                throw invalid("relay domain '" + domain + "' is not a domain name (example.org, or .example.org"
-                        + " for its subdomains)");
+            if (!SettingNames.isDomain(domain)) {
+                throw SettingNames
+                        .invalid("relay domain '" + domain + "' is not a domain name (example.org, or .example.org"
+                                + " for its subdomains)");
             }
         }
         List<String> trustedNetworks = in.trustedNetworks().stream().map(String::strip).filter(n -> !n.isEmpty())
@@ -169,7 +175,7 @@ final class EndpointRules {
         try {
             new RelayPolicy(relayDomains, trustedNetworks);
         } catch (IllegalArgumentException e) {
-            throw invalid(e.getMessage());
+            throw SettingNames.invalid(e.getMessage());
         }
         return new SmtpEndpoint(id, name, bindAddress, port, encryption, certificateId, protocols, cipherSuites,
                 greeting, maxMessageSize, maxConnections, idleTimeout, perClient, sessionTimeout, minDataRate,
@@ -193,7 +199,7 @@ final class EndpointRules {
 
     private static String required(String value, String field) {
         if (value == null || value.isBlank()) {
-            throw invalid(field + " is missing");
+            throw SettingNames.invalid(field + " is missing");
         }
         return value;
     }
@@ -202,7 +208,4 @@ final class EndpointRules {
         return value == null || value.isBlank() ? null : value.strip();
     }
 
-    private static RefusedException invalid(String message) {
-        return new RefusedException(Reason.INVALID, message);
-    }
 }

@@ -18,7 +18,6 @@ import io.moat.tls.TlsSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.security.Security;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -265,10 +264,6 @@ public class SmtpEndpointService implements CertificateUsage {
                 + ", " + e.maxConnections() + " connections (" + e.maxConnectionsPerClient() + " per client), session "
                 + e.sessionTimeoutSeconds() + " s, relay domains " + e.relayDomains() + ", trusted networks "
                 + e.trustedNetworks();
-    }
-
-    private static RefusedException invalid(String message) {
-        return new RefusedException(Reason.INVALID, message);
     }
 
     private static RefusedException notFound(String id) {

@@ -1,7 +1,7 @@
 package io.moat.settings.profiles;
 
-import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
+import io.moat.settings.SettingNames;
 import io.moat.settings.profiles.ServerProfile.Server;
 import io.moat.settings.profiles.ServerProfile.Type;
 import io.moat.tls.TlsException;
@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * What a server profile must be, checked without the database, the secrets or the certificate store: its name, its
@@ -21,10 +20,7 @@ import java.util.regex.Pattern;
 final class ProfileRules {
 
     /** TLS versions of a server that names none. */
-    static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern DOMAIN = Pattern.compile(
-            "\\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+    static final List<String> DEFAULT_PROTOCOLS = SettingNames.DEFAULT_TLS_PROTOCOLS;
     private static final List<String> SMTP_ENCRYPTIONS = List.of("NONE", "STARTTLS_OPTIONAL", "STARTTLS_REQUIRED");
 
     private ProfileRules() {
@@ -42,8 +38,8 @@ final class ProfileRules {
     /** The profile's name, stripped: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit. */
     static String name(String given) {
         String name = given == null ? "" : given.strip();
-        if (!NAME.matcher(name).matches()) {
-            throw invalid("name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        if (!SettingNames.isName(name)) {
+            throw SettingNames.invalid("name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
         }
         return name;
     }
@@ -53,11 +49,11 @@ final class ProfileRules {
         List<String> domains = given.stream().map(d -> d.strip().toLowerCase(Locale.ROOT)).filter(d -> !d.isEmpty())
                 .toList();
         if (type == Type.CORE && !domains.isEmpty()) {
-            throw invalid("recipientDomains route mail to SMTP profiles; a Core profile has none");
+            throw SettingNames.invalid("recipientDomains route mail to SMTP profiles; a Core profile has none");
         }
         for (String domain : domains) {
-            if (!DOMAIN.matcher(domain).matches()) {
-                throw invalid("recipient domain '" + domain + "' is not a domain name");
+            if (!SettingNames.isDomain(domain)) {
+                throw SettingNames.invalid("recipient domain '" + domain + "' is not a domain name");
             }
         }
         return domains;
@@ -69,52 +65,55 @@ final class ProfileRules {
         try {
             uri = new URI(in.uri() == null ? "" : in.uri().strip());
         } catch (URISyntaxException e) {
-            throw invalid("'" + in.uri() + "' is not a URI: " + e.getReason());
+            throw SettingNames.invalid("'" + in.uri() + "' is not a URI: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null) {
-            throw invalid("server '" + in.uri() + "' has no host; e.g. " + (type == Type.SMTP
+            throw SettingNames.invalid("server '" + in.uri() + "' has no host; e.g. " + (type == Type.SMTP
                     ? "smtp://mx.internal:25"
                     : "https://core.internal:8008"));
         }
         String encryption = in.encryption() == null ? null : in.encryption().strip().toUpperCase(Locale.ROOT);
         if (type == Type.SMTP) {
             if (!scheme.equals("smtp") && !scheme.equals("smtps")) {
-                throw invalid("an SMTP server is smtp://host:port or smtps://host:port, not '" + in.uri() + "'");
+                throw SettingNames
+                        .invalid("an SMTP server is smtp://host:port or smtps://host:port, not '" + in.uri() + "'");
             }
             if (scheme.equals("smtps")) {
                 if (encryption != null && !encryption.equals("IMPLICIT_TLS")) {
-                    throw invalid("smtps:// is implicit TLS; leave encryption out for " + in.uri());
+                    throw SettingNames.invalid("smtps:// is implicit TLS; leave encryption out for " + in.uri());
                 }
                 encryption = null;
             } else {
                 encryption = encryption == null ? "STARTTLS_OPTIONAL" : encryption;
                 if (!SMTP_ENCRYPTIONS.contains(encryption)) {
-                    throw invalid("encryption '" + in.encryption() + "' is not one of " + SMTP_ENCRYPTIONS);
+                    throw SettingNames
+                            .invalid("encryption '" + in.encryption() + "' is not one of " + SMTP_ENCRYPTIONS);
                 }
             }
         } else {
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw invalid("a Core server is http(s)://host:port, not '" + in.uri() + "'");
+                throw SettingNames.invalid("a Core server is http(s)://host:port, not '" + in.uri() + "'");
             }
             if (encryption != null || in.username() != null || in.clientCertificateId() != null) {
-                throw invalid("a Core server has only uri and protocols");
+                throw SettingNames.invalid("a Core server has only uri and protocols");
             }
         }
         List<String> protocols = in.protocols().isEmpty() ? DEFAULT_PROTOCOLS : in.protocols();
         try {
             new TlsSettings(protocols, List.of()).validated();
         } catch (TlsException e) {
-            throw invalid(e.getMessage());
+            throw SettingNames.invalid(e.getMessage());
         }
         String clean = scheme + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
         String username = in.username() == null || in.username().isBlank() ? null : in.username();
         if (username != null && "NONE".equals(encryption)) {
-            throw invalid("server " + clean + " has encryption NONE and the username '" + username + "': credentials"
+            throw SettingNames.invalid("server " + clean + " has encryption NONE and the username '" + username
+                    + "': credentials"
                     + " are only ever sent over TLS; choose STARTTLS_REQUIRED (or smtps://), or leave the username out");
         }
         if (username == null && in.password() != null && !in.password().isEmpty()) {
-            throw invalid("a password for " + clean + " needs a username");
+            throw SettingNames.invalid("a password for " + clean + " needs a username");
         }
         String clientCertificateId = in.clientCertificateId() == null || in.clientCertificateId().isBlank()
                 ? null
@@ -123,7 +122,4 @@ final class ProfileRules {
                 clientCertificateId);
     }
 
-    static RefusedException invalid(String message) {
-        return new RefusedException(Reason.INVALID, message);
-    }
 }

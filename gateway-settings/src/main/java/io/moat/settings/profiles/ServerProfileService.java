@@ -9,6 +9,7 @@ import io.moat.settings.GatewaySettings;
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
 import io.moat.settings.Secrets;
+import io.moat.settings.SettingNames;
 import io.moat.settings.certificates.CertificateStore;
 import io.moat.settings.certificates.CertificateUsage;
 import io.moat.settings.certificates.DigitalIdService;
@@ -104,7 +105,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
 
     public synchronized ServerProfile create(ServerProfile input) {
         if (input.type() == null) {
-            throw invalid("type is missing: SMTP or CORE");
+            throw SettingNames.invalid("type is missing: SMTP or CORE");
         }
         ServerProfileEntity entity = new ServerProfileEntity(UUID.randomUUID().toString(), input.type().name(),
                 Instant.now());
@@ -119,7 +120,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
     public synchronized ServerProfile update(String id, ServerProfile input) {
         ServerProfileEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
         if (input.type() != null && !input.type().name().equals(entity.getType())) {
-            throw invalid("the type of a profile cannot change (it is " + entity.getType() + ")");
+            throw SettingNames.invalid("the type of a profile cannot change (it is " + entity.getType() + ")");
         }
         store(entity, input, profile(entity));
         repository.flush();
@@ -361,19 +362,20 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
         String name = ProfileRules.name(in.name());
         for (ServerProfileEntity other : others) {
             if (other.getName().equalsIgnoreCase(name)) {
-                throw invalid("a profile named '" + other.getName() + "' exists already");
+                throw SettingNames.invalid("a profile named '" + other.getName() + "' exists already");
             }
         }
         Strategy strategy = in.strategy() == null ? Strategy.FAILOVER : in.strategy();
         if (in.servers().isEmpty()) {
-            throw invalid("servers is empty: give at least one server");
+            throw SettingNames.invalid("servers is empty: give at least one server");
         }
         List<String> domains = ProfileRules.recipientDomains(type, in.recipientDomains());
         for (String domain : domains) {
             for (ServerProfileEntity other : others) {
                 if (lines(other.getRecipientDomains()).contains(domain)) {
-                    throw invalid("recipient domain '" + domain + "' is routed by profile '" + other.getName()
-                            + "' already");
+                    throw SettingNames
+                            .invalid("recipient domain '" + domain + "' is routed by profile '" + other.getName()
+                                    + "' already");
                 }
             }
         }
@@ -390,18 +392,19 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
             }
             timeout = in.timeoutSeconds() == null ? DEFAULT_CORE_TIMEOUT : in.timeoutSeconds();
             if (timeout < 1 || timeout > 600) {
-                throw invalid("timeoutSeconds must be 1..600, was " + timeout);
+                throw SettingNames.invalid("timeoutSeconds must be 1..600, was " + timeout);
             }
             rule = in.rule() == null || in.rule().isBlank() ? null : in.rule().strip();
         } else if (in.apikey() != null || in.rule() != null || in.timeoutSeconds() != null) {
-            throw invalid("apikey, rule and timeoutSeconds belong to Core profiles");
+            throw SettingNames.invalid("apikey, rule and timeoutSeconds belong to Core profiles");
         }
         boolean makeDefault = Boolean.TRUE.equals(in.defaultProfile());
         boolean noDefaultYet = others.stream()
                 .noneMatch(p -> p.getType().equals(type.name()) && p.isDefaultProfile());
         if (before != null && Boolean.TRUE.equals(before.defaultProfile()) && !makeDefault && noDefaultYet) {
-            throw invalid("'" + name + "' is the default " + type + " profile; make another one the default"
-                    + " instead of this one");
+            throw SettingNames
+                    .invalid("'" + name + "' is the default " + type + " profile; make another one the default"
+                            + " instead of this one");
         }
         if (makeDefault) {
             others.stream().filter(p -> p.getType().equals(type.name())).forEach(p -> p.setDefaultProfile(false));
@@ -417,7 +420,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
             LOG.warning(() -> "host name verification is off for " + uri + ": any trusted certificate will do");
         }
         if (server.clientCertificateId() != null && certificates.find(server.clientCertificateId()).isEmpty()) {
-            throw invalid("no certificate with id '" + server.clientCertificateId() + "' for " + uri);
+            throw SettingNames.invalid("no certificate with id '" + server.clientCertificateId() + "' for " + uri);
         }
         String sealed = null;
         if (server.username() != null) {
@@ -427,7 +430,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
                 sealed = previousPassword(profileId, uri, server.username());
             }
             if (sealed == null) {
-                throw invalid("username '" + server.username() + "' for " + uri + " needs a password");
+                throw SettingNames.invalid("username '" + server.username() + "' for " + uri + " needs a password");
             }
         }
         return new StoredServer(uri, server.encryption(), server.protocols(), server.verifyHostname(),
@@ -482,10 +485,6 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
 
     private static List<String> lines(String value) {
         return value == null || value.isEmpty() ? List.of() : Arrays.asList(value.split("\n"));
-    }
-
-    private static RefusedException invalid(String message) {
-        return new RefusedException(Reason.INVALID, message);
     }
 
     private static RefusedException notFound(String id) {
