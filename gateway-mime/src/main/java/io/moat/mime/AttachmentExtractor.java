@@ -1,11 +1,7 @@
 package io.moat.mime;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.internet.ContentDisposition;
 import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.MimeUtility;
-import jakarta.mail.internet.ParseException;
 import jakarta.mail.internet.SharedInputStream;
 import jakarta.mail.util.SharedByteArrayInputStream;
 import jakarta.mail.util.SharedFileInputStream;
@@ -14,7 +10,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UnsupportedEncodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -64,15 +59,6 @@ public final class AttachmentExtractor {
     private static final Semaphore MINING_FROM_FILES = new Semaphore(1);
     /** The findings of one kind a message records; the first few say enough. */
     private static final int MAX_FINDINGS = 5;
-    /**
-     * Jakarta Mail 2.1 looks its {@code StreamProvider} up with {@code ServiceLoader} for every decoder it creates,
-     * starting from the thread's context class loader (jakartaee/mail-api#861). Under the deployment's loader each
-     * look-up searches the jars of every module the deployment sees: in the benchmark that was a sixth of the
-     * pipeline's CPU. The API's own loader finds the same provider among its few dependencies, so parsing runs under
-     * it.
-     */
-    private static final ClassLoader MAIL_API_LOADER = Session.class.getClassLoader();
-
     private AttachmentExtractor() {
     }
 
@@ -94,12 +80,29 @@ public final class AttachmentExtractor {
     /**
      * One part to scan, or a finding ({@code finding} not null; then {@code partName} is empty and nothing is
      * scanned). {@code partName} is its file name in the parts folder.
+     *
+     * @param entityStart where, in the message file, the outermost MIME entity that holds the part begins (its header
+     *        section's first byte): the part's own entity when it was walked in place; the encoded forwarded message
+     *        it was decoded from; the text part an embedded file was found in; 0 for a single-part message. Taking
+     *        that entity out of the message ({@link MessageMarker}, {@link Marks.Removal}) removes the part. -1 for a
+     *        finding.
+     * @param entityEnd where that entity ends (exclusive; the line break before the next delimiter is not in it); -1
+     *        for a finding
+     * @param body whether the part is a text or HTML body (text/plain or text/html, not an attachment): a rule that
+     *        scans attachments only skips it
      */
     public record Attachment(int index, String fileName, String contentType, long size, String partName,
-            Finding finding) {
+            Finding finding, long entityStart, long entityEnd, boolean body) {
 
+        /** A part whose place in the message is not known (as recorded before ranges were kept). */
         public Attachment(int index, String fileName, String contentType, long size, String partName) {
-            this(index, fileName, contentType, size, partName, null);
+            this(index, fileName, contentType, size, partName, null, -1, -1, false);
+        }
+
+        /** A part, or a finding, whose place in the message is not known. */
+        public Attachment(int index, String fileName, String contentType, long size, String partName,
+                Finding finding) {
+            this(index, fileName, contentType, size, partName, finding, -1, -1, false);
         }
     }
 
@@ -141,14 +144,7 @@ public final class AttachmentExtractor {
      */
     public static Extraction extract(Path message, Path partsFolder, long memoryBudget, MimeLimits limits)
             throws IOException {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(MAIL_API_LOADER);
-        try {
-            return parse(message, partsFolder, memoryBudget, limits);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        return MailApiLoader.call(() -> parse(message, partsFolder, memoryBudget, limits));
     }
 
     private static Extraction parse(Path message, Path partsFolder, long memoryBudget, MimeLimits limits)
@@ -157,6 +153,7 @@ public final class AttachmentExtractor {
         Walk walk = new Walk(parts, limits);
         try (Source spool = new Source(new SharedFileInputStream(message.toFile(), READ_BUFFER),
                 Files.size(message), null)) {
+            walk.spool = spool;
             try {
                 walk.entity(spool, 0, spool.size, 0);
             } catch (LimitReached | LimitExceeded e) {
@@ -171,8 +168,9 @@ public final class AttachmentExtractor {
             clear(partsFolder);
             Path whole = partsFolder.resolve("0");
             Files.copy(message, whole, StandardCopyOption.REPLACE_EXISTING);
+            long size = Files.size(whole);
             return new Extraction(walk.subject, List.of(
-                    new Attachment(0, "message.eml", "message/rfc822", Files.size(whole), "0"),
+                    new Attachment(0, "message.eml", "message/rfc822", size, "0", null, 0, size, false),
                     Walk.finding(1, Finding.Kind.UNINSPECTED, "could not be fully inspected: " + unreadable(e))),
                     Map.of());
         }
@@ -276,6 +274,11 @@ public final class AttachmentExtractor {
         int unnamed;
         int nested;
         String subject;
+        /** The spool file's own bytes, as opposed to a forwarded message decoded from them. */
+        Source spool;
+        /** The range of the innermost entity of the spool file being walked: what holds the parts found now. */
+        long outerStart = -1;
+        long outerEnd = -1;
         final Set<String> uninspected = new LinkedHashSet<>();
         final Set<String> ambiguous = new LinkedHashSet<>();
 
@@ -320,6 +323,22 @@ public final class AttachmentExtractor {
                 uninspected.add("MIME nesting deeper than " + limits.maxDepth() + " levels");
                 return;
             }
+            long heldStart = outerStart;
+            long heldEnd = outerEnd;
+            if (source == spool) {
+                outerStart = start;
+                outerEnd = end;
+            }
+            try {
+                inPlace(source, start, end, depth);
+            } finally {
+                outerStart = heldStart;
+                outerEnd = heldEnd;
+            }
+        }
+
+        /** {@link #entity}, once the range of the spool file that holds it is known. */
+        private void inPlace(Source source, long start, long end, int depth) throws IOException, LimitReached {
             try {
                 walk(source, start, end, depth);
             } catch (LimitExceeded e) {
@@ -337,7 +356,8 @@ public final class AttachmentExtractor {
                 }
                 if (size > 0) {
                     String name = depth == 0 ? "message.eml" : "unreadable-" + (index + 1) + ".eml";
-                    parts.found.add(new Attachment(index, name, "message/rfc822", size, partName));
+                    parts.found.add(new Attachment(index, name, "message/rfc822", size, partName, null, outerStart,
+                            outerEnd, false));
                 }
             }
         }
@@ -353,14 +373,14 @@ public final class AttachmentExtractor {
                 return;
             }
             if (depth == 0) {
-                subject = decodedText(header.first("Subject"));
+                subject = HeaderSection.decodedText(header.first("Subject"));
             }
             String ambiguity = header.ambiguity();
             if (ambiguity != null) {
                 ambiguous.add(ambiguity);
             }
             long content = Math.min(end, start + header.contentOffset());
-            ContentType type = contentType(header);
+            ContentType type = header.contentType();
             if (type == null && isContainer(header.first("Content-Type"))) {
                 // a multipart or message a lenient reader may still take apart: not scanned as one opaque blob
                 ambiguous.add("an unreadable Content-Type of a " + header.first("Content-Type").strip()
@@ -370,8 +390,8 @@ public final class AttachmentExtractor {
                 multipart(source, content, end, depth, type, header);
                 return;
             }
-            String fileName = fileName(header, type);
-            boolean attachment = fileName != null || "attachment".equals(disposition(header));
+            String fileName = header.fileName(type);
+            boolean attachment = header.attachment(type);
             if (!attachment && type != null && type.match("message/rfc822")) {
                 forwarded(source, content, end, depth, header);
                 return;
@@ -424,7 +444,7 @@ public final class AttachmentExtractor {
 
         private Source decodeNested(Source source, long content, long end, String encoding)
                 throws IOException, MessagingException, LimitReached {
-            try (InputStream data = decoded(source.stream(content, end), encoding)) {
+            try (InputStream data = HeaderSection.decoded(source.stream(content, end), encoding)) {
                 // in memory only within what is left of the claim's budget, which nested levels would multiply
                 int inMemory = (int) Math.min(NESTED_IN_MEMORY, parts.budget);
                 byte[] start = data.readNBytes(inMemory + 1);
@@ -462,7 +482,7 @@ public final class AttachmentExtractor {
             int index = parts.found.size();
             String partName = Integer.toString(index);
             long size;
-            try (InputStream data = decoded(source.stream(content, end), header.encoding())) {
+            try (InputStream data = header.decoded(source.stream(content, end))) {
                 size = parts.store(partName, new Counted(data));
             }
             if (size == 0) {
@@ -473,7 +493,8 @@ public final class AttachmentExtractor {
                     : body
                             ? "body" + (++bodies == 1 ? "" : "-" + bodies) + (html ? ".html" : ".txt")
                             : "attachment-" + ++unnamed;
-            parts.found.add(new Attachment(index, name, type == null ? null : type.getBaseType(), size, partName));
+            parts.found.add(new Attachment(index, name, type == null ? null : type.getBaseType(), size, partName,
+                    null, outerStart, outerEnd, body));
             if (text) {
                 embedded(partName, size, html);
             }
@@ -509,7 +530,8 @@ public final class AttachmentExtractor {
                 int index = parts.found.size();
                 long stored = parts.store(Integer.toString(index), new Counted(new ByteArrayInputStream(file.data())));
                 if (stored > 0) {
-                    parts.found.add(new Attachment(index, file.name(), null, stored, Integer.toString(index)));
+                    parts.found.add(new Attachment(index, file.name(), null, stored, Integer.toString(index), null,
+                            outerStart, outerEnd, false));
                 }
             }
         }
@@ -571,79 +593,10 @@ public final class AttachmentExtractor {
         }
     }
 
-    /**
-     * The content decoded by its transfer encoding: base64 through {@link Base64DecodingStream}, quoted-printable
-     * and uuencode through Jakarta Mail; identity and unknown encodings as they are (an unknown one is scanned raw
-     * rather than not at all).
-     */
-    private static InputStream decoded(InputStream raw, String encoding) throws MessagingException {
-        if (encoding == null) {
-            return raw;
-        }
-        return switch (encoding) {
-            case "base64" -> new Base64DecodingStream(raw);
-            case "quoted-printable", "uuencode", "x-uuencode", "x-uue" -> MimeUtility.decode(raw, encoding);
-            default -> raw;
-        };
-    }
-
     /** Whether a Content-Type value names a type that holds other entities (multipart, message). */
     private static boolean isContainer(String value) {
         String type = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
         return type.startsWith("multipart") || type.startsWith("message");
-    }
-
-    /** The entity's content type; text/plain without a header (RFC 2045 5.2), null if it cannot be parsed. */
-    private static ContentType contentType(HeaderSection header) {
-        String value = header.first("Content-Type");
-        if (value == null) {
-            return new ContentType("text", "plain", null);
-        }
-        try {
-            return new ContentType(value);
-        } catch (ParseException e) {
-            return null;
-        }
-    }
-
-    private static String disposition(HeaderSection header) {
-        String value = header.first("Content-Disposition");
-        if (value == null) {
-            return null;
-        }
-        try {
-            return new ContentDisposition(value).getDisposition().toLowerCase(Locale.ROOT);
-        } catch (ParseException e) {
-            return null;
-        }
-    }
-
-    /** The part's file name: the disposition's {@code filename}, else the type's {@code name}, RFC 2047-decoded. */
-    private static String fileName(HeaderSection header, ContentType type) {
-        String name = null;
-        String disposition = header.first("Content-Disposition");
-        if (disposition != null) {
-            try {
-                name = new ContentDisposition(disposition).getParameter("filename");
-            } catch (ParseException e) {
-                name = null;
-            }
-        }
-        if (name == null && type != null) {
-            name = type.getParameter("name");
-        }
-        return name == null ? null : decodedText(name);
-    }
-
-    private static String decodedText(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return MimeUtility.decodeText(text);
-        } catch (UnsupportedEncodingException e) {
-            return text;
-        }
     }
 
     private static void clear(Path folder) throws IOException {

@@ -1,6 +1,8 @@
 package io.moat.mime;
 
 import jakarta.mail.MessagingException;
+import jakarta.mail.internet.ContentDisposition;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.HeaderTokenizer;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeUtility;
@@ -8,6 +10,7 @@ import jakarta.mail.internet.ParseException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Locale;
@@ -118,6 +121,90 @@ final class HeaderSection {
         String encoding = encoding();
         return encoding == null || encoding.isEmpty() || encoding.equals("7bit") || encoding.equals("8bit")
                 || encoding.equals("binary");
+    }
+
+    /** The entity's content type; text/plain without a header (RFC 2045 5.2), null if it cannot be parsed. */
+    ContentType contentType() {
+        String value = first("Content-Type");
+        if (value == null) {
+            return new ContentType("text", "plain", null);
+        }
+        try {
+            return new ContentType(value);
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
+    /** The disposition ({@code inline}, {@code attachment}) in lower case; null if none or unreadable. */
+    String disposition() {
+        String value = first("Content-Disposition");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return new ContentDisposition(value).getDisposition().toLowerCase(Locale.ROOT);
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
+    /** The part's file name: the disposition's {@code filename}, else the type's {@code name}, RFC 2047-decoded. */
+    String fileName(ContentType type) {
+        String name = null;
+        String disposition = first("Content-Disposition");
+        if (disposition != null) {
+            try {
+                name = new ContentDisposition(disposition).getParameter("filename");
+            } catch (ParseException e) {
+                name = null;
+            }
+        }
+        if (name == null && type != null) {
+            name = type.getParameter("name");
+        }
+        return name == null ? null : decodedText(name);
+    }
+
+    /**
+     * Whether the entity is an attachment rather than a body, as mail clients show it: it has a file name, or its
+     * disposition says so.
+     */
+    boolean attachment(ContentType type) {
+        return fileName(type) != null || "attachment".equals(disposition());
+    }
+
+    /** The entity's content, {@code raw}, decoded by this section's transfer encoding (see {@link #decoded}). */
+    InputStream decoded(InputStream raw) throws MessagingException {
+        return decoded(raw, encoding());
+    }
+
+    /**
+     * Content decoded by its transfer encoding: base64 through {@link Base64DecodingStream}, quoted-printable and
+     * uuencode through Jakarta Mail; identity and unknown encodings as they are (an unknown one is scanned raw
+     * rather than not at all).
+     */
+    static InputStream decoded(InputStream raw, String encoding) throws MessagingException {
+        if (encoding == null) {
+            return raw;
+        }
+        return switch (encoding) {
+            case "base64" -> new Base64DecodingStream(raw);
+            case "quoted-printable", "uuencode", "x-uuencode", "x-uue" -> MimeUtility.decode(raw, encoding);
+            default -> raw;
+        };
+    }
+
+    /** Header text with its RFC 2047 encoded-words decoded; as it is where a charset is unknown. */
+    static String decodedText(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return MimeUtility.decodeText(text);
+        } catch (UnsupportedEncodingException e) {
+            return text;
+        }
     }
 
     /**

@@ -55,6 +55,20 @@ class AttachmentExtractorTest {
         return data;
     }
 
+    /** Where the {@code n}th body part of the multipart delimited by {@code boundary} begins in {@code text}. */
+    static long entityStart(String text, String boundary, int n) {
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            at = text.indexOf("--" + boundary + CRLF, at + 1);
+        }
+        return at + boundary.length() + 4;
+    }
+
+    /** Where that part ends: at the line break before the next delimiter. */
+    static long entityEnd(String text, String boundary, int n) {
+        return text.indexOf(CRLF + "--" + boundary, (int) entityStart(text, boundary, n));
+    }
+
     private byte[] partFile(Attachment a) throws IOException {
         return Files.readAllBytes(parts.resolve(a.partName()));
     }
@@ -112,10 +126,13 @@ class AttachmentExtractorTest {
         List<Attachment> found = extraction.attachments();
         assertThat(found).hasSize(3);
         String body = "Hello Bob, two files attached.";
-        assertThat(found.get(0)).isEqualTo(new Attachment(0, "body.txt", "text/plain", body.length(), "0"));
-        assertThat(found.get(1)).isEqualTo(new Attachment(1, "report.pdf", "application/pdf", pdf.length, "1"));
-        assertThat(found.get(2)).isEqualTo(
-                new Attachment(2, "Gr\u00fc\u00dfe \u20ac.zip", "application/zip", zip.length, "2"));
+        String text = Files.readString(message, StandardCharsets.ISO_8859_1);
+        assertThat(found.get(0)).isEqualTo(new Attachment(0, "body.txt", "text/plain", body.length(), "0", null,
+                entityStart(text, "b1", 1), entityEnd(text, "b1", 1), true));
+        assertThat(found.get(1)).isEqualTo(new Attachment(1, "report.pdf", "application/pdf", pdf.length, "1", null,
+                entityStart(text, "b1", 2), entityEnd(text, "b1", 2), false));
+        assertThat(found.get(2)).isEqualTo(new Attachment(2, "Gr\u00fc\u00dfe \u20ac.zip", "application/zip",
+                zip.length, "2", null, entityStart(text, "b1", 3), entityEnd(text, "b1", 3), false));
         assertThat(new String(partFile(found.get(0)), StandardCharsets.US_ASCII)).isEqualTo(body);
         assertThat(partFile(found.get(1))).isEqualTo(pdf);
         assertThat(partFile(found.get(2))).isEqualTo(zip);
@@ -159,7 +176,8 @@ class AttachmentExtractorTest {
         Extraction extraction = AttachmentExtractor.extract(message, parts, 0);
 
         assertThat(extraction.subject()).isEqualTo("Lunch?");
-        assertThat(extraction.attachments()).containsExactly(new Attachment(0, "body.txt", "text/plain", 26, "0"));
+        assertThat(extraction.attachments()).containsExactly(
+                new Attachment(0, "body.txt", "text/plain", 26, "0", null, 0, Files.size(message), true));
         assertThat(Files.readString(parts.resolve("0"))).isEqualTo("Noon at the usual place.\r\n");
     }
 
@@ -444,7 +462,8 @@ class AttachmentExtractorTest {
 
         // scanned as one file, and never passed: a finding says it was not taken apart
         assertThat(extraction.attachments()).containsExactly(
-                new Attachment(0, "message.eml", "message/rfc822", text.length(), "0"),
+                new Attachment(0, "message.eml", "message/rfc822", text.length(), "0", null, 0, text.length(),
+                        false),
                 new Attachment(1, "(message structure)", null, 0, "", new AttachmentExtractor.Finding(
                         AttachmentExtractor.Finding.Kind.UNINSPECTED,
                         "could not be fully inspected: unreadable MIME (Missing start boundary)")));
@@ -972,5 +991,145 @@ class AttachmentExtractorTest {
 
         assertThat(AttachmentExtractor.extract(continued, parts, 1_000_000).attachments())
                 .extracting(Attachment::fileName).containsExactly("body.txt");
+    }
+
+    @Test
+    void eachPartSaysWhichEntityOfTheFileHoldsItAndWhetherItIsABody() throws IOException {
+        Path message = spool(
+                "Subject: ranges",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"out\"",
+                "",
+                "--out",
+                "Content-Type: multipart/alternative; boundary=\"alt\"",
+                "",
+                "--alt",
+                "Content-Type: text/plain; charset=us-ascii",
+                "",
+                "plain body",
+                "--alt",
+                "Content-Type: text/html; charset=us-ascii",
+                "",
+                "<p>html body</p>",
+                "--alt--",
+                "--out",
+                "Content-Type: text/plain; name=\"notes.txt\"",
+                "Content-Disposition: attachment; filename=\"notes.txt\"",
+                "",
+                "attached text",
+                "--out",
+                "Content-Type: application/octet-stream; name=\"tool.exe\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(binary(500, 3)),
+                "--out--");
+        String text = Files.readString(message, StandardCharsets.ISO_8859_1);
+
+        List<Attachment> found = AttachmentExtractor.extract(message, parts, 1_000_000).attachments();
+
+        assertThat(found).extracting(Attachment::fileName).containsExactly("body.txt", "body-2.html", "notes.txt",
+                "tool.exe");
+        assertThat(found).extracting(Attachment::body).containsExactly(true, true, false, false);
+        assertThat(found.get(0).entityStart()).isEqualTo(entityStart(text, "alt", 1));
+        assertThat(found.get(0).entityEnd()).isEqualTo(entityEnd(text, "alt", 1));
+        assertThat(found.get(1).entityStart()).isEqualTo(entityStart(text, "alt", 2));
+        assertThat(found.get(1).entityEnd()).isEqualTo(entityEnd(text, "alt", 2));
+        assertThat(found.get(2).entityStart()).isEqualTo(entityStart(text, "out", 2));
+        assertThat(found.get(2).entityEnd()).isEqualTo(entityEnd(text, "out", 2));
+        assertThat(found.get(3).entityStart()).isEqualTo(entityStart(text, "out", 3));
+        assertThat(found.get(3).entityEnd()).isEqualTo(entityEnd(text, "out", 3));
+        // the range is the entity: its header section first, the line break before the delimiter not in it
+        assertThat(text.substring((int) found.get(2).entityStart(), (int) found.get(2).entityEnd()))
+                .isEqualTo("Content-Type: text/plain; name=\"notes.txt\"\r\n"
+                        + "Content-Disposition: attachment; filename=\"notes.txt\"\r\n\r\nattached text");
+    }
+
+    @Test
+    void aPartOfABase64ForwardedMessageLivesInTheEncodedMessageEntityOfTheFile() throws IOException {
+        String forwarded = String.join(CRLF,
+                "From: dave@example.net",
+                "Content-Type: multipart/mixed; boundary=\"inner\"",
+                "",
+                "--inner",
+                "Content-Type: text/plain",
+                "",
+                "Run this.",
+                "--inner",
+                "Content-Type: application/octet-stream; name=\"setup.exe\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(binary(700, 5)),
+                "--inner--",
+                "");
+        Path message = spool(
+                "Subject: Fwd",
+                "Content-Type: multipart/mixed; boundary=o",
+                "",
+                "--o",
+                "Content-Type: text/plain",
+                "",
+                "see the forwarded mail",
+                "--o",
+                "Content-Type: message/rfc822",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(forwarded.getBytes(StandardCharsets.US_ASCII)),
+                "--o--");
+        String text = Files.readString(message, StandardCharsets.ISO_8859_1);
+
+        List<Attachment> found = AttachmentExtractor.extract(message, parts, 1_000_000).attachments();
+
+        assertThat(found).extracting(Attachment::fileName).containsExactly("body.txt", "body-2.txt", "setup.exe");
+        assertThat(found).extracting(Attachment::body).containsExactly(true, true, false);
+        assertThat(found.get(0).entityStart()).isEqualTo(entityStart(text, "o", 1));
+        for (Attachment inForwarded : found.subList(1, 3)) {
+            assertThat(inForwarded.entityStart()).isEqualTo(entityStart(text, "o", 2));
+            assertThat(inForwarded.entityEnd()).isEqualTo(entityEnd(text, "o", 2));
+        }
+    }
+
+    @Test
+    void aFileUuencodedInATextBodyLivesInThatTextPart() throws IOException {
+        Path message = spool(
+                "Subject: old school",
+                "Content-Type: multipart/mixed; boundary=m",
+                "",
+                "--m",
+                "Content-Type: text/plain",
+                "",
+                "see below",
+                "begin 644 eicar.com",
+                Encodings.uuencode(EICAR.getBytes(StandardCharsets.US_ASCII)),
+                "`",
+                "end",
+                "--m--");
+        String text = Files.readString(message, StandardCharsets.ISO_8859_1);
+
+        List<Attachment> found = AttachmentExtractor.extract(message, parts, 1_000_000).attachments();
+
+        assertThat(found).extracting(Attachment::fileName).containsExactly("body.txt", "eicar.com");
+        assertThat(found).extracting(Attachment::body).containsExactly(true, false);
+        assertThat(found).extracting(Attachment::entityStart).containsOnly(entityStart(text, "m", 1));
+        assertThat(found).extracting(Attachment::entityEnd).containsOnly(entityEnd(text, "m", 1));
+    }
+
+    @Test
+    void aSinglePartMessageIsTheWholeFileAndFindingsHaveNoPlace() throws IOException {
+        Path message = spool(
+                "Subject: invoice",
+                "Content-Type: application/octet-stream",
+                "Content-Type: application/pdf",
+                "Content-Disposition: attachment; filename=\"invoice.exe\"",
+                "",
+                "MZ not really");
+
+        List<Attachment> found = AttachmentExtractor.extract(message, parts, 1_000_000).attachments();
+
+        assertThat(found).hasSize(2);
+        assertThat(found.get(0)).extracting(Attachment::fileName, Attachment::entityStart, Attachment::entityEnd,
+                Attachment::body).containsExactly("invoice.exe", 0L, Files.size(message), false);
+        assertThat(found.get(1).finding()).isNotNull();
+        assertThat(found.get(1)).extracting(Attachment::entityStart, Attachment::entityEnd, Attachment::body)
+                .containsExactly(-1L, -1L, false);
     }
 }
