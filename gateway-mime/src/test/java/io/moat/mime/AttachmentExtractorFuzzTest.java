@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.moat.mime.AttachmentExtractor.Attachment;
 import io.moat.mime.AttachmentExtractor.Extraction;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 /**
  * Whatever a sender writes, the extraction ends, within its limits, with parts the scanner can read or a finding
  * that says why not: it never throws, never holds more than its budget in memory, never writes more than its
- * decoded-byte limit, and never leaves a file it does not name.
+ * decoded-byte limit, and never leaves a file it does not name. The marker, given the ranges found, writes the message
+ * again or says with an {@link IOException} that it cannot.
  *
  * <p>It runs in a surefire execution of its own ({@code fuzz-mime-extraction}): first on the committed inputs
  * ({@code AttachmentExtractorFuzzTestInputs}), then fuzzing for {@code fuzz.duration} (20 s); what it finds goes to
@@ -57,8 +59,11 @@ class AttachmentExtractorFuzzTest {
                         .anyMatch(a -> a.partName().equals(name));
                 written += Files.size(parts.resolve(name));
             }
-            // a message that could not be taken apart is scanned whole, beside a finding that says so
-            boolean whole = !found.isEmpty() && found.get(0).fileName().equals("message.eml");
+            // a message that could not be taken apart is scanned whole, beside a finding that says so; whole, not
+            // by its name (a sender may name an attachment message.eml): the part is every byte of the file
+            boolean whole = !found.isEmpty() && found.get(0).finding() == null
+                    && found.get(0).size() == message.length && found.get(0).entityStart() == 0
+                    && found.get(0).entityEnd() == message.length;
             if (whole) {
                 assertThat(found).last().extracting(a -> a.finding().category())
                         .isEqualTo(AttachmentExtractor.Finding.Kind.UNINSPECTED);
@@ -83,8 +88,30 @@ class AttachmentExtractorFuzzTest {
                     assertThat(a.finding().label()).isNotBlank();
                 }
             }
+            marksWithoutSurprises(file, extraction);
         } finally {
             delete(parts);
+        }
+    }
+
+    /**
+     * The marker, given the message and the ranges the extraction found in it, writes a message or fails with an
+     * {@link IOException} (which the pipeline answers by failing closed), never with anything else.
+     */
+    private static void marksWithoutSurprises(Path file, Extraction extraction) {
+        List<Marks.Removal> removals = extraction.attachments().stream()
+                .filter(a -> a.finding() == null && !a.body() && a.entityStart() >= 0)
+                .map(a -> new Marks.Removal(a.entityStart(), a.entityEnd(), "removed " + a.fileName()))
+                .toList();
+        Marks.Disclaimer notice = new Marks.Disclaimer("Scanned \u2713", null, Marks.Disclaimer.Position.BOTTOM,
+                Marks.Disclaimer.Style.WARNING);
+        for (Marks marks : List.of(new Marks(List.of(new Marks.Header("X-Moat-Rule", "r\u00e8gle")), "[TAG]",
+                notice, List.of()), new Marks(List.of(), null, notice, removals))) {
+            try {
+                MessageMarker.mark(file, marks, OutputStream.nullOutputStream(), LIMITS);
+            } catch (IOException e) {
+                // the message cannot be rewritten: it is not delivered
+            }
         }
     }
 

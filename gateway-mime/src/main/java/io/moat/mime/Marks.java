@@ -1,0 +1,111 @@
+package io.moat.mime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What {@link MessageMarker} does to a message: header fields to add, a subject tag, a disclaimer in the body, and
+ * entities to take out. Values are plain text already substituted (placeholders are the caller's business); the
+ * marker makes them safe for a header or a body.
+ *
+ * @param headers fields added at the top of the header section, in this order
+ * @param subjectTag put before the subject ({@code [SUSPICIOUS]}), or null for none
+ * @param disclaimer inserted into the body, or null for none
+ * @param removals entities replaced by a short text part that says why ({@link AttachmentExtractor.Attachment}'s
+ *        {@code entityStart} and {@code entityEnd})
+ */
+public record Marks(List<Header> headers, String subjectTag, Disclaimer disclaimer, List<Removal> removals) {
+
+    /** Nothing to do: the message is copied as it is. */
+    public static final Marks NONE = new Marks(List.of(), null, null, List.of());
+
+    /** The longest field name taken (RFC 5322 section 2.1.1 keeps a line within 78 characters). */
+    static final int MAX_NAME = 76;
+
+    public Marks {
+        headers = List.copyOf(Objects.requireNonNullElse(headers, List.of()));
+        removals = List.copyOf(Objects.requireNonNullElse(removals, List.of()));
+        if (subjectTag != null && subjectTag.isBlank()) {
+            subjectTag = null;
+        }
+    }
+
+    /** Whether the marks change nothing. */
+    public boolean isEmpty() {
+        return headers.isEmpty() && subjectTag == null && disclaimer == null && removals.isEmpty();
+    }
+
+    /** These marks with one more header field. */
+    public Marks withHeader(String name, String value) {
+        List<Header> more = new ArrayList<>(headers);
+        more.add(new Header(name, value));
+        return new Marks(more, subjectTag, disclaimer, removals);
+    }
+
+    /**
+     * A header field to add. The name must be an RFC 5322 field name (printable ASCII but {@code :}, at most 76
+     * characters); the value is one line of text, which the marker cleans (line breaks and control characters), folds
+     * and, when it is not ASCII, writes as RFC 2047 encoded-words in UTF-8.
+     */
+    public record Header(String name, String value) {
+
+        public Header {
+            Objects.requireNonNull(name, "name");
+            if (name.isEmpty() || name.length() > MAX_NAME) {
+                throw new IllegalArgumentException("a header field name has 1 to " + MAX_NAME + " characters");
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (c <= ' ' || c >= 127 || c == ':') {
+                    throw new IllegalArgumentException(
+                            "a header field name is printable ASCII without ':' or spaces (RFC 5322 2.2)");
+                }
+            }
+            value = Objects.requireNonNullElse(value, "");
+        }
+    }
+
+    /**
+     * A notice inserted into the message's body: {@code text} into its plain-text part, {@code html} into its HTML
+     * part. Either may be null: the other stands in for it (escaped as HTML, or with its tags stripped); not both.
+     */
+    public record Disclaimer(String text, String html, Position position, Style style) {
+
+        public Disclaimer {
+            if ((text == null || text.isBlank()) && (html == null || html.isBlank())) {
+                throw new IllegalArgumentException("a disclaimer has a text or an html");
+            }
+            position = Objects.requireNonNullElse(position, Position.TOP);
+            style = Objects.requireNonNullElse(style, Style.INFO);
+        }
+
+        /** Where in the body the notice goes. */
+        public enum Position {
+            /** before the body's text (after {@code <body>} in HTML) */
+            TOP,
+            /** after the body's text (before {@code </body>} in HTML) */
+            BOTTOM
+        }
+
+        /** How the HTML notice looks: a bordered box in blue-grey, amber or red. */
+        public enum Style {
+            INFO, WARNING, CRITICAL
+        }
+    }
+
+    /**
+     * An entity to take out: {@code [entityStart, entityEnd)} of the message file, as {@link AttachmentExtractor}
+     * reports it, replaced by a {@code text/plain} part holding {@code replacementText}.
+     */
+    public record Removal(long entityStart, long entityEnd, String replacementText) {
+
+        public Removal {
+            if (entityStart < 0 || entityEnd <= entityStart) {
+                throw new IllegalArgumentException(
+                        "a removal is a non-empty range of the message: " + entityStart + ".." + entityEnd);
+            }
+            replacementText = Objects.requireNonNullElse(replacementText, "");
+        }
+    }
+}

@@ -1,0 +1,575 @@
+package io.moat.mime;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.SharedFileInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Writes a stored message again with {@link Marks} on it: header fields and a subject tag at the top, a disclaimer
+ * in its body text, and blocked entities replaced by a short text part that says what was removed and why.
+ * Everything else is copied byte for byte from the spool file: the header fields it does not touch, the MIME
+ * structure (preamble, boundaries, epilogue), and every part it does not rewrite, so that the clean attachments of a
+ * message whose infected one was removed arrive exactly as they were sent.
+ *
+ * <p>The message is never held whole: it is read through ranges of one {@link SharedFileInputStream}, like
+ * {@link AttachmentExtractor} reads it, and the structure is read with the extractor's own pieces
+ * ({@link HeaderSection}, {@link MultipartScanner}) within {@link MimeLimits}, so that both see the same parts. A
+ * structure it cannot read (a header section past its limit, an ambiguous or encoded multipart, a multipart whose
+ * delimiter never appears) ends the rewrite with an {@link IOException}: the caller fails closed rather than
+ * deliver a guess.
+ *
+ * <p>The disclaimer goes into the first {@code text/plain} and the first {@code text/html} body (not an attachment)
+ * found through the message's multiparts, never inside a forwarded message. Each is decoded and written again as
+ * UTF-8 quoted-printable with the notice in it ({@link TextBody}); a part whose charset or encoding cannot be decoded
+ * is left alone and the result says so. A message without such a part gets a new {@code text/plain} part: the first
+ * or last of its top-level multipart, or, for a single-part message, beside it in a new {@code multipart/mixed}.
+ *
+ * <p>Signed mail ({@code multipart/signed}, S/MIME's {@code application/pkcs7-mime}) keeps its body: no disclaimer,
+ * since changing a byte breaks the signature. Header fields and the tag are outside what is signed. Removals are made
+ * anyway (blocked content is not delivered to keep a signature valid) and the result says the signature is broken.
+ */
+public final class MessageMarker {
+
+    /** Each view of the spool file reads through a buffer of this size (as in the extractor). */
+    private static final int READ_BUFFER = 16 * 1024;
+    private static final int WRITE_BUFFER = 64 * 1024;
+    /** How far into a multipart without a boundary parameter its first delimiter line is looked for. */
+    private static final int MAX_PREAMBLE = 64 * 1024;
+    /** The result's one-line summary is cut to this many characters (the message record's column). */
+    static final int MAX_SUMMARY = 250;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private MessageMarker() {
+    }
+
+    /**
+     * What the marker did to one message, for its record and the console.
+     *
+     * @param subjectTagged the subject tag was added (false if there was none, or the subject had it already)
+     * @param headersAdded the names of the header fields added, in order
+     * @param disclaimerIn where the disclaimer went: {@code text}, {@code html}, {@code added part},
+     *        {@code wrapped}, or {@code skipped: <why>} (per body part where one was skipped); empty without one
+     * @param removed how many entities were replaced by a text part
+     * @param signed the message is signed (or S/MIME enveloped) at its top level
+     * @param signatureBroken a signed message had content removed, so its signature no longer verifies
+     */
+    public record Result(boolean subjectTagged, List<String> headersAdded, List<String> disclaimerIn, int removed,
+            boolean signed, boolean signatureBroken) {
+
+        public Result {
+            headersAdded = List.copyOf(headersAdded);
+            disclaimerIn = List.copyOf(disclaimerIn);
+        }
+
+        /** One ASCII line of at most 250 characters: what was done, or {@code unchanged}. */
+        public String summary() {
+            List<String> done = new ArrayList<>();
+            if (subjectTagged) {
+                done.add("subject tagged");
+            }
+            if (!headersAdded.isEmpty()) {
+                done.add("headers " + String.join(", ", headersAdded));
+            }
+            if (!disclaimerIn.isEmpty()) {
+                done.add("disclaimer " + String.join(", ", disclaimerIn.stream()
+                        .map(d -> d.startsWith("skipped") ? d : "in " + d).toList()));
+            }
+            if (removed > 0) {
+                done.add(removed + (removed == 1 ? " part removed" : " parts removed"));
+            }
+            if (signatureBroken) {
+                done.add("signature broken");
+            } else if (signed) {
+                done.add("signed");
+            }
+            String line = done.isEmpty() ? "unchanged" : String.join("; ", done);
+            StringBuilder ascii = new StringBuilder();
+            line.chars().forEach(c -> ascii.append(c >= 32 && c < 127 ? (char) c : '?'));
+            return ascii.length() <= MAX_SUMMARY ? ascii.toString() : ascii.substring(0, MAX_SUMMARY - 3) + "...";
+        }
+    }
+
+    /** As {@link #mark(Path, Marks, OutputStream, MimeLimits)} with the default limits. */
+    public static Result mark(Path message, Marks marks, OutputStream out) throws IOException {
+        return mark(message, marks, out, MimeLimits.DEFAULT);
+    }
+
+    /**
+     * Writes {@code message} to {@code out} with {@code marks} on it; {@code out} is flushed, not closed.
+     *
+     * @throws IOException the message cannot be read, its structure cannot be read within {@code limits}, a removal
+     *         is not a range of the message, or {@code out} fails; what was written to {@code out} is then not a
+     *         message to deliver
+     */
+    public static Result mark(Path message, Marks marks, OutputStream out, MimeLimits limits) throws IOException {
+        return MailApiLoader.call(() -> {
+            try (Spool spool = new Spool(new SharedFileInputStream(message.toFile(), READ_BUFFER),
+                    Files.size(message))) {
+                Rewrite rewrite = new Rewrite(spool, marks, limits);
+                OutputStream buffered = new BufferedOutputStream(out, WRITE_BUFFER);
+                Result result = rewrite.write(buffered);
+                buffered.flush(); // not closed: the stream is the caller's
+                return result;
+            } catch (RuntimeException e) {
+                // a header value or part Jakarta Mail's parsers choke on: no guess is delivered
+                throw new IOException("message " + message.getFileName() + " could not be rewritten: "
+                        + TextBody.printable(e.toString()), e);
+            }
+        });
+    }
+
+    /** The spool file, read through ranges. */
+    private record Spool(SharedFileInputStream shared, long size) implements Closeable {
+
+        InputStream stream(long start, long end) {
+            return shared.newStream(start, end);
+        }
+
+        byte[] bytes(long start, long end) throws IOException {
+            try (InputStream in = stream(start, end)) {
+                return in.readAllBytes();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            shared.close();
+        }
+    }
+
+    /**
+     * One MIME entity of the spool file: header section and content ({@code [contentStart, end)}); {@code type} null
+     * if its Content-Type cannot be parsed.
+     */
+    private record Entity(long start, long contentStart, long end, HeaderSection header, ContentType type) {
+    }
+
+    /** Writes one piece of the output in place of {@code [start, end)} of the spool file. */
+    private interface Piece {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private record Edit(long start, long end, Piece piece) {
+    }
+
+    /** The rewrite of one message: what is to change where, then the output written in one pass. */
+    private static final class Rewrite {
+        final Spool spool;
+        final Marks marks;
+        final MimeLimits limits;
+        final Entity top;
+        final HeaderFields topFields;
+        final List<Marks.Removal> removals;
+        final List<Edit> edits = new ArrayList<>();
+        final List<String> disclaimerIn = new ArrayList<>();
+        boolean topChanged;
+        boolean signed;
+
+        Rewrite(Spool spool, Marks marks, MimeLimits limits) throws IOException {
+            this.spool = spool;
+            this.marks = marks;
+            this.limits = limits;
+            this.top = entity(0, spool.size());
+            this.topFields = HeaderFields.parse(spool.bytes(0, top.contentStart()));
+            this.removals = outermost(marks.removals(), spool.size());
+            for (Marks.Removal removal : removals) {
+                if (removal.entityStart() < top.contentStart()
+                        && (removal.entityStart() != 0 || removal.entityEnd() != spool.size())) {
+                    throw new IOException("a removal (" + removal.entityStart() + ".." + removal.entityEnd()
+                            + ") is not an entity of the message: it starts in its header section; not rewritten");
+                }
+            }
+            ContentType type = top.type();
+            this.signed = type != null && (type.match("multipart/signed") || type.match("application/pkcs7-mime")
+                    || type.match("application/x-pkcs7-mime"));
+        }
+
+        Result write(OutputStream out) throws IOException {
+            List<String> added = new ArrayList<>();
+            for (Marks.Header header : marks.headers()) {
+                topFields.add(header.name(), header.value());
+                added.add(header.name());
+                topChanged = true;
+            }
+            boolean tagged = marks.subjectTag() != null && topFields.tagSubject(marks.subjectTag());
+            topChanged |= tagged;
+            boolean whole = removals.size() == 1 && removals.get(0).entityStart() == 0
+                    && removals.get(0).entityEnd() == spool.size();
+            if (whole) {
+                replaceWhole(out, removals.get(0));
+            } else {
+                for (Marks.Removal removal : removals) {
+                    edits.add(new Edit(removal.entityStart(), removal.entityEnd(),
+                            o -> o.write(replacement(removal.replacementText()))));
+                }
+                if (marks.disclaimer() != null) {
+                    disclaimer(marks.disclaimer());
+                }
+                if (topChanged) {
+                    edits.add(new Edit(0, top.contentStart(), topFields::write));
+                }
+                apply(out);
+            }
+            return new Result(tagged, added, disclaimerIn, removals.size(), signed,
+                    signed && !removals.isEmpty());
+        }
+
+        /** A single-part message removed whole: its header fields but Content-*, then the replacement. */
+        private void replaceWhole(OutputStream out, Marks.Removal removal) throws IOException {
+            topFields.removeContentFields();
+            if (!topFields.has("MIME-Version")) {
+                topFields.add("MIME-Version", "1.0");
+            }
+            String text = removal.replacementText();
+            if (marks.disclaimer() != null) {
+                DisclaimerText notice = new DisclaimerText(marks.disclaimer());
+                text = marks.disclaimer().position() == Marks.Disclaimer.Position.TOP
+                        ? notice.text() + "\r\n\r\n" + text
+                        : text + "\r\n\r\n" + notice.text();
+                disclaimerIn.add("text");
+            }
+            byte[] part = replacement(text);
+            int split = headerEnd(part);
+            String partHeader = new String(part, 0, split, StandardCharsets.ISO_8859_1);
+            for (String field : partHeader.split("\r\n")) {
+                int colon = field.indexOf(':');
+                if (colon > 0) {
+                    topFields.replace(field.substring(0, colon), field + "\r\n");
+                }
+            }
+            topFields.write(out);
+            out.write(part, split + 2, part.length - split - 2);
+        }
+
+        /** Where the header of a part made by {@link #replacement} ends: the index of its empty line's CRLF. */
+        private static int headerEnd(byte[] part) {
+            for (int i = 0; i + 3 < part.length; i++) {
+                if (part[i] == '\r' && part[i + 1] == '\n' && part[i + 2] == '\r' && part[i + 3] == '\n') {
+                    return i + 2;
+                }
+            }
+            throw new IllegalStateException("a part made here has a header section");
+        }
+
+        private void disclaimer(Marks.Disclaimer disclaimer) throws IOException {
+            if (signed) {
+                String smime = top.type().getParameter("smime-type");
+                disclaimerIn.add(smime != null && smime.strip().equalsIgnoreCase("enveloped-data")
+                        ? "skipped: message is encrypted"
+                        : "skipped: message is signed");
+                return;
+            }
+            DisclaimerText notice = new DisclaimerText(disclaimer);
+            BodyFinder bodies = new BodyFinder();
+            bodies.entity(top, 0);
+            if (bodies.plain != null) {
+                insert(bodies.plain, false, notice.text(), disclaimer.position(), "text");
+            }
+            if (bodies.html != null) {
+                insert(bodies.html, true, notice.htmlBlock(), disclaimer.position(), "html");
+            }
+            if (bodies.plain != null || bodies.html != null) {
+                return; // a body that could not be rewritten stays as it is, and the result says why
+            }
+            byte[] part = newPart(notice.text());
+            boolean first = disclaimer.position() == Marks.Disclaimer.Position.TOP;
+            if (bodies.firstPart >= 0) {
+                String delimiter = "\r\n--" + bodies.boundary + "\r\n";
+                edits.add(first
+                        ? new Edit(bodies.firstPart, bodies.firstPart, o -> {
+                            o.write(part);
+                            o.write(ascii(delimiter));
+                        })
+                        : new Edit(bodies.lastPartEnd, bodies.lastPartEnd, o -> {
+                            o.write(ascii(delimiter));
+                            o.write(part);
+                        }));
+                disclaimerIn.add("added part");
+            } else if (top.type() == null || !top.type().match("multipart/*")) {
+                wrap(part, first);
+                disclaimerIn.add("wrapped");
+            } else {
+                disclaimerIn.add("skipped: a multipart without parts");
+            }
+        }
+
+        /** A single-part message put into a new multipart/mixed beside the notice's part. */
+        private void wrap(byte[] part, boolean first) {
+            String boundary = "=_moat_" + HexFormat.of().formatHex(randomBytes());
+            String content = topFields.removeContentFields();
+            if (!topFields.has("MIME-Version")) {
+                topFields.add("MIME-Version", "1.0");
+            }
+            topFields.replace("Content-Type", "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n");
+            topChanged = true;
+            String open = "--" + boundary + "\r\n";
+            String between = "\r\n--" + boundary + "\r\n";
+            String close = "\r\n--" + boundary + "--\r\n";
+            long at = top.contentStart();
+            edits.add(new Edit(at, at, o -> {
+                o.write(ascii(open));
+                if (first) {
+                    o.write(part);
+                    o.write(ascii(between));
+                }
+                o.write(content.getBytes(StandardCharsets.ISO_8859_1));
+                o.write(ascii("\r\n"));
+            }));
+            long end = spool.size();
+            edits.add(new Edit(end, end, o -> {
+                if (!first) {
+                    o.write(ascii(between));
+                    o.write(part);
+                }
+                o.write(ascii(close));
+            }));
+        }
+
+        private static byte[] randomBytes() {
+            byte[] bytes = new byte[16];
+            RANDOM.nextBytes(bytes);
+            return bytes;
+        }
+
+        /**
+         * Plans the rewrite of one body part with the notice in it; if it cannot be decoded, the result says why and
+         * the part stays as it is.
+         */
+        private void insert(Entity part, boolean html, String notice, Marks.Disclaimer.Position position,
+                String kind) throws IOException {
+            HeaderSection header = part.header();
+            TextBody.Plan plan = TextBody.plan(() -> spool.stream(part.contentStart(), part.end()), header,
+                    part.type(), html, position);
+            if (plan.skipped() != null) {
+                disclaimerIn.add("skipped " + kind + ": " + plan.skipped());
+                return;
+            }
+            ContentType type = new ContentType(part.type().getPrimaryType(), part.type().getSubType(),
+                    part.type().getParameterList());
+            type.setParameter("charset", "utf-8");
+            String contentType = "Content-Type: " + type + "\r\n";
+            String encoding = "Content-Transfer-Encoding: quoted-printable\r\n";
+            if (part.start() == 0) {
+                topFields.replace("Content-Type", contentType);
+                topFields.replace("Content-Transfer-Encoding", encoding);
+                topChanged = true;
+            } else {
+                HeaderFields fields = HeaderFields.parse(spool.bytes(part.start(), part.contentStart()));
+                fields.replace("Content-Type", contentType);
+                fields.replace("Content-Transfer-Encoding", encoding);
+                edits.add(new Edit(part.start(), part.contentStart(), fields::write));
+            }
+            edits.add(new Edit(part.contentStart(), part.end(), o -> TextBody.write(
+                    () -> spool.stream(part.contentStart(), part.end()), header, plan, notice, !html, o)));
+            disclaimerIn.add(kind);
+        }
+
+        /** Copies the spool file to {@code out} with each edit's piece in place of its range. */
+        private void apply(OutputStream out) throws IOException {
+            edits.sort(Comparator.comparingLong(Edit::start).thenComparingLong(Edit::end));
+            long position = 0;
+            for (Edit edit : edits) {
+                if (edit.start() < position) {
+                    throw new IOException("two changes to the message overlap at byte " + edit.start()
+                            + "; not rewritten");
+                }
+                copy(position, edit.start(), out);
+                edit.piece().write(out);
+                position = edit.end();
+            }
+            copy(position, spool.size(), out);
+        }
+
+        private void copy(long start, long end, OutputStream out) throws IOException {
+            if (end > start) {
+                try (InputStream in = spool.stream(start, end)) {
+                    in.transferTo(out);
+                }
+            }
+        }
+
+        /** The entity in {@code [start, end)}: its header section read within the limit, its content type. */
+        private Entity entity(long start, long end) throws IOException {
+            HeaderSection header;
+            try (InputStream in = spool.stream(start, end)) {
+                header = HeaderSection.read(in, limits.maxHeaderBytes());
+            } catch (MessagingException e) {
+                throw unreadable(e.getMessage());
+            }
+            if (header == null) {
+                throw unreadable("a header section over " + limits.maxHeaderBytes() + " bytes");
+            }
+            return new Entity(start, Math.min(end, start + header.contentOffset()), end, header,
+                    header.contentType());
+        }
+
+        /**
+         * Finds the first plain-text and HTML bodies through the multiparts, in the order a mail client shows them,
+         * and where the top-level multipart's parts lie.
+         */
+        private final class BodyFinder {
+            int entities;
+            Entity plain;
+            Entity html;
+            String boundary;
+            long firstPart = -1;
+            long lastPartEnd = -1;
+
+            void entity(Entity entity, int depth) throws IOException {
+                if (++entities > limits.maxParts()) {
+                    throw unreadable("more than " + limits.maxParts() + " MIME parts");
+                }
+                if (depth > limits.maxDepth()) {
+                    throw unreadable("MIME nesting deeper than " + limits.maxDepth() + " levels");
+                }
+                if (removed(entity.start(), entity.end())) {
+                    return; // what is taken out gets no notice
+                }
+                String ambiguity = entity.header().ambiguity();
+                if (ambiguity != null) {
+                    throw unreadable("ambiguous MIME structure: " + ambiguity);
+                }
+                ContentType type = entity.type();
+                if (type == null) {
+                    throw unreadable("an unreadable Content-Type");
+                }
+                if (type.match("multipart/*")) {
+                    multipart(entity, depth);
+                } else if (!entity.header().attachment(type)) {
+                    if (plain == null && type.match("text/plain")) {
+                        plain = entity;
+                    } else if (html == null && type.match("text/html")) {
+                        html = entity;
+                    }
+                }
+            }
+
+            private void multipart(Entity entity, int depth) throws IOException {
+                if (!entity.header().identityEncoding()) {
+                    throw unreadable("a multipart in Content-Transfer-Encoding " + entity.header().encoding());
+                }
+                long content = entity.contentStart();
+                String delimiter = entity.type().getParameter("boundary");
+                List<MultipartScanner.Range> ranges;
+                try {
+                    if (delimiter == null) {
+                        try (InputStream in = spool.stream(content, entity.end())) {
+                            delimiter = MultipartScanner.guessBoundary(in, MAX_PREAMBLE);
+                        }
+                    }
+                    int room = limits.maxParts() - entities;
+                    try (InputStream in = spool.stream(content, entity.end())) {
+                        ranges = MultipartScanner.scanAtMost(in, delimiter, room);
+                    }
+                    if (ranges.size() > room) {
+                        throw unreadable("more than " + limits.maxParts() + " MIME parts");
+                    }
+                } catch (MessagingException e) {
+                    throw unreadable(e.getMessage());
+                }
+                if (depth == 0 && !ranges.isEmpty()) {
+                    boundary = delimiter;
+                    firstPart = content + ranges.get(0).start();
+                    lastPartEnd = content + ranges.get(ranges.size() - 1).end();
+                }
+                for (MultipartScanner.Range range : ranges) {
+                    if (plain != null && html != null) {
+                        return;
+                    }
+                    entity(Rewrite.this.entity(content + range.start(), content + range.end()), depth + 1);
+                }
+            }
+        }
+
+        /** Whether {@code [start, end)} lies within a removal. */
+        private boolean removed(long start, long end) {
+            return removals.stream().anyMatch(r -> r.entityStart() <= start && end <= r.entityEnd());
+        }
+    }
+
+    /**
+     * The removals to make: within the message, sorted, those inside another left out (the outer one takes the
+     * inner with it).
+     *
+     * @throws IOException a range runs past the message, or two overlap without one holding the other (not
+     *         entities of one message)
+     */
+    private static List<Marks.Removal> outermost(List<Marks.Removal> removals, long size) throws IOException {
+        List<Marks.Removal> sorted = new ArrayList<>(removals);
+        sorted.sort(Comparator.comparingLong(Marks.Removal::entityStart)
+                .thenComparing(Comparator.comparingLong(Marks.Removal::entityEnd).reversed()));
+        List<Marks.Removal> kept = new ArrayList<>();
+        for (Marks.Removal removal : sorted) {
+            if (removal.entityEnd() > size) {
+                throw new IOException("a removal (" + removal.entityStart() + ".." + removal.entityEnd()
+                        + ") runs past the message's " + size + " bytes; not rewritten");
+            }
+            Marks.Removal last = kept.isEmpty() ? null : kept.get(kept.size() - 1);
+            if (last != null && removal.entityStart() < last.entityEnd()) {
+                if (removal.entityEnd() <= last.entityEnd()) {
+                    continue; // inside the one before
+                }
+                throw new IOException("two removals overlap (" + last.entityStart() + ".." + last.entityEnd()
+                        + ", " + removal.entityStart() + ".." + removal.entityEnd() + "); not rewritten");
+            }
+            kept.add(removal);
+        }
+        return kept;
+    }
+
+    /**
+     * The text part that stands for a removed entity: {@code text/plain} in UTF-8, inline, in 7bit when the text is
+     * ASCII in short lines, else quoted-printable (so no 8-bit path is needed downstream).
+     */
+    static byte[] replacement(String text) throws IOException {
+        String clean = DisclaimerText.lines(text);
+        boolean plain = Octets.ascii(clean) && clean.lines().allMatch(l -> l.length() <= 76);
+        ByteArrayOutputStream part = new ByteArrayOutputStream(clean.length() + 200);
+        part.write(ascii("Content-Type: text/plain; charset=UTF-8\r\n"
+                + "Content-Transfer-Encoding: " + (plain ? "7bit" : "quoted-printable") + "\r\n"
+                + "Content-Disposition: inline\r\n\r\n"));
+        byte[] utf8 = (clean + "\r\n").getBytes(StandardCharsets.UTF_8);
+        if (plain) {
+            part.write(utf8);
+        } else {
+            try {
+                OutputStream qp = MimeUtility.encode(part, "quoted-printable");
+                qp.write(utf8);
+                qp.flush();
+            } catch (MessagingException e) {
+                throw new IOException("quoted-printable is always available: " + e.getMessage(), e);
+            }
+        }
+        return part.toByteArray();
+    }
+
+    /** A new inline text part holding the notice, for a message without a body text part. */
+    private static byte[] newPart(String text) throws IOException {
+        return replacement(text);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static IOException unreadable(String why) {
+        return new IOException("the message's MIME structure cannot be read (" + TextBody.printable(why)
+                + "); not rewritten");
+    }
+
+}

@@ -1,0 +1,627 @@
+package io.moat.mime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moat.mime.AttachmentExtractor.Attachment;
+import io.moat.mime.Marks.Disclaimer;
+import io.moat.mime.Marks.Disclaimer.Position;
+import io.moat.mime.Marks.Disclaimer.Style;
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.SharedFileInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class MessageMarkerTest {
+
+    private static final String CRLF = "\r\n";
+    private static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+    private static final Session SESSION = Session.getInstance(new Properties());
+
+    @TempDir
+    Path dir;
+
+    private Path spool(String... lines) throws IOException {
+        Path file = dir.resolve("message.eml");
+        Files.write(file, (String.join(CRLF, lines) + CRLF).getBytes(StandardCharsets.ISO_8859_1));
+        return file;
+    }
+
+    private static String base64(byte[] data) {
+        return Base64.getMimeEncoder().encodeToString(data);
+    }
+
+    private static byte[] binary(int size, int seed) {
+        byte[] data = new byte[size];
+        for (int i = 0; i < size; i++) {
+            data[i] = (byte) (i * 31 + seed);
+        }
+        return data;
+    }
+
+    /** The output of a rewrite and what the marker said it did. */
+    private record Marked(byte[] bytes, MessageMarker.Result result) {
+
+        String text() {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+
+        MimeMessage parsed() throws MessagingException {
+            return new MimeMessage(SESSION, new ByteArrayInputStream(bytes));
+        }
+    }
+
+    private static Marked mark(Path message, Marks marks) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MessageMarker.Result result = MessageMarker.mark(message, marks, out);
+        return new Marked(out.toByteArray(), result);
+    }
+
+    private static Marks disclaimer(Disclaimer disclaimer) {
+        return new Marks(List.of(), null, disclaimer, List.of());
+    }
+
+    private static String decoded(BodyPart part) throws IOException, MessagingException {
+        return (String) part.getContent();
+    }
+
+    private static byte[] bytes(BodyPart part) throws IOException, MessagingException {
+        try (InputStream in = part.getInputStream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** A message of a text and an HTML body and a PDF, as mail clients send it. */
+    private Path alternativeWithAttachment(byte[] pdf) throws IOException {
+        return spool(
+                "From: alice@example.com",
+                "To: bob@example.org",
+                "Subject: report",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"out\"",
+                "",
+                "preamble",
+                "--out",
+                "Content-Type: multipart/alternative; boundary=\"alt\"",
+                "",
+                "--alt",
+                "Content-Type: text/plain; charset=us-ascii",
+                "Content-Transfer-Encoding: 7bit",
+                "",
+                "Hello Bob,",
+                "the report is attached.",
+                "--alt",
+                "Content-Type: text/html; charset=us-ascii",
+                "",
+                "<html><head><title>r</title></head><BODY class=\"x\">",
+                "<p>Hello Bob,</p>",
+                "</BODY></html>",
+                "--alt--",
+                "",
+                "--out",
+                "Content-Type: application/pdf; name=\"report.pdf\"",
+                "Content-Disposition: attachment; filename=\"report.pdf\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(pdf),
+                "--out--",
+                "epilogue");
+    }
+
+    @Test
+    void headersAndTheSubjectTagGoAtTheTopCleanedFoldedAndEncoded() throws Exception {
+        Path message = spool(
+                "Received: from a by b",
+                "From: alice@example.com",
+                "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= from",
+                " Munich",
+                "Content-Type: text/plain; charset=us-ascii",
+                "",
+                "body");
+        String original = Files.readString(message, StandardCharsets.ISO_8859_1);
+        String longValue = "word ".repeat(60).strip();
+        Marks marks = new Marks(List.of(
+                new Marks.Header("X-Moat-Rule", "partners"),
+                new Marks.Header("X-Moat-Verdict", "Pr\u00fcfung \u2013 infected\r\nBcc: mallory@example.net"),
+                new Marks.Header("X-Moat-Long", longValue)), "[SUSPICIOUS]", null, List.of());
+
+        Marked marked = mark(message, marks);
+
+        MimeMessage parsed = marked.parsed();
+        assertThat(parsed.getHeader("X-Moat-Rule", null)).isEqualTo("partners");
+        assertThat(MimeUtility.decodeText(MimeUtility.unfold(parsed.getHeader("X-Moat-Verdict", null))))
+                .isEqualTo("Pr\u00fcfung \u2013 infected Bcc: mallory@example.net");
+        assertThat(parsed.getHeader("Bcc")).isNull();
+        assertThat(MimeUtility.unfold(parsed.getHeader("X-Moat-Long", null))).isEqualTo(longValue);
+        assertThat(parsed.getSubject()).isEqualTo("[SUSPICIOUS] Gr\u00fc\u00dfe from Munich");
+        assertThat(marked.result().subjectTagged()).isTrue();
+        assertThat(marked.result().headersAdded()).containsExactly("X-Moat-Rule", "X-Moat-Verdict", "X-Moat-Long");
+        // fields first, every line within 78 characters, ASCII, CRLF; the rest as it was but the subject
+        String text = marked.text();
+        assertThat(text).startsWith("X-Moat-Rule: partners" + CRLF);
+        assertThat(text.split(CRLF)).allMatch(line -> line.length() <= 78);
+        assertThat(text.replace(CRLF, "")).doesNotContain("\n", "\r");
+        assertThat(Octets.ascii(text)).isTrue();
+        assertThat(text).endsWith(original.substring(original.indexOf("Content-Type:")));
+        assertThat(text).contains("Subject: [SUSPICIOUS] =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= from" + CRLF + " Munich" + CRLF);
+        assertThat(marked.result().summary())
+                .isEqualTo("subject tagged; headers X-Moat-Rule, X-Moat-Verdict, X-Moat-Long");
+    }
+
+    @Test
+    void theTagIsNotAddedTwiceAndAMissingSubjectGetsOne() throws Exception {
+        Path tagged = spool("Subject: [SUSPICIOUS] again", "", "body");
+        Marks marks = new Marks(List.of(), "[SUSPICIOUS]", null, List.of());
+
+        Marked again = mark(tagged, marks);
+
+        assertThat(again.result().subjectTagged()).isFalse();
+        assertThat(again.bytes()).isEqualTo(Files.readAllBytes(tagged));
+        assertThat(again.result().summary()).isEqualTo("unchanged");
+
+        Path none = spool("From: a@example.com", "", "body");
+        Marked added = mark(none, marks);
+        assertThat(added.result().subjectTagged()).isTrue();
+        assertThat(added.parsed().getSubject()).isEqualTo("[SUSPICIOUS]");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Position.class)
+    void aDisclaimerGoesIntoBothTheTextAndTheHtmlOfAnAlternative(Position position) throws Exception {
+        byte[] pdf = binary(4000, 9);
+        Path message = alternativeWithAttachment(pdf);
+        Disclaimer notice = new Disclaimer("Scanned by Moat.", "<b>Scanned</b> by Moat.", position, Style.WARNING);
+
+        Marked marked = mark(message, disclaimer(notice));
+
+        assertThat(marked.result().disclaimerIn()).containsExactly("text", "html");
+        MimeMultipart mixed = (MimeMultipart) marked.parsed().getContent();
+        MimeMultipart alternative = (MimeMultipart) mixed.getBodyPart(0).getContent();
+        BodyPart plain = alternative.getBodyPart(0);
+        BodyPart html = alternative.getBodyPart(1);
+        String original = "Hello Bob,\r\nthe report is attached.";
+        assertThat(decoded(plain)).isEqualTo(position == Position.TOP
+                ? "Scanned by Moat.\r\n\r\n" + original
+                : original + "\r\n\r\nScanned by Moat.\r\n");
+        assertThat(plain.getContentType()).isEqualToIgnoringCase("text/plain; charset=utf-8");
+        assertThat(plain.getHeader("Content-Transfer-Encoding")).containsExactly("quoted-printable");
+        String page = decoded(html);
+        String block = "<div style=\"border:1px solid #ffa000;";
+        assertThat(page).contains(block).contains("<b>Scanned</b> by Moat.</div>");
+        if (position == Position.TOP) {
+            assertThat(page.indexOf(block)).isGreaterThan(page.indexOf("<BODY class=\"x\">"))
+                    .isLessThan(page.indexOf("<p>Hello Bob,</p>"));
+        } else {
+            assertThat(page.indexOf(block)).isGreaterThan(page.indexOf("<p>Hello Bob,</p>"))
+                    .isLessThan(page.indexOf("</BODY>"));
+        }
+        assertThat(bytes(mixed.getBodyPart(1))).isEqualTo(pdf);
+        // the structure around the rewritten parts is as it was
+        String text = marked.text();
+        String source = Files.readString(message, StandardCharsets.ISO_8859_1);
+        assertThat(text).startsWith(source.substring(0, source.indexOf("--alt" + CRLF) + 7));
+        assertThat(text).endsWith(source.substring(source.indexOf(CRLF + "--alt--")));
+        assertThat(text.replace(CRLF, "")).doesNotContain("\n", "\r");
+    }
+
+    @Test
+    void aQuotedPrintableLatin1TextIsDecodedAndWrittenAgainInUtf8() throws Exception {
+        Path message = spool(
+                "Subject: hallo",
+                "MIME-Version: 1.0",
+                "Content-Type: text/plain; charset=\"iso-8859-1\"; format=fixed",
+                "Content-Transfer-Encoding: quoted-printable",
+                "",
+                "Gr=FC=DFe aus M=FCnchen,",
+                "eine sehr lange Zeile, die weich umbrochen wurde und trotzdem eine Zeile b=",
+                "leibt.");
+
+        Marked marked = mark(message, disclaimer(new Disclaimer("Gepr\u00fcft \u2013 \u2713", null, Position.TOP,
+                Style.INFO)));
+
+        MimeMessage parsed = marked.parsed();
+        assertThat(parsed.getContentType()).isEqualToIgnoringCase("text/plain; charset=utf-8; format=fixed");
+        assertThat(parsed.getHeader("Content-Transfer-Encoding")).containsExactly("quoted-printable");
+        assertThat(parsed.getContent()).isEqualTo("Gepr\u00fcft \u2013 \u2713\r\n\r\nGr\u00fc\u00dfe aus M\u00fcnchen,"
+                + "\r\neine sehr lange Zeile, die weich umbrochen wurde und trotzdem eine Zeile bleibt.\r\n");
+        assertThat(parsed.getSubject()).isEqualTo("hallo");
+        assertThat(marked.result().disclaimerIn()).containsExactly("text");
+    }
+
+    @Test
+    void aTextOnlyDisclaimerIsEscapedForHtmlAndAnHtmlOnlyOneStrippedForText() throws Exception {
+        Path message = alternativeWithAttachment(binary(10, 1));
+
+        Marked fromText = mark(message, disclaimer(new Disclaimer("1 < 2 & \"safe\"", null, Position.BOTTOM,
+                Style.CRITICAL)));
+        MimeMultipart alternative = (MimeMultipart) ((MimeMultipart) fromText.parsed().getContent()).getBodyPart(0)
+                .getContent();
+        assertThat(decoded(alternative.getBodyPart(1))).contains("#d32f2f")
+                .contains(">1 &lt; 2 &amp; &quot;safe&quot;</div>");
+
+        Marked fromHtml = mark(message, disclaimer(new Disclaimer(null,
+                "<p>Checked &amp; <b>clean</b></p><script>alert(1)</script><p>by Moat</p>", Position.TOP,
+                Style.INFO)));
+        alternative = (MimeMultipart) ((MimeMultipart) fromHtml.parsed().getContent()).getBodyPart(0).getContent();
+        assertThat(decoded(alternative.getBodyPart(0))).startsWith("Checked & clean\r\nby Moat\r\n\r\nHello Bob,");
+    }
+
+    @Test
+    void removingAPartDeliversEveryOtherEntityByteForByte() throws Exception {
+        byte[] pdf = binary(6000, 4);
+        Path message = spool(
+                "From: mallory@example.com",
+                "Subject: invoice",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"b\"",
+                "",
+                "--b",
+                "Content-Type: text/plain; charset=utf-8",
+                "Content-Transfer-Encoding: 8bit",
+                "",
+                "Gr\u00c3\u00bc\u00c3\u009fe, see the files.",
+                "--b",
+                "Content-Type: application/octet-stream; name=\"eicar.com\"",
+                "Content-Disposition: attachment; filename=\"eicar.com\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(EICAR.getBytes(StandardCharsets.US_ASCII)),
+                "--b",
+                "Content-Type: application/pdf; name=\"report.pdf\"",
+                "Content-Disposition: attachment; filename=\"report.pdf\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(pdf),
+                "--b--");
+        String source = Files.readString(message, StandardCharsets.ISO_8859_1);
+        List<Attachment> found = AttachmentExtractor.extract(message, dir.resolve("parts"), 1_000_000)
+                .attachments();
+        Attachment eicar = found.get(1);
+        assertThat(eicar.fileName()).isEqualTo("eicar.com");
+        Marks marks = new Marks(List.of(new Marks.Header("X-Moat-Verdict", "Infected")), null, null, List.of(
+                new Marks.Removal(eicar.entityStart(), eicar.entityEnd(),
+                        "The attachment 'eicar.com' was removed by Moat: Infected (EICAR).")));
+
+        Marked marked = mark(message, marks);
+
+        assertThat(marked.result().removed()).isEqualTo(1);
+        assertThat(marked.result().signatureBroken()).isFalse();
+        String text = marked.text();
+        assertThat(text).doesNotContain(base64(EICAR.getBytes(StandardCharsets.US_ASCII)));
+        for (Attachment clean : List.of(found.get(0), found.get(2))) {
+            String entity = source.substring((int) clean.entityStart(), (int) clean.entityEnd());
+            assertThat(text).contains("--b" + CRLF + entity + CRLF + "--b");
+        }
+        MimeMultipart mixed = (MimeMultipart) marked.parsed().getContent();
+        assertThat(mixed.getCount()).isEqualTo(3);
+        BodyPart replacement = mixed.getBodyPart(1);
+        assertThat(replacement.getContentType()).isEqualTo("text/plain; charset=UTF-8");
+        assertThat(replacement.getDisposition()).isEqualTo("inline");
+        assertThat(decoded(replacement).strip())
+                .isEqualTo("The attachment 'eicar.com' was removed by Moat: Infected (EICAR).");
+        assertThat(bytes(mixed.getBodyPart(2))).isEqualTo(pdf);
+        assertThat(decoded(mixed.getBodyPart(0))).isEqualTo("Gr\u00fc\u00dfe, see the files.");
+        assertThat(marked.result().summary()).isEqualTo("headers X-Moat-Verdict; 1 part removed");
+    }
+
+    @Test
+    void aRemovedForwardedMessageTakesItsPartsAndTheOuterOfTwoNestedRemovalsWins() throws Exception {
+        String forwarded = String.join(CRLF, "Subject: inner", "Content-Type: application/octet-stream;"
+                + " name=\"x.exe\"", "Content-Transfer-Encoding: base64", "",
+                base64(EICAR.getBytes(
+                        StandardCharsets.US_ASCII)),
+                "");
+        Path message = spool(
+                "Subject: Fwd",
+                "Content-Type: multipart/mixed; boundary=o",
+                "",
+                "--o",
+                "Content-Type: text/plain",
+                "",
+                "forwarded below",
+                "--o",
+                "Content-Type: message/rfc822",
+                "",
+                forwarded,
+                "--o--");
+        List<Attachment> found = AttachmentExtractor.extract(message, dir.resolve("parts"), 1_000_000)
+                .attachments();
+        Attachment exe = found.get(1);
+        assertThat(exe.fileName()).isEqualTo("x.exe");
+        String source = Files.readString(message, StandardCharsets.ISO_8859_1);
+        long outerStart = AttachmentExtractorTest.entityStart(source, "o", 2);
+        long outerEnd = AttachmentExtractorTest.entityEnd(source, "o", 2);
+
+        Marked marked = mark(message, new Marks(List.of(), null, null, List.of(
+                new Marks.Removal(exe.entityStart(), exe.entityEnd(), "inner removed"),
+                new Marks.Removal(outerStart, outerEnd, "forwarded message removed"))));
+
+        assertThat(marked.result().removed()).isEqualTo(1);
+        assertThat(marked.text()).contains("forwarded message removed").doesNotContain("inner removed")
+                .doesNotContain("Subject: inner");
+    }
+
+    @Test
+    void aSignedMessageKeepsItsBodyAndGetsNoDisclaimer() throws Exception {
+        Path message = signed();
+        String source = Files.readString(message, StandardCharsets.ISO_8859_1);
+        Marks marks = new Marks(List.of(new Marks.Header("X-Moat-Rule", "default")), "[SCANNED]",
+                new Disclaimer("Scanned.", null, Position.TOP, Style.INFO), List.of());
+
+        Marked marked = mark(message, marks);
+
+        assertThat(marked.result().signed()).isTrue();
+        assertThat(marked.result().signatureBroken()).isFalse();
+        assertThat(marked.result().disclaimerIn()).containsExactly("skipped: message is signed");
+        String body = source.substring(source.indexOf(CRLF + CRLF));
+        assertThat(marked.text()).endsWith(body);
+        assertThat(marked.parsed().getSubject()).isEqualTo("[SCANNED] signed");
+        assertThat(marked.result().summary()).isEqualTo(
+                "subject tagged; headers X-Moat-Rule; disclaimer skipped: message is signed; signed");
+    }
+
+    @Test
+    void removingContentFromASignedMessageSaysTheSignatureIsBroken() throws Exception {
+        Path message = signed();
+        List<Attachment> found = AttachmentExtractor.extract(message, dir.resolve("parts"), 1_000_000)
+                .attachments();
+        Attachment exe = found.stream().filter(a -> "tool.exe".equals(a.fileName())).findFirst().orElseThrow();
+
+        Marked marked = mark(message, new Marks(List.of(), null, null, List.of(
+                new Marks.Removal(exe.entityStart(), exe.entityEnd(), "removed"))));
+
+        assertThat(marked.result().signed()).isTrue();
+        assertThat(marked.result().signatureBroken()).isTrue();
+        assertThat(marked.result().summary()).isEqualTo("1 part removed; signature broken");
+        assertThat(marked.text()).doesNotContain("tool.exe");
+    }
+
+    private Path signed() throws IOException {
+        return spool(
+                "From: alice@example.com",
+                "Subject: signed",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256;"
+                        + " boundary=\"s\"",
+                "",
+                "--s",
+                "Content-Type: multipart/mixed; boundary=\"m\"",
+                "",
+                "--m",
+                "Content-Type: text/plain",
+                "",
+                "signed text",
+                "--m",
+                "Content-Type: application/octet-stream; name=\"tool.exe\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(binary(100, 2)),
+                "--m--",
+                "",
+                "--s",
+                "Content-Type: application/pkcs7-signature; name=\"smime.p7s\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(binary(300, 8)),
+                "--s--");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Position.class)
+    void aMultipartWithoutATextBodyGetsADisclaimerPartFirstOrLast(Position position) throws Exception {
+        byte[] pdf = binary(2000, 6);
+        Path message = spool(
+                "Subject: scan",
+                "Content-Type: multipart/mixed; boundary=\"b\"",
+                "",
+                "--b",
+                "Content-Type: application/pdf; name=\"scan.pdf\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(pdf),
+                "--b--");
+
+        Marked marked = mark(message, disclaimer(new Disclaimer("Scanned by Moat.", null, position, Style.INFO)));
+
+        assertThat(marked.result().disclaimerIn()).containsExactly("added part");
+        MimeMultipart mixed = (MimeMultipart) marked.parsed().getContent();
+        assertThat(mixed.getCount()).isEqualTo(2);
+        BodyPart notice = mixed.getBodyPart(position == Position.TOP ? 0 : 1);
+        assertThat(notice.getContentType()).isEqualTo("text/plain; charset=UTF-8");
+        assertThat(decoded(notice)).isEqualTo("Scanned by Moat.\r\n");
+        assertThat(bytes(mixed.getBodyPart(position == Position.TOP ? 1 : 0))).isEqualTo(pdf);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Position.class)
+    void aSinglePartMessageWithoutTextIsWrappedBesideTheDisclaimer(Position position) throws Exception {
+        byte[] pdf = binary(2000, 6);
+        Path message = spool(
+                "From: scanner@example.com",
+                "Subject: scan",
+                "MIME-Version: 1.0",
+                "Content-Type: application/pdf; name=\"scan.pdf\"",
+                "Content-Disposition: attachment; filename=\"scan.pdf\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(pdf));
+
+        Marked marked = mark(message, disclaimer(new Disclaimer("Scanned by Moat.", null, position, Style.INFO)));
+
+        assertThat(marked.result().disclaimerIn()).containsExactly("wrapped");
+        MimeMessage parsed = marked.parsed();
+        assertThat(parsed.getContentType()).startsWith("multipart/mixed");
+        assertThat(parsed.getHeader("Content-Disposition")).isNull();
+        assertThat(parsed.getSubject()).isEqualTo("scan");
+        MimeMultipart mixed = (MimeMultipart) parsed.getContent();
+        assertThat(mixed.getCount()).isEqualTo(2);
+        assertThat(decoded(mixed.getBodyPart(position == Position.TOP ? 0 : 1))).isEqualTo("Scanned by Moat.\r\n");
+        BodyPart original = mixed.getBodyPart(position == Position.TOP ? 1 : 0);
+        assertThat(original.getFileName()).isEqualTo("scan.pdf");
+        assertThat(bytes(original)).isEqualTo(pdf);
+    }
+
+    @Test
+    void removingASinglePartMessageKeepsItsHeaderFieldsButContent() throws Exception {
+        Path message = spool(
+                "From: mallory@example.com",
+                "Subject: invoice",
+                "MIME-Version: 1.0",
+                "Content-Type: application/octet-stream; name=\"invoice.exe\"",
+                "Content-Disposition: attachment; filename=\"invoice.exe\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(EICAR.getBytes(StandardCharsets.US_ASCII)));
+        List<Attachment> found = AttachmentExtractor.extract(message, dir.resolve("parts"), 1_000_000)
+                .attachments();
+        assertThat(found.get(0).entityStart()).isZero();
+
+        Marked marked = mark(message, new Marks(List.of(), "[REMOVED]",
+                new Disclaimer("Moat removed content.", null, Position.BOTTOM, Style.WARNING), List.of(
+                        new Marks.Removal(found.get(0).entityStart(), found.get(0).entityEnd(),
+                                "The attachment 'invoice.exe' was removed by Moat: Infected (EICAR)."))));
+
+        MimeMessage parsed = marked.parsed();
+        assertThat(parsed.getFrom()[0].toString()).isEqualTo("mallory@example.com");
+        assertThat(parsed.getSubject()).isEqualTo("[REMOVED] invoice");
+        assertThat(parsed.getContentType()).isEqualTo("text/plain; charset=UTF-8");
+        assertThat(parsed.getHeader("Content-Disposition")).containsExactly("inline");
+        assertThat(parsed.getContent()).isEqualTo("The attachment 'invoice.exe' was removed by Moat: Infected"
+                + " (EICAR).\r\n\r\nMoat removed content.\r\n");
+        assertThat(marked.text()).doesNotContain("invoice.exe\"");
+        assertThat(marked.result().removed()).isEqualTo(1);
+    }
+
+    @Test
+    void aTextInAnUnknownCharsetIsLeftAloneAndTheResultSaysWhy() throws Exception {
+        Path message = spool(
+                "Subject: odd",
+                "Content-Type: text/plain; charset=x-no-such-charset",
+                "",
+                "text");
+
+        Marked marked = mark(message, disclaimer(new Disclaimer("Scanned.", null, Position.TOP, Style.INFO)));
+
+        assertThat(marked.bytes()).isEqualTo(Files.readAllBytes(message));
+        assertThat(marked.result().disclaimerIn()).containsExactly("skipped text: unknown charset x-no-such-charset");
+    }
+
+    @Test
+    void aStructureItCannotReadOrARangeOutsideTheMessageFailsClosed() throws Exception {
+        Path broken = spool(
+                "Subject: broken",
+                "Content-Type: multipart/mixed; boundary=\"never\"",
+                "",
+                "--other",
+                "",
+                "text");
+        Marks notice = disclaimer(new Disclaimer("Scanned.", null, Position.TOP, Style.INFO));
+        assertThatThrownBy(() -> mark(broken, notice)).isInstanceOf(IOException.class)
+                .hasMessageContaining("MIME structure cannot be read");
+
+        Path ambiguous = spool(
+                "Subject: two types",
+                "Content-Type: text/plain",
+                "Content-Type: text/html",
+                "",
+                "text");
+        assertThatThrownBy(() -> mark(ambiguous, notice)).isInstanceOf(IOException.class)
+                .hasMessageContaining("ambiguous");
+
+        long size = Files.size(ambiguous);
+        assertThatThrownBy(() -> mark(ambiguous, new Marks(List.of(), null, null,
+                List.of(new Marks.Removal(5, size + 1, "x"))))).isInstanceOf(IOException.class)
+                .hasMessageContaining("runs past the message");
+    }
+
+    @Test
+    void aMessageOfTwentyMegabytesIsRewrittenAsAStream() throws Exception {
+        Path message = dir.resolve("large.eml");
+        MessageDigest sent = MessageDigest.getInstance("SHA-256");
+        try (OutputStream out = Files.newOutputStream(message)) {
+            out.write(String.join(CRLF,
+                    "Subject: large",
+                    "Content-Type: multipart/mixed; boundary=\"b\"",
+                    "",
+                    "--b",
+                    "Content-Type: text/plain; charset=us-ascii",
+                    "",
+                    "See the archive.",
+                    "--b",
+                    "Content-Type: application/octet-stream; name=\"big.bin\"",
+                    "Content-Transfer-Encoding: base64",
+                    "",
+                    "").getBytes(StandardCharsets.US_ASCII));
+            OutputStream base64 = Base64.getMimeEncoder().wrap(new NonClosing(out));
+            byte[] block = binary(57 * 1024, 3);
+            for (int i = 0; i < 256; i++) { // 14.6 MB of data, 19.7 MB of base64
+                block[0] = (byte) i;
+                sent.update(block);
+                base64.write(block);
+            }
+            base64.close();
+            out.write((CRLF + "--b--" + CRLF).getBytes(StandardCharsets.US_ASCII));
+        }
+        long size = Files.size(message);
+        assertThat(size).isGreaterThan(19_000_000);
+        Path output = dir.resolve("marked.eml");
+
+        MessageMarker.Result result;
+        try (OutputStream out = Files.newOutputStream(output)) {
+            result = MessageMarker.mark(message, new Marks(List.of(new Marks.Header("X-Moat-Rule", "large")),
+                    null, new Disclaimer("Scanned.", null, Position.BOTTOM, Style.INFO), List.of()), out);
+        }
+
+        assertThat(result.disclaimerIn()).containsExactly("text");
+        assertThat(Files.size(output)).isBetween(size, size + 200);
+        try (SharedFileInputStream in = new SharedFileInputStream(output.toFile())) {
+            MimeMultipart mixed = (MimeMultipart) new MimeMessage(SESSION, in).getContent();
+            assertThat(decoded(mixed.getBodyPart(0))).isEqualTo("See the archive.\r\n\r\nScanned.\r\n");
+            MessageDigest delivered = MessageDigest.getInstance("SHA-256");
+            try (InputStream data = mixed.getBodyPart(1).getInputStream()) {
+                byte[] buffer = new byte[64 * 1024];
+                int n;
+                while ((n = data.read(buffer)) > 0) {
+                    delivered.update(buffer, 0, n);
+                }
+            }
+            assertThat(delivered.digest()).isEqualTo(sent.digest());
+        }
+    }
+
+    /** Lets a base64 encoder be closed (to write its last quantum) without closing the file under it. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
