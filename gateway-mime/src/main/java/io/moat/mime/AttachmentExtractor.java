@@ -2,11 +2,9 @@ package io.moat.mime;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.SharedInputStream;
 import jakarta.mail.util.SharedByteArrayInputStream;
 import jakarta.mail.util.SharedFileInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,8 +45,6 @@ import java.util.logging.Logger;
 public final class AttachmentExtractor {
 
     private static final Logger LOG = Logger.getLogger(AttachmentExtractor.class.getName());
-    /** Each view of the spool file reads through a buffer of this size (Jakarta Mail's default is 2 KB). */
-    private static final int READ_BUFFER = 16 * 1024;
     /** A forwarded message decoded from base64 or quoted-printable is held in memory up to this size. */
     private static final int NESTED_IN_MEMORY = 1024 * 1024;
     /** How far into a multipart without a boundary parameter its first delimiter line is looked for. */
@@ -151,11 +147,10 @@ public final class AttachmentExtractor {
             throws IOException {
         Parts parts = new Parts(partsFolder, memoryBudget);
         Walk walk = new Walk(parts, limits);
-        try (Source spool = new Source(new SharedFileInputStream(message.toFile(), READ_BUFFER),
-                Files.size(message), null)) {
+        try (Source spool = Source.spool(message)) {
             walk.spool = spool;
             try {
-                walk.entity(spool, 0, spool.size, 0);
+                walk.entity(spool, 0, spool.size(), 0);
             } catch (LimitReached | LimitExceeded e) {
                 walk.uninspected.add(e.getMessage());
             }
@@ -190,28 +185,6 @@ public final class AttachmentExtractor {
 
         LimitReached(String why) {
             super(why, null, false, false);
-        }
-    }
-
-    /**
-     * Bytes the walk reads entities from: the spool file, or a forwarded message decoded into memory or into a
-     * file of its own (removed when closed).
-     */
-    private record Source(SharedInputStream shared, long size, Path file) implements Closeable {
-
-        InputStream stream(long start, long end) {
-            return shared.newStream(start, end);
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                ((InputStream) shared).close();
-            } finally {
-                if (file != null) {
-                    Files.deleteIfExists(file);
-                }
-            }
         }
     }
 
@@ -465,7 +438,7 @@ public final class AttachmentExtractor {
                         out.write(buffer, 0, n);
                         size += n;
                     }
-                    return new Source(new SharedFileInputStream(file.toFile(), READ_BUFFER), size, file);
+                    return new Source(new SharedFileInputStream(file.toFile(), Source.READ_BUFFER), size, file);
                 } catch (IOException | LimitReached | RuntimeException e) {
                     Files.deleteIfExists(file);
                     throw e;

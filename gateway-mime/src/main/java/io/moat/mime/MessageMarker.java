@@ -3,15 +3,14 @@ package io.moat.mime;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.internet.ParseException;
 import jakarta.mail.util.SharedFileInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -45,8 +44,6 @@ import java.util.List;
  */
 public final class MessageMarker {
 
-    /** Each view of the spool file reads through a buffer of this size (as in the extractor). */
-    private static final int READ_BUFFER = 16 * 1024;
     private static final int WRITE_BUFFER = 64 * 1024;
     /** How far into a multipart without a boundary parameter its first delimiter line is looked for. */
     private static final int MAX_PREAMBLE = 64 * 1024;
@@ -118,8 +115,7 @@ public final class MessageMarker {
      */
     public static Result mark(Path message, Marks marks, OutputStream out, MimeLimits limits) throws IOException {
         return MailApiLoader.call(() -> {
-            try (Spool spool = new Spool(new SharedFileInputStream(message.toFile(), READ_BUFFER),
-                    Files.size(message))) {
+            try (Source spool = Source.spool(message)) {
                 Rewrite rewrite = new Rewrite(spool, marks, limits);
                 OutputStream buffered = new BufferedOutputStream(out, WRITE_BUFFER);
                 Result result = rewrite.write(buffered);
@@ -131,25 +127,6 @@ public final class MessageMarker {
                         + TextBody.printable(e.toString()), e);
             }
         });
-    }
-
-    /** The spool file, read through ranges. */
-    private record Spool(SharedFileInputStream shared, long size) implements Closeable {
-
-        InputStream stream(long start, long end) {
-            return shared.newStream(start, end);
-        }
-
-        byte[] bytes(long start, long end) throws IOException {
-            try (InputStream in = stream(start, end)) {
-                return in.readAllBytes();
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            shared.close();
-        }
     }
 
     /**
@@ -169,7 +146,7 @@ public final class MessageMarker {
 
     /** The rewrite of one message: what is to change where, then the output written in one pass. */
     private static final class Rewrite {
-        final Spool spool;
+        final Source spool;
         final Marks marks;
         final MimeLimits limits;
         final Entity top;
@@ -180,7 +157,7 @@ public final class MessageMarker {
         boolean topChanged;
         boolean signed;
 
-        Rewrite(Spool spool, Marks marks, MimeLimits limits) throws IOException {
+        Rewrite(Source spool, Marks marks, MimeLimits limits) throws IOException {
             this.spool = spool;
             this.marks = marks;
             this.limits = limits;
@@ -359,8 +336,12 @@ public final class MessageMarker {
                 disclaimerIn.add("skipped " + kind + ": " + plan.skipped());
                 return;
             }
-            ContentType type = new ContentType(part.type().getPrimaryType(), part.type().getSubType(),
-                    part.type().getParameterList());
+            ContentType type;
+            try {
+                type = new ContentType(part.type().toString()); // a copy: the part's own stays as it was read
+            } catch (ParseException e) {
+                throw unreadable("a Content-Type that cannot be written again: " + e.getMessage());
+            }
             type.setParameter("charset", "utf-8");
             String contentType = "Content-Type: " + type + "\r\n";
             String encoding = "Content-Transfer-Encoding: quoted-printable\r\n";

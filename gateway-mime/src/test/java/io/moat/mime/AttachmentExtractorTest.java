@@ -1,5 +1,11 @@
 package io.moat.mime;
 
+import static io.moat.mime.TestMessages.CRLF;
+import static io.moat.mime.TestMessages.EICAR;
+import static io.moat.mime.TestMessages.base64;
+import static io.moat.mime.TestMessages.binary;
+import static io.moat.mime.TestMessages.entityEnd;
+import static io.moat.mime.TestMessages.entityStart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moat.devtools.Encodings;
@@ -19,9 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AttachmentExtractorTest {
 
-    private static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
-    private static final String CRLF = "\r\n";
-
     @TempDir
     Path dir;
 
@@ -40,33 +43,6 @@ class AttachmentExtractorTest {
         Path file = dir.resolve("message.eml");
         Files.write(file, text.getBytes(StandardCharsets.UTF_8));
         return file;
-    }
-
-    /** Base64 in lines of 76 characters, CRLF-separated, as a mail client writes it. */
-    private static String base64(byte[] data) {
-        return Base64.getMimeEncoder().encodeToString(data);
-    }
-
-    private static byte[] binary(int size, int seed) {
-        byte[] data = new byte[size];
-        for (int i = 0; i < size; i++) {
-            data[i] = (byte) (i * 31 + seed);
-        }
-        return data;
-    }
-
-    /** Where the {@code n}th body part of the multipart delimited by {@code boundary} begins in {@code text}. */
-    static long entityStart(String text, String boundary, int n) {
-        int at = -1;
-        for (int i = 0; i < n; i++) {
-            at = text.indexOf("--" + boundary + CRLF, at + 1);
-        }
-        return at + boundary.length() + 4;
-    }
-
-    /** Where that part ends: at the line break before the next delimiter. */
-    static long entityEnd(String text, String boundary, int n) {
-        return text.indexOf(CRLF + "--" + boundary, (int) entityStart(text, boundary, n));
     }
 
     private byte[] partFile(Attachment a) throws IOException {

@@ -1,5 +1,11 @@
 package io.moat.mime;
 
+import static io.moat.mime.TestMessages.CRLF;
+import static io.moat.mime.TestMessages.EICAR;
+import static io.moat.mime.TestMessages.base64;
+import static io.moat.mime.TestMessages.binary;
+import static io.moat.mime.TestMessages.entityEnd;
+import static io.moat.mime.TestMessages.entityStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,8 +39,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class MessageMarkerTest {
 
-    private static final String CRLF = "\r\n";
-    private static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
     private static final Session SESSION = Session.getInstance(new Properties());
 
     @TempDir
@@ -44,18 +48,6 @@ class MessageMarkerTest {
         Path file = dir.resolve("message.eml");
         Files.write(file, (String.join(CRLF, lines) + CRLF).getBytes(StandardCharsets.ISO_8859_1));
         return file;
-    }
-
-    private static String base64(byte[] data) {
-        return Base64.getMimeEncoder().encodeToString(data);
-    }
-
-    private static byte[] binary(int size, int seed) {
-        byte[] data = new byte[size];
-        for (int i = 0; i < size; i++) {
-            data[i] = (byte) (i * 31 + seed);
-        }
-        return data;
     }
 
     /** The output of a rewrite and what the marker said it did. */
@@ -165,6 +157,20 @@ class MessageMarkerTest {
         assertThat(text).contains("Subject: [SUSPICIOUS] =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= from" + CRLF + " Munich" + CRLF);
         assertThat(marked.result().summary())
                 .isEqualTo("subject tagged; headers X-Moat-Rule, X-Moat-Verdict, X-Moat-Long");
+    }
+
+    @Test
+    void aFieldNameThatIsNotOneIsRefusedAndNoMarksCopyTheMessageAsItIs() throws Exception {
+        assertThatThrownBy(() -> new Marks.Header("X-Rule\r\nBcc", "v")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Marks.Header("X Rule", "v")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Marks.Header("X-Rule:", "v")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Marks.Header("X-R\u00e8gle", "v")).isInstanceOf(IllegalArgumentException.class);
+
+        Path message = alternativeWithAttachment(binary(3000, 1));
+        Marked copy = mark(message, Marks.NONE);
+
+        assertThat(copy.bytes()).isEqualTo(Files.readAllBytes(message));
+        assertThat(copy.result().summary()).isEqualTo("unchanged");
     }
 
     @Test
@@ -348,8 +354,8 @@ class MessageMarkerTest {
         Attachment exe = found.get(1);
         assertThat(exe.fileName()).isEqualTo("x.exe");
         String source = Files.readString(message, StandardCharsets.ISO_8859_1);
-        long outerStart = AttachmentExtractorTest.entityStart(source, "o", 2);
-        long outerEnd = AttachmentExtractorTest.entityEnd(source, "o", 2);
+        long outerStart = entityStart(source, "o", 2);
+        long outerEnd = entityEnd(source, "o", 2);
 
         Marked marked = mark(message, new Marks(List.of(), null, null, List.of(
                 new Marks.Removal(exe.entityStart(), exe.entityEnd(), "inner removed"),
