@@ -18,5 +18,10 @@ public enum VerdictCategory {
      * Not one of Core's: the gateway could not take this content apart within its limits (MIME parts, nesting
      * depth, header bytes, decoded bytes), so nothing was sent to Core for it. Never clean.
      */
-    UNINSPECTED
+    UNINSPECTED,
+    /**
+     * Not one of Core's: the message's security rule does not scan this part (a text body, when the rule scans
+     * attachments only), so it was not sent to Core. Neither clean nor a threat; never counted as scanned.
+     */
+    SKIPPED
 }

@@ -59,6 +59,20 @@ public class AttachmentEntity {
     @Column(name = "completed_at")
     private Instant completedAt;
 
+    /**
+     * The byte range in the stored message of the outermost MIME entity holding this part (null: recorded before
+     * the ranges were, or a finding): what a rule that deletes blocked content replaces.
+     */
+    @Column(name = "entity_start")
+    private Long entityStart;
+
+    @Column(name = "entity_end")
+    private Long entityEnd;
+
+    /** A text body (text/plain or text/html, not an attachment), which a rule may leave unscanned. */
+    @Column(name = "body_part")
+    private boolean body;
+
     protected AttachmentEntity() {
         // for JPA
     }
@@ -69,6 +83,25 @@ public class AttachmentEntity {
         this.contentType = MessageEntity.truncate(contentType, 255);
         this.sizeBytes = sizeBytes;
         this.partName = partName;
+    }
+
+    /** Where the part lives in the stored message, and whether it is a text body. */
+    public void locate(Long entityStart, Long entityEnd, boolean body) {
+        this.entityStart = entityStart;
+        this.entityEnd = entityEnd;
+        this.body = body;
+    }
+
+    public Long getEntityStart() {
+        return entityStart;
+    }
+
+    public Long getEntityEnd() {
+        return entityEnd;
+    }
+
+    public boolean isBody() {
+        return body;
     }
 
     void setMessage(MessageEntity message) {

@@ -25,6 +25,7 @@ public class MessageEntity {
     static final int SCAN_SUMMARY_LENGTH = 255;
     static final int ERROR_LENGTH = 2000;
     static final int REPLY_LENGTH = 2000;
+    static final int MARKS_LENGTH = 1000;
 
     @Id
     private String id;
@@ -97,6 +98,26 @@ public class MessageEntity {
     @Column(name = "last_error")
     private String lastError;
 
+    /** The security rule that took the message (null: a DSN of ours), by id and by name for the record. */
+    @Column(name = "rule_id")
+    private String ruleId;
+
+    @Column(name = "rule_name")
+    private String ruleName;
+
+    /** The rule's direction label (INBOUND, OUTBOUND), for reports. */
+    private String direction;
+
+    /** What the scan concluded (ALLOWED, BLOCKED, ENCRYPTED, SCAN_ERROR, UNINSPECTED), once decided. */
+    private String outcome;
+
+    /** What the rule did about the outcome (DELIVER, QUARANTINE, DELETE_CONTENT, DELIVER_TAGGED, BYPASS, ...). */
+    @Column(name = "rule_action")
+    private String action;
+
+    /** The marks added to the delivered copy, in a line ("subject tag [X]; headers X-A; disclaimer in text"). */
+    private String marks;
+
     /** Claims of this message that failed in a row (ended in an exception or error); reset by one that did not. */
     @Column(name = "failed_claims")
     private int failedClaims;
@@ -159,13 +180,15 @@ public class MessageEntity {
     static final String INSERT = "INSERT INTO moat_message (id, kind, state, mail_from, recipients, pending_recipients,"
             + " endpoint, remote_address, helo, tls_protocol, tls_cipher, smtputf8, body_8bitmime, subject, size_bytes,"
             + " spool_name, received_at, updated_at, next_attempt_at, lease_until, lease_owner, attempts, scan_summary,"
-            + " last_error, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " last_error, rule_id, rule_name, direction, version)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** This message's columns for {@link #INSERT}: as JPA would write them, at version 0. */
     Object[] insertValues() {
         return new Object[]{id, kind.name(), state.name(), mailFrom, recipients, pendingRecipients, endpoint,
                 remoteAddress, helo, tlsProtocol, tlsCipher, smtpUtf8, eightBitMime, subject, sizeBytes, spoolName,
-                receivedAt, updatedAt, nextAttemptAt, leaseUntil, leaseOwner, attempts, scanSummary, lastError, 0L};
+                receivedAt, updatedAt, nextAttemptAt, leaseUntil, leaseOwner, attempts, scanSummary, lastError, ruleId,
+                ruleName, direction, 0L};
     }
 
     /**
@@ -281,6 +304,37 @@ public class MessageEntity {
     public void setMailParameters(boolean smtpUtf8, boolean eightBitMime) {
         this.smtpUtf8 = smtpUtf8;
         this.eightBitMime = eightBitMime;
+    }
+
+    /** The security rule the message is handled by (set by the intake for each copy it stores). */
+    public void setRule(String ruleId, String ruleName, String direction) {
+        this.ruleId = ruleId;
+        this.ruleName = ruleName;
+        this.direction = direction;
+    }
+
+    public String getRuleId() {
+        return ruleId;
+    }
+
+    public String getRuleName() {
+        return ruleName;
+    }
+
+    public String getDirection() {
+        return direction;
+    }
+
+    public String getOutcome() {
+        return outcome;
+    }
+
+    public String getAction() {
+        return action;
+    }
+
+    public String getMarks() {
+        return marks;
     }
 
     public String getSubject() {

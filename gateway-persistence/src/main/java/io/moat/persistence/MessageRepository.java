@@ -108,6 +108,11 @@ public class MessageRepository {
         set(sql, values, "subject", update.subject, false);
         set(sql, values, "scan_summary", update.scanSummary, false);
         set(sql, values, "pending_recipients", update.pendingRecipients, false);
+        if (update.outcome != null) {
+            set(sql, values, "outcome", update.outcome, true);
+            set(sql, values, "rule_action", update.action, true);
+            set(sql, values, "marks", update.marks, true);
+        }
         if (update.state != null) {
             set(sql, values, "state", update.state.name(), true);
             set(sql, values, "updated_at", update.now, true);
@@ -148,11 +153,12 @@ public class MessageRepository {
         }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO moat_attachment (message_id,"
                 + " part_index, file_name, content_type, size_bytes, part_name, data_id, verdict_code, verdict_label,"
-                + " category, submitted_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " category, submitted_at, completed_at, entity_start, entity_end, body_part)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (AttachmentEntity a : attachments) {
                 bind(insert, id, a.getPartIndex(), a.getFileName(), a.getContentType(), a.getSizeBytes(),
                         a.getPartName(), a.getDataId(), a.getVerdictCode(), a.getVerdictLabel(), a.getCategory(),
-                        a.getSubmittedAt(), a.getCompletedAt());
+                        a.getSubmittedAt(), a.getCompletedAt(), a.getEntityStart(), a.getEntityEnd(), a.isBody());
                 // not a batch: H2's executeBatch makes an SQLException (a stack trace) each time, to chain failures
                 insert.executeUpdate();
             }
@@ -205,6 +211,14 @@ public class MessageRepository {
         contains(jpql, parameters, "m.mailFrom", "sender", query.sender());
         contains(jpql, parameters, "m.recipients", "recipient", query.recipient());
         contains(jpql, parameters, "m.subject", "subject", query.subject());
+        if (query.rule() != null && !query.rule().isBlank()) {
+            jpql.append(" AND m.ruleName = :rule");
+            parameters.put("rule", query.rule().strip());
+        }
+        if (query.outcome() != null && !query.outcome().isBlank()) {
+            jpql.append(" AND m.outcome = :outcome");
+            parameters.put("outcome", query.outcome().strip().toUpperCase(Locale.ROOT));
+        }
         if (query.receivedFrom() != null) {
             jpql.append(" AND m.receivedAt >= :receivedFrom");
             parameters.put("receivedFrom", query.receivedFrom());
@@ -348,5 +362,12 @@ public class MessageRepository {
                 Object[].class).setParameter("since", since).getResultList()
                 .forEach(row -> counts.put((MessageState) row[0], (Long) row[1]));
         return counts;
+    }
+
+    /** How many messages received since {@code since} had their rule take {@code action} (BYPASS, say). */
+    public long countByActionReceivedSince(String action, Instant since) {
+        return em.createQuery("SELECT COUNT(m) FROM MessageEntity m WHERE m.receivedAt >= :since"
+                + " AND m.action = :action", Long.class).setParameter("since", since).setParameter("action", action)
+                .getSingleResult();
     }
 }

@@ -46,6 +46,7 @@ public final class MessageSpool {
     private final Path incoming;
     private final Path free;
     private final Path orphaned;
+    private final Path marked;
     private final int poolFiles;
     private final long poolBytes;
     /** Free files, the most recently freed first (their blocks are most likely still cached). */
@@ -70,6 +71,7 @@ public final class MessageSpool {
         this.incoming = root.resolve("incoming");
         this.free = root.resolve("free");
         this.orphaned = root.resolve("orphaned");
+        this.marked = root.resolve("marked");
         this.poolFiles = poolFiles;
         this.poolBytes = poolBytes;
         try {
@@ -202,9 +204,49 @@ public final class MessageSpool {
         }
     }
 
-    /** Removes a message and its parts; the message's file goes to the free pool while it has room. */
+    /**
+     * The copy of a message that its security rule changed for delivery (header fields, subject tag, disclaimer,
+     * blocked content removed); the stored message itself stays as it came.
+     */
+    public Path marked(String name) {
+        return marked.resolve(name);
+    }
+
+    /** Writes the bytes of a marked copy; see {@link #storeMarked}. */
+    @FunctionalInterface
+    public interface CopyWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes the marked copy of message {@code name} durably (fsynced, then moved into place), so that a delivery in
+     * a later claim finds it after a crash.
+     *
+     * @return its size in bytes
+     */
+    public long storeMarked(String name, CopyWriter writer) throws IOException {
+        Files.createDirectories(marked);
+        Path temporary = incoming.resolve(name + ".marked");
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024)) {
+                writer.write(out);
+                out.flush();
+                channel.force(true);
+            }
+            Files.move(temporary, marked.resolve(name), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            return Files.size(marked.resolve(name));
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** Removes a message, its parts and its marked copy; the message's file goes to the free pool while it has room. */
     public void delete(String name) throws IOException {
         deleteParts(name);
+        Files.deleteIfExists(marked.resolve(name));
         Path file = messages.resolve(name);
         if (!release(file)) {
             Files.deleteIfExists(file);

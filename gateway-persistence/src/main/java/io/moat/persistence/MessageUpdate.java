@@ -31,6 +31,9 @@ public final class MessageUpdate {
     /** +1: the claim failed; 0: it succeeded after failures (the count is reset); null: unchanged. */
     Integer failedClaims;
     boolean scanRound;
+    String outcome;
+    String action;
+    String marks;
     final List<AttachmentEntity> newAttachments = new ArrayList<>();
     final Map<Integer, List<Consumer<AttachmentEntity>>> attachmentChanges = new LinkedHashMap<>();
 
@@ -86,6 +89,17 @@ public final class MessageUpdate {
     /** The message's failed scans are submitted again: one more scan round. */
     public MessageUpdate scanRound() {
         this.scanRound = true;
+        return this;
+    }
+
+    /**
+     * What the message's security rule decided: the scan's outcome, the action taken and the marks added to the
+     * delivered copy (null: none).
+     */
+    public MessageUpdate decided(String outcome, String action, String marks) {
+        this.outcome = Objects.requireNonNull(outcome, "outcome");
+        this.action = Objects.requireNonNull(action, "action");
+        this.marks = MessageEntity.truncate(marks, MessageEntity.MARKS_LENGTH);
         return this;
     }
 
