@@ -121,21 +121,22 @@ class ArchitectureTest {
 
     @Test
     void thePipelinesRoomsPointOneWay() {
-        // intake hands over to the pipeline; the pipeline uses scan, outbound, dsn and commit; those use none of
+        // intake hands over to the pipeline; the pipeline uses scan, marks, outbound, dsn and commit; those use none of
         // the others, and no room uses the module's face
         noClasses().that().resideInAnyPackage("io.moat.delivery.commit..", "io.moat.delivery.scan..",
-                "io.moat.delivery.outbound..", "io.moat.delivery.dsn..").should().dependOnClassesThat()
+                "io.moat.delivery.outbound..", "io.moat.delivery.dsn..", "io.moat.delivery.marks..").should()
+                .dependOnClassesThat()
                 .resideInAnyPackage("io.moat.delivery", "io.moat.delivery.intake..", "io.moat.delivery.pipeline..")
                 .check(classes);
         noClasses().that().resideInAnyPackage("io.moat.delivery.commit..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.moat.delivery.scan..", "io.moat.delivery.outbound..",
-                        "io.moat.delivery.dsn..")
+                        "io.moat.delivery.dsn..", "io.moat.delivery.marks..")
                 .check(classes);
         noClasses().that().resideInAnyPackage("io.moat.delivery.scan..", "io.moat.delivery.outbound..",
-                "io.moat.delivery.dsn..").should().dependOnClassesThat()
+                "io.moat.delivery.dsn..", "io.moat.delivery.marks..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.moat.delivery.commit..")
                 .check(classes);
-        String[] leaves = {"scan", "outbound", "dsn"};
+        String[] leaves = {"scan", "outbound", "dsn", "marks"};
         for (String room : leaves) {
             for (String other : leaves) {
                 if (!room.equals(other)) {
@@ -191,5 +192,9 @@ class ArchitectureTest {
                 .resideInAnyPackage("io.moat.settings.endpoints..", "io.moat.settings.console..").check(classes);
         noClasses().that().resideInAPackage("io.moat.settings.endpoints..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.moat.settings.profiles..", "io.moat.settings.console..").check(classes);
+        // the security rules name profiles; nothing of the settings depends on the rules
+        noClasses().that().resideInAnyPackage("io.moat.settings.certificates..", "io.moat.settings.profiles..",
+                "io.moat.settings.endpoints..", "io.moat.settings.console..").should().dependOnClassesThat()
+                .resideInAPackage("io.moat.settings.rules..").check(classes);
     }
 }

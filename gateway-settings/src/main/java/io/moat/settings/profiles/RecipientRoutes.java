@@ -12,6 +12,14 @@ public interface RecipientRoutes {
      */
     Route route(String recipient);
 
+    /**
+     * The servers of the SMTP profile with id {@code profileId} (a security rule's relay profile), or, when it is
+     * null, {@link #route(String)}.
+     *
+     * @throws IllegalStateException when that profile is gone
+     */
+    Route route(String recipient, String profileId);
+
     /** A profile's name and its servers in the order to try them. */
     record Route(String profile, List<SmtpTarget> targets) {
     }

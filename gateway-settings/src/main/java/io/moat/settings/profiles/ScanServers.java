@@ -12,4 +12,12 @@ public interface ScanServers {
      * @throws IllegalStateException when there is no Core profile
      */
     CoreClient coreClient();
+
+    /**
+     * The Core client of the Core profile with id {@code profileId} (null: the default one) submitting with Core's
+     * rule (workflow) {@code rule} (null: the profile's own): what a security rule scans with.
+     *
+     * @throws IllegalStateException when that profile is gone, or there is no Core profile
+     */
+    CoreClient coreClient(String profileId, String rule);
 }

@@ -22,6 +22,7 @@ import io.moat.tls.DigitalId;
 import io.moat.tls.TlsSettings;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -86,6 +87,9 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
     @Resource
     TransactionSynchronizationRegistry transactions;
 
+    @Inject
+    Instance<ProfileUsage> usages;
+
     private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
     /** The profiles as last read, for the pipeline's hot path (no query per recipient); null: read again. */
     private volatile List<ServerProfileEntity> snapshot;
@@ -136,6 +140,13 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
             throw new RefusedException(Reason.INVALID, "'" + entity.getName() + "' is the default "
                     + entity.getType() + " profile; make another profile the default first");
         }
+        for (ProfileUsage usage : usages) {
+            List<String> uses = usage.usesOfProfile(id);
+            if (!uses.isEmpty()) {
+                throw new RefusedException(Reason.CONFLICT, "profile '" + entity.getName() + "' is used by "
+                        + String.join(", ", uses) + "; change those first");
+            }
+        }
         repository.delete(entity);
         invalidate();
         built.remove(id);
@@ -157,6 +168,19 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
                     (int) Math.max(1, settings.coreTimeout().toSeconds()));
             create(core);
         }
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Route route(String recipient, String profileId) {
+        if (profileId == null) {
+            return route(recipient);
+        }
+        ServerProfileEntity profile = snapshot().stream()
+                .filter(p -> p.getId().equals(profileId) && p.getType().equals(Type.SMTP.name())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the SMTP server profile with id '" + profileId
+                        + "' a security rule names is gone; set the rule's relayProfile (/api/v1/security-rules)"));
+        return new Route(profile.getName(), ordered(profile, build(profile).targets()));
     }
 
     @Override
@@ -195,6 +219,47 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
         return build(profile).core();
     }
 
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public CoreClient coreClient(String profileId, String rule) {
+        if (profileId == null && rule == null) {
+            return coreClient();
+        }
+        ServerProfileEntity profile = snapshot().stream()
+                .filter(p -> p.getType().equals(Type.CORE.name())
+                        && (profileId == null ? p.isDefaultProfile() : p.getId().equals(profileId)))
+                .findFirst().orElseThrow(() -> new IllegalStateException(profileId == null
+                        ? "no Core server profile: create one under /api/v1/server-profiles"
+                        : "the Core server profile with id '" + profileId + "' a security rule names is gone; set"
+                                + " the rule's coreProfile (/api/v1/security-rules)"));
+        if (rule == null) {
+            return build(profile).core();
+        }
+        String key = profile.getVersion() + "/" + trust.signature();
+        String slot = profile.getId() + "\n" + rule;
+        Built current = built.get(slot);
+        if (current != null && current.key().equals(key)) {
+            return current.core();
+        }
+        Built fresh = new Built(key, List.of(), core(profile(profile), profile, rule));
+        built.put(slot, fresh);
+        return fresh.core();
+    }
+
+    /** Whether {@code nameOrId} names a profile of {@code type}: its id, or empty. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<String> idOf(String nameOrId, Type type) {
+        return snapshot().stream().filter(p -> p.getType().equals(type.name()))
+                .filter(p -> p.getId().equals(nameOrId) || p.getName().equalsIgnoreCase(nameOrId))
+                .map(ServerProfileEntity::getId).findFirst();
+    }
+
+    /** The name of the profile with this id, or empty. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<String> nameOf(String id) {
+        return snapshot().stream().filter(p -> p.getId().equals(id)).map(ServerProfileEntity::getName).findFirst();
+    }
+
     /** One server of a profile, made usable to be probed: an SMTP target or a Core client of its own. */
     record ProbeTarget(String profile, Type type, String uri, SmtpTarget smtp, CoreClient core) {
     }
@@ -220,7 +285,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
                         : Duration.ofSeconds(p.timeoutSeconds());
                 for (Server server : p.servers()) {
                     targets.add(new ProbeTarget(p.name(), Type.CORE, server.uri(), null,
-                            core(server, apikey, p, limit)));
+                            core(server, apikey, p.rule(), limit)));
                 }
             }
         }
@@ -283,7 +348,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
             }
             fresh = new Built(key, List.copyOf(targets), null);
         } else {
-            fresh = new Built(key, List.of(), core(p, profile));
+            fresh = new Built(key, List.of(), core(p, profile, p.rule()));
         }
         built.put(profile.getId(), fresh);
         return fresh;
@@ -318,22 +383,22 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
                 server.username(), password);
     }
 
-    private CoreClient core(ServerProfile p, ServerProfileEntity entity) {
+    private CoreClient core(ServerProfile p, ServerProfileEntity entity, String rule) {
         String apikey = entity.getSealedApiKey() == null
                 ? null
                 : secrets.openString(entity.getSealedApiKey(), entity.getId(), "the Core API key of profile '"
                         + p.name() + "'");
         List<CoreClient> clients = new ArrayList<>();
         for (Server server : p.servers()) {
-            clients.add(core(server, apikey, p, Duration.ofSeconds(p.timeoutSeconds())));
+            clients.add(core(server, apikey, rule, Duration.ofSeconds(p.timeoutSeconds())));
         }
         AtomicInteger turn = turns.computeIfAbsent(entity.getId(), k -> new AtomicInteger());
         return CoreClients.failover(clients, p.strategy() == Strategy.ROUND_ROBIN ? turn::getAndIncrement : () -> 0);
     }
 
-    private CoreClient core(Server server, String apikey, ServerProfile p, Duration timeout) {
+    private CoreClient core(Server server, String apikey, String rule, Duration timeout) {
         URI uri = URI.create(server.uri());
-        CoreServer core = new CoreServer(uri, apikey, p.rule(), timeout);
+        CoreServer core = new CoreServer(uri, apikey, rule, timeout);
         if (!"https".equalsIgnoreCase(uri.getScheme())) {
             return CoreClients.create(core);
         }
