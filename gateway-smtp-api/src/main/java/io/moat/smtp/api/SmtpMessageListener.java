@@ -15,11 +15,13 @@ import java.io.InputStream;
 public interface SmtpMessageListener {
 
     /**
-     * Decides whether the gateway takes mail for this recipient from this client (relay control).
+     * Decides whether the gateway takes mail for this recipient from this client and sender (relay control, and
+     * whether a security rule takes it).
      *
+     * @param mailFrom the reverse path of the transaction, {@code ""} for the null sender
      * @return {@code null} to accept, or the rejection to send
      */
-    SmtpReply checkRecipient(SmtpClientInfo client, String recipient);
+    SmtpReply checkRecipient(SmtpClientInfo client, String mailFrom, String recipient);
 
     /**
      * Stores one accepted message. The stream is the message content exactly as received (dot-unstuffed), it

@@ -19,7 +19,8 @@ import java.lang.reflect.Method;
  */
 final class EndpointInvoker {
 
-    private static final Method CHECK_RECIPIENT = method("checkRecipient", SmtpClientInfo.class, String.class);
+    private static final Method CHECK_RECIPIENT = method("checkRecipient", SmtpClientInfo.class, String.class,
+            String.class);
     private static final Method DELIVER = method("deliver", SmtpEnvelope.class, InputStream.class);
 
     private final MessageEndpointFactory factory;
@@ -28,9 +29,9 @@ final class EndpointInvoker {
         this.factory = factory;
     }
 
-    SmtpReply checkRecipient(SmtpClientInfo client, String recipient) throws ResourceException {
+    SmtpReply checkRecipient(SmtpClientInfo client, String mailFrom, String recipient) throws ResourceException {
         try {
-            return invoke(CHECK_RECIPIENT, listener -> listener.checkRecipient(client, recipient));
+            return invoke(CHECK_RECIPIENT, listener -> listener.checkRecipient(client, mailFrom, recipient));
         } catch (IOException e) {
             throw new ResourceException("recipient check failed", e); // checkRecipient declares none
         }

@@ -80,7 +80,7 @@ final class MailTransaction {
     SmtpReply addRecipient(String recipient) {
         SmtpReply rejection;
         try {
-            rejection = invoker.checkRecipient(client, recipient);
+            rejection = invoker.checkRecipient(client, mailFrom, recipient);
         } catch (ResourceException | RuntimeException e) {
             LOG.log(Level.WARNING, "recipient check failed for <" + recipient + "> from " + client.remoteAddress()
                     + " on SMTP endpoint '" + client.endpoint() + "'; answering 451", e);

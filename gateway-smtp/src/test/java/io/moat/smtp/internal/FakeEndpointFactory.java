@@ -53,7 +53,7 @@ final class FakeEndpointFactory implements MessageEndpointFactory {
         private boolean failed;
 
         @Override
-        public SmtpReply checkRecipient(SmtpClientInfo client, String recipient) {
+        public SmtpReply checkRecipient(SmtpClientInfo client, String mailFrom, String recipient) {
             calls.add("checkRecipient");
             return recipientReply;
         }
