@@ -16,7 +16,7 @@ final class MessageAssembler {
     static MessageSummaryDto summary(MessageEntity m) {
         return new MessageSummaryDto(m.getId(), m.getState().name(), m.getMailFrom(), m.getRecipients(),
                 m.getSubject(), m.getSizeBytes(), m.getReceivedAt(), m.getUpdatedAt(), m.getScanSummary(),
-                m.getNextAttemptAt(), m.getLastError());
+                m.getNextAttemptAt(), m.getLastError(), m.getRuleName(), m.getOutcome(), m.getAction());
     }
 
     static MessageDetailDto detail(MessageEntity m) {
@@ -34,6 +34,8 @@ final class MessageAssembler {
                 m.getDeliveryAttempts().stream()
                         .map(d -> new DeliveryAttemptDto(d.getAttemptedAt(), d.getServer(), d.getOutcome(),
                                 d.getReply(), d.getTlsProtocol(), d.getTlsCipher()))
-                        .toList());
+                        .toList(),
+                new MessageDetailDto.RuleDto(m.getRuleName(), m.getDirection(), m.getOutcome(), m.getAction(),
+                        m.getMarks()));
     }
 }

@@ -4,13 +4,21 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One message in full: envelope, client, state, each attachment's verdict and each delivery attempt;
+ * One message in full: envelope, client, state, each attachment's verdict, each delivery attempt and its rule;
  * {@code pendingRecipients} are those still to be delivered to (empty once the message is final).
  */
 public record MessageDetailDto(String id, String kind, String state, EnvelopeDto envelope, ClientDto client,
         String subject, long size, Instant receivedAt, Instant updatedAt, Instant nextAttemptAt,
         List<String> pendingRecipients, String scanSummary,
-        String lastError, List<AttachmentDto> attachments, List<DeliveryAttemptDto> deliveryAttempts) {
+        String lastError, List<AttachmentDto> attachments, List<DeliveryAttemptDto> deliveryAttempts, RuleDto rule) {
+
+    /**
+     * The security rule that took the message and what it did: the scan's {@code outcome} (ALLOWED, BLOCKED,
+     * ENCRYPTED, SCAN_ERROR, UNINSPECTED; null until decided), the {@code action} taken and the {@code marks} added to
+     * the delivered copy (null: none). {@code name} is null for a DSN of the gateway's own.
+     */
+    public record RuleDto(String name, String direction, String outcome, String action, String marks) {
+    }
 
     /** The SMTP envelope; {@code from} is empty for the null sender. */
     public record EnvelopeDto(String from, List<String> recipients) {

@@ -35,6 +35,11 @@ public class MessageQueries {
         return messages.countByStateReceivedSince(since);
     }
 
+    /** How many messages received since {@code since} were delivered unscanned by a rule that bypasses scan errors. */
+    public long countBypassedSince(Instant since) {
+        return messages.countByActionReceivedSince("BYPASS", since);
+    }
+
     /** Messages not yet in a final state: received, being scanned, queued or deferred. */
     public long countPending() {
         return messages.countPending();

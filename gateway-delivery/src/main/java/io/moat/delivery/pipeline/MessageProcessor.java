@@ -10,6 +10,7 @@ import io.moat.delivery.commit.CommitGroup;
 import io.moat.delivery.commit.DurableCommits;
 import io.moat.delivery.commit.Spool;
 import io.moat.delivery.dsn.DsnBuilder;
+import io.moat.delivery.marks.CopyMarks;
 import io.moat.delivery.outbound.DeliveryAgent;
 import io.moat.delivery.scan.ScanPolicy;
 import io.moat.mime.AttachmentExtractor;
@@ -20,6 +21,9 @@ import io.moat.persistence.MessageState;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.profiles.RecipientRoutes;
 import io.moat.settings.profiles.ScanServers;
+import io.moat.settings.rules.SecurityRule.Outcome;
+import io.moat.settings.rules.SecurityRule.ScanError;
+import io.moat.settings.rules.SecurityRules;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -78,6 +82,9 @@ public class MessageProcessor {
 
     @Inject
     RecipientRoutes routing;
+
+    @Inject
+    SecurityRules rules;
 
     private RetrySchedule retries;
     private DeliveryAgent agent;
@@ -224,6 +231,8 @@ public class MessageProcessor {
     }
 
     private void advance(MessageSnapshot m, Progress progress) throws IOException {
+        // a DSN of ours has no rule: it is not scanned, and goes where its recipient's domain routes
+        SecurityRules.Applied rule = m.kind() == MessageKind.DSN ? null : rules.applied(m.rule().id(), m.rule().name());
         MessageState state = m.state();
         List<Attachment> attachments = new ArrayList<>();
         m.attachments().forEach(a -> attachments.add(new Attachment(a)));
@@ -239,28 +248,26 @@ public class MessageProcessor {
             progress.moveTo(state);
         }
         if (state == MessageState.SCANNING) {
-            if (scanOutOfTime(m)) {
-                failScan(m, progress, "its attachments could not be scanned within " + settings.scanMaxTime());
-                return;
+            if (scanOutOfTime(m, rule)) {
+                state = scanError(m, rule, progress, "its attachments could not be scanned within "
+                        + scanBudget(rule));
+            } else {
+                progress.talking = true;
+                boolean scanned = scan(m, rule, attachments, progress);
+                progress.talking = false;
+                if (!scanned) {
+                    return;
+                }
+                state = MessageState.SCANNED;
+                progress.moveTo(state);
             }
-            progress.talking = true;
-            boolean scanned = scan(m, attachments, progress);
-            progress.talking = false;
-            if (!scanned) {
-                return;
-            }
-            state = MessageState.SCANNED;
-            progress.moveTo(state);
         }
         if (state == MessageState.SCANNED) {
-            state = decide(m, attachments, progress);
-            if (state != MessageState.QUEUED) {
-                return;
-            }
+            state = decide(m, rule, attachments, progress);
         }
         if (state == MessageState.QUEUED || state == MessageState.DEFERRED) {
             progress.talking = true;
-            deliver(m, progress);
+            deliver(m, rule, progress);
             progress.talking = false;
         }
     }
@@ -269,12 +276,17 @@ public class MessageProcessor {
      * Submits what Core has not seen and asks for what it has: a verdict for every attachment returns true;
      * otherwise the progress says when to look again.
      */
-    private boolean scan(MessageSnapshot m, List<Attachment> attachments, Progress progress) throws IOException {
-        CoreClient client = core.coreClient();
+    private boolean scan(MessageSnapshot m, SecurityRules.Applied rule, List<Attachment> attachments,
+            Progress progress) throws IOException {
+        CoreClient client = core.coreClient(rule.coreProfileId(), rule.coreRule());
         Path parts = spool.get().partsOf(m.spoolName());
         boolean pending = false;
         for (Attachment a : attachments) {
             if (a.category != null) {
+                continue;
+            }
+            if (a.body && !rule.scanBody()) {
+                a.skipped("not scanned: security rule '" + rule.name() + "' scans attachments only");
                 continue;
             }
             try {
@@ -293,6 +305,11 @@ public class MessageProcessor {
                     pending = true;
                 }
             } catch (CoreUnavailableException e) {
+                if (rule.scanError() == ScanError.FAIL) {
+                    record(attachments, progress);
+                    scanError(m, rule, progress, "Core unavailable: " + e.getMessage());
+                    return false;
+                }
                 Duration wait = backoff(m.receivedAt());
                 LOG.info(() -> "Core unavailable for message " + m.id() + " (" + e.getMessage() + "); retrying in "
                         + wait.toSeconds() + "s");
@@ -357,52 +374,99 @@ public class MessageProcessor {
         return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
     }
 
-    /** Applies the policy; returns the state the message is in afterwards. */
-    private MessageState decide(MessageSnapshot m, List<Attachment> attachments, Progress progress)
-            throws IOException {
-        ScanPolicy.Result result = m.kind() == MessageKind.DSN
-                ? new ScanPolicy.Result(ScanPolicy.Decision.DELIVER, m.scanSummary())
-                : ScanPolicy.decide(attachments.stream()
-                        .map(a -> new ScanPolicy.Verdict(a.fileName, a.category, a.label)).toList());
+    /** Applies the message's security rule to its verdicts; returns the state the message is in afterwards. */
+    private MessageState decide(MessageSnapshot m, SecurityRules.Applied rule, List<Attachment> attachments,
+            Progress progress) throws IOException {
+        if (rule == null) {
+            progress.scanSummary = m.scanSummary();
+            progress.moveTo(MessageState.QUEUED);
+            return MessageState.QUEUED;
+        }
+        ScanPolicy.Result result = ScanPolicy.decide(attachments.stream().map(a -> new ScanPolicy.Verdict(a.fileName,
+                a.category, a.label, a.entityStart, a.entityEnd)).toList(), rule);
         progress.scanSummary = result.summary();
-        LOG.fine(() -> "message " + m.id() + " from <" + m.mailFrom() + ">: " + result.summary());
-        switch (result.decision()) {
-            case DELIVER -> progress.moveTo(MessageState.QUEUED);
-            case BLOCK -> progress.moveTo(MessageState.BLOCKED);
-            case QUARANTINE -> progress.retryLater(MessageState.QUARANTINED, null, result.summary());
-            case HOLD_FOR_PASSWORD -> progress.moveTo(MessageState.PASSWORD_REQUIRED);
-            case RESCAN -> {
-                if (m.scanRounds() + 1 >= settings.scanMaxAttempts() || scanOutOfTime(m)) {
-                    failScan(m, progress, result.summary() + " (" + (m.scanRounds() + 1) + " attempts)");
-                    return progress.state;
-                }
-                for (Attachment a : attachments) {
-                    if (a.category == VerdictCategory.FAILED || a.category == VerdictCategory.PENDING) {
-                        progress.scans.add(new Progress.Scan(a.index, null, null, null, null, null));
-                    }
-                }
-                progress.scanRound = true;
-                progress.retryLater(MessageState.SCANNING, Instant.now().plus(RESCAN_DELAY), result.summary());
-                return MessageState.SCANNING;
+        LOG.fine(() -> "message " + m.id() + " from <" + m.mailFrom() + "> (rule '" + rule.name() + "'): "
+                + result.summary());
+        if (result.action() == ScanPolicy.Action.RESCAN) {
+            if (rule.scanError() == ScanError.FAIL || m.scanRounds() + 1 >= settings.scanMaxAttempts()
+                    || scanOutOfTime(m, rule)) {
+                return scanError(m, rule, progress, result.summary() + " (" + (m.scanRounds() + 1) + " attempts)");
             }
+            for (Attachment a : attachments) {
+                if (a.category == VerdictCategory.FAILED || a.category == VerdictCategory.PENDING) {
+                    progress.scans.add(new Progress.Scan(a.index, null, null, null, null, null));
+                }
+            }
+            progress.scanRound = true;
+            progress.retryLater(MessageState.SCANNING, Instant.now().plus(RESCAN_DELAY), result.summary());
+            return MessageState.SCANNING;
         }
-        if (result.decision() != ScanPolicy.Decision.DELIVER) {
-            LOG.info(() -> "message " + m.id() + " from <" + m.mailFrom() + ">: " + result.summary());
-        }
+        progress.decided(result.outcome().name(), result.action().name());
         progress.deleteParts = true;
+        switch (result.action()) {
+            case DELIVER, DELETE_CONTENT, DELIVER_TAGGED -> {
+                mark(m, rule, result.outcome(), result.action().name(), result.summary(), result.removals().stream()
+                        .map(r -> new CopyMarks.Cut(r.start(), r.end(), r.text())).toList(), progress);
+                progress.moveTo(MessageState.QUEUED);
+                return MessageState.QUEUED;
+            }
+            case QUARANTINE -> progress.retryLater(result.outcome() == Outcome.BLOCKED
+                    ? MessageState.BLOCKED
+                    : MessageState.QUARANTINED, null, result.summary());
+            case BLOCK -> progress.moveTo(MessageState.BLOCKED);
+            case HOLD_FOR_PASSWORD -> progress.moveTo(MessageState.PASSWORD_REQUIRED);
+            default -> throw new IllegalStateException("unexpected action " + result.action());
+        }
+        LOG.info(() -> "message " + m.id() + " from <" + m.mailFrom() + "> (rule '" + rule.name() + "'): "
+                + result.summary());
         return progress.state;
     }
 
-    /** Whether the message has waited for its verdicts longer than {@code moat.scan.max-time}. */
-    private boolean scanOutOfTime(MessageSnapshot m) {
-        return Duration.between(m.receivedAt(), Instant.now()).compareTo(settings.scanMaxTime()) > 0;
+    /**
+     * Writes the copy to deliver if the rule marks it (or content is cut out of it): the stored message stays as it
+     * came; the marks are recorded with the decision.
+     */
+    private void mark(MessageSnapshot m, SecurityRules.Applied rule, Outcome outcome, String action, String verdict,
+            List<CopyMarks.Cut> cuts, Progress progress) throws IOException {
+        CopyMarks.Plan plan = CopyMarks.plan(rule, outcome, action, verdict, cuts);
+        if (plan.isEmpty()) {
+            return;
+        }
+        MessageSpool files = spool.get();
+        progress.marks = CopyMarks.write(plan, files.message(m.spoolName()), files, m.spoolName());
+        progress.marked = true;
+    }
+
+    /** How long the rule lets a message wait for its verdicts. */
+    private Duration scanBudget(SecurityRules.Applied rule) {
+        return rule.scanErrorAfter() != null ? rule.scanErrorAfter() : settings.scanMaxTime();
+    }
+
+    /** Whether the message has waited for its verdicts longer than its rule (or {@code moat.scan.max-time}) allows. */
+    private boolean scanOutOfTime(MessageSnapshot m, SecurityRules.Applied rule) {
+        return Duration.between(m.receivedAt(), Instant.now()).compareTo(scanBudget(rule)) > 0;
     }
 
     /**
-     * The message could not be scanned within its budget (attempts or time): it is never delivered unscanned; it
-     * fails, and the sender gets a DSN that says so.
+     * No verdict within the budget (or at once, for a rule that fails at the first error): the rule's scan-error
+     * action. RETRY (its retries spent) fails the message with a DSN, as FAIL does, but FAIL keeps it in quarantine;
+     * BYPASS delivers it unscanned, tagged and with a disclaimer that says so. Never delivered as if scanned.
+     *
+     * @return the state the message is in afterwards (QUEUED when bypassed)
      */
-    private void failScan(MessageSnapshot m, Progress progress, String why) throws IOException {
+    private MessageState scanError(MessageSnapshot m, SecurityRules.Applied rule, Progress progress, String why)
+            throws IOException {
+        progress.deleteParts = true;
+        if (rule.scanError() == ScanError.BYPASS) {
+            String summary = "not scanned: " + why + "; delivered under security rule '" + rule.name() + "' (bypass)";
+            progress.scanSummary = summary;
+            progress.decided(Outcome.SCAN_ERROR.name(), ScanError.BYPASS.name());
+            mark(m, rule, Outcome.SCAN_ERROR, ScanError.BYPASS.name(), why, List.of(), progress);
+            progress.moveTo(MessageState.QUEUED);
+            LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> is delivered UNSCANNED: " + why
+                    + " (security rule '" + rule.name() + "' bypasses scan errors)");
+            return MessageState.QUEUED;
+        }
         String reason = "not delivered: " + why;
         List<DsnBuilder.Failure> failures = m.pendingRecipients().stream()
                 .map(r -> new DsnBuilder.Failure(r, "554 5.7.0 The message could not be scanned for threats: " + why,
@@ -410,28 +474,36 @@ public class MessageProcessor {
                 .toList();
         progress.dsn = dsn(m, failures);
         progress.scanSummary = "scan failed: " + why;
-        progress.deleteParts = true;
-        progress.retryLater(MessageState.FAILED, null, reason);
-        LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> failed: " + reason
-                + (progress.dsn == null ? "" : "; the sender gets a DSN"));
+        progress.decided(Outcome.SCAN_ERROR.name(), rule.scanError().name());
+        MessageState end = rule.scanError() == ScanError.FAIL ? MessageState.QUARANTINED : MessageState.FAILED;
+        progress.retryLater(end, null, reason);
+        LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> " + (end == MessageState.FAILED
+                ? "failed"
+                : "is quarantined") + ": " + reason + (progress.dsn == null ? "" : "; the sender gets a DSN"));
+        return end;
     }
 
-    private void deliver(MessageSnapshot m, Progress progress) throws IOException {
+    private void deliver(MessageSnapshot m, SecurityRules.Applied rule, Progress progress) throws IOException {
         Instant now = Instant.now();
         String summary = progress.scanSummary != null ? progress.scanSummary : m.scanSummary();
-        byte[] headers = ("X-Moat-Scan: " + summary + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        // each recipient goes through the SMTP profile routing its domain
+        byte[] headers = ("X-Moat-Scan: " + ScanPolicy.headerSafe(summary)
+                + (rule == null ? "" : "; rule " + rule.name()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        // the copy the rule marked, if it did; else the message as it came
+        Path text = progress.marked || m.rule().marks() != null
+                ? spool.get().marked(m.spoolName())
+                : spool.get().message(m.spoolName());
+        // each recipient goes through the rule's SMTP profile, or the one routing its domain
         Map<String, RecipientRoutes.Route> routes = new LinkedHashMap<>();
         Map<String, List<String>> byProfile = new LinkedHashMap<>();
         for (String recipient : m.pendingRecipients()) {
-            RecipientRoutes.Route route = routing.route(recipient);
+            RecipientRoutes.Route route = routing.route(recipient, rule == null ? null : rule.relayProfileId());
             routes.putIfAbsent(route.profile(), route);
             byProfile.computeIfAbsent(route.profile(), k -> new ArrayList<>()).add(recipient);
         }
         List<DeliveryAgent.Result> results = new ArrayList<>();
         for (Map.Entry<String, List<String>> group : byProfile.entrySet()) {
             DeliveryAgent.Result sent = agent.deliver(routes.get(group.getKey()).targets(),
-                    spool.get().message(m.spoolName()), headers, m.mailFrom(), group.getValue(), m.mailOptions());
+                    text, headers, m.mailFrom(), group.getValue(), m.mailOptions());
             if (sent.note() != null && sent.tlsProtocol() == null) {
                 // optional STARTTLS that went without TLS: every such delivery is told (the attempt records it too)
                 LOG.info(() -> "message " + m.id() + " went to " + sent.server() + " in clear text (" + sent.note()
@@ -514,6 +586,9 @@ public class MessageProcessor {
         final String fileName;
         final String partName;
         final long size;
+        final Long entityStart;
+        final Long entityEnd;
+        final boolean body;
         /** The decoded bytes, if this claim extracted them into memory; else they are in the parts folder. */
         final byte[] held;
         String dataId;
@@ -528,6 +603,9 @@ public class MessageProcessor {
             this.fileName = a.fileName();
             this.partName = a.partName();
             this.size = a.size();
+            this.entityStart = a.entityStart();
+            this.entityEnd = a.entityEnd();
+            this.body = a.body();
             this.held = null;
             this.dataId = a.dataId();
             this.submittedAt = a.submittedAt();
@@ -540,11 +618,21 @@ public class MessageProcessor {
             this.fileName = a.fileName();
             this.partName = a.partName();
             this.size = a.size();
+            this.entityStart = a.entityStart() < 0 ? null : a.entityStart();
+            this.entityEnd = a.entityEnd() < 0 ? null : a.entityEnd();
+            this.body = a.body();
             this.held = held;
             if (a.finding() != null) { // the extraction's own verdict: recorded with the extraction, never submitted
                 this.label = a.finding().label();
                 this.category = VerdictCategory.valueOf(a.finding().category().name());
             }
+        }
+
+        /** Not sent to Core by the rule's choice. */
+        void skipped(String why) {
+            this.label = why;
+            this.category = VerdictCategory.SKIPPED;
+            this.changed = true;
         }
 
         void verdict(int verdictCode, String verdictLabel, VerdictCategory verdictCategory) {

@@ -15,15 +15,23 @@ import java.util.List;
 public record MessageSnapshot(String id, MessageKind kind, MessageState state, String mailFrom,
         List<String> pendingRecipients, String spoolName, Instant receivedAt, Instant nextAttemptAt, int attempts,
         String scanSummary, int failedClaims, int scanRounds, List<AttachmentSnapshot> attachments,
-        DeliveryAgent.MailOptions mailOptions) {
+        DeliveryAgent.MailOptions mailOptions, Rule rule) {
 
-    /** One attachment's scan state. */
+    /**
+     * The security rule that took the message (id null: a DSN of ours, or mail from before rules), and the marks
+     * its decision added (null: it is delivered as it came; else from its marked copy).
+     */
+    public record Rule(String id, String name, String marks) {
+    }
+
+    /** One attachment's scan state, and where it lies in the stored message. */
     public record AttachmentSnapshot(int index, String fileName, String partName, long size, String dataId,
-            String category, String label, Instant submittedAt) {
+            String category, String label, Instant submittedAt, Long entityStart, Long entityEnd, boolean body) {
 
         static AttachmentSnapshot of(AttachmentEntity a) {
             return new AttachmentSnapshot(a.getPartIndex(), a.getFileName(), a.getPartName(), a.getSizeBytes(),
-                    a.getDataId(), a.getCategory(), a.getVerdictLabel(), a.getSubmittedAt());
+                    a.getDataId(), a.getCategory(), a.getVerdictLabel(), a.getSubmittedAt(), a.getEntityStart(),
+                    a.getEntityEnd(), a.isBody());
         }
     }
 
@@ -34,6 +42,7 @@ public record MessageSnapshot(String id, MessageKind kind, MessageState state, S
                 m.getSpoolName(), m.getReceivedAt(), m.getNextAttemptAt(), m.getAttempts(), m.getScanSummary(),
                 m.getFailedClaims(), m.getScanRounds(),
                 m.getAttachments().stream().map(AttachmentSnapshot::of).toList(),
-                new DeliveryAgent.MailOptions(m.isSmtpUtf8(), m.isEightBitMime()));
+                new DeliveryAgent.MailOptions(m.isSmtpUtf8(), m.isEightBitMime()),
+                new Rule(m.getRuleId(), m.getRuleName(), m.getMarks()));
     }
 }

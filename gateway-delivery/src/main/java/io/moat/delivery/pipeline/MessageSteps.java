@@ -80,6 +80,8 @@ public class MessageSteps {
                 if (a.finding() != null) {
                     attachment.concluded(a.finding().label(), a.finding().category().name(), now);
                 }
+                attachment.locate(a.entityStart() < 0 ? null : a.entityStart(),
+                        a.entityEnd() < 0 ? null : a.entityEnd(), a.body());
                 update.addAttachment(attachment);
             }
         }
@@ -88,6 +90,9 @@ public class MessageSteps {
         }
         if (progress.scanSummary != null) {
             update.scanSummary(progress.scanSummary);
+        }
+        if (progress.outcome != null) {
+            update.decided(progress.outcome, progress.action, progress.marks);
         }
         if (progress.delivery != null) {
             DeliveryAgent.Result result = progress.delivery;
@@ -127,7 +132,9 @@ public class MessageSteps {
         if (scan.dataId() != null || scan.submittedAt() != null) {
             attachment.submitted(scan.dataId(), scan.submittedAt());
         }
-        if (scan.category() != null) {
+        if (scan.category() != null && scan.code() == null) {
+            attachment.concluded(scan.label(), scan.category(), now); // the gateway's own: a part the rule skips
+        } else if (scan.category() != null) {
             attachment.completed(scan.code(), scan.label(), scan.category(), now);
         }
     }

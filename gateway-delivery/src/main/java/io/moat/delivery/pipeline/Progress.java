@@ -36,6 +36,13 @@ final class Progress {
     /** Failed scans are submitted again: one more scan round. */
     boolean scanRound;
 
+    /** What the security rule decided: the scan's outcome and the action taken (null: not decided in this claim). */
+    String outcome;
+    String action;
+    /** The marks the rule added to the copy to deliver, in a line; {@code marked}: that copy was written now. */
+    String marks;
+    boolean marked;
+
     /** Files to remove once the result is committed, never before: a crash in between must find them. */
     boolean deleteParts;
     boolean deleteMessage;
@@ -43,6 +50,12 @@ final class Progress {
     MessageState state;
     Instant due;
     String reason;
+
+    /** The rule's decision: what the scan concluded and what was done about it. */
+    void decided(String scanOutcome, String ruleAction) {
+        this.outcome = scanOutcome;
+        this.action = ruleAction;
+    }
 
     /** Moves on to {@code next}, due at once. */
     void moveTo(MessageState next) {

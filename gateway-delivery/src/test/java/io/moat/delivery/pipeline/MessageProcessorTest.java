@@ -17,6 +17,8 @@ import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageSpool;
 import io.moat.persistence.MessageState;
 import io.moat.settings.GatewaySettings;
+import io.moat.settings.profiles.ScanServers;
+import io.moat.settings.rules.SecurityRules;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +70,28 @@ class MessageProcessorTest {
                 return spool;
             }
         };
-        processor.core = Core::new;
+        processor.core = new ScanServers() {
+            @Override
+            public CoreClient coreClient() {
+                return new Core();
+            }
+
+            @Override
+            public CoreClient coreClient(String profileId, String rule) {
+                return new Core();
+            }
+        };
+        processor.rules = new SecurityRules() {
+            @Override
+            public Optional<Matched> match(Envelope envelope, String recipient) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Applied applied(String ruleId, String ruleName) {
+                return Applied.standIn("default");
+            }
+        };
         processor.steps = new MessageSteps() {
             @Override
             public void apply(String id, Progress progress, Instant now) {
@@ -95,7 +119,7 @@ class MessageProcessorTest {
     private static MessageSnapshot received(int failedClaims, int scanRounds, Instant receivedAt) {
         return new MessageSnapshot("m1", MessageKind.INBOUND, MessageState.RECEIVED, "a@sender.test",
                 List.of("b@example.com"), "m1", receivedAt, receivedAt, 0, null, failedClaims, scanRounds, List.of(),
-                DeliveryAgent.MailOptions.NONE);
+                DeliveryAgent.MailOptions.NONE, new MessageSnapshot.Rule(null, null, null));
     }
 
     private Progress last() {
