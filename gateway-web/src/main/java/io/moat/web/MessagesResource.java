@@ -6,6 +6,7 @@ import io.moat.delivery.MessageRetryService;
 import io.moat.delivery.MessageSummaryDto;
 import io.moat.persistence.MessageQuery;
 import io.moat.persistence.MessageState;
+import io.moat.settings.rules.SecurityRule;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -39,19 +40,22 @@ public class MessagesResource {
 
     /**
      * Newest first; {@code state} (e.g. {@code DEFERRED}), {@code sender}, {@code recipient}, {@code subject} (text
-     * anywhere, any case) and {@code receivedFrom}/{@code receivedBefore} (ISO-8601 instants) filter,
+     * anywhere, any case), {@code receivedFrom}/{@code receivedBefore} (ISO-8601 instants), {@code rule} (a security
+     * rule's name) and {@code outcome} (ALLOWED, BLOCKED, ENCRYPTED, SCAN_ERROR, UNINSPECTED) filter,
      * {@code offset}/{@code limit} page.
      */
     @GET
     public List<MessageSummaryDto> list(@QueryParam("state") String state, @QueryParam("sender") String sender,
             @QueryParam("recipient") String recipient, @QueryParam("subject") String subject,
             @QueryParam("receivedFrom") String receivedFrom, @QueryParam("receivedBefore") String receivedBefore,
+            @QueryParam("rule") String rule, @QueryParam("outcome") String outcome,
             @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("100") int limit) {
         if (offset < 0 || limit < 1 || limit > MAX_LIMIT) {
             throw new ProblemException(400, "Bad paging", "offset must be >= 0 and limit 1.." + MAX_LIMIT);
         }
         MessageQuery query = new MessageQuery(parseState(state), sender, recipient, subject,
-                parseInstant("receivedFrom", receivedFrom), parseInstant("receivedBefore", receivedBefore));
+                parseInstant("receivedFrom", receivedFrom), parseInstant("receivedBefore", receivedBefore), rule,
+                parseOutcome(outcome));
         return messages.search(query, offset, limit);
     }
 
@@ -79,6 +83,18 @@ public class MessagesResource {
         } catch (DateTimeParseException e) {
             throw new ProblemException(400, "Bad " + name, "'" + value + "' is not an ISO-8601 instant such as"
                     + " 2026-11-29T18:00:00Z");
+        }
+    }
+
+    private static String parseOutcome(String outcome) {
+        if (outcome == null || outcome.isBlank()) {
+            return null;
+        }
+        try {
+            return SecurityRule.Outcome.valueOf(outcome.strip().toUpperCase(Locale.ROOT)).name();
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Unknown outcome", "'" + outcome + "' is not an outcome; use one of "
+                    + Arrays.toString(SecurityRule.Outcome.values()));
         }
     }
 
