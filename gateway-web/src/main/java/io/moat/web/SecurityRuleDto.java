@@ -1,5 +1,6 @@
 package io.moat.web;
 
+import jakarta.json.bind.annotation.JsonbNillable;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +44,8 @@ public record SecurityRuleDto(String id, String name, Boolean enabled, Integer p
     public record EvaluationDto(List<RecipientRule> recipients) {
     }
 
-    /** One recipient and its rule. */
+    /** One recipient and its rule; {@code rule} is written as null when none takes it. */
+    @JsonbNillable
     public record RecipientRule(String address, String rule) {
     }
 
