@@ -187,7 +187,7 @@ class HostileMimeIT {
         String text = new String(received.data(), StandardCharsets.ISO_8859_1);
         Matcher verdicts = Pattern.compile("(?im)^x-moat-scan:.*$").matcher(text);
         assertThat(verdicts.results().map(MatchResult::group).toList())
-                .containsExactly("X-Moat-Scan: clean; 1 part scanned");
+                .containsExactly("X-Moat-Scan: clean; 1 part scanned; rule default");
         await().atMost(PATIENCE).until(() -> Api.state(id).equals("DELIVERED"));
     }
 }

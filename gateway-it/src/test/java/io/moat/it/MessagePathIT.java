@@ -44,7 +44,8 @@ class MessagePathIT {
         assertThat(received.recipients()).containsExactly("bob@example.com");
         String text = new String(received.data(), StandardCharsets.ISO_8859_1);
         // the text body is scanned as much as the two attachments
-        assertThat(text).startsWith("X-Moat-Scan: clean; 3 parts scanned\r\nReceived: from client.it.test");
+        assertThat(text)
+                .startsWith("X-Moat-Scan: clean; 3 parts scanned; rule default\r\nReceived: from client.it.test");
         assertThat(text).contains("by gateway.it.test (Moat) with ESMTP id " + id);
         assertThat(withoutAddedHeaders(received.data())).isEqualTo(sent);
 

@@ -7,6 +7,7 @@ import io.moat.devtools.CoreEmulator;
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
 import io.moat.devtools.Submission;
+import io.moat.devtools.ZipFixtures;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -82,6 +83,10 @@ class SecurityRulesIT {
                 + "\"X-Moat-Outcome\":\"{outcome}\"},\"disclaimer\":{\"text\":\"Scanned by Moat under {rule}.\","
                 + "\"html\":\"<p>Scanned by <b>Moat</b> under {rule}.</p>\",\"position\":\"BOTTOM\","
                 + "\"style\":\"INFO\"}}}}");
+        rule("{\"name\":\"tagged\",\"position\":1,\"filter\":{\"senders\":[\"@tagged.test\"]},\"scanBody\":false,"
+                + "\"actions\":{\"blocked\":\"DELIVER_TAGGED\",\"encrypted\":\"BLOCK\"}}");
+        rule("{\"name\":\"fail-fast\",\"position\":1,\"filter\":{\"senders\":[\"@failfast.test\"]},"
+                + "\"coreProfile\":\"core-down\",\"actions\":{\"scanError\":\"FAIL\"}}");
         // a recipient no rule takes: the default rule leaves it out while this test runs (sent without its
         // position, read before the rules above were put in front of it, so that it stays last)
         JsonObject narrowed = Json.createObjectBuilder(defaultRule).remove("position")
@@ -278,6 +283,50 @@ class SecurityRulesIT {
     }
 
     @Test
+    void aRuleThatDeliversThreatsTaggedTagsThemBlocksEncryptedContentAndLeavesTheBodyUnscanned() throws Exception {
+        Mails infected = new Mails().attach("eicar.com", "application/octet-stream", Mails.EICAR);
+        TestBed.core().clear();
+        String tagged = Api.queueId(GatewaySmtp.send("t@tagged.test", "bob@example.com",
+                infected.build("t@tagged.test", "bob@example.com")));
+        await().atMost(PATIENCE).until(() -> TestBed.delivered(infected.testId()).size() == 1);
+        assertThat(parse(TestBed.delivered(infected.testId()).get(0).data()).getSubject())
+                .isEqualTo("[SUSPICIOUS] Quarterly report " + infected.testId());
+        assertThat(TestBed.delivered(infected.testId()).get(0).text()).as("delivered as it is, tagged")
+                .contains("filename=\"eicar.com\"");
+        JsonObject decided = Api.message(tagged).getJsonObject("rule");
+        assertThat(decided.getString("outcome")).isEqualTo("BLOCKED");
+        assertThat(decided.getString("action")).isEqualTo("DELIVER_TAGGED");
+        // the text body was not sent to Core: the rule scans attachments only
+        assertThat(TestBed.core().receivedSubmissions()).extracting(Submission::filename).contains("eicar.com")
+                .doesNotContain("body.txt");
+        assertThat(Api.attachment(Api.message(tagged), "body.txt").getString("category")).isEqualTo("SKIPPED");
+
+        byte[] zip = new ZipFixtures().encrypted("salary.xlsx", "confidential".getBytes(), "s3cret", true, false)
+                .build();
+        Mails locked = new Mails().attach("salary.zip", "application/zip", zip);
+        String blocked = Api.queueId(GatewaySmtp.send("t@tagged.test", "bob@example.com",
+                locked.build("t@tagged.test", "bob@example.com")));
+        await().atMost(PATIENCE).until(() -> Api.state(blocked).equals("BLOCKED"));
+        assertThat(Api.message(blocked).getJsonObject("rule").getString("action")).isEqualTo("BLOCK");
+        assertThat(TestBed.delivered(locked.testId())).isEmpty();
+    }
+
+    @Test
+    void aRuleThatFailsOnScanErrorsQuarantinesAtTheFirstAndTellsTheSender() throws Exception {
+        Mails mail = new Mails().attach("a.pdf", "application/pdf", "%PDF-1.4 a".getBytes());
+        String id = Api.queueId(GatewaySmtp.send("f@failfast.test", "bob@example.com",
+                mail.build("f@failfast.test", "bob@example.com")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Api.state(id).equals("QUARANTINED"));
+        JsonObject decided = Api.message(id).getJsonObject("rule");
+        assertThat(decided.getString("outcome")).isEqualTo("SCAN_ERROR");
+        assertThat(decided.getString("action")).isEqualTo("FAIL");
+        // the DSN goes to the sender (through the default rule's routing: the shared sink)
+        await().atMost(PATIENCE).until(() -> TestBed.sink().messages().stream().anyMatch(
+                m -> m.recipients().contains("f@failfast.test") && m.text().contains(mail.testId())));
+        assertThat(TestBed.delivered(mail.testId())).allMatch(m -> m.recipients().contains("f@failfast.test"));
+    }
+
+    @Test
     void aRecipientNoRuleTakesIsRefusedAtRcpt() throws Exception {
         String reply = GatewaySmtp.send("x@anywhere.test", "norule@example.com",
                 new Mails().build("x@anywhere.test", "norule@example.com"));
@@ -315,7 +364,10 @@ class SecurityRulesIT {
     void rulesAreListedInOrderAndAMoveKeepsTheOthersInTheirs() {
         List<String> before = names();
         assertThat(before.get(before.size() - 1)).isEqualTo("default");
-        String marked = rules.get(rules.size() - 1);
+        String marked = Api.get("/api/v1/security-rules").json().asJsonArray().stream().map(JsonValue::asJsonObject)
+                .filter(r -> r.getString("name").equals("marked")).map(r -> r.getString("id")).findFirst()
+                .orElseThrow();
+        int was = before.indexOf("marked") + 1;
         JsonObject moved = (JsonObject) Api.send("POST", API + "/security-rules/" + marked + "/move",
                 "{\"position\":3}").json();
         assertThat(moved.getInt("position")).isEqualTo(3);
@@ -324,7 +376,7 @@ class SecurityRulesIT {
         expected.remove("marked");
         expected.add(2, "marked");
         assertThat(after).isEqualTo(expected);
-        Api.send("POST", API + "/security-rules/" + marked + "/move", "{\"position\":1}");
+        Api.send("POST", API + "/security-rules/" + marked + "/move", "{\"position\":" + was + "}");
         assertThat(names()).isEqualTo(before);
     }
 
