@@ -89,7 +89,13 @@ class UpgradeIT {
             assertThat(detail.getString("subject")).isEqualTo("upgrade-fixture " + expected.getKey());
             assertThat(ruleName(detail)).as(expected.getKey()).isEqualTo("default");
             assertThat(detail.getJsonObject("rule").getString("direction")).isEqualTo("INBOUND");
+            // what the default rule stands for, filled in from the state (V14)
+            assertThat(detail.getJsonObject("rule").getString("outcome") + "/"
+                    + detail.getJsonObject("rule").getString("action")).as(expected.getKey())
+                    .isEqualTo(OUTCOMES.get(expected.getKey()));
         }
+        assertThat((JsonArray) get("/messages?outcome=BLOCKED&rule=default&limit=100").json())
+                .extracting(m -> m.asJsonObject().getString("id")).containsExactly(ids.get("blocked"));
         // the final messages stay where they were: none of them reaches the downstream now
         assertThat(gateway.sink.messages()).hasSize(PENDING.size());
 
@@ -116,6 +122,11 @@ class UpgradeIT {
         assertThat(detail.getJsonObject("rule").getString("outcome")).isEqualTo("ALLOWED");
         assertThat(header(delivered("after the upgrade " + testId), "X-Moat-Scan")).endsWith("; rule default");
     }
+
+    /** The outcome and action each final message of the fixture is recorded with after the upgrade. */
+    private static final Map<String, String> OUTCOMES = Map.of("delivered", "ALLOWED/DELIVER", "blocked",
+            "BLOCKED/QUARANTINE", "password-required", "ENCRYPTED/HOLD_FOR_PASSWORD", "quarantined",
+            "UNINSPECTED/QUARANTINE", "failed", "ALLOWED/DELIVER");
 
     /** The fixture's messages by marker (the subject is "upgrade-fixture " and the marker), as made with it. */
     private static Map<String, String> fixtureIds() throws IOException {
