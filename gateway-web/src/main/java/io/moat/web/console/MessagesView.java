@@ -7,6 +7,7 @@ import io.moat.persistence.MessageState;
 import io.moat.settings.rules.SecurityRule;
 import io.moat.settings.rules.SecurityRule.Outcome;
 import io.moat.settings.rules.SecurityRuleService;
+import io.moat.web.internal.TextLists;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -53,8 +54,10 @@ public class MessagesView {
             Instant since = day("from", from, 0);
             Instant before = day("to", to, 1);
             String decided = outcome(outcome);
-            found = reader.search(new MessageQuery(wanted, sender, recipient, subject, since, before, blankToNull(rule),
-                    decided), page * PAGE, PAGE + 1);
+            found = reader.search(
+                    new MessageQuery(wanted, sender, recipient, subject, since, before, TextLists.stripped(rule),
+                            decided),
+                    page * PAGE, PAGE + 1);
         }
         return found.size() > PAGE ? found.subList(0, PAGE) : found;
     }
@@ -99,10 +102,6 @@ public class MessagesView {
             Feedback.error("search-outcome", "'" + text + "' is not an outcome; choose one from the list.");
             return null;
         }
-    }
-
-    private static String blankToNull(String text) {
-        return text == null || text.isBlank() ? null : text.strip();
     }
 
     private static Instant day(String field, String text, int plusDays) {

@@ -68,10 +68,10 @@ public final class SecurityRuleForm implements Serializable {
         form.position = rule.position();
         Filter f = rule.filter();
         if (f != null) {
-            form.endpoints = lines(f.endpoints());
-            form.previousHops = lines(f.previousHops());
-            form.senders = lines(f.senders());
-            form.recipients = lines(f.recipients());
+            form.endpoints = TextLists.lines(f.endpoints());
+            form.previousHops = TextLists.lines(f.previousHops());
+            form.senders = TextLists.lines(f.senders());
+            form.recipients = TextLists.lines(f.recipients());
             form.direction = f.direction() == null ? Direction.INBOUND : f.direction();
         }
         form.coreProfile = rule.coreProfile();
@@ -101,9 +101,10 @@ public final class SecurityRuleForm implements Serializable {
                 TextLists.entries(senders), TextLists.entries(recipients), direction);
         Marks m = new Marks(marks.get("allowed").toMark(), marks.get("blocked").toMark(),
                 marks.get("encrypted").toMark(), marks.get("scanError").toMark());
-        return new SecurityRule(id, blankToNull(name), enabled, position, filter, blankToNull(coreProfile),
-                blankToNull(coreRule), blankToNull(relayProfile), scanBody,
-                new Actions(blocked, encrypted, scanError), m, blankToNull(scanErrorAfter));
+        return new SecurityRule(id, TextLists.stripped(name), enabled, position, filter,
+                TextLists.stripped(coreProfile),
+                TextLists.stripped(coreRule), TextLists.stripped(relayProfile), scanBody,
+                new Actions(blocked, encrypted, scanError), m, TextLists.stripped(scanErrorAfter));
     }
 
     /**
@@ -158,14 +159,6 @@ public final class SecurityRuleForm implements Serializable {
             parts.add("recipients " + String.join(", ", filter.recipients()));
         }
         return parts.isEmpty() ? "all mail" : String.join(" · ", parts);
-    }
-
-    private static String lines(List<String> values) {
-        return values == null ? null : String.join("\n", values);
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
     }
 
     public boolean isAdding() {
@@ -353,13 +346,14 @@ public final class SecurityRuleForm implements Serializable {
                             colon < 0 ? "" : line.substring(colon + 1).strip());
                 });
             }
-            Disclaimer disclaimer = blankToNull(disclaimerText) == null && blankToNull(disclaimerHtml) == null
-                    ? null
-                    : new Disclaimer(disclaimerText, disclaimerHtml, position, style);
-            if (blankToNull(subjectTag) == null && fields.isEmpty() && disclaimer == null) {
+            Disclaimer disclaimer = TextLists.stripped(disclaimerText) == null
+                    && TextLists.stripped(disclaimerHtml) == null
+                            ? null
+                            : new Disclaimer(disclaimerText, disclaimerHtml, position, style);
+            if (TextLists.stripped(subjectTag) == null && fields.isEmpty() && disclaimer == null) {
                 return null;
             }
-            return new Mark(blankToNull(subjectTag), fields, disclaimer);
+            return new Mark(TextLists.stripped(subjectTag), fields, disclaimer);
         }
 
         public boolean isSet() {
