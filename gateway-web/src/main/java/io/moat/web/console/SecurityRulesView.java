@@ -23,6 +23,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Settings &gt; Security rules: the rules in their order (first match wins) with moves, enable/disable and delete;
@@ -81,65 +82,60 @@ public class SecurityRulesView implements Serializable {
 
     @AdminOnly
     public void moveUp(String id) {
-        move(id, -1);
+        change(id, r -> moved(service.move(id, Math.max(1, r.position() - 1))));
     }
 
     @AdminOnly
     public void moveDown(String id) {
-        move(id, +1);
+        change(id, r -> moved(service.move(id, r.position() + 1)));
     }
 
-    private void move(String id, int by) {
-        try {
-            SecurityRule rule = service.find(id).orElseThrow(() -> gone(id));
-            SecurityRule moved = service.move(id, Math.max(1, rule.position() + by));
-            Feedback.done("Rule '" + moved.name() + "' is now at position " + moved.position() + ": from the next"
-                    + " recipient, the first enabled rule that takes it decides.");
-        } catch (RefusedException e) {
-            Feedback.refused(null, e);
-        } finally {
-            reload();
-        }
+    private static String moved(SecurityRule rule) {
+        return "Rule '" + rule.name() + "' is now at position " + rule.position() + ": from the next recipient, the"
+                + " first enabled rule that takes it decides.";
     }
 
     /** Turns a rule on or off; a disabled rule keeps its place and takes no mail. */
     @AdminOnly
     public void toggle(String id) {
-        try {
-            SecurityRule r = service.find(id).orElseThrow(() -> gone(id));
+        change(id, r -> {
             boolean enable = Boolean.FALSE.equals(r.enabled());
-            SecurityRule saved = service.update(id, new SecurityRule(r.id(), r.name(), enable, r.position(),
-                    r.filter(), r.coreProfile(), r.coreRule(), r.relayProfile(), r.scanBody(), r.actions(), r.marks(),
-                    r.scanErrorAfter()));
-            Feedback.done("Rule '" + saved.name() + "' " + (enable
+            service.update(id, new SecurityRule(r.id(), r.name(), enable, r.position(), r.filter(), r.coreProfile(),
+                    r.coreRule(), r.relayProfile(), r.scanBody(), r.actions(), r.marks(), r.scanErrorAfter()));
+            return "Rule '" + r.name() + "' " + (enable
                     ? "enabled: it takes mail from the next recipient."
-                    : "disabled: the rules after it take its mail from the next recipient."));
-        } catch (RefusedException e) {
-            Feedback.refused(null, e);
-        } finally {
-            reload();
-        }
+                    : "disabled: the rules after it take its mail from the next recipient.");
+        });
     }
 
+    /** The first step of a deletion (the row asks to confirm); {@code null} keeps the rule. */
     @AdminOnly
     public void askDelete(String id) {
         confirmDelete = id;
     }
 
-    public void keep() {
-        confirmDelete = null;
-    }
-
     @AdminOnly
     public void delete(String id) {
-        try {
-            String name = service.find(id).map(SecurityRule::name).orElse(id);
+        change(id, r -> {
             service.delete(id);
-            Feedback.done("Rule '" + name + "' deleted. Its mail still on its way is decided as the default rule"
-                    + " did when rules came.");
             if (form != null && id.equals(form.getId())) {
                 cancel();
             }
+            return "Rule '" + r.name() + "' deleted. Its mail still on its way is decided as the default rule did"
+                    + " when rules came.";
+        });
+    }
+
+    /**
+     * A change of one rule in the list, told to the admin in the words {@code change} returns; the rule as it is now
+     * is read first, since another admin may have moved or deleted it meanwhile.
+     */
+    private void change(String id, Function<SecurityRule, String> change) {
+        try {
+            SecurityRule rule = service.find(id).orElseThrow(() -> new RefusedException(
+                    RefusedException.Reason.NOT_FOUND, "no security rule with id '" + id + "': someone deleted it"
+                            + " meanwhile; the list shows the rules as they are now"));
+            Feedback.done(change.apply(rule));
         } catch (RefusedException e) {
             Feedback.refused(null, e);
         } finally {
@@ -161,17 +157,16 @@ public class SecurityRulesView implements Serializable {
         confirmDelete = null;
     }
 
+    /** Opens the editor on the rule as it is now. */
     @AdminOnly
     public void edit(String id) {
         confirmDelete = null;
-        service.find(id).ifPresentOrElse(r -> {
-            form = SecurityRuleForm.of(r);
-            editingName = r.name();
-        }, () -> {
+        form = service.find(id).map(SecurityRuleForm::of).orElse(null);
+        editingName = form == null ? null : form.getName();
+        if (form == null) {
             Feedback.error("The rule is gone: someone deleted it meanwhile. The list shows the rules as they are now.");
-            form = null;
             reload();
-        });
+        }
     }
 
     public void cancel() {
@@ -349,11 +344,6 @@ public class SecurityRulesView implements Serializable {
 
     public void setDryRecipients(String dryRecipients) {
         this.dryRecipients = dryRecipients;
-    }
-
-    private static RefusedException gone(String id) {
-        return new RefusedException(RefusedException.Reason.NOT_FOUND, "no security rule with id '" + id + "': someone"
-                + " deleted it meanwhile; the list shows the rules as they are now");
     }
 
     private void reload() {
