@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.moat.devtools.ReceivedMail;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,7 +144,8 @@ class RulesConsoleIT {
                 + " \"default\", \"clientAddress\": \"127.0.0.1\", \"sender\": \"alice@sender.test\", \"recipients\":"
                 + " [\"ann@example.com\", \"ceo@example.com\"]}").json();
         assertThat(evaluated.getJsonArray("recipients").getJsonObject(0).getString("rule")).isEqualTo("partners");
-        assertThat(evaluated.getJsonArray("recipients").getJsonObject(1).isNull("rule")).isTrue();
+        // no rule: "rule" null, or left out as JSON-B leaves out nulls
+        assertThat(evaluated.getJsonArray("recipients").getJsonObject(1).get("rule")).isIn(null, JsonValue.NULL);
         browser.screenshot("rules-06-dry-run");
         try (RawSmtp smtp = new RawSmtp(gateway.smtpPort)) {
             assertThat(smtp.reply()).startsWith("220");
