@@ -8,10 +8,14 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -40,6 +44,13 @@ class RulesConsoleIT {
 
     @Test
     void anAdminMakesAndOrdersRulesInTheConsoleAndMailGoesByThem() throws Exception {
+        // a fresh database: the test begins where an upgrade leaves an installation, with the default rule alone
+        Path previous = Path.of(System.getProperty("it.crash.dir", "target/crash")).resolveSibling("rules-console");
+        if (Files.exists(previous)) {
+            try (Stream<Path> files = Files.walk(previous)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         gateway = DedicatedGateway.start(8, "rules-console", List.of("-Dmoat.auditor.password=" + AUDITOR_PASSWORD));
         String http = "http://localhost:" + gateway.httpPort;
         try (Browser browser = new Browser()) {
