@@ -6,6 +6,7 @@ import io.moat.persistence.CertificateExpiryReport.Expiring;
 import io.moat.persistence.MessageState;
 import io.moat.settings.profiles.ReachabilityService;
 import io.moat.settings.profiles.ReachabilityService.Reachability;
+import io.moat.settings.rules.SecurityRuleService;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -16,7 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The dashboard: messages by state, queue depth, whether Core and the downstream servers answer, expiring certificates. */
+/**
+ * The dashboard: messages by state, queue depth, mail bypassed unscanned and recipients no security rule took, whether
+ * Core and the downstream servers answer, expiring certificates.
+ */
 @Named("dashboard")
 @RequestScoped
 public class DashboardView {
@@ -34,10 +38,14 @@ public class DashboardView {
     @Inject
     CertificateExpiryReport expiry;
 
+    @Inject
+    SecurityRuleService rules;
+
     private List<StateCount> states;
     private long queueDepth;
     private long lastHour;
     private long lastDay;
+    private long bypassedLastDay;
     private List<Expiring> expiring;
 
     @PostConstruct
@@ -55,6 +63,7 @@ public class DashboardView {
             lastDay += d;
         }
         queueDepth = messages.countPending();
+        bypassedLastDay = messages.countBypassedSince(now.minus(Duration.ofDays(1)));
     }
 
     public List<StateCount> getStates() {
@@ -72,6 +81,16 @@ public class DashboardView {
     /** Messages not yet in a final state: received, being scanned, queued or deferred. */
     public long getQueueDepth() {
         return queueDepth;
+    }
+
+    /** Messages received in the last 24 hours that a rule delivered unscanned, Core having failed past its limit. */
+    public long getBypassedLastDay() {
+        return bypassedLastDay;
+    }
+
+    /** Recipients refused at RCPT because no security rule took them, since the gateway started. */
+    public long getRefusedWithoutRule() {
+        return rules.refusedWithoutRuleCount();
     }
 
     public List<Reachability> getServers() {

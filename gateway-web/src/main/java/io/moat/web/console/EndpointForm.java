@@ -45,7 +45,7 @@ public class EndpointForm implements Serializable {
         form.encryption = endpoint.encryption();
         form.certificateId = endpoint.certificateId();
         form.protocols = new ArrayList<>(endpoint.protocols());
-        form.cipherSuites = String.join("\n", endpoint.cipherSuites());
+        form.cipherSuites = TextLists.lines(endpoint.cipherSuites());
         form.greeting = endpoint.greeting();
         form.maxMessageSize = endpoint.maxMessageSize();
         form.maxConnections = endpoint.maxConnections();
@@ -54,8 +54,8 @@ public class EndpointForm implements Serializable {
         form.sessionTimeoutSeconds = endpoint.sessionTimeoutSeconds();
         form.minDataRate = endpoint.minDataRate();
         form.maxDiscardSize = endpoint.maxDiscardSize();
-        form.relayDomains = String.join("\n", endpoint.relayDomains());
-        form.trustedNetworks = String.join("\n", endpoint.trustedNetworks());
+        form.relayDomains = TextLists.lines(endpoint.relayDomains());
+        form.trustedNetworks = TextLists.lines(endpoint.trustedNetworks());
         return form;
     }
 
@@ -66,15 +66,12 @@ public class EndpointForm implements Serializable {
     public SmtpEndpoint toEndpoint() {
         boolean tls = encryption != SmtpEncryption.NONE;
         List<String> suites = tls ? TextLists.entries(cipherSuites) : List.of();
-        return new SmtpEndpoint(id, name, blankToNull(bindAddress), port, encryption, blankToNull(certificateId),
-                tls ? protocols : List.of(), suites, blankToNull(greeting), maxMessageSize, maxConnections,
+        return new SmtpEndpoint(id, name, TextLists.stripped(bindAddress), port, encryption,
+                TextLists.stripped(certificateId),
+                tls ? protocols : List.of(), suites, TextLists.stripped(greeting), maxMessageSize, maxConnections,
                 idleTimeoutSeconds,
                 maxConnectionsPerClient, sessionTimeoutSeconds, minDataRate, maxDiscardSize,
                 TextLists.entries(relayDomains), TextLists.entries(trustedNetworks));
-    }
-
-    private static String blankToNull(String text) {
-        return text == null || text.isBlank() ? null : text.strip();
     }
 
     public boolean isNew() {

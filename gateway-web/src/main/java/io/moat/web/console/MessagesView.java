@@ -4,6 +4,10 @@ import io.moat.delivery.MessageQueries;
 import io.moat.delivery.MessageSummaryDto;
 import io.moat.persistence.MessageQuery;
 import io.moat.persistence.MessageState;
+import io.moat.settings.rules.SecurityRule;
+import io.moat.settings.rules.SecurityRule.Outcome;
+import io.moat.settings.rules.SecurityRuleService;
+import io.moat.web.internal.TextLists;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -17,7 +21,8 @@ import java.util.Locale;
 
 /**
  * Messages: the search form is a plain GET form, so every search is a link (the dashboard links to
- * {@code messages.xhtml?state=DEFERRED}); dates are whole UTC days, {@code to} included.
+ * {@code messages.xhtml?state=DEFERRED}); dates are whole UTC days, {@code to} included; {@code rule} is a security
+ * rule's name and {@code outcome} what the scan concluded (the dashboard links to {@code outcome=SCAN_ERROR}).
  */
 @Named("messages")
 @RequestScoped
@@ -28,12 +33,17 @@ public class MessagesView {
     @Inject
     MessageQueries reader;
 
+    @Inject
+    SecurityRuleService rules;
+
     private String state;
     private String sender;
     private String recipient;
     private String subject;
     private String from;
     private String to;
+    private String rule;
+    private String outcome;
     private int page;
     private List<MessageSummaryDto> found;
 
@@ -43,8 +53,11 @@ public class MessagesView {
             MessageState wanted = state(state);
             Instant since = day("from", from, 0);
             Instant before = day("to", to, 1);
-            found = reader.search(new MessageQuery(wanted, sender, recipient, subject, since, before), page * PAGE,
-                    PAGE + 1);
+            String decided = outcome(outcome);
+            found = reader.search(
+                    new MessageQuery(wanted, sender, recipient, subject, since, before, TextLists.stripped(rule),
+                            decided),
+                    page * PAGE, PAGE + 1);
         }
         return found.size() > PAGE ? found.subList(0, PAGE) : found;
     }
@@ -66,6 +79,27 @@ public class MessagesView {
             return MessageState.valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             Feedback.error("search-state", "'" + text + "' is not a state; choose one from the list.");
+            return null;
+        }
+    }
+
+    /** The rules' names as they are now, offered in the rule field (a deleted rule's mail is found by its name too). */
+    public List<String> getRuleNames() {
+        return rules.list().stream().map(SecurityRule::name).toList();
+    }
+
+    public List<String> getOutcomes() {
+        return Arrays.stream(Outcome.values()).map(Enum::name).toList();
+    }
+
+    private static String outcome(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Outcome.valueOf(text.strip().toUpperCase(Locale.ROOT)).name();
+        } catch (IllegalArgumentException e) {
+            Feedback.error("search-outcome", "'" + text + "' is not an outcome; choose one from the list.");
             return null;
         }
     }
@@ -128,6 +162,22 @@ public class MessagesView {
 
     public void setTo(String to) {
         this.to = to;
+    }
+
+    public String getRule() {
+        return rule;
+    }
+
+    public void setRule(String rule) {
+        this.rule = rule;
+    }
+
+    public String getOutcome() {
+        return outcome;
+    }
+
+    public void setOutcome(String outcome) {
+        this.outcome = outcome;
     }
 
     public int getPage() {

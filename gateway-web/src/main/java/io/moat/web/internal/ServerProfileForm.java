@@ -47,7 +47,7 @@ public final class ServerProfileForm implements Serializable {
         form.type = profile.type();
         form.defaultProfile = Boolean.TRUE.equals(profile.defaultProfile());
         form.strategy = profile.strategy();
-        form.recipientDomains = String.join("\n", profile.recipientDomains());
+        form.recipientDomains = TextLists.lines(profile.recipientDomains());
         for (ServerProfile.Server server : profile.servers()) {
             form.servers.add(ServerRow.of(server));
         }
@@ -189,7 +189,7 @@ public final class ServerProfileForm implements Serializable {
      * secret typed with it, from reaching this form.
      */
     private Integer timeout() {
-        String value = blankToNull(timeoutSeconds);
+        String value = TextLists.stripped(timeoutSeconds);
         return value == null ? null : Integer.valueOf(value);
     }
 
@@ -205,10 +205,6 @@ public final class ServerProfileForm implements Serializable {
 
     private static String emptyToNull(String value) {
         return value == null || value.isEmpty() ? null : value;
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
     }
 
     /** One server of the profile being edited. */
@@ -240,11 +236,14 @@ public final class ServerProfileForm implements Serializable {
         ServerProfile.Server toServer(boolean core) {
             List<String> versions = protocols == null ? List.of() : protocols;
             if (core) {
-                return new ServerProfile.Server(blankToNull(uri), null, versions, verifyHostname, null, null, false,
+                return new ServerProfile.Server(TextLists.stripped(uri), null, versions, verifyHostname, null, null,
+                        false,
                         null);
             }
-            return new ServerProfile.Server(blankToNull(uri), blankToNull(encryption), versions, verifyHostname,
-                    blankToNull(username), emptyToNull(password), false, blankToNull(clientCertificateId));
+            return new ServerProfile.Server(TextLists.stripped(uri), TextLists.stripped(encryption), versions,
+                    verifyHostname,
+                    TextLists.stripped(username), emptyToNull(password), false,
+                    TextLists.stripped(clientCertificateId));
         }
 
         public String getUri() {

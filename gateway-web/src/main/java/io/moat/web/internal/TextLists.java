@@ -3,7 +3,10 @@ package io.moat.web.internal;
 import java.util.Arrays;
 import java.util.List;
 
-/** Lists typed into one text area (domains, networks): one entry per line, or separated by commas, semicolons or blanks. */
+/**
+ * What the console's forms type as text: lists in one text area (domains, networks, address patterns), one entry per
+ * line or separated by commas, semicolons or blanks; and single values, where blank means "not given".
+ */
 public final class TextLists {
 
     private TextLists() {
@@ -14,5 +17,15 @@ public final class TextLists {
             return List.of();
         }
         return Arrays.stream(text.split("[\\s,;]+")).filter(entry -> !entry.isEmpty()).toList();
+    }
+
+    /** A stored list for its text area: one entry per line (null stays null). */
+    public static String lines(List<String> entries) {
+        return entries == null ? null : String.join("\n", entries);
+    }
+
+    /** A typed value without its surrounding blanks; null if nothing but blanks was typed (the service's default). */
+    public static String stripped(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
     }
 }
