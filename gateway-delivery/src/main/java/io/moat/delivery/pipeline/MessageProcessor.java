@@ -165,7 +165,7 @@ public class MessageProcessor {
         if (progress.talking && !(e instanceof Error)) {
             // Core or the downstream failing: every message would fail alike, and none is to blame; the scan's and
             // the delivery's own limits (moat.scan.max-time, moat.delivery.max-lifetime) bound how long it goes on
-            boolean expired = retries.expired(m.receivedAt(), Instant.now());
+            boolean expired = retries.expired(m.since(), Instant.now());
             LOG.log(Level.WARNING, "processing message " + m.id() + " failed while talking to "
                     + (reached == MessageState.SCANNING ? "Core" : "the downstream server") + "; " + (expired
                             ? "its lifetime is over: it fails"
@@ -249,7 +249,7 @@ public class MessageProcessor {
         }
         if (state == MessageState.SCANNING) {
             if (scanOutOfTime(m, rule)) {
-                state = scanError(m, rule, progress, "its attachments could not be scanned within "
+                state = scanError(m, rule, attachments, progress, "its attachments could not be scanned within "
                         + scanBudget(rule));
             } else {
                 progress.talking = true;
@@ -307,10 +307,12 @@ public class MessageProcessor {
             } catch (CoreUnavailableException e) {
                 if (rule.scanError() == ScanError.FAIL) {
                     record(attachments, progress);
-                    scanError(m, rule, progress, "Core unavailable: " + e.getMessage());
+                    // the sender's DSN says "Core unavailable" only: Core's address is not for the outside
+                    LOG.warning(() -> "Core unavailable for message " + m.id() + ": " + e.getMessage());
+                    scanError(m, rule, attachments, progress, "Core unavailable");
                     return false;
                 }
-                Duration wait = backoff(m.receivedAt());
+                Duration wait = backoff(m.since());
                 LOG.info(() -> "Core unavailable for message " + m.id() + " (" + e.getMessage() + "); retrying in "
                         + wait.toSeconds() + "s");
                 record(attachments, progress);
@@ -382,15 +384,15 @@ public class MessageProcessor {
             progress.moveTo(MessageState.QUEUED);
             return MessageState.QUEUED;
         }
-        ScanPolicy.Result result = ScanPolicy.decide(attachments.stream().map(a -> new ScanPolicy.Verdict(a.fileName,
-                a.category, a.label, a.entityStart, a.entityEnd)).toList(), rule);
+        ScanPolicy.Result result = ScanPolicy.decide(verdicts(attachments, false), rule);
         progress.scanSummary = result.summary();
         LOG.fine(() -> "message " + m.id() + " from <" + m.mailFrom() + "> (rule '" + rule.name() + "'): "
                 + result.summary());
         if (result.action() == ScanPolicy.Action.RESCAN) {
             if (rule.scanError() == ScanError.FAIL || m.scanRounds() + 1 >= settings.scanMaxAttempts()
                     || scanOutOfTime(m, rule)) {
-                return scanError(m, rule, progress, result.summary() + " (" + (m.scanRounds() + 1) + " attempts)");
+                return scanError(m, rule, attachments, progress, result.summary() + " (" + (m.scanRounds() + 1)
+                        + " attempts)");
             }
             for (Attachment a : attachments) {
                 if (a.category == VerdictCategory.FAILED || a.category == VerdictCategory.PENDING) {
@@ -401,6 +403,21 @@ public class MessageProcessor {
             progress.retryLater(MessageState.SCANNING, Instant.now().plus(RESCAN_DELAY), result.summary());
             return MessageState.SCANNING;
         }
+        return apply(m, rule, result, progress);
+    }
+
+    /** The parts' verdicts for the policy; {@code knownOnly}: without the parts whose scan failed or is unfinished. */
+    private static List<ScanPolicy.Verdict> verdicts(List<Attachment> attachments, boolean knownOnly) {
+        return attachments.stream()
+                .filter(a -> !knownOnly || a.category != null && a.category != VerdictCategory.FAILED
+                        && a.category != VerdictCategory.PENDING)
+                .map(a -> new ScanPolicy.Verdict(a.fileName, a.category, a.label, a.entityStart, a.entityEnd))
+                .toList();
+    }
+
+    /** Carries out a decision (never RESCAN); returns the state the message is in afterwards. */
+    private MessageState apply(MessageSnapshot m, SecurityRules.Applied rule, ScanPolicy.Result result,
+            Progress progress) throws IOException {
         progress.decided(result.outcome().name(), result.action().name());
         progress.deleteParts = true;
         switch (result.action()) {
@@ -444,7 +461,7 @@ public class MessageProcessor {
 
     /** Whether the message has waited for its verdicts longer than its rule (or {@code moat.scan.max-time}) allows. */
     private boolean scanOutOfTime(MessageSnapshot m, SecurityRules.Applied rule) {
-        return Duration.between(m.receivedAt(), Instant.now()).compareTo(scanBudget(rule)) > 0;
+        return Duration.between(m.since(), Instant.now()).compareTo(scanBudget(rule)) > 0;
     }
 
     /**
@@ -454,14 +471,24 @@ public class MessageProcessor {
      *
      * @return the state the message is in afterwards (QUEUED when bypassed)
      */
-    private MessageState scanError(MessageSnapshot m, SecurityRules.Applied rule, Progress progress, String why)
-            throws IOException {
+    private MessageState scanError(MessageSnapshot m, SecurityRules.Applied rule, List<Attachment> attachments,
+            Progress progress, String why) throws IOException {
         progress.deleteParts = true;
         if (rule.scanError() == ScanError.BYPASS) {
-            String summary = "not scanned: " + why + "; delivered under security rule '" + rule.name() + "' (bypass)";
+            // what is known already decides first: a part found infected, encrypted or uninspected is never let
+            // through because another part's verdict did not come
+            ScanPolicy.Result known = ScanPolicy.decide(verdicts(attachments, true), rule);
+            if (!known.action().delivers()) {
+                LOG.info(() -> "message " + m.id() + ": scan error (" + why + "), but what was scanned decides: "
+                        + known.summary());
+                return apply(m, rule, known, progress);
+            }
+            String summary = "not scanned: " + why + "; delivered under security rule '" + rule.name() + "' (bypass)"
+                    + (known.outcome() == Outcome.ALLOWED ? "" : "; " + known.summary());
             progress.scanSummary = summary;
             progress.decided(Outcome.SCAN_ERROR.name(), ScanError.BYPASS.name());
-            mark(m, rule, Outcome.SCAN_ERROR, ScanError.BYPASS.name(), why, List.of(), progress);
+            mark(m, rule, Outcome.SCAN_ERROR, ScanError.BYPASS.name(), why, known.removals().stream()
+                    .map(r -> new CopyMarks.Cut(r.start(), r.end(), r.text())).toList(), progress);
             progress.moveTo(MessageState.QUEUED);
             LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> is delivered UNSCANNED: " + why
                     + " (security rule '" + rule.name() + "' bypasses scan errors)");
@@ -513,7 +540,7 @@ public class MessageProcessor {
         }
         DeliveryAgent.Result result = merge(results);
         progress.delivery = result;
-        boolean expired = retries.expired(m.receivedAt(), now);
+        boolean expired = retries.expired(m.since(), now);
         List<String> retry = expired ? List.of() : result.temporarilyRefused();
         List<DsnBuilder.Failure> bounced = new ArrayList<>();
         for (DeliveryAgent.Refusal refusal : result.refused()) {

@@ -15,7 +15,15 @@ import java.util.List;
 public record MessageSnapshot(String id, MessageKind kind, MessageState state, String mailFrom,
         List<String> pendingRecipients, String spoolName, Instant receivedAt, Instant nextAttemptAt, int attempts,
         String scanSummary, int failedClaims, int scanRounds, List<AttachmentSnapshot> attachments,
-        DeliveryAgent.MailOptions mailOptions, Rule rule) {
+        DeliveryAgent.MailOptions mailOptions, Rule rule, Instant restartedAt) {
+
+    /**
+     * Where the message's budgets (scan time, delivery lifetime, Core backoff) start: its arrival, or the last time an
+     * admin (or a recipient with a password) put it back on its path from the quarantine.
+     */
+    public Instant since() {
+        return restartedAt != null && restartedAt.isAfter(receivedAt) ? restartedAt : receivedAt;
+    }
 
     /**
      * The security rule that took the message (id null: a DSN of ours, or mail from before rules), and the marks
@@ -43,6 +51,6 @@ public record MessageSnapshot(String id, MessageKind kind, MessageState state, S
                 m.getFailedClaims(), m.getScanRounds(),
                 m.getAttachments().stream().map(AttachmentSnapshot::of).toList(),
                 new DeliveryAgent.MailOptions(m.isSmtpUtf8(), m.isEightBitMime()),
-                new Rule(m.getRuleId(), m.getRuleName(), m.getMarks()));
+                new Rule(m.getRuleId(), m.getRuleName(), m.getMarks()), m.getRestartedAt());
     }
 }

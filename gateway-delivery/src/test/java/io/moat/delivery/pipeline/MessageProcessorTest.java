@@ -17,7 +17,9 @@ import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageSpool;
 import io.moat.persistence.MessageState;
 import io.moat.settings.GatewaySettings;
+import io.moat.settings.profiles.RecipientRoutes;
 import io.moat.settings.profiles.ScanServers;
+import io.moat.settings.rules.SecurityRule;
 import io.moat.settings.rules.SecurityRules;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -57,6 +59,7 @@ class MessageProcessorTest {
     /** The records that commit but cannot be written to the database file. */
     private int unwrittenRecords;
     private int applied;
+    private SecurityRules.Applied rule = SecurityRules.Applied.standIn("default");
 
     @BeforeEach
     void wire() throws IOException {
@@ -81,6 +84,17 @@ class MessageProcessorTest {
                 return new Core();
             }
         };
+        processor.routing = new RecipientRoutes() {
+            @Override
+            public Route route(String recipient) {
+                throw new IllegalStateException("no SMTP profile in this test: the message stays queued");
+            }
+
+            @Override
+            public Route route(String recipient, String profileId) {
+                return route(recipient);
+            }
+        };
         processor.rules = new SecurityRules() {
             @Override
             public Optional<Matched> match(Envelope envelope, String recipient) {
@@ -89,7 +103,12 @@ class MessageProcessorTest {
 
             @Override
             public Applied applied(String ruleId, String ruleName) {
-                return Applied.standIn("default");
+                return rule;
+            }
+
+            @Override
+            public Optional<Applied> named(String name) {
+                return Optional.empty();
             }
         };
         processor.steps = new MessageSteps() {
@@ -119,7 +138,7 @@ class MessageProcessorTest {
     private static MessageSnapshot received(int failedClaims, int scanRounds, Instant receivedAt) {
         return new MessageSnapshot("m1", MessageKind.INBOUND, MessageState.RECEIVED, "a@sender.test",
                 List.of("b@example.com"), "m1", receivedAt, receivedAt, 0, null, failedClaims, scanRounds, List.of(),
-                DeliveryAgent.MailOptions.NONE, new MessageSnapshot.Rule(null, null, null));
+                DeliveryAgent.MailOptions.NONE, new MessageSnapshot.Rule(null, null, null), null);
     }
 
     private Progress last() {
@@ -287,6 +306,48 @@ class MessageProcessorTest {
         assertThat(progress.scans).extracting(Progress.Scan::category).containsExactly("FAILED", null);
         assertThat(progress.state).isEqualTo(MessageState.SCANNING);
         assertThat(progress.scanRound).isTrue();
+    }
+
+    @Test
+    void aBypassNeverLetsThroughAPartAlreadyFoundInfectedWhileAnotherWaits() {
+        rule = bypassing();
+        Instant longAgo = Instant.now().minus(Duration.ofDays(2));
+        MessageSnapshot m = new MessageSnapshot("m1", MessageKind.INBOUND, MessageState.SCANNING, "a@sender.test",
+                List.of("b@example.com"), "m1", longAgo, longAgo, 0, null, 0, 0, List.of(
+                        new MessageSnapshot.AttachmentSnapshot(0, "evil.exe", "p0", 68, "data-x", "INFECTED",
+                                "EICAR-Test-File", longAgo, null, null, false),
+                        new MessageSnapshot.AttachmentSnapshot(1, "slow.pdf", "p1", 4096, "data-y", null, null,
+                                longAgo, null, null, false)),
+                DeliveryAgent.MailOptions.NONE, new MessageSnapshot.Rule("r1", "bypass", null), null);
+
+        processor.process(m);
+
+        Progress progress = last();
+        assertThat(progress.state).isEqualTo(MessageState.BLOCKED);
+        assertThat(progress.outcome).isEqualTo("BLOCKED");
+        assertThat(progress.action).isEqualTo("QUARANTINE");
+        assertThat(progress.marked).isFalse();
+        assertThat(submitted).isEmpty();
+    }
+
+    @Test
+    void aBypassDeliversUnscannedWhenNothingScannedIsAThreat() {
+        rule = bypassing();
+        verdicts = id -> new ScanResult(id, false, 10, 0, null, VerdictCategory.PENDING, false, null);
+
+        processor.process(received(0, 0, Instant.now().minus(Duration.ofDays(2))));
+
+        Progress progress = last();
+        assertThat(progress.outcome).isEqualTo("SCAN_ERROR");
+        assertThat(progress.action).isEqualTo("BYPASS");
+        assertThat(progress.marked).isTrue();
+        assertThat(progress.state).isEqualTo(MessageState.QUEUED); // on to delivery, which has no server here
+    }
+
+    private static SecurityRules.Applied bypassing() {
+        return new SecurityRules.Applied("r1", "bypass", SecurityRule.Direction.INBOUND, null, null, null, true,
+                SecurityRule.Blocked.QUARANTINE, SecurityRule.Encrypted.QUARANTINE, SecurityRule.ScanError.BYPASS,
+                Duration.ofMinutes(1), new SecurityRule.Marks(null, null, null, null));
     }
 
     private static ScanResult result(String dataId, int code, String label, VerdictCategory category) {

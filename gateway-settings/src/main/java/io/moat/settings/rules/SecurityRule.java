@@ -1,5 +1,7 @@
 package io.moat.settings.rules;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +23,15 @@ public record SecurityRule(String id, String name, Boolean enabled, Integer posi
             List<String> recipients, Direction direction) {
 
         public Filter {
-            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
-            previousHops = previousHops == null ? List.of() : List.copyOf(previousHops);
-            senders = senders == null ? List.of() : List.copyOf(senders);
-            recipients = recipients == null ? List.of() : List.copyOf(recipients);
+            endpoints = copy(endpoints);
+            previousHops = copy(previousHops);
+            senders = copy(senders);
+            recipients = copy(recipients);
+        }
+
+        /** Unmodifiable, nulls kept: the checks name a null entry ({@code senders[0]}) rather than fail on it. */
+        private static List<String> copy(List<String> list) {
+            return list == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(list));
         }
     }
 

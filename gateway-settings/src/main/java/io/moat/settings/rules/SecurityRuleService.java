@@ -53,6 +53,8 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
     /** The rules as last read, compiled; null: read again. */
     private volatile List<Compiled> snapshot;
     private final AtomicLong refusedRecipients = new AtomicLong();
+    /** The length of the column that stores a rule's definition (V13). */
+    static final int MAX_DEFINITION = 200_000;
 
     /** A rule made quick to match. */
     private record Compiled(SecurityRuleEntity entity, boolean enabled, Set<String> endpoints, List<Cidr> hops,
@@ -172,6 +174,13 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
         return Applied.standIn(ruleName);
     }
 
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<Applied> named(String name) {
+        return snapshot().stream().filter(rule -> rule.entity().getName().equals(name)).findFirst()
+                .map(Compiled::applied);
+    }
+
     /** One more recipient refused because no rule takes it. */
     public void refusedWithoutRule() {
         refusedRecipients.incrementAndGet();
@@ -207,7 +216,13 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
         if (in.position() != null && in.position() < 1) {
             throw SettingNames.invalid("position: 1 is the first; was " + in.position());
         }
-        entity.set(name, entity.getPosition(), in.enabled() == null || in.enabled(), stored.write(), Instant.now());
+        String definition = stored.write();
+        if (definition.length() > MAX_DEFINITION) {
+            // each field is bounded, but all of them at their bounds would not fit the column (V13)
+            throw SettingNames.invalid("marks: the rule is " + definition.length() + " characters as stored, more"
+                    + " than " + MAX_DEFINITION + "; shorten its disclaimers or its filter's lists");
+        }
+        entity.set(name, entity.getPosition(), in.enabled() == null || in.enabled(), definition, Instant.now());
     }
 
     private String profile(String nameOrId, Type type, String field) {

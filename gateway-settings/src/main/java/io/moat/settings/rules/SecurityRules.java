@@ -20,6 +20,9 @@ public interface SecurityRules {
      */
     Applied applied(String ruleId, String ruleName);
 
+    /** The rule named {@code name} (enabled or not) as it is now, or empty: an admin's choice for a rescan. */
+    Optional<Applied> named(String name);
+
     /** Who sent a message, and how it came in. */
     record Envelope(String endpoint, String clientAddress, String sender) {
     }

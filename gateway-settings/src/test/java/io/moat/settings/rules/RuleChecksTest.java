@@ -42,6 +42,9 @@ class RuleChecksTest {
                 null, null)), "filter.previousHops[1]");
         assertRefused(() -> RuleChecks.filter(new Filter(null, List.of("192.0.2.0/33"), null, null, null)),
                 "filter.previousHops[0]");
+        // a null entry in the JSON ("senders": [null]) is named like any other bad entry, not a server error
+        assertRefused(() -> RuleChecks.filter(new Filter(null, null, java.util.Arrays.asList((String) null), null,
+                null)), "filter.senders[0]");
         assertRefused(() -> RuleChecks.filter(new Filter(null, null, List.of("nobody"), null, null)),
                 "filter.senders[0]");
         assertRefused(() -> RuleChecks.scanErrorAfter("ten minutes"), "scanErrorAfter");
