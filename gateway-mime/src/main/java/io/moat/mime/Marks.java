@@ -80,6 +80,27 @@ public record Marks(List<Header> headers, String subjectTag, Disclaimer disclaim
             style = Objects.requireNonNullElse(style, Style.INFO);
         }
 
+        /**
+         * Text escaped for the HTML of a disclaimer ({@code &}, {@code <}, {@code >}, {@code "} and {@code '} as
+         * character references), so that a value put into it (a file name, a verdict) stays text, inside an element
+         * or an attribute value in either quotes.
+         */
+        public static String escapeHtml(String text) {
+            StringBuilder html = new StringBuilder(text.length() + 16);
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                switch (c) {
+                    case '&' -> html.append("&amp;");
+                    case '<' -> html.append("&lt;");
+                    case '>' -> html.append("&gt;");
+                    case '"' -> html.append("&quot;");
+                    case '\'' -> html.append("&#39;");
+                    default -> html.append(c);
+                }
+            }
+            return html.toString();
+        }
+
         /** Where in the body the notice goes. */
         public enum Position {
             /** before the body's text (after {@code <body>} in HTML) */

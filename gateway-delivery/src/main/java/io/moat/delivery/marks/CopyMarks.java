@@ -99,12 +99,8 @@ public final class CopyMarks {
     private static String fill(String template, Map<String, String> values, boolean html) {
         String filled = template;
         for (Map.Entry<String, String> v : values.entrySet()) {
-            filled = filled.replace(v.getKey(), html ? escape(v.getValue()) : v.getValue());
+            filled = filled.replace(v.getKey(), html ? Marks.Disclaimer.escapeHtml(v.getValue()) : v.getValue());
         }
         return filled;
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }
