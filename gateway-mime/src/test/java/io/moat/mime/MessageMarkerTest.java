@@ -174,6 +174,49 @@ class MessageMarkerTest {
     }
 
     @Test
+    void aLongTagAndHeaderValueAreCutWithAnEllipsisAndNoLinePassesNineHundredNinetyEightOctets() throws Exception {
+        String longSubject = "x".repeat(985);
+        Path message = spool("From: alice@example.com", "Subject: " + longSubject, "", "body");
+        String verdict = "infected: " + "y".repeat(2000);
+        Marks marks = new Marks(List.of(new Marks.Header("X-Moat-Verdict", verdict)), "[BLOCKED " + verdict + "]",
+                null, List.of());
+
+        Marked marked = mark(message, marks);
+
+        assertThat(marked.text().split(CRLF)).allMatch(line -> line.length() <= 998);
+        String subject = MimeUtility.unfold(marked.parsed().getSubject());
+        assertThat(subject).startsWith("[BLOCKED infected: yyy").endsWith("y\u2026 " + longSubject);
+        assertThat(subject.length()).isEqualTo(200 + 1 + longSubject.length());
+        String header = MimeUtility.decodeText(MimeUtility.unfold(marked.parsed().getHeader("X-Moat-Verdict", null)));
+        assertThat(header).hasSize(900).startsWith("infected: yyy").endsWith("y\u2026");
+    }
+
+    @Test
+    void anEncodedWordInATagOrHeaderValueIsShownAsTextNotDecoded() throws Exception {
+        Path message = spool("From: alice@example.com", "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=", "", "body");
+        String name = "=?utf-8?b?UGF5bWVudCByZWNlaXZlZA==?=.exe";
+        Marks marks = new Marks(List.of(new Marks.Header("X-Moat-Verdict", "infected " + name)),
+                "[BLOCKED " + name + "]", null, List.of());
+
+        Marked marked = mark(message, marks);
+
+        assertThat(marked.text()).doesNotContain(name);
+        assertThat(marked.parsed().getSubject()).isEqualTo("[BLOCKED " + name + "] Gr\u00fc\u00dfe");
+        assertThat(MimeUtility.decodeText(MimeUtility.unfold(marked.parsed().getHeader("X-Moat-Verdict", null))))
+                .isEqualTo("infected " + name);
+        assertThat(marked.text().split(CRLF)).allMatch(line -> line.length() <= 78);
+    }
+
+    @Test
+    void aTagInUnicodeBeforeAnEncodedSubjectKeepsTheSpaceBetweenThem() throws Exception {
+        Path message = spool("Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=", "", "body");
+
+        Marked marked = mark(message, new Marks(List.of(), "[PR\u00dcFUNG]", null, List.of()));
+
+        assertThat(marked.parsed().getSubject()).isEqualTo("[PR\u00dcFUNG] Gr\u00fc\u00dfe");
+    }
+
+    @Test
     void theTagIsNotAddedTwiceAndAMissingSubjectGetsOne() throws Exception {
         Path tagged = spool("Subject: [SUSPICIOUS] again", "", "body");
         Marks marks = new Marks(List.of(), "[SUSPICIOUS]", null, List.of());
