@@ -35,7 +35,9 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MessageMarkerTest {
 
@@ -749,6 +751,61 @@ class MessageMarkerTest {
                 + " (EICAR).\r\n\r\nMoat removed content.\r\n");
         assertThat(marked.text()).doesNotContain("invoice.exe\"");
         assertThat(marked.result().removed()).isEqualTo(1);
+    }
+
+    private Marked htmlWithNotice(String html, Position position) throws Exception {
+        Path message = spool(
+                "Subject: page",
+                "MIME-Version: 1.0",
+                "Content-Type: text/html; charset=us-ascii",
+                "",
+                html);
+        return mark(message, disclaimer(new Disclaimer("UNSCANNED", null, position, Style.WARNING)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"<!-- </body> -->", "<style>p{} </body></style>",
+            "<script>'</body>'</script>", "<script><!--<script></script></body>--></script>",
+            "<textarea></body></textarea>", "<title></BODY></title>", "<template></body></template>",
+            "<img alt=\"</body>\">", "<?php </body> ?>", "<!DOCTYPE </body>>"})
+    void theNoticeAtTheBottomGoesBeforeTheLastBodyEndTagABrowserSeesNotOneInACommentOrScript(String trailer)
+            throws Exception {
+        Marked marked = htmlWithNotice("<html><body><p>Hello</p></body></html>" + trailer, Position.BOTTOM);
+
+        String html = (String) marked.parsed().getContent();
+        int notice = html.indexOf("<div style=");
+        assertThat(html.substring(0, notice)).isEqualTo("<html><body><p>Hello</p>\r\n");
+        assertThat(html.substring(notice)).contains("UNSCANNED").endsWith("</div>\r\n</body></html>" + trailer
+                + "\r\n");
+    }
+
+    @Test
+    void theNoticeAtTheTopGoesAfterTheBodyTagABrowserSeesNotOneInACommentOrTitle() throws Exception {
+        String head = "<html><head><title><body></title><!-- <body> --><style>/* <body> */</style>"
+                + "<script>var s = \"<body>\";</script><meta content=\"<body>\"></head><BODY class=\"x\">";
+
+        Marked marked = htmlWithNotice(head + "<p>Hello</p></body></html>", Position.TOP);
+
+        String html = (String) marked.parsed().getContent();
+        assertThat(html).startsWith(head + "\r\n<div style=");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "<p>Hello</p><!-- </body></html>|-->",
+            "<p>Hello</p><style>p{}|</style>",
+            "<p>Hello</p><script><!--<script>|--></script>",
+            "<p title=\"x|\">",
+            "<p>Hello</p><template><p>|</template>",
+            "<p>Hello</p><textarea|></textarea>"})
+    void aDocumentEndingInsideACommentGetsTheNoticeAtItsEndWithWhatIsOpenClosed(String tail, String closer)
+            throws Exception {
+        Marked marked = htmlWithNotice("<html><body>" + tail, Position.BOTTOM);
+
+        String html = (String) marked.parsed().getContent();
+        int notice = html.indexOf("<div style=");
+        assertThat(html.substring(0, notice)).isEqualTo("<html><body>" + tail + "\r\n" + closer);
+        assertThat(html.substring(notice)).contains("UNSCANNED");
     }
 
     @Test
