@@ -64,25 +64,9 @@ final class DisclaimerText {
         return clean.toString().stripTrailing();
     }
 
-    /** Text escaped for HTML, its line breaks {@code <br>}. */
+    /** Text escaped for HTML ({@link Marks.Disclaimer#escapeHtml}), its line breaks {@code <br>}. */
     static String toHtml(String text) {
-        StringBuilder html = new StringBuilder(text.length() + 32);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> html.append("&amp;");
-                case '<' -> html.append("&lt;");
-                case '>' -> html.append("&gt;");
-                case '"' -> html.append("&quot;");
-                case '\'' -> html.append("&#39;");
-                case '\n' -> html.append("<br>\n");
-                case '\r' -> {
-                    // its '\n' makes the break
-                }
-                default -> html.append(c);
-            }
-        }
-        return html.toString();
+        return Marks.Disclaimer.escapeHtml(text).replace("\r", "").replace("\n", "<br>\n");
     }
 
     /** What HTML shows as text, roughly: breaks where blocks end, tags and scripts gone, entities resolved. */

@@ -19,8 +19,22 @@ import java.util.Locale;
 final class HeaderFields {
 
     static final String CRLF = "\r\n";
-    /** A value is cut to this many characters, so that even an unbreakable one stays within RFC 5322's 998. */
+    /**
+     * A value is cut to this many characters (its last one then an ellipsis), so that even an unbreakable one stays
+     * within RFC 5322's 998 octets a line (section 2.1.1) after a field name of at most {@link Marks#MAX_NAME}.
+     */
     static final int MAX_VALUE = 900;
+    /**
+     * A subject tag is cut to this many characters (its last one then an ellipsis): a tag is a word or two, but a
+     * placeholder in it (a verdict naming a file) may hold hundreds, which would push the subject out of sight.
+     */
+    static final int MAX_TAG = 200;
+    private static final String ELLIPSIS = "\u2026";
+    /** An encoded-word is at most 75 characters (RFC 2047 section 2). */
+    private static final int MAX_WORD = 75;
+    private static final String Q_WORD = "=?UTF-8?Q?";
+    /** A line is kept within 78 characters where it can be (RFC 5322 section 2.1.1). */
+    private static final int LINE = 78;
 
     /** One field: its name (null for a line that is not one, such as an mbox {@code From } line) and raw text. */
     private record Field(String name, String raw) {
@@ -88,13 +102,15 @@ final class HeaderFields {
     }
 
     /**
-     * Puts {@code tag} before the first {@code Subject} field's value, which is kept as it stands (encoded-words,
-     * folding); adds a {@code Subject} holding the tag if there is none.
+     * Puts {@code tag} (cleaned, cut to {@link #MAX_TAG}) before the first {@code Subject} field's value, which is
+     * kept as it stands (encoded-words, folding); adds a {@code Subject} holding the tag if there is none. The tag is
+     * folded, and the old value starts on a line of its own when the first line would pass 78 characters, so that no
+     * line grows longer than the longest the subject had.
      *
      * @return false if the subject already starts with the tag
      */
     boolean tagSubject(String tag) {
-        String clean = clean(tag);
+        String clean = clean(tag, MAX_TAG);
         for (int i = 0; i < fields.size(); i++) {
             Field field = fields.get(i);
             if (!"Subject".equalsIgnoreCase(field.name())) {
@@ -113,10 +129,20 @@ final class HeaderFields {
             String rest = value.substring(start);
             boolean empty = rest.isEmpty() || rest.charAt(0) == '\r' || rest.charAt(0) == '\n';
             String name = raw.substring(0, raw.indexOf(':'));
-            fields.set(i, new Field(field.name(), name + ": " + encoded(clean) + (empty ? "" : " ") + rest));
+            String word = encoded(clean);
+            if (!empty && !word.equals(clean) && rest.startsWith("=?")) {
+                // white space between two encoded-words is not shown (RFC 2047 section 6.2): the tag's space goes in
+                word = encoded(clean + " ");
+            }
+            String head = laidOut(name, word, !word.equals(clean));
+            int tagLine = head.length() - head.lastIndexOf('\n') - 1;
+            int breakAt = rest.indexOf('\r') >= 0 ? rest.indexOf('\r') : rest.indexOf('\n');
+            int restLine = breakAt < 0 ? rest.length() : breakAt;
+            String between = empty ? "" : tagLine + 1 + restLine > LINE ? CRLF + " " : " ";
+            fields.set(i, new Field(field.name(), head + between + rest));
             return true;
         }
-        add("Subject", tag);
+        added.add(new Field("Subject", field("Subject", clean)));
         return true;
     }
 
@@ -162,20 +188,33 @@ final class HeaderFields {
      * ASCII, and folded at white space within 76 characters (RFC 5322 section 2.2.3).
      */
     static String field(String name, String value) {
-        String encoded = encoded(clean(value));
-        String folded = MimeUtility.fold(name.length() + 2, encoded);
-        int firstLine = folded.indexOf('\r') < 0 ? folded.length() : folded.indexOf('\r');
-        if (name.length() + 2 + firstLine > 76 && !encoded.equals(clean(value))) {
-            // an encoded-word cannot be broken: it starts on a line of its own (RFC 2047 section 2)
-            return name + ":" + CRLF + " " + MimeUtility.fold(1, encoded) + CRLF;
-        }
-        return name + ": " + folded + CRLF;
+        String clean = clean(value);
+        String encoded = encoded(clean);
+        return laidOut(name, encoded, !encoded.equals(clean)) + CRLF;
     }
 
-    /** The value as RFC 2047 encoded-words in UTF-8 if it is not ASCII, else as it is. */
+    /**
+     * A field's name and value, without its line break: the value folded at white space within 76 characters; if it
+     * is encoded-words and the first of them would pass that, they start on a line of their own, since an
+     * encoded-word cannot be broken (RFC 2047 section 2).
+     */
+    private static String laidOut(String name, String value, boolean encodedWords) {
+        String folded = MimeUtility.fold(name.length() + 2, value);
+        int firstLine = folded.indexOf('\r') < 0 ? folded.length() : folded.indexOf('\r');
+        if (name.length() + 2 + firstLine > 76 && encodedWords) {
+            return name + ":" + CRLF + " " + MimeUtility.fold(1, value);
+        }
+        return name + ": " + folded;
+    }
+
+    /**
+     * The value as RFC 2047 encoded-words in UTF-8 if it is not ASCII or holds an {@code =?} (which a mail client
+     * could take for the start of an encoded-word, showing what it decodes to instead: a value from a file name must
+     * not be able to write the header's text), else as it is.
+     */
     private static String encoded(String value) {
         if (Octets.ascii(value)) {
-            return value;
+            return value.contains("=?") ? qWords(value) : value;
         }
         try {
             return MimeUtility.encodeText(value, "UTF-8", null);
@@ -185,13 +224,40 @@ final class HeaderFields {
     }
 
     /**
-     * One line of text fit for a header: a line break (CRLF, CR or LF) or a tab becomes a space, other control and
-     * format characters (bidirectional overrides, zero-width) go, and the text is cut to {@link #MAX_VALUE}
-     * characters.
+     * ASCII text as RFC 2047 "Q" encoded-words (section 4.2), each within 75 characters and separated by a space
+     * (which is not shown between encoded-words): letters and digits as they are, a space as {@code _}, anything else
+     * as {@code =XX}.
      */
+    private static String qWords(String ascii) {
+        StringBuilder words = new StringBuilder(ascii.length() * 2);
+        StringBuilder word = new StringBuilder(MAX_WORD);
+        for (int i = 0; i < ascii.length(); i++) {
+            char c = ascii.charAt(i);
+            String q = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    ? String.valueOf(c)
+                    : c == ' ' ? "_" : String.format("=%02X", (int) c);
+            if (Q_WORD.length() + word.length() + q.length() + 2 > MAX_WORD) {
+                words.append(Q_WORD).append(word).append("?= ");
+                word.setLength(0);
+            }
+            word.append(q);
+        }
+        return words.append(Q_WORD).append(word).append("?=").toString();
+    }
+
+    /** {@link #clean(String, int)} to {@link #MAX_VALUE} characters. */
     static String clean(String value) {
-        StringBuilder clean = new StringBuilder(Math.min(value.length(), MAX_VALUE));
-        for (int i = 0; i < value.length() && clean.length() < MAX_VALUE; i++) {
+        return clean(value, MAX_VALUE);
+    }
+
+    /**
+     * One line of text fit for a header: a line break (CRLF, CR or LF) or a tab becomes a space, other control and
+     * format characters (bidirectional overrides, zero-width) go, and text longer than {@code max} characters is cut
+     * to {@code max - 1} and an ellipsis.
+     */
+    static String clean(String value, int max) {
+        StringBuilder clean = new StringBuilder(Math.min(value.length(), max + 1));
+        for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\r' || c == '\n' || c == '\t') {
                 if (c == '\t' || clean.length() == 0 || clean.charAt(clean.length() - 1) != ' '
@@ -203,10 +269,15 @@ final class HeaderFields {
                 clean.append(c);
             }
         }
-        if (clean.length() > 0 && Character.isHighSurrogate(clean.charAt(clean.length() - 1))) {
-            clean.setLength(clean.length() - 1); // its pair was cut off
+        String text = clean.toString().strip();
+        if (text.length() <= max) {
+            return text;
         }
-        return clean.toString().strip();
+        int cut = max - 1;
+        if (Character.isHighSurrogate(text.charAt(cut - 1))) {
+            cut--; // not half a pair
+        }
+        return text.substring(0, cut).stripTrailing() + ELLIPSIS;
     }
 
     /** Whether the surrogate at {@code i} is half of a well-formed pair (a lone one cannot be written as UTF-8). */

@@ -10,7 +10,8 @@ import java.util.Objects;
  * marker makes them safe for a header or a body.
  *
  * @param headers fields added at the top of the header section, in this order
- * @param subjectTag put before the subject ({@code [SUSPICIOUS]}), or null for none
+ * @param subjectTag put before the subject ({@code [SUSPICIOUS]}), or null for none; cleaned as a header value is,
+ *        and cut to 200 characters (the last an ellipsis)
  * @param disclaimer inserted into the body, or null for none
  * @param removals entities replaced by a short text part that says why ({@link AttachmentExtractor.Attachment}'s
  *        {@code entityStart} and {@code entityEnd})
@@ -45,8 +46,10 @@ public record Marks(List<Header> headers, String subjectTag, Disclaimer disclaim
 
     /**
      * A header field to add. The name must be an RFC 5322 field name (printable ASCII but {@code :}, at most 76
-     * characters); the value is one line of text, which the marker cleans (line breaks and control characters), folds
-     * and, when it is not ASCII, writes as RFC 2047 encoded-words in UTF-8.
+     * characters); the value is one line of text, which the marker cleans (line breaks and control characters), cuts
+     * to 900 characters (the last an ellipsis), folds and, when it is not ASCII or holds an {@code =?}, writes as RFC
+     * 2047 encoded-words in UTF-8, so that text from a file name is shown as it is, never decoded as an encoded-word
+     * of its own.
      */
     public record Header(String name, String value) {
 
@@ -78,6 +81,27 @@ public record Marks(List<Header> headers, String subjectTag, Disclaimer disclaim
             }
             position = Objects.requireNonNullElse(position, Position.TOP);
             style = Objects.requireNonNullElse(style, Style.INFO);
+        }
+
+        /**
+         * Text escaped for the HTML of a disclaimer ({@code &}, {@code <}, {@code >}, {@code "} and {@code '} as
+         * character references), so that a value put into it (a file name, a verdict) stays text, inside an element
+         * or an attribute value in either quotes.
+         */
+        public static String escapeHtml(String text) {
+            StringBuilder html = new StringBuilder(text.length() + 16);
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                switch (c) {
+                    case '&' -> html.append("&amp;");
+                    case '<' -> html.append("&lt;");
+                    case '>' -> html.append("&gt;");
+                    case '"' -> html.append("&quot;");
+                    case '\'' -> html.append("&#39;");
+                    default -> html.append(c);
+                }
+            }
+            return html.toString();
         }
 
         /** Where in the body the notice goes. */

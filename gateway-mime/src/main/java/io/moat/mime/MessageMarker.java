@@ -33,14 +33,19 @@ import java.util.List;
  * deliver a guess.
  *
  * <p>The disclaimer goes into the first {@code text/plain} and the first {@code text/html} body (not an attachment)
- * found through the message's multiparts, never inside a forwarded message. Each is decoded and written again as
- * UTF-8 quoted-printable with the notice in it ({@link TextBody}); a part whose charset or encoding cannot be decoded
- * is left alone and the result says so. A message without such a part gets a new {@code text/plain} part: the first
- * or last of its top-level multipart, or, for a single-part message, beside it in a new {@code multipart/mixed}.
+ * found through the message's multiparts, never inside a forwarded message nor inside a signed or encrypted entity.
+ * Each is decoded and written again as UTF-8 quoted-printable with the notice in it ({@link TextBody}); a part whose
+ * charset or encoding cannot be decoded is left alone and the result says so. A message without such a part gets a
+ * new {@code text/plain} part: the first or last of its top-level {@code multipart/mixed}; any other message (a
+ * single part, or a top-level multipart of another kind, whose parts mean something by their place, such as
+ * {@code multipart/alternative}) is put into a new {@code multipart/mixed} beside it.
  *
- * <p>Signed mail ({@code multipart/signed}, S/MIME's {@code application/pkcs7-mime}) keeps its body: no disclaimer,
- * since changing a byte breaks the signature. Header fields and the tag are outside what is signed. Removals are made
- * anyway (blocked content is not delivered to keep a signature valid) and the result says the signature is broken.
+ * <p>Signed and encrypted mail ({@code multipart/signed}, PGP/MIME's {@code multipart/encrypted}, S/MIME's
+ * {@code application/pkcs7-mime}, RFC 1847, RFC 3156, RFC 8551) keeps its body: no disclaimer, since changing a byte
+ * breaks the signature, and RFC 3156 gives {@code multipart/encrypted} exactly two parts. Header fields and the tag
+ * are outside what is signed. Such an entity below the top is not walked into either: the notice goes into a body
+ * outside it, or into a part of its own. Removals are made anyway (blocked content is not delivered to keep a
+ * signature valid), and one within a signed or encrypted entity makes the result say the signature is broken.
  */
 public final class MessageMarker {
 
@@ -62,11 +67,14 @@ public final class MessageMarker {
      * @param disclaimerIn where the disclaimer went: {@code text}, {@code html}, {@code added part},
      *        {@code wrapped}, or {@code skipped: <why>} (per body part where one was skipped); empty without one
      * @param removed how many entities were replaced by a text part
-     * @param signed the message is signed (or S/MIME enveloped) at its top level
-     * @param signatureBroken a signed message had content removed, so its signature no longer verifies
+     * @param signed the message is signed (or S/MIME {@code signed-data}) at its top level
+     * @param encrypted the message is encrypted (PGP/MIME {@code multipart/encrypted}, S/MIME
+     *        {@code enveloped-data}) at its top level
+     * @param signatureBroken content was removed from within a signed or encrypted entity (the message, or one of its
+     *        parts), so that entity no longer verifies
      */
     public record Result(boolean subjectTagged, List<String> headersAdded, List<String> disclaimerIn, int removed,
-            boolean signed, boolean signatureBroken) {
+            boolean signed, boolean encrypted, boolean signatureBroken) {
 
         public Result {
             headersAdded = List.copyOf(headersAdded);
@@ -91,6 +99,8 @@ public final class MessageMarker {
             }
             if (signatureBroken) {
                 done.add("signature broken");
+            } else if (encrypted) {
+                done.add("encrypted");
             } else if (signed) {
                 done.add("signed");
             }
@@ -155,7 +165,9 @@ public final class MessageMarker {
         final List<Edit> edits = new ArrayList<>();
         final List<String> disclaimerIn = new ArrayList<>();
         boolean topChanged;
-        boolean signed;
+        /** The message is signed or encrypted at its top level: its body is not touched but by removals. */
+        final boolean sealed;
+        final boolean encrypted;
 
         Rewrite(Source spool, Marks marks, MimeLimits limits) throws IOException {
             this.spool = spool;
@@ -171,9 +183,8 @@ public final class MessageMarker {
                             + ") is not an entity of the message: it starts in its header section; not rewritten");
                 }
             }
-            ContentType type = top.type();
-            this.signed = type != null && (type.match("multipart/signed") || type.match("application/pkcs7-mime")
-                    || type.match("application/x-pkcs7-mime"));
+            this.sealed = sealed(top.type());
+            this.encrypted = sealed && encrypted(top.type());
         }
 
         Result write(OutputStream out) throws IOException {
@@ -202,8 +213,65 @@ public final class MessageMarker {
                 }
                 apply(out);
             }
-            return new Result(tagged, added, disclaimerIn, removals.size(), signed,
-                    signed && !removals.isEmpty());
+            return new Result(tagged, added, disclaimerIn, removals.size(), sealed && !encrypted, encrypted,
+                    brokenSeal());
+        }
+
+        /**
+         * Whether a removal is made within a signed or encrypted entity: the message itself, or a part of it that
+         * holds the removed entity (not one removed whole, which takes its signature with it).
+         */
+        private boolean brokenSeal() throws IOException {
+            if (removals.isEmpty()) {
+                return false;
+            }
+            if (sealed) {
+                return true;
+            }
+            for (Marks.Removal removal : removals) {
+                if (withinSeal(removal)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Walks down from the top through the entities that hold {@code removal} (multiparts, forwarded messages in
+         * place, as the extractor reported it) and says whether one of them is signed or encrypted.
+         */
+        private boolean withinSeal(Marks.Removal removal) throws IOException {
+            Entity entity = top;
+            for (int depth = 0; depth <= limits.maxDepth(); depth++) {
+                if (entity.start() == removal.entityStart() && entity.end() == removal.entityEnd()) {
+                    return false; // the removal itself
+                }
+                ContentType type = entity.type();
+                if (type == null) {
+                    return false;
+                }
+                if (sealed(type)) {
+                    return true;
+                }
+                Entity holder = null;
+                if (type.match("multipart/*")) {
+                    long content = entity.contentStart();
+                    for (MultipartScanner.Range range : parts(entity, limits.maxParts())) {
+                        if (content + range.start() <= removal.entityStart()
+                                && removal.entityEnd() <= content + range.end()) {
+                            holder = entity(content + range.start(), content + range.end());
+                            break;
+                        }
+                    }
+                } else if (type.match("message/rfc822") && entity.header().identityEncoding()) {
+                    holder = entity(entity.contentStart(), entity.end());
+                }
+                if (holder == null) {
+                    return false;
+                }
+                entity = holder;
+            }
+            throw unreadable("MIME nesting deeper than " + limits.maxDepth() + " levels");
         }
 
         /** A single-part message removed whole: its header fields but Content-*, then the replacement. */
@@ -244,11 +312,8 @@ public final class MessageMarker {
         }
 
         private void disclaimer(Marks.Disclaimer disclaimer) throws IOException {
-            if (signed) {
-                String smime = top.type().getParameter("smime-type");
-                disclaimerIn.add(smime != null && smime.strip().equalsIgnoreCase("enveloped-data")
-                        ? "skipped: message is encrypted"
-                        : "skipped: message is signed");
+            if (sealed) {
+                disclaimerIn.add(encrypted ? "skipped: message is encrypted" : "skipped: message is signed");
                 return;
             }
             DisclaimerText notice = new DisclaimerText(disclaimer);
@@ -277,15 +342,18 @@ public final class MessageMarker {
                             o.write(part);
                         }));
                 disclaimerIn.add("added part");
-            } else if (top.type() == null || !top.type().match("multipart/*")) {
+            } else if (bodies.boundary != null) {
+                disclaimerIn.add("skipped: a multipart without parts");
+            } else {
                 wrap(part, first);
                 disclaimerIn.add("wrapped");
-            } else {
-                disclaimerIn.add("skipped: a multipart without parts");
             }
         }
 
-        /** A single-part message put into a new multipart/mixed beside the notice's part. */
+        /**
+         * The message's content (a single part, or a multipart that is not {@code mixed}) put into a new
+         * multipart/mixed beside the notice's part.
+         */
         private void wrap(byte[] part, boolean first) {
             String boundary = "=_moat_" + HexFormat.of().formatHex(randomBytes());
             String content = topFields.removeContentFields();
@@ -399,9 +467,36 @@ public final class MessageMarker {
                     header.contentType());
         }
 
+        /** The parts of the multipart {@code entity}, at most {@code room} of them (one more says there are more). */
+        private List<MultipartScanner.Range> parts(Entity entity, int room) throws IOException {
+            if (!entity.header().identityEncoding()) {
+                throw unreadable("a multipart in Content-Transfer-Encoding " + entity.header().encoding());
+            }
+            String delimiter = delimiter(entity);
+            try (InputStream in = spool.stream(entity.contentStart(), entity.end())) {
+                return MultipartScanner.scanAtMost(in, delimiter, room);
+            } catch (MessagingException e) {
+                throw unreadable(e.getMessage());
+            }
+        }
+
+        /** The multipart's boundary: its parameter, else the one its first delimiter line shows. */
+        private String delimiter(Entity entity) throws IOException {
+            String delimiter = entity.type().getParameter("boundary");
+            if (delimiter != null) {
+                return delimiter;
+            }
+            try (InputStream in = spool.stream(entity.contentStart(), entity.end())) {
+                return MultipartScanner.guessBoundary(in, MAX_PREAMBLE);
+            } catch (MessagingException e) {
+                throw unreadable(e.getMessage());
+            }
+        }
+
         /**
          * Finds the first plain-text and HTML bodies through the multiparts, in the order a mail client shows them,
-         * and where the top-level multipart's parts lie.
+         * and where the parts of a top-level {@code multipart/mixed} lie. A signed or encrypted entity is not walked
+         * into: a notice inside it would break it.
          */
         private final class BodyFinder {
             int entities;
@@ -429,6 +524,9 @@ public final class MessageMarker {
                 if (type == null) {
                     throw unreadable("an unreadable Content-Type");
                 }
+                if (sealed(type)) {
+                    return; // signed or encrypted: left as it is
+                }
                 if (type.match("multipart/*")) {
                     multipart(entity, depth);
                 } else if (!entity.header().attachment(type)) {
@@ -441,32 +539,18 @@ public final class MessageMarker {
             }
 
             private void multipart(Entity entity, int depth) throws IOException {
-                if (!entity.header().identityEncoding()) {
-                    throw unreadable("a multipart in Content-Transfer-Encoding " + entity.header().encoding());
-                }
                 long content = entity.contentStart();
-                String delimiter = entity.type().getParameter("boundary");
-                List<MultipartScanner.Range> ranges;
-                try {
-                    if (delimiter == null) {
-                        try (InputStream in = spool.stream(content, entity.end())) {
-                            delimiter = MultipartScanner.guessBoundary(in, MAX_PREAMBLE);
-                        }
-                    }
-                    int room = limits.maxParts() - entities;
-                    try (InputStream in = spool.stream(content, entity.end())) {
-                        ranges = MultipartScanner.scanAtMost(in, delimiter, room);
-                    }
-                    if (ranges.size() > room) {
-                        throw unreadable("more than " + limits.maxParts() + " MIME parts");
-                    }
-                } catch (MessagingException e) {
-                    throw unreadable(e.getMessage());
+                int room = limits.maxParts() - entities;
+                List<MultipartScanner.Range> ranges = parts(entity, room);
+                if (ranges.size() > room) {
+                    throw unreadable("more than " + limits.maxParts() + " MIME parts");
                 }
-                if (depth == 0 && !ranges.isEmpty()) {
-                    boundary = delimiter;
-                    firstPart = content + ranges.get(0).start();
-                    lastPartEnd = content + ranges.get(ranges.size() - 1).end();
+                if (depth == 0 && entity.type().match("multipart/mixed")) {
+                    boundary = delimiter(entity);
+                    if (!ranges.isEmpty()) {
+                        firstPart = content + ranges.get(0).start();
+                        lastPartEnd = content + ranges.get(ranges.size() - 1).end();
+                    }
                 }
                 for (MultipartScanner.Range range : ranges) {
                     if (plain != null && html != null) {
@@ -481,6 +565,26 @@ public final class MessageMarker {
         private boolean removed(long start, long end) {
             return removals.stream().anyMatch(r -> r.entityStart() <= start && end <= r.entityEnd());
         }
+    }
+
+    /**
+     * Whether an entity of this type is signed or encrypted as a whole, so that changing a byte of it breaks it:
+     * {@code multipart/signed} (RFC 1847), {@code multipart/encrypted} (RFC 1847, PGP/MIME's RFC 3156), S/MIME's
+     * {@code application/pkcs7-mime} (RFC 8551, any {@code smime-type}).
+     */
+    private static boolean sealed(ContentType type) {
+        return type != null && (type.match("multipart/signed") || type.match("multipart/encrypted")
+                || type.match("application/pkcs7-mime") || type.match("application/x-pkcs7-mime"));
+    }
+
+    /** Whether a {@link #sealed} entity is encrypted rather than (only) signed. */
+    private static boolean encrypted(ContentType type) {
+        if (type.match("multipart/encrypted")) {
+            return true;
+        }
+        String smime = type.getParameter("smime-type");
+        return smime != null && (smime.strip().equalsIgnoreCase("enveloped-data")
+                || smime.strip().equalsIgnoreCase("authEnveloped-data"));
     }
 
     /**

@@ -35,7 +35,9 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MessageMarkerTest {
 
@@ -171,6 +173,49 @@ class MessageMarkerTest {
 
         assertThat(copy.bytes()).isEqualTo(Files.readAllBytes(message));
         assertThat(copy.result().summary()).isEqualTo("unchanged");
+    }
+
+    @Test
+    void aLongTagAndHeaderValueAreCutWithAnEllipsisAndNoLinePassesNineHundredNinetyEightOctets() throws Exception {
+        String longSubject = "x".repeat(985);
+        Path message = spool("From: alice@example.com", "Subject: " + longSubject, "", "body");
+        String verdict = "infected: " + "y".repeat(2000);
+        Marks marks = new Marks(List.of(new Marks.Header("X-Moat-Verdict", verdict)), "[BLOCKED " + verdict + "]",
+                null, List.of());
+
+        Marked marked = mark(message, marks);
+
+        assertThat(marked.text().split(CRLF)).allMatch(line -> line.length() <= 998);
+        String subject = MimeUtility.unfold(marked.parsed().getSubject());
+        assertThat(subject).startsWith("[BLOCKED infected: yyy").endsWith("y\u2026 " + longSubject);
+        assertThat(subject.length()).isEqualTo(200 + 1 + longSubject.length());
+        String header = MimeUtility.decodeText(MimeUtility.unfold(marked.parsed().getHeader("X-Moat-Verdict", null)));
+        assertThat(header).hasSize(900).startsWith("infected: yyy").endsWith("y\u2026");
+    }
+
+    @Test
+    void anEncodedWordInATagOrHeaderValueIsShownAsTextNotDecoded() throws Exception {
+        Path message = spool("From: alice@example.com", "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=", "", "body");
+        String name = "=?utf-8?b?UGF5bWVudCByZWNlaXZlZA==?=.exe";
+        Marks marks = new Marks(List.of(new Marks.Header("X-Moat-Verdict", "infected " + name)),
+                "[BLOCKED " + name + "]", null, List.of());
+
+        Marked marked = mark(message, marks);
+
+        assertThat(marked.text()).doesNotContain(name);
+        assertThat(marked.parsed().getSubject()).isEqualTo("[BLOCKED " + name + "] Gr\u00fc\u00dfe");
+        assertThat(MimeUtility.decodeText(MimeUtility.unfold(marked.parsed().getHeader("X-Moat-Verdict", null))))
+                .isEqualTo("infected " + name);
+        assertThat(marked.text().split(CRLF)).allMatch(line -> line.length() <= 78);
+    }
+
+    @Test
+    void aTagInUnicodeBeforeAnEncodedSubjectKeepsTheSpaceBetweenThem() throws Exception {
+        Path message = spool("Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=", "", "body");
+
+        Marked marked = mark(message, new Marks(List.of(), "[PR\u00dcFUNG]", null, List.of()));
+
+        assertThat(marked.parsed().getSubject()).isEqualTo("[PR\u00dcFUNG] Gr\u00fc\u00dfe");
     }
 
     @Test
@@ -401,11 +446,202 @@ class MessageMarkerTest {
         assertThat(marked.text()).doesNotContain("tool.exe");
     }
 
-    private Path signed() throws IOException {
-        return spool(
+    @Test
+    void aPgpMimeEncryptedMessageKeepsItsTwoPartsAndGetsNoDisclaimer() throws Exception {
+        Path message = spool(
                 "From: alice@example.com",
-                "Subject: signed",
+                "Subject: secret",
                 "MIME-Version: 1.0",
+                "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"e\"",
+                "",
+                "--e",
+                "Content-Type: application/pgp-encrypted",
+                "",
+                "Version: 1",
+                "--e",
+                "Content-Type: application/octet-stream",
+                "",
+                "-----BEGIN PGP MESSAGE-----",
+                base64(binary(200, 3)),
+                "-----END PGP MESSAGE-----",
+                "--e--");
+        String source = Files.readString(message, StandardCharsets.ISO_8859_1);
+
+        Marked marked = mark(message, new Marks(List.of(new Marks.Header("X-Moat-Rule", "default")), null,
+                new Disclaimer("Scanned.", null, Position.BOTTOM, Style.INFO), List.of()));
+
+        assertThat(marked.text()).endsWith(source.substring(source.indexOf(CRLF + CRLF)));
+        assertThat(((MimeMultipart) marked.parsed().getContent()).getCount()).isEqualTo(2);
+        assertThat(marked.result().encrypted()).isTrue();
+        assertThat(marked.result().signed()).isFalse();
+        assertThat(marked.result().disclaimerIn()).containsExactly("skipped: message is encrypted");
+        assertThat(marked.result().summary())
+                .isEqualTo("headers X-Moat-Rule; disclaimer skipped: message is encrypted; encrypted");
+    }
+
+    @Test
+    void anSmimeEnvelopedMessageIsSaidToBeEncrypted() throws Exception {
+        Path message = spool(
+                "Subject: secret",
+                "MIME-Version: 1.0",
+                "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=\"smime.p7m\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(binary(300, 5)));
+
+        Marked marked = mark(message, disclaimer(new Disclaimer("Scanned.", null, Position.TOP, Style.INFO)));
+
+        assertThat(marked.bytes()).isEqualTo(Files.readAllBytes(message));
+        assertThat(marked.result().encrypted()).isTrue();
+        assertThat(marked.result().summary()).isEqualTo("disclaimer skipped: message is encrypted; encrypted");
+    }
+
+    @Test
+    void aSignedPartInsideAMixedMessageIsNotWalkedIntoAndTheNoticeGoesIntoTheTextOutsideIt() throws Exception {
+        Path message = spool(
+                "Subject: forwarded signed",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"o\"",
+                "",
+                "--o",
+                "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; micalg=pgp-sha256;"
+                        + " boundary=\"s\"",
+                "",
+                "--s",
+                "Content-Type: text/plain; charset=iso-8859-1",
+                "Content-Transfer-Encoding: quoted-printable",
+                "",
+                "signed text, Gr=FC=DFe",
+                "--s",
+                "Content-Type: application/pgp-signature",
+                "",
+                "-----BEGIN PGP SIGNATURE-----",
+                "-----END PGP SIGNATURE-----",
+                "--s--",
+                "--o",
+                "Content-Type: text/plain; charset=us-ascii",
+                "",
+                "unsigned text",
+                "--o--");
+        String source = Files.readString(message, StandardCharsets.ISO_8859_1);
+        String signedEntity = source.substring((int) entityStart(source, "o", 1), (int) entityEnd(source, "o", 1));
+
+        Marked marked = mark(message, disclaimer(new Disclaimer("Scanned.", null, Position.TOP, Style.INFO)));
+
+        assertThat(marked.text()).contains("--o" + CRLF + signedEntity + CRLF + "--o");
+        assertThat(marked.result().disclaimerIn()).containsExactly("text");
+        assertThat(marked.result().signed()).isFalse();
+        assertThat(marked.result().signatureBroken()).isFalse();
+        MimeMultipart mixed = (MimeMultipart) marked.parsed().getContent();
+        assertThat(decoded(mixed.getBodyPart(1))).isEqualTo("Scanned.\r\n\r\nunsigned text");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Position.class)
+    void aMixedMessageWhoseOnlyTextIsSignedGetsTheNoticeAsAPartOfItsOwn(Position position) throws Exception {
+        Path message = spool(
+                "Subject: signed inside",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"o\"",
+                "",
+                "--o",
+                "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=\"s\"",
+                "",
+                "--s",
+                "Content-Type: text/plain",
+                "",
+                "signed text",
+                "--s",
+                "Content-Type: application/pkcs7-signature; name=\"smime.p7s\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(binary(300, 8)),
+                "--s--",
+                "--o",
+                "Content-Type: application/pkcs7-mime; smime-type=signed-data; name=\"smime.p7m\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(binary(200, 7)),
+                "--o--");
+        String source = Files.readString(message, StandardCharsets.ISO_8859_1);
+        String signedEntity = source.substring((int) entityStart(source, "o", 1), (int) entityEnd(source, "o", 1));
+
+        Marked marked = mark(message, disclaimer(new Disclaimer("Scanned.", null, position, Style.INFO)));
+
+        assertThat(marked.text()).contains(CRLF + signedEntity + CRLF + "--o");
+        assertThat(marked.result().disclaimerIn()).containsExactly("added part");
+        MimeMultipart mixed = (MimeMultipart) marked.parsed().getContent();
+        assertThat(mixed.getCount()).isEqualTo(3);
+        assertThat(decoded(mixed.getBodyPart(position == Position.TOP ? 0 : 2))).isEqualTo("Scanned.\r\n");
+    }
+
+    @Test
+    void removingContentFromASignedPartBelowTheTopSaysTheSignatureIsBrokenButRemovingThePartWholeDoesNot()
+            throws Exception {
+        String signedPart = signedEntity();
+        Path message = spool(
+                "Subject: forwarded signed",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"o\"",
+                "",
+                "--o",
+                "Content-Type: text/plain",
+                "",
+                "see below",
+                "--o",
+                signedPart,
+                "--o--");
+        String source = Files.readString(message, StandardCharsets.ISO_8859_1);
+        Attachment exe = AttachmentExtractor.extract(message, dir.resolve("parts"), 1_000_000).attachments()
+                .stream().filter(a -> "tool.exe".equals(a.fileName())).findFirst().orElseThrow();
+
+        Marked inside = mark(message, new Marks(List.of(), null, null, List.of(
+                new Marks.Removal(exe.entityStart(), exe.entityEnd(), "removed"))));
+        Marked whole = mark(message, new Marks(List.of(), null, null, List.of(
+                new Marks.Removal(entityStart(source, "o", 2), entityEnd(source, "o", 2), "removed"))));
+
+        assertThat(inside.result().signed()).isFalse();
+        assertThat(inside.result().signatureBroken()).isTrue();
+        assertThat(inside.result().summary()).isEqualTo("1 part removed; signature broken");
+        assertThat(whole.result().signatureBroken()).isFalse();
+        assertThat(whole.result().summary()).isEqualTo("1 part removed");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Position.class)
+    void anAlternativeWithoutATextBodyIsWrappedRatherThanGivenAnAlternativeOfTheNotice(Position position)
+            throws Exception {
+        Path message = spool(
+                "Subject: invitation",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/alternative; boundary=\"a\"",
+                "",
+                "--a",
+                "Content-Type: text/calendar; method=REQUEST",
+                "",
+                "BEGIN:VCALENDAR",
+                "END:VCALENDAR",
+                "--a--");
+
+        Marked marked = mark(message, disclaimer(new Disclaimer("Scanned.", null, position, Style.INFO)));
+
+        assertThat(marked.result().disclaimerIn()).containsExactly("wrapped");
+        MimeMultipart mixed = (MimeMultipart) marked.parsed().getContent();
+        assertThat(mixed.getContentType()).startsWith("multipart/mixed");
+        assertThat(mixed.getCount()).isEqualTo(2);
+        MimeMultipart alternative = (MimeMultipart) mixed.getBodyPart(position == Position.TOP ? 1 : 0)
+                .getContent();
+        assertThat(alternative.getCount()).isEqualTo(1);
+        assertThat(alternative.getBodyPart(0).getContentType()).startsWith("text/calendar");
+    }
+
+    private Path signed() throws IOException {
+        return spool("From: alice@example.com", "Subject: signed", "MIME-Version: 1.0", signedEntity());
+    }
+
+    /** An S/MIME signed entity (header and content) of a text and a program. */
+    private static String signedEntity() {
+        return String.join(CRLF,
                 "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256;"
                         + " boundary=\"s\"",
                 "",
@@ -515,6 +751,61 @@ class MessageMarkerTest {
                 + " (EICAR).\r\n\r\nMoat removed content.\r\n");
         assertThat(marked.text()).doesNotContain("invoice.exe\"");
         assertThat(marked.result().removed()).isEqualTo(1);
+    }
+
+    private Marked htmlWithNotice(String html, Position position) throws Exception {
+        Path message = spool(
+                "Subject: page",
+                "MIME-Version: 1.0",
+                "Content-Type: text/html; charset=us-ascii",
+                "",
+                html);
+        return mark(message, disclaimer(new Disclaimer("UNSCANNED", null, position, Style.WARNING)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"<!-- </body> -->", "<style>p{} </body></style>",
+            "<script>'</body>'</script>", "<script><!--<script></script></body>--></script>",
+            "<textarea></body></textarea>", "<title></BODY></title>", "<template></body></template>",
+            "<img alt=\"</body>\">", "<?php </body> ?>", "<!DOCTYPE </body>>"})
+    void theNoticeAtTheBottomGoesBeforeTheLastBodyEndTagABrowserSeesNotOneInACommentOrScript(String trailer)
+            throws Exception {
+        Marked marked = htmlWithNotice("<html><body><p>Hello</p></body></html>" + trailer, Position.BOTTOM);
+
+        String html = (String) marked.parsed().getContent();
+        int notice = html.indexOf("<div style=");
+        assertThat(html.substring(0, notice)).isEqualTo("<html><body><p>Hello</p>\r\n");
+        assertThat(html.substring(notice)).contains("UNSCANNED").endsWith("</div>\r\n</body></html>" + trailer
+                + "\r\n");
+    }
+
+    @Test
+    void theNoticeAtTheTopGoesAfterTheBodyTagABrowserSeesNotOneInACommentOrTitle() throws Exception {
+        String head = "<html><head><title><body></title><!-- <body> --><style>/* <body> */</style>"
+                + "<script>var s = \"<body>\";</script><meta content=\"<body>\"></head><BODY class=\"x\">";
+
+        Marked marked = htmlWithNotice(head + "<p>Hello</p></body></html>", Position.TOP);
+
+        String html = (String) marked.parsed().getContent();
+        assertThat(html).startsWith(head + "\r\n<div style=");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "<p>Hello</p><!-- </body></html>|-->",
+            "<p>Hello</p><style>p{}|</style>",
+            "<p>Hello</p><script><!--<script>|--></script>",
+            "<p title=\"x|\">",
+            "<p>Hello</p><template><p>|</template>",
+            "<p>Hello</p><textarea|></textarea>"})
+    void aDocumentEndingInsideACommentGetsTheNoticeAtItsEndWithWhatIsOpenClosed(String tail, String closer)
+            throws Exception {
+        Marked marked = htmlWithNotice("<html><body>" + tail, Position.BOTTOM);
+
+        String html = (String) marked.parsed().getContent();
+        int notice = html.indexOf("<div style=");
+        assertThat(html.substring(0, notice)).isEqualTo("<html><body>" + tail + "\r\n" + closer);
+        assertThat(html.substring(notice)).contains("UNSCANNED");
     }
 
     @Test

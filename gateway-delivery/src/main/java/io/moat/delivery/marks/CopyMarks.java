@@ -20,6 +20,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * outcome always carries: a subject tag when the rule delivers it tagged ({@code [SUSPICIOUS]},
  * {@code [ENCRYPTED]}), and for a bypassed scan the tag {@code [UNSCANNED]} and a disclaimer that says it was not
  * scanned, unless the rule gives its own.
+ *
+ * <p>A placeholder's value may come from the message (a verdict names a file), so it is text wherever it goes: in the
+ * HTML of a disclaimer it is escaped here ({@link Marks.Disclaimer#escapeHtml}); in a subject tag or header value the
+ * marker cuts the filled text (200 and 900 characters), writes an {@code =?} in it as encoded-words so that it cannot
+ * decode into other text, and folds the lines within RFC 5322's limit.
  */
 public final class CopyMarks {
 
@@ -99,12 +104,8 @@ public final class CopyMarks {
     private static String fill(String template, Map<String, String> values, boolean html) {
         String filled = template;
         for (Map.Entry<String, String> v : values.entrySet()) {
-            filled = filled.replace(v.getKey(), html ? escape(v.getValue()) : v.getValue());
+            filled = filled.replace(v.getKey(), html ? Marks.Disclaimer.escapeHtml(v.getValue()) : v.getValue());
         }
         return filled;
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -53,6 +53,16 @@ class CopyMarksTest {
     }
 
     @Test
+    void aQuoteInAValueCannotEndAnAttributeOfTheHtmlDisclaimer() {
+        Mark mark = new Mark(null, null, new Disclaimer(null, "<p title='{verdict}'>Checked</p>", Position.TOP,
+                Style.INFO));
+        Marks plan = CopyMarks.plan(rule(marks(mark, null, null)), Outcome.ALLOWED, "DELIVER",
+                "a' onmouseover='alert(1)", List.of()).marks();
+        assertThat(plan.disclaimer().html())
+                .isEqualTo("<p title='a&#39; onmouseover=&#39;alert(1)'>Checked</p>");
+    }
+
+    @Test
     void threatsDeliveredTaggedAreTaggedEvenWithoutAMarkOfTheRules() {
         Marks plan = CopyMarks.plan(rule(marks(null, null, null)), Outcome.BLOCKED, "DELIVER_TAGGED", "x", List.of())
                 .marks();
