@@ -4,6 +4,7 @@ import io.moat.delivery.commit.Spool;
 import io.moat.delivery.pipeline.MessageSteps;
 import io.moat.delivery.pipeline.PipelineScheduler;
 import io.moat.delivery.pipeline.SpoolReconciler;
+import io.moat.delivery.quarantine.RetentionPurge;
 import io.moat.persistence.migration.SchemaMigrationException;
 import io.moat.persistence.migration.SchemaMigrations;
 import io.moat.settings.GatewaySettings;
@@ -23,6 +24,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -73,6 +75,11 @@ public class GatewayStartup {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Inject
+    RetentionPurge purge;
+
+    private ScheduledFuture<?> purgeTask;
+
     @PostConstruct
     void start() {
         try {
@@ -94,6 +101,9 @@ public class GatewayStartup {
         endpoints.start(); // the listeners open last: mail is taken only once the pipeline runs
         // through the management interface, which is busy deploying us until this method returns
         scheduler.schedule(() -> reconcileConsoleTls(1), 1, TimeUnit.SECONDS);
+        long purgeEvery = settings.retentionInterval().toMillis();
+        purgeTask = scheduler.scheduleWithFixedDelay(purge::runScheduled, purgeEvery, purgeEvery,
+                TimeUnit.MILLISECONDS);
     }
 
     private void reconcileConsoleTls(int attempt) {
@@ -118,6 +128,9 @@ public class GatewayStartup {
 
     @PreDestroy
     void stop() {
+        if (purgeTask != null) {
+            purgeTask.cancel(false);
+        }
         pipeline.stop();
     }
 }

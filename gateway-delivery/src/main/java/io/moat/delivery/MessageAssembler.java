@@ -5,6 +5,7 @@ import io.moat.delivery.MessageDetailDto.ClientDto;
 import io.moat.delivery.MessageDetailDto.DeliveryAttemptDto;
 import io.moat.delivery.MessageDetailDto.EnvelopeDto;
 import io.moat.persistence.MessageEntity;
+import io.moat.persistence.QuarantineActionEntity;
 import java.util.List;
 
 /** Turns message records into the API's DTOs; the API never hands out entities. */
@@ -19,7 +20,7 @@ final class MessageAssembler {
                 m.getNextAttemptAt(), m.getLastError(), m.getRuleName(), m.getOutcome(), m.getAction());
     }
 
-    static MessageDetailDto detail(MessageEntity m) {
+    static MessageDetailDto detail(MessageEntity m, List<QuarantineActionEntity> actions) {
         return new MessageDetailDto(m.getId(), m.getKind().name(), m.getState().name(),
                 new EnvelopeDto(m.getMailFrom(), m.getRecipients()),
                 new ClientDto(m.getEndpoint(), m.getRemoteAddress(), m.getHelo(), m.getTlsProtocol(),
@@ -36,6 +37,12 @@ final class MessageAssembler {
                                 d.getReply(), d.getTlsProtocol(), d.getTlsCipher()))
                         .toList(),
                 new MessageDetailDto.RuleDto(m.getRuleName(), m.getDirection(), m.getOutcome(), m.getAction(),
-                        m.getMarks()));
+                        m.getMarks()),
+                actions(actions));
+    }
+
+    static List<MessageDetailDto.ActionDto> actions(List<QuarantineActionEntity> actions) {
+        return actions.stream().map(a -> new MessageDetailDto.ActionDto(a.getAction(), a.getActor(),
+                a.getClientAddress(), a.getActedAt(), a.getDetail())).toList();
     }
 }

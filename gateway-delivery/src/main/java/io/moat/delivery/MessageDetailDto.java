@@ -4,13 +4,19 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One message in full: envelope, client, state, each attachment's verdict, each delivery attempt and its rule;
+ * One message in full: envelope, client, state, each attachment's verdict, each delivery attempt, its rule and the
+ * quarantine's actions on it;
  * {@code pendingRecipients} are those still to be delivered to (empty once the message is final).
  */
 public record MessageDetailDto(String id, String kind, String state, EnvelopeDto envelope, ClientDto client,
         String subject, long size, Instant receivedAt, Instant updatedAt, Instant nextAttemptAt,
         List<String> pendingRecipients, String scanSummary,
-        String lastError, List<AttachmentDto> attachments, List<DeliveryAttemptDto> deliveryAttempts, RuleDto rule) {
+        String lastError, List<AttachmentDto> attachments, List<DeliveryAttemptDto> deliveryAttempts, RuleDto rule,
+        List<ActionDto> actions) {
+
+    /** What an admin (or the retention purge) did to the message while it was quarantined: what, by whom, when. */
+    public record ActionDto(String action, String actor, String clientAddress, Instant at, String detail) {
+    }
 
     /**
      * The security rule that took the message and what it did: the scan's {@code outcome} (ALLOWED, BLOCKED,

@@ -3,6 +3,7 @@ package io.moat.delivery;
 import io.moat.persistence.MessageQuery;
 import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageState;
+import io.moat.persistence.QuarantineRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -22,12 +23,15 @@ public class MessageQueries {
     @Inject
     MessageRepository messages;
 
+    @Inject
+    QuarantineRepository quarantine;
+
     public List<MessageSummaryDto> search(MessageQuery query, int offset, int limit) {
         return messages.search(query, offset, limit).stream().map(MessageAssembler::summary).toList();
     }
 
     public Optional<MessageDetailDto> detail(String id) {
-        return messages.find(id).map(MessageAssembler::detail);
+        return messages.find(id).map(m -> MessageAssembler.detail(m, quarantine.actionsOf(id)));
     }
 
     /** How many messages received since {@code since} are in each state (states without any are absent). */

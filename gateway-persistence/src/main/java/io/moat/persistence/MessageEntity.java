@@ -126,6 +126,14 @@ public class MessageEntity {
     @Column(name = "scan_rounds")
     private int scanRounds;
 
+    /** When an admin (or a recipient with a password) last put the message back on its path; null: never. */
+    @Column(name = "restarted_at")
+    private Instant restartedAt;
+
+    /** When the retention purge (or an admin's delete) removed the message's spool files; null: kept. */
+    @Column(name = "files_removed_at")
+    private Instant filesRemovedAt;
+
     @Version
     private long version;
 
@@ -206,6 +214,60 @@ public class MessageEntity {
             this.nextAttemptAt = now;
             this.updatedAt = now;
         }
+    }
+
+    /**
+     * Put back on its path from the quarantine by an admin's release or rescan: due at once in {@code next}, with
+     * its budgets (scan time, delivery lifetime) counted from now, its earlier decision, marks and scan rounds
+     * cleared. The summary says who did it.
+     */
+    public void restart(MessageState next, String summary, Instant now) {
+        this.state = next;
+        this.updatedAt = now;
+        this.nextAttemptAt = now;
+        this.restartedAt = now;
+        this.lastError = null;
+        this.outcome = null;
+        this.action = null;
+        this.marks = null;
+        this.scanRounds = 0;
+        this.failedClaims = 0;
+        setScanSummary(summary);
+    }
+
+    /** Recorded as released (delivered as it came, by an admin's decision), with the outcome it was held for. */
+    public void released(String outcome) {
+        this.outcome = outcome;
+        this.action = "RELEASED";
+    }
+
+    /** Taken out of the quarantine for good ({@link MessageState#DELETED}), saying why; its files go with it. */
+    public void deleted(String reason, Instant now) {
+        retryLater(MessageState.DELETED, null, reason, now);
+        this.filesRemovedAt = now;
+    }
+
+    /** Copies what a copy of this message carries over: client, parameters, subject, rule and its outcome. */
+    public void copyFrom(MessageEntity original) {
+        setClient(original.endpoint, original.remoteAddress, original.helo, original.tlsProtocol,
+                original.tlsCipher);
+        setMailParameters(original.smtpUtf8, original.eightBitMime);
+        this.subject = original.subject;
+        setRule(original.ruleId, original.ruleName, original.direction);
+        this.outcome = original.outcome;
+        this.scanSummary = original.scanSummary;
+    }
+
+    public Instant getFilesRemovedAt() {
+        return filesRemovedAt;
+    }
+
+    public Instant getRestartedAt() {
+        return restartedAt;
+    }
+
+    public long getVersion() {
+        return version;
     }
 
     public void addAttachment(AttachmentEntity attachment) {

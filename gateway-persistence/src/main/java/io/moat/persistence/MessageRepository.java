@@ -215,7 +215,13 @@ public class MessageRepository {
             jpql.append(" AND m.ruleName = :rule");
             parameters.put("rule", query.rule().strip());
         }
-        if (query.outcome() != null && !query.outcome().isBlank()) {
+        if (query.states() != null) {
+            jpql.append(" AND m.state IN :states");
+            parameters.put("states", query.states());
+        }
+        if (MessageQuery.NO_OUTCOME.equals(query.outcome())) {
+            jpql.append(" AND m.outcome IS NULL");
+        } else if (query.outcome() != null && !query.outcome().isBlank()) {
             jpql.append(" AND m.outcome = :outcome");
             parameters.put("outcome", query.outcome().strip().toUpperCase(Locale.ROOT));
         }

@@ -30,12 +30,30 @@ public enum MessageState {
      * Set aside for an admin, never delivered: the message could not be inspected within the gateway's limits
      * (MIME parts, depth, header or decoded bytes), or processing it failed again and again.
      */
-    QUARANTINED;
+    QUARANTINED,
+    /**
+     * Taken out of the quarantine for good, by an admin or by the retention purge: its spool files are gone, its
+     * record (and what was done to it) is kept until the records' own retention.
+     */
+    DELETED;
 
     private static final Set<MessageState> FINAL = EnumSet.of(DELIVERED, BLOCKED, PASSWORD_REQUIRED, FAILED,
-            QUARANTINED);
+            QUARANTINED, DELETED);
+
+    /** The states of a message in the quarantine: kept, not delivered, waiting for an admin (or a password). */
+    private static final Set<MessageState> QUARANTINE = EnumSet.of(BLOCKED, PASSWORD_REQUIRED, QUARANTINED);
 
     public boolean isFinal() {
         return FINAL.contains(this);
+    }
+
+    /** Whether a message in this state is in the quarantine (BLOCKED, PASSWORD_REQUIRED, QUARANTINED). */
+    public boolean isQuarantined() {
+        return QUARANTINE.contains(this);
+    }
+
+    /** The states of the quarantine. */
+    public static Set<MessageState> quarantine() {
+        return EnumSet.copyOf(QUARANTINE);
     }
 }

@@ -135,6 +135,16 @@ public class GatewaySettings {
     @ConfigProperty(name = "moat.scan.max-time", defaultValue = "P1D")
     Duration scanMaxTime;
 
+    /** How often the retention purge runs (its times are Settings › Retention). */
+    @Inject
+    @ConfigProperty(name = "moat.retention.interval", defaultValue = "PT1H")
+    Duration retentionInterval;
+
+    /** How often a quarantined message may be rescanned with passwords (wrong ones included). */
+    @Inject
+    @ConfigProperty(name = "moat.quarantine.max-password-rescans", defaultValue = "10")
+    int maxPasswordRescans;
+
     public Path dataDirectory() {
         return Path.of(dataDir).toAbsolutePath();
     }
@@ -280,5 +290,13 @@ public class GatewaySettings {
     /** The longest a message may wait for its verdicts (Core down, busy or failing) before it fails. */
     public Duration scanMaxTime() {
         return scanMaxTime;
+    }
+
+    public Duration retentionInterval() {
+        return retentionInterval.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : retentionInterval;
+    }
+
+    public int maxPasswordRescans() {
+        return Math.max(1, maxPasswordRescans);
     }
 }

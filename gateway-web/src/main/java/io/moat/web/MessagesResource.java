@@ -7,6 +7,7 @@ import io.moat.delivery.MessageSummaryDto;
 import io.moat.persistence.MessageQuery;
 import io.moat.persistence.MessageState;
 import io.moat.settings.rules.SecurityRule;
+import io.moat.web.internal.ApiParameters;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -18,8 +19,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -29,8 +28,6 @@ import java.util.Locale;
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped
 public class MessagesResource {
-
-    private static final int MAX_LIMIT = 1000;
 
     @Inject
     MessageQueries messages;
@@ -50,11 +47,10 @@ public class MessagesResource {
             @QueryParam("receivedFrom") String receivedFrom, @QueryParam("receivedBefore") String receivedBefore,
             @QueryParam("rule") String rule, @QueryParam("outcome") String outcome,
             @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("100") int limit) {
-        if (offset < 0 || limit < 1 || limit > MAX_LIMIT) {
-            throw new ProblemException(400, "Bad paging", "offset must be >= 0 and limit 1.." + MAX_LIMIT);
-        }
+        ApiParameters.paging(offset, limit);
         MessageQuery query = new MessageQuery(parseState(state), sender, recipient, subject,
-                parseInstant("receivedFrom", receivedFrom), parseInstant("receivedBefore", receivedBefore), rule,
+                ApiParameters.instant("receivedFrom", receivedFrom),
+                ApiParameters.instant("receivedBefore", receivedBefore), rule,
                 parseOutcome(outcome));
         return messages.search(query, offset, limit);
     }
@@ -72,18 +68,6 @@ public class MessagesResource {
     public Response retry(@PathParam("id") String id) {
         retries.retryNow(id);
         return Response.accepted().build();
-    }
-
-    private static Instant parseInstant(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw new ProblemException(400, "Bad " + name, "'" + value + "' is not an ISO-8601 instant such as"
-                    + " 2026-11-29T18:00:00Z");
-        }
     }
 
     private static String parseOutcome(String outcome) {

@@ -52,6 +52,11 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
         return response(Problems.forStatus(500)).build();
     }
 
+    /** The status a refusal is answered with. */
+    static int status(RefusedException e) {
+        return refused(e).status();
+    }
+
     /** An application service's refusal: the reason gives the status, the message the detail. */
     private static Problem refused(RefusedException e) {
         return switch (e.reason()) {

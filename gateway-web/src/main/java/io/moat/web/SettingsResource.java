@@ -1,6 +1,9 @@
 package io.moat.web;
 
+import io.moat.delivery.Quarantine;
 import io.moat.settings.GeneralSettingsService;
+import io.moat.settings.RetentionSettings;
+import io.moat.settings.RetentionSettingsService;
 import io.moat.settings.certificates.TrustStoreService;
 import io.moat.settings.console.ConsoleTlsService;
 import io.moat.settings.console.ConsoleTlsService.ConsoleTls;
@@ -8,6 +11,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -28,6 +32,12 @@ public class SettingsResource {
 
     @Inject
     TrustStoreService trust;
+
+    @Inject
+    RetentionSettingsService retention;
+
+    @Inject
+    Quarantine quarantine;
 
     @GET
     @Path("/security/console-tls")
@@ -61,6 +71,35 @@ public class SettingsResource {
                     "Send {\"publicAddress\": \"https://mail.example.com\"}.");
         }
         return new GeneralSettingsDto(general.setPublicAddress(body.publicAddress()).toString());
+    }
+
+    @GET
+    @Path("/retention")
+    public RetentionSettingsDto retention() {
+        return dto(retention.get());
+    }
+
+    /** How long the quarantine, failed mail's spool files and handled mail's records are kept. */
+    @PUT
+    @Path("/retention")
+    public RetentionSettingsDto setRetention(RetentionSettingsDto body) {
+        if (body == null) {
+            throw new ProblemException(400, "Missing setting", "Send {\"quarantine\": \"P30D\", \"spoolFiles\":"
+                    + " \"P7D\", \"records\": \"P90D\"} (ISO-8601 durations; omitted: unchanged).");
+        }
+        return dto(retention.put(body.quarantine(), body.spoolFiles(), body.records()));
+    }
+
+    /** Runs the retention purge now and says what it removed (it also runs every moat.retention.interval). */
+    @POST
+    @Path("/retention/purge")
+    @Consumes(MediaType.WILDCARD)
+    public Quarantine.PurgedDto purge() {
+        return quarantine.purgeNow();
+    }
+
+    private static RetentionSettingsDto dto(RetentionSettings r) {
+        return new RetentionSettingsDto(r.quarantine().toString(), r.spoolFiles().toString(), r.records().toString());
     }
 
     /** Whether the JVM's default CAs are trusted for outbound TLS besides the gateway's trust store. */

@@ -33,7 +33,7 @@ class ArchitectureTest {
     /** The pipeline's rooms: used by nothing outside gateway-delivery. */
     private static final String[] DELIVERY_ROOMS = {"io.moat.delivery.intake..", "io.moat.delivery.pipeline..",
             "io.moat.delivery.commit..", "io.moat.delivery.scan..", "io.moat.delivery.outbound..",
-            "io.moat.delivery.dsn.."};
+            "io.moat.delivery.dsn..", "io.moat.delivery.marks..", "io.moat.delivery.quarantine.."};
 
     private static JavaClasses classes;
 
@@ -148,6 +148,13 @@ class ArchitectureTest {
         }
         noClasses().that().resideInAPackage("io.moat.delivery.pipeline..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.moat.delivery", "io.moat.delivery.intake..").check(classes);
+        // the quarantine's actions hand records back to the pipeline; nothing on the message's path calls them
+        noClasses().that().resideInAPackage("io.moat.delivery.quarantine..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.moat.delivery", "io.moat.delivery.intake..").check(classes);
+        noClasses().that().resideInAnyPackage("io.moat.delivery.intake..", "io.moat.delivery.pipeline..",
+                "io.moat.delivery.commit..", "io.moat.delivery.scan..", "io.moat.delivery.outbound..",
+                "io.moat.delivery.dsn..", "io.moat.delivery.marks..").should().dependOnClassesThat()
+                .resideInAPackage("io.moat.delivery.quarantine..").check(classes);
         noClasses().that().resideInAPackage("io.moat.delivery.intake..").should().dependOnClassesThat()
                 .resideInAPackage("io.moat.delivery").check(classes);
     }
