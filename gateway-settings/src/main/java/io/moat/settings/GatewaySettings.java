@@ -145,6 +145,19 @@ public class GatewaySettings {
     @ConfigProperty(name = "moat.quarantine.max-password-rescans", defaultValue = "10")
     int maxPasswordRescans;
 
+    /**
+     * How long the public rescan page waits for the pipeline's decision after a recipient gave passwords, before it
+     * says to come back later (the request's thread waits that long).
+     */
+    @Inject
+    @ConfigProperty(name = "moat.rescan.result-wait", defaultValue = "PT20S")
+    Duration rescanResultWait;
+
+    /** How many rescan page requests may wait for a decision at once; more are told to come back later at once. */
+    @Inject
+    @ConfigProperty(name = "moat.rescan.max-waiting", defaultValue = "8")
+    int rescanMaxWaiting;
+
     public Path dataDirectory() {
         return Path.of(dataDir).toAbsolutePath();
     }
@@ -298,5 +311,18 @@ public class GatewaySettings {
 
     public int maxPasswordRescans() {
         return Math.max(1, maxPasswordRescans);
+    }
+
+    /** {@code moat.rescan.result-wait}, within 0 (no wait) and one minute. */
+    public Duration rescanResultWait() {
+        if (rescanResultWait.isNegative()) {
+            return Duration.ZERO;
+        }
+        return rescanResultWait.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : rescanResultWait;
+    }
+
+    /** {@code moat.rescan.max-waiting}, at least 0 (none waits). */
+    public int rescanMaxWaiting() {
+        return Math.max(0, rescanMaxWaiting);
     }
 }

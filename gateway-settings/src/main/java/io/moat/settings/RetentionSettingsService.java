@@ -53,6 +53,11 @@ public class RetentionSettingsService {
     }
 
     static Duration parse(String field, String value) {
+        return parse(field, value, MIN, MAX);
+    }
+
+    /** {@code value} as an ISO-8601 duration from {@code min} to {@code max}; null for null; INVALID naming field. */
+    static Duration parse(String field, String value, Duration min, Duration max) {
         if (value == null) {
             return null;
         }
@@ -63,8 +68,8 @@ public class RetentionSettingsService {
             throw new RefusedException(Reason.INVALID, field + ": '" + value + "' is not an ISO-8601 duration such as"
                     + " P30D (30 days) or PT12H");
         }
-        if (d.compareTo(MIN) < 0 || d.compareTo(MAX) > 0) {
-            throw new RefusedException(Reason.INVALID, field + ": give " + MIN + " to " + MAX + " (" + value + ")");
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new RefusedException(Reason.INVALID, field + ": give " + min + " to " + max + " (" + value + ")");
         }
         return d;
     }
