@@ -33,7 +33,8 @@ class ArchitectureTest {
     /** The pipeline's rooms: used by nothing outside gateway-delivery. */
     private static final String[] DELIVERY_ROOMS = {"io.moat.delivery.intake..", "io.moat.delivery.pipeline..",
             "io.moat.delivery.commit..", "io.moat.delivery.scan..", "io.moat.delivery.outbound..",
-            "io.moat.delivery.dsn..", "io.moat.delivery.marks..", "io.moat.delivery.quarantine.."};
+            "io.moat.delivery.dsn..", "io.moat.delivery.marks..", "io.moat.delivery.quarantine..",
+            "io.moat.delivery.links.."};
 
     private static JavaClasses classes;
 
@@ -157,6 +158,16 @@ class ArchitectureTest {
                 .resideInAPackage("io.moat.delivery.quarantine..").check(classes);
         noClasses().that().resideInAPackage("io.moat.delivery.intake..").should().dependOnClassesThat()
                 .resideInAPackage("io.moat.delivery").check(classes);
+        // the rescan page's links: tokens and their records only; the face asks the quarantine for the rescan, and
+        // nothing on the message's path or in the quarantine knows the links
+        noClasses().that().resideInAPackage("io.moat.delivery.links..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.moat.delivery", "io.moat.delivery.intake..", "io.moat.delivery.pipeline..",
+                        "io.moat.delivery.quarantine..")
+                .check(classes);
+        noClasses().that().resideInAnyPackage("io.moat.delivery.intake..", "io.moat.delivery.pipeline..",
+                "io.moat.delivery.commit..", "io.moat.delivery.scan..", "io.moat.delivery.outbound..",
+                "io.moat.delivery.dsn..", "io.moat.delivery.marks..", "io.moat.delivery.quarantine..").should()
+                .dependOnClassesThat().resideInAPackage("io.moat.delivery.links..").check(classes);
     }
 
     @Test
