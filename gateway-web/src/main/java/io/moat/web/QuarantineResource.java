@@ -1,6 +1,7 @@
 package io.moat.web;
 
 import io.moat.delivery.Actor;
+import io.moat.delivery.PublicRescan;
 import io.moat.delivery.Quarantine;
 import io.moat.delivery.QuarantineFilter;
 import io.moat.delivery.QuarantineItemDto;
@@ -46,6 +47,9 @@ public class QuarantineResource {
 
     @Inject
     Quarantine quarantine;
+
+    @Inject
+    PublicRescan rescanPage;
 
     @Context
     SecurityContext security;
@@ -105,6 +109,19 @@ public class QuarantineResource {
         }
         quarantine.rescan(id, passwords, body == null ? null : body.rule(), actor());
         return Response.accepted().build();
+    }
+
+    /**
+     * A new link to the public rescan page for a message held for a password (for a recipient whose link expired,
+     * say); 201 with the link and its expiry, 409 unless the message is PASSWORD_REQUIRED. Admins only.
+     */
+    @POST
+    @Path("/{id}/rescan-link")
+    @Consumes(MediaType.WILDCARD)
+    public Response rescanLink(@PathParam("id") String id) {
+        PublicRescan.IssuedLink link = rescanPage.issue(id, actor());
+        return Response.created(link.url()).entity(new RescanLinkDto(link.url().toString(), link.expiresAt()))
+                .build();
     }
 
     /** Sends a copy to {@code to}; 202 with the copy's message id. */

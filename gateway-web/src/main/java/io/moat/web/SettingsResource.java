@@ -2,6 +2,8 @@ package io.moat.web;
 
 import io.moat.delivery.Quarantine;
 import io.moat.settings.GeneralSettingsService;
+import io.moat.settings.RescanPageSettings;
+import io.moat.settings.RescanPageSettingsService;
 import io.moat.settings.RetentionSettings;
 import io.moat.settings.RetentionSettingsService;
 import io.moat.settings.certificates.TrustStoreService;
@@ -17,7 +19,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** Runtime settings: Settings > General and Settings > Security of the console. */
+/** Runtime settings: Settings > General, Security, Retention and Rescan page. */
 @Path("/settings")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -38,6 +40,9 @@ public class SettingsResource {
 
     @Inject
     Quarantine quarantine;
+
+    @Inject
+    RescanPageSettingsService rescanPage;
 
     @GET
     @Path("/security/console-tls")
@@ -100,6 +105,27 @@ public class SettingsResource {
 
     private static RetentionSettingsDto dto(RetentionSettings r) {
         return new RetentionSettingsDto(r.quarantine().toString(), r.spoolFiles().toString(), r.records().toString());
+    }
+
+    @GET
+    @Path("/rescan-page")
+    public RescanPageSettingsDto rescanPage() {
+        return dto(rescanPage.get());
+    }
+
+    /** How long a rescan link works and how many passwords it takes; applies to the next link and password. */
+    @PUT
+    @Path("/rescan-page")
+    public RescanPageSettingsDto setRescanPage(RescanPageSettingsDto body) {
+        if (body == null) {
+            throw new ProblemException(400, "Missing setting", "Send {\"linkValidity\": \"P7D\","
+                    + " \"maxWrongPasswords\": 5} (an ISO-8601 duration, a number; omitted: unchanged).");
+        }
+        return dto(rescanPage.put(body.linkValidity(), body.maxWrongPasswords()));
+    }
+
+    private static RescanPageSettingsDto dto(RescanPageSettings s) {
+        return new RescanPageSettingsDto(s.linkValidity().toString(), s.maxWrongPasswords());
     }
 
     /** Whether the JVM's default CAs are trusted for outbound TLS besides the gateway's trust store. */

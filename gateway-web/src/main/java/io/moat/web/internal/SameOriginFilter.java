@@ -16,13 +16,13 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * CSRF protection of the console, in front of the Faces view state: a form post whose {@code Origin} (or, without
+ * CSRF protection of the console (and of the public rescan page's form), in front of the Faces view state: a form post whose {@code Origin} (or, without
  * one, {@code Referer}) names another site is refused with 403 before anything runs. "This site" is the address the
  * request came to, or the host (and port, if it has one) of the public server address: behind a reverse proxy the
  * browser's origin is the proxy's. The session cookie is
  * {@code SameSite=Lax} as well (no cross-site posts), and every Faces form carries the session's random view state id.
  */
-@WebFilter(urlPatterns = "*.xhtml")
+@WebFilter(urlPatterns = {"*.xhtml", "/rescan"})
 public class SameOriginFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
