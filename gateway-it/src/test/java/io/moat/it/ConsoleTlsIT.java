@@ -11,14 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +45,7 @@ class ConsoleTlsIT {
         String http = "http://127.0.0.1:" + gateway.httpPort + "/api/v1";
         String https = "https://localhost:" + gateway.httpsPort + "/api/v1";
         HttpClient trusting = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .sslContext(trusting(made.resolve("first.crt"), made.resolve("second.crt"))).build();
+                .sslContext(Trust.trusting(made.resolve("first.crt"), made.resolve("second.crt"))).build();
 
         // HTTPS is off by default: nothing listens on its port
         assertThat(OpenSsl.connect(gateway.httpsPort).established()).isFalse();
@@ -179,21 +174,5 @@ class ConsoleTlsIT {
     private static JsonObject json(Api.Answer answer) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         return (JsonObject) answer.json();
-    }
-
-    private static SSLContext trusting(Path... certificates) throws GeneralSecurityException, IOException {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        CertificateFactory factory = CertificateFactory.getInstance("X.509");
-        for (int i = 0; i < certificates.length; i++) {
-            try (var in = Files.newInputStream(certificates[i])) {
-                trust.setCertificateEntry("c" + i, factory.generateCertificate(in));
-            }
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 }

@@ -15,12 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * A raw HTTP/1.1 client for what {@code java.net.http} will not do: send from a loopback address of the test's
  * choosing (Linux routes all of 127.0.0.0/8 to the loopback interface, so each address is another client to the
- * gateway), with the path exactly as given ({@code //api/...}, {@code /api;x/...}) and any {@code Host} header. One
- * request per connection.
+ * gateway), with the path exactly as given ({@code //api/...}, {@code /api;x/...}) and any {@code Host} header, over
+ * plain HTTP or HTTPS. One request per connection.
  */
 final class RawHttp {
 
@@ -40,12 +41,19 @@ final class RawHttp {
     private final String from;
     private final int port;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private SSLContext tls;
 
     /** Requests to 127.0.0.1:{@code port} from {@code from} (e.g. 127.0.0.2). */
     RawHttp(String from, int port) {
         this.from = from;
         this.port = port;
         headers.put("Host", "127.0.0.1:" + port);
+    }
+
+    /** Speaks HTTPS with {@code context} (a server named localhost), from the same chosen address. */
+    RawHttp tls(SSLContext context) {
+        this.tls = context;
+        return this;
     }
 
     /** Sends this header with every request (replacing the Host header too). */
@@ -69,10 +77,11 @@ final class RawHttp {
             request.append("Content-Length: ").append(content.length).append("\r\n");
         }
         request.append("Connection: close\r\n\r\n");
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(from, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(30_000);
+        try (Socket plain = new Socket()) {
+            plain.bind(new InetSocketAddress(from, 0));
+            plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            plain.setSoTimeout(30_000);
+            Socket socket = tls == null ? plain : tls.getSocketFactory().createSocket(plain, "localhost", port, true);
             OutputStream out = socket.getOutputStream();
             out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
             out.write(content);

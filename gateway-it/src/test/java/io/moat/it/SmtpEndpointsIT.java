@@ -17,8 +17,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +24,6 @@ import java.util.Map;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,7 +103,7 @@ class SmtpEndpointsIT {
             smtp.command("EHLO client.it.test");
             smtp.write("STARTTLS\r\nRSET\r\n"); // one write: the injection probe
             assertThat(smtp.reply()).startsWith("220");
-            smtp.startTls(trusting(Path.of(System.getProperty("it.data", "target/it-data")).resolve("cert.pem")));
+            smtp.startTls(Trust.trusting(Path.of(System.getProperty("it.data", "target/it-data")).resolve("cert.pem")));
             // had the RSET been executed after the handshake, its 250 would come before the EHLO's answer
             String ehlo = smtp.command("EHLO client.it.test");
             assertThat(ehlo).startsWith("250-");
@@ -306,18 +303,5 @@ class SmtpEndpointsIT {
         return Json.createObjectBuilder().add("name", name)
                 .add("privateKey", Files.readString(dir.resolve(files + ".key")))
                 .add("certificate", Files.readString(dir.resolve(files + ".crt"))).build().toString();
-    }
-
-    private static SSLContext trusting(Path certificate) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (var in = Files.newInputStream(certificate)) {
-            trust.setCertificateEntry("id", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 }
