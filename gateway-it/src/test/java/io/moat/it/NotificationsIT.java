@@ -174,6 +174,70 @@ class NotificationsIT {
         assertThat(settings("{}").getBoolean("sender")).isFalse();
     }
 
+    @Test
+    void theAdminSetsTheNotificationsInTheConsoleAndTheAuditorOnlyReadsThem() throws Exception {
+        settings("{}");
+        String http = "http://localhost:" + TestBed.HTTP_PORT;
+        try (Browser browser = new Browser()) {
+            browser.steps("notifications-admin", () -> {
+                browser.open(http + "/login.xhtml");
+                browser.type("signin:user", "admin");
+                browser.type("signin:password", TestBed.ADMIN_PASSWORD);
+                browser.click("signin:submit");
+                browser.click("nav-notifications");
+                browser.waitForUrl(http + "/settings/notifications.xhtml");
+                assertThat(browser.element("notifications-form:from").getAttribute("value"))
+                        .isEqualTo("postmaster@gateway.it.test");
+                assertThat(browser.element("notifications-form:recipient-text").getAttribute("value"))
+                        .contains("{link}");
+                assertThat(browser.unlabelledFields()).isEmpty();
+
+                // a bad address is refused next to its field, in the service's words
+                browser.type("notifications-form:admins", "sec@example.com\nnot an address");
+                browser.click("notifications-form:save");
+                browser.waitForText("is not an address");
+                assertThat(browser.text("notifications-form:admins-error")).startsWith("admins[1]:");
+                browser.screenshot("notifications-01-refused");
+
+                browser.type("notifications-form:admins", "sec@example.com");
+                browser.element("notifications-form:sender").click();
+                browser.type("notifications-form:digest-minutes", "5");
+                browser.type("notifications-form:recipient-subject", "Held for you: {subject}");
+                browser.click("notifications-form:save");
+                browser.waitForText("Saved.");
+                browser.screenshot("notifications-02-saved");
+                browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(420, 800));
+                assertThat(browser.sticksOutSideways()).isEmpty();
+                browser.driver.manage().window().setSize(Browser.DESKTOP);
+            });
+        }
+        JsonObject saved = (JsonObject) Api.get("/api/v1/settings/notifications").json();
+        assertThat(saved.getJsonArray("admins").getString(0)).isEqualTo("sec@example.com");
+        assertThat(saved.getBoolean("sender")).isTrue();
+        assertThat(saved.getInt("digestMinutes")).isEqualTo(5);
+        assertThat(saved.getJsonObject("templates").getJsonObject("recipient").getString("subject"))
+                .isEqualTo("Held for you: {subject}");
+        assertThat(saved.getJsonObject("templates").getJsonObject("recipient").getString("text"))
+                .as("the text left as it was is still the default").contains("{link}");
+
+        try (Browser auditor = new Browser()) {
+            auditor.steps("notifications-auditor", () -> {
+                auditor.open(http + "/login.xhtml");
+                auditor.type("signin:user", "auditor");
+                auditor.type("signin:password", "it-auditor-secret");
+                auditor.click("signin:submit");
+                auditor.waitForText("You are signed in as an auditor");
+                auditor.open(http + "/settings/notifications.xhtml");
+                assertThat(auditor.element("notifications-form:admins").getAttribute("value"))
+                        .isEqualTo("sec@example.com");
+                assertThat(auditor.element("notifications-form:admins").isEnabled()).isFalse();
+                assertThat(auditor.has("notifications-form:save")).isFalse();
+                auditor.screenshot("notifications-03-auditor");
+            });
+        }
+        settings("{}");
+    }
+
     private static void refused(String json, String field) {
         Api.Answer answer = Api.send("PUT", SETTINGS, json);
         assertThat(answer.status()).as(json).isEqualTo(400);
