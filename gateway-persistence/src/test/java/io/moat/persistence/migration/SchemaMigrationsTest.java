@@ -131,7 +131,7 @@ class SchemaMigrationsTest {
         new SchemaMigrations(ds, "filesystem:" + copy).migrate();
         Path edited = copy.resolve(scripts().get(2));
         Files.writeString(edited, Files.readString(edited).replace("DROP INDEX", "DROP INDEX IF EXISTS"));
-        Files.writeString(copy.resolve("V" + (scripts().size() + 1) + "__later.sql"),
+        Files.writeString(copy.resolve("V" + (latestVersion() + 1) + "__later.sql"),
                 "CREATE TABLE moat_later (id INT);");
 
         assertThatThrownBy(() -> new SchemaMigrations(ds, "filesystem:" + copy).migrate())
@@ -147,7 +147,7 @@ class SchemaMigrationsTest {
     void aDatabaseANewerBuildMigratedStopsTheStart() throws Exception {
         JdbcDataSource ds = fileDatabase();
         Path copy = copyOfTheScripts();
-        Files.writeString(copy.resolve("V" + (scripts().size() + 1) + "__later.sql"),
+        Files.writeString(copy.resolve("V" + (latestVersion() + 1) + "__later.sql"),
                 "CREATE TABLE moat_later (id INT);");
         new SchemaMigrations(ds, "filesystem:" + copy).migrate();
 
@@ -203,6 +203,12 @@ class SchemaMigrationsTest {
 
     private static Path migrationDirectory() throws URISyntaxException {
         return Path.of(SchemaMigrationsTest.class.getClassLoader().getResource("db/migration").toURI());
+    }
+
+    /** The highest version of this build's scripts: a later script's is above it (numbers may have gaps). */
+    private static int latestVersion() throws IOException, URISyntaxException {
+        List<String> scripts = scripts();
+        return Integer.parseInt(version(scripts.get(scripts.size() - 1)));
     }
 
     private static String version(String script) {
