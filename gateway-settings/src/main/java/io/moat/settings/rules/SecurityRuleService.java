@@ -5,6 +5,7 @@ import io.moat.persistence.SecurityRuleRepository;
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
 import io.moat.settings.SettingNames;
+import io.moat.settings.SnapshotCache;
 import io.moat.settings.profiles.ProfileUsage;
 import io.moat.settings.profiles.ServerProfile.Type;
 import io.moat.settings.profiles.ServerProfileService;
@@ -13,7 +14,6 @@ import io.moat.smtp.api.Cidr;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.net.InetAddress;
@@ -51,7 +51,8 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
     TransactionSynchronizationRegistry transactions;
 
     /** The rules as last read, compiled; null: read again. */
-    private volatile List<Compiled> snapshot;
+    private final SnapshotCache<List<Compiled>> snapshot = new SnapshotCache<>(
+            () -> repository.list().stream().map(RuleCompiler::compile).toList());
     private final AtomicLong refusedRecipients = new AtomicLong();
     /** The length of the column that stores a rule's definition (V13). */
     static final int MAX_DEFINITION = 200_000;
@@ -253,28 +254,12 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
     }
 
     private List<Compiled> snapshot() {
-        List<Compiled> rules = snapshot;
-        if (rules == null) {
-            rules = repository.list().stream().map(RuleCompiler::compile).toList();
-            snapshot = rules;
-        }
-        return rules;
+        return snapshot.get();
     }
 
     /** Forgets the snapshot now and again once the transaction has ended, so no reader keeps a stale one. */
     private void invalidate() {
-        snapshot = null;
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                // nothing: only the outcome matters
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                snapshot = null;
-            }
-        });
+        snapshot.invalidate(transactions);
     }
 
     private static InetAddress address(String text) {
