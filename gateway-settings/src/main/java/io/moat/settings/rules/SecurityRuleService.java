@@ -82,7 +82,7 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
             throw SettingNames.invalid("at most " + MAX_RULES + " security rules");
         }
         SecurityRuleEntity entity = new SecurityRuleEntity(UUID.randomUUID().toString(), Instant.now());
-        store(entity, input, all);
+        store(entity, input, all, true);
         repository.add(entity);
         place(all, entity, input.position());
         repository.flush();
@@ -95,7 +95,8 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
         SecurityRuleEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
         List<SecurityRuleEntity> all = new ArrayList<>(repository.list());
         all.removeIf(r -> r.getId().equals(id));
-        store(entity, input, all);
+        // an omitted position or enabled flag keeps the rule's: a script that edits a disabled rule must not enable it
+        store(entity, input, all, entity.isEnabled());
         place(all, entity, input.position() == null ? entity.getPosition() : input.position());
         repository.flush();
         invalidate();
@@ -201,7 +202,8 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
     }
 
     /** Takes the input's values into {@code entity}, checked, with the profiles by id. */
-    private void store(SecurityRuleEntity entity, SecurityRule in, List<SecurityRuleEntity> others) {
+    private void store(SecurityRuleEntity entity, SecurityRule in, List<SecurityRuleEntity> others,
+            boolean enabledIfOmitted) {
         String name = RuleChecks.name(in.name());
         for (SecurityRuleEntity other : others) {
             if (other.getName().equalsIgnoreCase(name)) {
@@ -223,7 +225,8 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
             throw SettingNames.invalid("marks: the rule is " + definition.length() + " characters as stored, more"
                     + " than " + MAX_DEFINITION + "; shorten its disclaimers or its filter's lists");
         }
-        entity.set(name, entity.getPosition(), in.enabled() == null || in.enabled(), definition, Instant.now());
+        entity.set(name, entity.getPosition(), in.enabled() == null ? enabledIfOmitted : in.enabled(), definition,
+                Instant.now());
     }
 
     private String profile(String nameOrId, Type type, String field) {
