@@ -1,6 +1,8 @@
 package io.moat.delivery;
 
 import io.moat.delivery.commit.Spool;
+import io.moat.delivery.notify.Digests;
+import io.moat.delivery.pipeline.MessageIds;
 import io.moat.delivery.pipeline.MessageSteps;
 import io.moat.delivery.pipeline.PipelineScheduler;
 import io.moat.delivery.pipeline.SpoolReconciler;
@@ -24,6 +26,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -71,6 +74,9 @@ public class GatewayStartup {
 
     @Inject
     CertificateExpiryMonitor certificateExpiry;
+
+    @Inject
+    Digests digests;
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -124,6 +130,19 @@ public class GatewayStartup {
     @Schedule(hour = "6", minute = "0", persistent = false)
     void daily() {
         certificateExpiry.check();
+    }
+
+    /**
+     * Every 15 seconds: the admins' digest, once its window has ended (Settings &gt; Notifications). A digest that
+     * cannot be written now is tried again at the next tick; its events wait in the database.
+     */
+    @Schedule(hour = "*", minute = "*", second = "*/15", persistent = false)
+    void digests() {
+        try {
+            digests.sendDue(spool.get(), MessageIds::next, Instant.now());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "the admins' digest could not be sent now; it is tried again in 15 seconds", e);
+        }
     }
 
     @PreDestroy

@@ -17,7 +17,8 @@ final class MessageAssembler {
     static MessageSummaryDto summary(MessageEntity m) {
         return new MessageSummaryDto(m.getId(), m.getState().name(), m.getMailFrom(), m.getRecipients(),
                 m.getSubject(), m.getSizeBytes(), m.getReceivedAt(), m.getUpdatedAt(), m.getScanSummary(),
-                m.getNextAttemptAt(), m.getLastError(), m.getRuleName(), m.getOutcome(), m.getAction());
+                m.getNextAttemptAt(), m.getLastError(), m.getRuleName(), m.getOutcome(), m.getAction(),
+                m.getKind().name());
     }
 
     static MessageDetailDto detail(MessageEntity m, List<QuarantineActionEntity> actions) {

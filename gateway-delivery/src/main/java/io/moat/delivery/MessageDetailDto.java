@@ -21,7 +21,8 @@ public record MessageDetailDto(String id, String kind, String state, EnvelopeDto
     /**
      * The security rule that took the message and what it did: the scan's {@code outcome} (ALLOWED, BLOCKED,
      * ENCRYPTED, SCAN_ERROR, UNINSPECTED; null until decided), the {@code action} taken and the {@code marks} added to
-     * the delivered copy (null: none). {@code name} is null for a DSN of the gateway's own.
+     * the delivered copy (null: none). {@code name} is null for a message of the gateway's own (kind DSN or
+     * NOTIFICATION).
      */
     public record RuleDto(String name, String direction, String outcome, String action, String marks) {
     }

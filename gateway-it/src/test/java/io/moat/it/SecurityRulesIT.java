@@ -403,6 +403,20 @@ class SecurityRulesIT {
         return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(data));
     }
 
+    @Test
+    void anEditThatOmitsTheEnabledFlagKeepsADisabledRuleDisabled() {
+        String id = created("/security-rules", "{\"name\":\"dormant\",\"enabled\":false,"
+                + "\"filter\":{\"senders\":[\"@dormant.test\"]}}");
+        rules.add(id);
+
+        assertThat(Api.send("PUT", API + "/security-rules/" + id, "{\"name\":\"dormant\","
+                + "\"filter\":{\"senders\":[\"@still-dormant.test\"]}}").status()).isEqualTo(200);
+
+        JsonObject rule = (JsonObject) Api.get("/api/v1/security-rules/" + id).json();
+        assertThat(rule.getBoolean("enabled")).isFalse();
+        assertThat(rule.getJsonObject("filter").getJsonArray("senders").getString(0)).isEqualTo("@still-dormant.test");
+    }
+
     private static String created(String path, String json) {
         Api.Answer answer = Api.send("POST", API + path, json);
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);

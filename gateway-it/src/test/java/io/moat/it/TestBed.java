@@ -3,6 +3,11 @@ package io.moat.it;
 import io.moat.devtools.CoreEmulator;
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -10,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * The test doubles around the real WildFly that Maven started: the Core emulator and the downstream SMTP sink, on
@@ -62,9 +68,42 @@ final class TestBed {
         return sink;
     }
 
-    /** What the sink received carrying this test id. */
+    /**
+     * What the sink received carrying this test id: the test's message and the gateway's DSNs about it, which return
+     * its header; not the gateway's notifications about it ({@link #notices}), which quote its subject.
+     */
     static List<ReceivedMail> delivered(String testId) {
         return sink.messages().stream()
-                .filter(m -> new String(m.data(), StandardCharsets.ISO_8859_1).contains(testId)).toList();
+                .filter(m -> new String(m.data(), StandardCharsets.ISO_8859_1).contains(testId) && !isNotice(m))
+                .toList();
+    }
+
+    /** The gateway's notifications (Settings > Notifications) the sink received that name this test id. */
+    static List<ReceivedMail> notices(String testId) {
+        return sink.messages().stream().filter(TestBed::isNotice).filter(m -> readable(m).contains(testId)).toList();
+    }
+
+    /** A received message as a reader sees it: its header, and the text of each part decoded. */
+    static String readable(ReceivedMail m) {
+        try {
+            MimeMessage message = new MimeMessage(Session.getInstance(new Properties()),
+                    new ByteArrayInputStream(m.data()));
+            StringBuilder text = new StringBuilder(new String(m.data(), StandardCharsets.ISO_8859_1));
+            if (message.getContent() instanceof Multipart parts) {
+                for (int i = 0; i < parts.getCount(); i++) {
+                    text.append("\n").append(parts.getBodyPart(i).getContent());
+                }
+            }
+            return text.toString();
+        } catch (IOException | MessagingException e) {
+            throw new IllegalStateException("cannot read " + m, e);
+        }
+    }
+
+    /** Whether a received message is a notification of the gateway's own: its header says so. */
+    static boolean isNotice(ReceivedMail m) {
+        String text = new String(m.data(), StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        return (end < 0 ? text : text.substring(0, end)).contains("\r\nX-Moat-Notification: ");
     }
 }

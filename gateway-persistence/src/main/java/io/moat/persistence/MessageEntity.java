@@ -108,6 +108,13 @@ public class MessageEntity {
     /** The rule's direction label (INBOUND, OUTBOUND), for reports. */
     private String direction;
 
+    /**
+     * The SMTP server profile (by id) a message of the gateway's own goes through; null: its rule's, else the one
+     * routing the recipient's domain.
+     */
+    @Column(name = "relay_profile")
+    private String relayProfile;
+
     /** What the scan concluded (ALLOWED, BLOCKED, ENCRYPTED, SCAN_ERROR, UNINSPECTED), once decided. */
     private String outcome;
 
@@ -188,15 +195,15 @@ public class MessageEntity {
     static final String INSERT = "INSERT INTO moat_message (id, kind, state, mail_from, recipients, pending_recipients,"
             + " endpoint, remote_address, helo, tls_protocol, tls_cipher, smtputf8, body_8bitmime, subject, size_bytes,"
             + " spool_name, received_at, updated_at, next_attempt_at, lease_until, lease_owner, attempts, scan_summary,"
-            + " last_error, rule_id, rule_name, direction, version)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " last_error, rule_id, rule_name, direction, relay_profile, version)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** This message's columns for {@link #INSERT}: as JPA would write them, at version 0. */
     Object[] insertValues() {
         return new Object[]{id, kind.name(), state.name(), mailFrom, recipients, pendingRecipients, endpoint,
                 remoteAddress, helo, tlsProtocol, tlsCipher, smtpUtf8, eightBitMime, subject, sizeBytes, spoolName,
                 receivedAt, updatedAt, nextAttemptAt, leaseUntil, leaseOwner, attempts, scanSummary, lastError, ruleId,
-                ruleName, direction, 0L};
+                ruleName, direction, relayProfile, 0L};
     }
 
     /**
@@ -385,6 +392,15 @@ public class MessageEntity {
 
     public String getDirection() {
         return direction;
+    }
+
+    /** The SMTP server profile (by id) a message of the gateway's own goes through (a notification's). */
+    public String getRelayProfile() {
+        return relayProfile;
+    }
+
+    public void setRelayProfile(String relayProfileId) {
+        this.relayProfile = relayProfileId;
     }
 
     public String getOutcome() {

@@ -9,6 +9,8 @@ import io.moat.settings.RetentionSettingsService;
 import io.moat.settings.certificates.TrustStoreService;
 import io.moat.settings.console.ConsoleTlsService;
 import io.moat.settings.console.ConsoleTlsService.ConsoleTls;
+import io.moat.settings.notifications.NotificationSettingsService;
+import io.moat.web.internal.NotificationSettingsAssembler;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -19,7 +21,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** Runtime settings: Settings > General, Security, Retention and Rescan page. */
+/** Runtime settings: Settings > General, Security, Retention, Notifications and Rescan page. */
 @Path("/settings")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -40,6 +42,9 @@ public class SettingsResource {
 
     @Inject
     Quarantine quarantine;
+
+    @Inject
+    NotificationSettingsService notifications;
 
     @Inject
     RescanPageSettingsService rescanPage;
@@ -143,6 +148,20 @@ public class SettingsResource {
         }
         trust.jvmDefaultCas(body.jvmDefaultCas());
         return new TrustSettingsDto(trust.jvmDefaultCas());
+    }
+
+    /** Who is told by mail when a message is held, in which words, through which profile. */
+    @GET
+    @Path("/notifications")
+    public NotificationSettingsDto notifications() {
+        return NotificationSettingsAssembler.dto(notifications.get());
+    }
+
+    /** Replaces the notification settings (omitted fields take their defaults); a wrong field is a 400 naming it. */
+    @PUT
+    @Path("/notifications")
+    public NotificationSettingsDto setNotifications(NotificationSettingsDto body) {
+        return NotificationSettingsAssembler.dto(notifications.put(NotificationSettingsAssembler.input(body)));
     }
 
     private static ConsoleTlsDto dto(ConsoleTls tls) {

@@ -33,8 +33,8 @@ class ArchitectureTest {
     /** The pipeline's rooms: used by nothing outside gateway-delivery. */
     private static final String[] DELIVERY_ROOMS = {"io.moat.delivery.intake..", "io.moat.delivery.pipeline..",
             "io.moat.delivery.commit..", "io.moat.delivery.scan..", "io.moat.delivery.outbound..",
-            "io.moat.delivery.dsn..", "io.moat.delivery.marks..", "io.moat.delivery.quarantine..",
-            "io.moat.delivery.links.."};
+            "io.moat.delivery.dsn..", "io.moat.delivery.marks..", "io.moat.delivery.notify..",
+            "io.moat.delivery.quarantine..", "io.moat.delivery.links.."};
 
     private static JavaClasses classes;
 
@@ -122,22 +122,23 @@ class ArchitectureTest {
 
     @Test
     void thePipelinesRoomsPointOneWay() {
-        // intake hands over to the pipeline; the pipeline uses scan, marks, outbound, dsn and commit; those use none of
-        // the others, and no room uses the module's face
+        // intake hands over to the pipeline; the pipeline uses scan, marks, outbound, dsn, notify and commit; those use
+        // none of the others, and no room uses the module's face
         noClasses().that().resideInAnyPackage("io.moat.delivery.commit..", "io.moat.delivery.scan..",
-                "io.moat.delivery.outbound..", "io.moat.delivery.dsn..", "io.moat.delivery.marks..").should()
+                "io.moat.delivery.outbound..", "io.moat.delivery.dsn..", "io.moat.delivery.marks..",
+                "io.moat.delivery.notify..").should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.moat.delivery", "io.moat.delivery.intake..", "io.moat.delivery.pipeline..")
                 .check(classes);
         noClasses().that().resideInAnyPackage("io.moat.delivery.commit..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.moat.delivery.scan..", "io.moat.delivery.outbound..",
-                        "io.moat.delivery.dsn..", "io.moat.delivery.marks..")
+                        "io.moat.delivery.dsn..", "io.moat.delivery.marks..", "io.moat.delivery.notify..")
                 .check(classes);
         noClasses().that().resideInAnyPackage("io.moat.delivery.scan..", "io.moat.delivery.outbound..",
-                "io.moat.delivery.dsn..", "io.moat.delivery.marks..").should().dependOnClassesThat()
-                .resideInAnyPackage("io.moat.delivery.commit..")
+                "io.moat.delivery.dsn..", "io.moat.delivery.marks..", "io.moat.delivery.notify..").should()
+                .dependOnClassesThat().resideInAnyPackage("io.moat.delivery.commit..")
                 .check(classes);
-        String[] leaves = {"scan", "outbound", "dsn", "marks"};
+        String[] leaves = {"scan", "outbound", "dsn", "marks", "notify"};
         for (String room : leaves) {
             for (String other : leaves) {
                 if (!room.equals(other)) {
@@ -212,7 +213,17 @@ class ArchitectureTest {
                 .resideInAnyPackage("io.moat.settings.profiles..", "io.moat.settings.console..").check(classes);
         // the security rules name profiles; nothing of the settings depends on the rules
         noClasses().that().resideInAnyPackage("io.moat.settings.certificates..", "io.moat.settings.profiles..",
-                "io.moat.settings.endpoints..", "io.moat.settings.console..").should().dependOnClassesThat()
+                "io.moat.settings.endpoints..", "io.moat.settings.console..",
+                "io.moat.settings.notifications..").should().dependOnClassesThat()
                 .resideInAPackage("io.moat.settings.rules..").check(classes);
+        // the notifications name a profile too; nothing of the settings depends on them, and they on nothing but the
+        // profiles
+        noClasses().that().resideInAnyPackage("io.moat.settings.certificates..", "io.moat.settings.profiles..",
+                "io.moat.settings.endpoints..", "io.moat.settings.console..", "io.moat.settings.rules..").should()
+                .dependOnClassesThat().resideInAPackage("io.moat.settings.notifications..").check(classes);
+        noClasses().that().resideInAPackage("io.moat.settings.notifications..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.moat.settings.certificates..", "io.moat.settings.endpoints..",
+                        "io.moat.settings.console..")
+                .check(classes);
     }
 }

@@ -87,7 +87,15 @@ public class MessageIntake {
                         stored = spool.get().store(id, received, again);
                     }
                 }
-                copies.add(new Copy(id, group.getKey(), group.getValue(), received, stored, pipeline.reserve(id)));
+                PipelineScheduler.Lease lease;
+                try {
+                    lease = pipeline.reserve(id);
+                } catch (RuntimeException e) {
+                    // not yet among the copies the catch below removes
+                    spool.get().delete(id);
+                    throw e;
+                }
+                copies.add(new Copy(id, group.getKey(), group.getValue(), received, stored, lease));
             }
             if (filtered.removed() > 0) {
                 LOG.info(() -> "message " + copies.get(0).id() + " from <" + envelope.mailFrom() + "> ("

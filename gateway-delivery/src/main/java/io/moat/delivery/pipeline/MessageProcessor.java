@@ -11,14 +11,16 @@ import io.moat.delivery.commit.DurableCommits;
 import io.moat.delivery.commit.Spool;
 import io.moat.delivery.dsn.DsnBuilder;
 import io.moat.delivery.marks.CopyMarks;
+import io.moat.delivery.notify.Held;
+import io.moat.delivery.notify.Notifier;
 import io.moat.delivery.outbound.DeliveryAgent;
 import io.moat.delivery.scan.ScanPolicy;
 import io.moat.mime.AttachmentExtractor;
 import io.moat.mime.MimeLimits;
-import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageSpool;
 import io.moat.persistence.MessageState;
 import io.moat.settings.GatewaySettings;
+import io.moat.settings.notifications.NotificationSettings.AdminOutcome;
 import io.moat.settings.profiles.RecipientRoutes;
 import io.moat.settings.profiles.ScanServers;
 import io.moat.settings.rules.SecurityRule.Outcome;
@@ -86,6 +88,9 @@ public class MessageProcessor {
     @Inject
     SecurityRules rules;
 
+    @Inject
+    Notifier notifier;
+
     private RetrySchedule retries;
     private DeliveryAgent agent;
     private MimeLimits limits;
@@ -130,6 +135,9 @@ public class MessageProcessor {
                     + " database file (is the disk full or failing?)", e);
             return;
         } catch (RuntimeException e) {
+            if (recorded.notices != null) {
+                recorded.notices.discard(spool.get());
+            }
             recordFailure(m, e);
             return;
         }
@@ -148,6 +156,9 @@ public class MessageProcessor {
             commits.run(() -> steps.apply(m.id(), failure, Instant.now()));
             removeFiles(m, failure);
         } catch (RuntimeException again) {
+            if (failure.notices != null) {
+                failure.notices.discard(spool.get());
+            }
             e.addSuppressed(again);
             LOG.log(Level.WARNING, "could not record the outcome of processing message " + m.id() + " (is the"
                     + " database reachable?); it is claimed again when its lease runs out", e);
@@ -185,6 +196,7 @@ public class MessageProcessor {
             progress.scanSummary = "quarantined: processing failed " + failures + " times";
             progress.deleteParts = true;
             progress.retryLater(MessageState.QUARANTINED, null, reason);
+            tellSetAside(m, progress);
             return;
         }
         Duration wait = AFTER_ERROR.multipliedBy(1L << Math.min(failures - 1, 10));
@@ -231,13 +243,14 @@ public class MessageProcessor {
     }
 
     private void advance(MessageSnapshot m, Progress progress) throws IOException {
-        // a DSN of ours has no rule: it is not scanned, and goes where its recipient's domain routes
-        SecurityRules.Applied rule = m.kind() == MessageKind.DSN ? null : rules.applied(m.rule().id(), m.rule().name());
+        // a DSN or notification of ours has no rule: it is not scanned, and goes through its own relay profile, else
+        // where its recipient's domain routes
+        SecurityRules.Applied rule = m.kind().isOwn() ? null : rules.applied(m.rule().id(), m.rule().name());
         MessageState state = m.state();
         List<Attachment> attachments = new ArrayList<>();
         m.attachments().forEach(a -> attachments.add(new Attachment(a)));
         if (state == MessageState.RECEIVED) {
-            if (m.kind() != MessageKind.DSN) {
+            if (!m.kind().isOwn()) {
                 MessageSpool files = spool.get();
                 progress.extraction = AttachmentExtractor.extract(files.message(m.spoolName()),
                         files.partsOf(m.spoolName()), PARTS_IN_MEMORY, limits);
@@ -403,7 +416,7 @@ public class MessageProcessor {
             progress.retryLater(MessageState.SCANNING, Instant.now().plus(RESCAN_DELAY), result.summary());
             return MessageState.SCANNING;
         }
-        return apply(m, rule, result, progress);
+        return apply(m, rule, attachments, result, progress);
     }
 
     /** The parts' verdicts for the policy; {@code knownOnly}: without the parts whose scan failed or is unfinished. */
@@ -416,8 +429,8 @@ public class MessageProcessor {
     }
 
     /** Carries out a decision (never RESCAN); returns the state the message is in afterwards. */
-    private MessageState apply(MessageSnapshot m, SecurityRules.Applied rule, ScanPolicy.Result result,
-            Progress progress) throws IOException {
+    private MessageState apply(MessageSnapshot m, SecurityRules.Applied rule, List<Attachment> attachments,
+            ScanPolicy.Result result, Progress progress) throws IOException {
         progress.decided(result.outcome().name(), result.action().name());
         progress.deleteParts = true;
         switch (result.action()) {
@@ -434,6 +447,7 @@ public class MessageProcessor {
             case HOLD_FOR_PASSWORD -> progress.moveTo(MessageState.PASSWORD_REQUIRED);
             default -> throw new IllegalStateException("unexpected action " + result.action());
         }
+        tell(m, rule, progress, AdminOutcome.valueOf(result.outcome().name()), names(attachments));
         LOG.info(() -> "message " + m.id() + " from <" + m.mailFrom() + "> (rule '" + rule.name() + "'): "
                 + result.summary());
         return progress.state;
@@ -481,7 +495,7 @@ public class MessageProcessor {
             if (!known.action().delivers()) {
                 LOG.info(() -> "message " + m.id() + ": scan error (" + why + "), but what was scanned decides: "
                         + known.summary());
-                return apply(m, rule, known, progress);
+                return apply(m, rule, attachments, known, progress);
             }
             String summary = "not scanned: " + why + "; delivered under security rule '" + rule.name() + "' (bypass)"
                     + (known.outcome() == Outcome.ALLOWED ? "" : "; " + known.summary());
@@ -504,6 +518,7 @@ public class MessageProcessor {
         progress.decided(Outcome.SCAN_ERROR.name(), rule.scanError().name());
         MessageState end = rule.scanError() == ScanError.FAIL ? MessageState.QUARANTINED : MessageState.FAILED;
         progress.retryLater(end, null, reason);
+        tell(m, rule, progress, AdminOutcome.SCAN_ERROR, names(attachments));
         LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> " + (end == MessageState.FAILED
                 ? "failed"
                 : "is quarantined") + ": " + reason + (progress.dsn == null ? "" : "; the sender gets a DSN"));
@@ -523,7 +538,9 @@ public class MessageProcessor {
         Map<String, RecipientRoutes.Route> routes = new LinkedHashMap<>();
         Map<String, List<String>> byProfile = new LinkedHashMap<>();
         for (String recipient : m.pendingRecipients()) {
-            RecipientRoutes.Route route = routing.route(recipient, rule == null ? null : rule.relayProfileId());
+            RecipientRoutes.Route route = routing.route(recipient, m.relayProfile() != null
+                    ? m.relayProfile()
+                    : rule == null ? null : rule.relayProfileId());
             routes.putIfAbsent(route.profile(), route);
             byProfile.computeIfAbsent(route.profile(), k -> new ArrayList<>()).add(recipient);
         }
@@ -573,6 +590,49 @@ public class MessageProcessor {
             LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> failed: " + reason
                     + (progress.dsn == null ? "" : "; the sender gets a DSN"));
         }
+    }
+
+    /**
+     * Writes the notifications about {@code m}, which this claim holds (or fails for want of a verdict): recorded with
+     * its state, in the claim's transaction (Settings &gt; Notifications says who is told). A notification that cannot
+     * be written (a full disk) never undoes the hold: the message stays held, and the log says who was not told.
+     */
+    private void tell(MessageSnapshot m, SecurityRules.Applied rule, Progress progress, AdminOutcome outcome,
+            List<String> attachmentNames) {
+        if (m.restartedAt() != null) {
+            // held again after an admin's rescan (or a recipient's, with a password): whoever asked sees the result;
+            // a notice per attempt would only repeat the first one
+            LOG.fine(() -> "message " + m.id() + " is held again after a rescan; nobody is told again");
+            return;
+        }
+        String subject = progress.extraction != null ? progress.extraction.subject() : m.subject();
+        try {
+            progress.notices = notifier.held(new Held(m.id(), m.kind(), progress.state, m.mailFrom(),
+                    m.pendingRecipients(), subject, rule == null ? m.rule().name() : rule.name(),
+                    rule == null ? null : rule.relayProfileId(), outcome, progress.scanSummary, m.receivedAt(),
+                    attachmentNames), spool.get(), MessageIds::next);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "message " + m.id() + " is " + progress.state + ", but its notifications could not"
+                    + " be written, so nobody is told (is the disk full? see Settings > Notifications)", e);
+        }
+    }
+
+    /** A message set aside because processing it failed again and again: who is told, as for any held message. */
+    private void tellSetAside(MessageSnapshot m, Progress progress) {
+        List<String> names = new ArrayList<>();
+        m.attachments().stream().filter(a -> !a.body() && !a.partName().isEmpty())
+                .forEach(a -> names.add(a.fileName()));
+        if (progress.extraction != null) {
+            progress.extraction.attachments().stream().filter(a -> !a.body() && !a.partName().isEmpty())
+                    .forEach(a -> names.add(a.fileName()));
+        }
+        SecurityRules.Applied rule = m.kind().isOwn() ? null : rules.applied(m.rule().id(), m.rule().name());
+        tell(m, rule, progress, AdminOutcome.PROCESSING_FAILED, names);
+    }
+
+    /** The file names of the attachments (not the text bodies, not the extraction's findings). */
+    private static List<String> names(List<Attachment> attachments) {
+        return attachments.stream().filter(a -> !a.body && !a.partName.isEmpty()).map(a -> a.fileName).toList();
     }
 
     /** One result for the deliveries to several profiles' servers: what each took and refused, together. */

@@ -10,12 +10,14 @@ import java.util.List;
 
 /**
  * An immutable copy of what a pipeline step needs to know about a message: read in the transaction that claimed it,
- * or taken from the record the intake stored.
+ * or taken from the record the intake stored. {@code subject} is null until the message was taken apart;
+ * {@code relayProfile} is the SMTP profile (by id) a message of the gateway's own goes through (null: its rule's, else
+ * routing by domain).
  */
 public record MessageSnapshot(String id, MessageKind kind, MessageState state, String mailFrom,
         List<String> pendingRecipients, String spoolName, Instant receivedAt, Instant nextAttemptAt, int attempts,
         String scanSummary, int failedClaims, int scanRounds, List<AttachmentSnapshot> attachments,
-        DeliveryAgent.MailOptions mailOptions, Rule rule, Instant restartedAt) {
+        DeliveryAgent.MailOptions mailOptions, Rule rule, String subject, String relayProfile, Instant restartedAt) {
 
     /**
      * Where the message's budgets (scan time, delivery lifetime, Core backoff) start: its arrival, or the last time an
@@ -51,6 +53,7 @@ public record MessageSnapshot(String id, MessageKind kind, MessageState state, S
                 m.getFailedClaims(), m.getScanRounds(),
                 m.getAttachments().stream().map(AttachmentSnapshot::of).toList(),
                 new DeliveryAgent.MailOptions(m.isSmtpUtf8(), m.isEightBitMime()),
-                new Rule(m.getRuleId(), m.getRuleName(), m.getMarks()), m.getRestartedAt());
+                new Rule(m.getRuleId(), m.getRuleName(), m.getMarks()), m.getSubject(), m.getRelayProfile(),
+                m.getRestartedAt());
     }
 }

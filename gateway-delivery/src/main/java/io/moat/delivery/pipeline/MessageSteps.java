@@ -1,6 +1,7 @@
 package io.moat.delivery.pipeline;
 
 import io.moat.delivery.dsn.DsnBuilder;
+import io.moat.delivery.notify.NotificationRecords;
 import io.moat.delivery.outbound.DeliveryAgent;
 import io.moat.mime.AttachmentExtractor;
 import io.moat.persistence.AttachmentEntity;
@@ -29,6 +30,9 @@ public class MessageSteps {
 
     @Inject
     MessageRepository messages;
+
+    @Inject
+    NotificationRecords notifications;
 
     public List<String> due(Instant now, int limit) {
         return messages.due(now, limit);
@@ -122,6 +126,7 @@ public class MessageSteps {
         }
         messages.update(id, update);
         addDsn(progress.dsn, now);
+        notifications.record(progress.notices, now);
     }
 
     private static void record(AttachmentEntity attachment, Progress.Scan scan, Instant now) {
@@ -161,13 +166,13 @@ public class MessageSteps {
 
         /**
          * Builds the DSN telling {@code sender} of {@code failures} and writes it to the spool, unless there is none
-         * to tell: the null sender, or a message that is a DSN itself ({@code kind}).
+         * to tell: the null sender, or a message of the gateway's own, a DSN or a notification ({@code kind}).
          *
          * @param original the message's spool file, whose headers the DSN returns (none if it is gone)
          */
         static Dsn written(MessageSpool spool, String hostName, MessageKind kind, String sender,
                 List<DsnBuilder.Failure> failures, Instant arrival, Path original) throws IOException {
-            if (sender.isEmpty() || kind == MessageKind.DSN || failures.isEmpty()) {
+            if (sender.isEmpty() || kind.isOwn() || failures.isEmpty()) {
                 return null;
             }
             byte[] report = DsnBuilder.build(hostName, sender, failures, arrival, Instant.now(), original);

@@ -1,5 +1,6 @@
 package io.moat.delivery.pipeline;
 
+import io.moat.delivery.notify.Notices;
 import io.moat.delivery.outbound.DeliveryAgent;
 import io.moat.mime.AttachmentExtractor;
 import io.moat.persistence.MessageState;
@@ -24,6 +25,8 @@ final class Progress {
     DeliveryAgent.Result delivery;
     List<String> pendingRecipients;
     MessageSteps.Dsn dsn;
+    /** The notifications about a message this claim holds, written to the spool and recorded with its state. */
+    Notices notices;
     /**
      * The claim is talking to Core or the downstream server: an exception now most likely says something about them
      * (down, misconfigured), not about the message, and is not counted against it.

@@ -80,7 +80,7 @@ public final class SpoolReconciler {
         return new Result(orphaned, lost, stale.size());
     }
 
-    /** A DSN for the sender of a lost message, written to the spool; none for the null sender or a DSN. */
+    /** A DSN for the sender of a lost message, written to the spool; none for the null sender or a message of ours. */
     private static MessageSteps.Dsn dsn(MessageSpool spool, PendingFile message, String hostName)
             throws IOException {
         List<DsnBuilder.Failure> failures = message.pendingRecipients().stream()

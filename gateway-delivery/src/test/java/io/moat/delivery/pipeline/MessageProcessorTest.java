@@ -12,11 +12,16 @@ import io.moat.core.VerdictCategory;
 import io.moat.delivery.commit.CommitGroup;
 import io.moat.delivery.commit.DurableCommits;
 import io.moat.delivery.commit.Spool;
+import io.moat.delivery.notify.Held;
+import io.moat.delivery.notify.Notices;
+import io.moat.delivery.notify.Notification;
+import io.moat.delivery.notify.Notifier;
 import io.moat.delivery.outbound.DeliveryAgent;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageSpool;
 import io.moat.persistence.MessageState;
 import io.moat.settings.GatewaySettings;
+import io.moat.settings.notifications.NotificationSettings.AdminOutcome;
 import io.moat.settings.profiles.RecipientRoutes;
 import io.moat.settings.profiles.ScanServers;
 import io.moat.settings.rules.SecurityRule;
@@ -32,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +66,9 @@ class MessageProcessorTest {
     private int unwrittenRecords;
     private int applied;
     private SecurityRules.Applied rule = SecurityRules.Applied.standIn("default");
+    /** What the notifier was told of, and whether it fails to write. */
+    private final List<Held> told = new ArrayList<>();
+    private boolean noticesFail;
 
     @BeforeEach
     void wire() throws IOException {
@@ -126,6 +135,19 @@ class MessageProcessorTest {
                 recorded.add(progress);
             }
         };
+        processor.notifier = new Notifier() {
+            @Override
+            public Notices held(Held held, MessageSpool files, Supplier<String> ids) throws IOException {
+                told.add(held);
+                if (noticesFail) {
+                    throw new IOException("No space left on device");
+                }
+                String id = ids.get();
+                files.store(id, new byte[0], new ByteArrayInputStream("notice".getBytes(StandardCharsets.US_ASCII)));
+                return new Notices(List.of(new Notification(id, 6, held.recipients(), "held", null, false, "notice")),
+                        List.of());
+            }
+        };
         processor.commits = new DurableCommits() {
             @Override
             public void run(Runnable work) {
@@ -138,7 +160,7 @@ class MessageProcessorTest {
     private static MessageSnapshot received(int failedClaims, int scanRounds, Instant receivedAt) {
         return new MessageSnapshot("m1", MessageKind.INBOUND, MessageState.RECEIVED, "a@sender.test",
                 List.of("b@example.com"), "m1", receivedAt, receivedAt, 0, null, failedClaims, scanRounds, List.of(),
-                DeliveryAgent.MailOptions.NONE, new MessageSnapshot.Rule(null, null, null), null);
+                DeliveryAgent.MailOptions.NONE, new MessageSnapshot.Rule(null, null, null), null, null, null);
     }
 
     private Progress last() {
@@ -155,6 +177,80 @@ class MessageProcessorTest {
         assertThat(submitted).containsExactly("body.txt");
         assertThat(last().state).isEqualTo(MessageState.BLOCKED);
         assertThat(last().scanSummary).isEqualTo("blocked: body.txt (Infected)");
+    }
+
+    @Test
+    void aBlockedMessageIsRecordedWithTheNoticesAboutIt() {
+        verdicts = id -> result(id, 1, "Infected", VerdictCategory.INFECTED);
+
+        processor.process(received(0, 0, Instant.now()));
+
+        assertThat(told).singleElement().satisfies(held -> {
+            assertThat(held.state()).isEqualTo(MessageState.BLOCKED);
+            assertThat(held.outcome()).isEqualTo(AdminOutcome.BLOCKED);
+            assertThat(held.subject()).isEqualTo("hi");
+            assertThat(held.reason()).isEqualTo("blocked: body.txt (Infected)");
+            assertThat(held.recipients()).containsExactly("b@example.com");
+            assertThat(held.attachments()).as("the text body is no attachment").isEmpty();
+        });
+        assertThat(last().notices.mails()).singleElement()
+                .satisfies(n -> assertThat(spool.message(n.id())).exists());
+    }
+
+    @Test
+    void aCleanMessageIsDeliveredWithoutTellingAnybody() {
+        processor.process(received(0, 0, Instant.now()));
+
+        assertThat(told).isEmpty();
+        assertThat(last().notices).isNull();
+    }
+
+    @Test
+    void aMessageSetAsideAfterFailingAgainAndAgainIsToldOfAsProcessingFailed() {
+        submitError = new StackOverflowError();
+
+        processor.process(received(2, 0, Instant.now()));
+
+        assertThat(last().state).isEqualTo(MessageState.QUARANTINED);
+        assertThat(told).singleElement().extracting(Held::outcome).isEqualTo(AdminOutcome.PROCESSING_FAILED);
+        assertThat(last().notices.mails()).hasSize(1);
+    }
+
+    @Test
+    void noticesThatCouldNotBeWrittenNeverUndoTheHold() {
+        verdicts = id -> result(id, 1, "Infected", VerdictCategory.INFECTED);
+        noticesFail = true;
+
+        processor.process(received(0, 0, Instant.now()));
+
+        assertThat(last().state).isEqualTo(MessageState.BLOCKED);
+        assertThat(last().claimFailed).isFalse();
+        assertThat(last().notices).isNull();
+    }
+
+    @Test
+    void theNoticesOfAResultTheDatabaseRefusesLeaveNoFileBehind() throws IOException {
+        verdicts = id -> result(id, 1, "Infected", VerdictCategory.INFECTED);
+        refusedRecords = 1;
+
+        processor.process(received(0, 0, Instant.now()));
+
+        assertThat(told).hasSize(1);
+        assertThat(last().claimFailed).isTrue();
+        assertThat(spool.storedNames()).containsExactly("m1");
+    }
+
+    @Test
+    void aScanThatFailsPastItsBudgetTellsTheAdminsOfTheScanError() {
+        verdicts = id -> result(id, 3, "Failed", VerdictCategory.FAILED);
+
+        processor.process(received(0, 2, Instant.now()));
+
+        assertThat(last().state).isEqualTo(MessageState.FAILED);
+        assertThat(told).singleElement().satisfies(held -> {
+            assertThat(held.outcome()).isEqualTo(AdminOutcome.SCAN_ERROR);
+            assertThat(held.isHeld()).as("failed, not held: the sender gets a DSN, the recipients nothing").isFalse();
+        });
     }
 
     @Test
@@ -318,7 +414,7 @@ class MessageProcessorTest {
                                 "EICAR-Test-File", longAgo, null, null, false),
                         new MessageSnapshot.AttachmentSnapshot(1, "slow.pdf", "p1", 4096, "data-y", null, null,
                                 longAgo, null, null, false)),
-                DeliveryAgent.MailOptions.NONE, new MessageSnapshot.Rule("r1", "bypass", null), null);
+                DeliveryAgent.MailOptions.NONE, new MessageSnapshot.Rule("r1", "bypass", null), null, null, null);
 
         processor.process(m);
 

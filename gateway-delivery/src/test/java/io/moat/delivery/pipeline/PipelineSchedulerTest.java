@@ -148,7 +148,7 @@ class PipelineSchedulerTest {
         Instant received = Instant.now().minusSeconds(1);
         return new MessageSnapshot(id, MessageKind.INBOUND, MessageState.RECEIVED, "a@sender.test",
                 List.of("x@example.com"), id, received, received, 0, null, 0, 0, List.of(),
-                DeliveryAgent.MailOptions.NONE, new MessageSnapshot.Rule(null, null, null), null);
+                DeliveryAgent.MailOptions.NONE, new MessageSnapshot.Rule(null, null, null), null, null, null);
     }
 
     /** A managed executor interface answered by a plain executor with the same methods. */

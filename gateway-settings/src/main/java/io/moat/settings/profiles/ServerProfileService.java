@@ -10,6 +10,7 @@ import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
 import io.moat.settings.Secrets;
 import io.moat.settings.SettingNames;
+import io.moat.settings.SnapshotCache;
 import io.moat.settings.certificates.CertificateStore;
 import io.moat.settings.certificates.CertificateUsage;
 import io.moat.settings.certificates.DigitalIdService;
@@ -24,7 +25,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.net.URI;
@@ -92,7 +92,8 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
 
     private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
     /** The profiles as last read, for the pipeline's hot path (no query per recipient); null: read again. */
-    private volatile List<ServerProfileEntity> snapshot;
+    private final SnapshotCache<List<ServerProfileEntity>> snapshot = new SnapshotCache<>(
+            () -> List.copyOf(repository.list()));
     private final Map<String, Built> built = new ConcurrentHashMap<>();
 
     /** A profile's servers made usable, for one version of the profile and of the trust store. */
@@ -294,27 +295,11 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
 
     /** Forgets the snapshot now and again once the transaction has ended, so no reader keeps a stale one. */
     private void invalidate() {
-        snapshot = null;
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                // nothing: only the outcome matters
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                snapshot = null;
-            }
-        });
+        snapshot.invalidate(transactions);
     }
 
     private List<ServerProfileEntity> snapshot() {
-        List<ServerProfileEntity> profiles = snapshot;
-        if (profiles == null) {
-            profiles = List.copyOf(repository.list());
-            snapshot = profiles;
-        }
-        return profiles;
+        return snapshot.get();
     }
 
     private List<SmtpTarget> ordered(ServerProfileEntity profile, List<SmtpTarget> targets) {

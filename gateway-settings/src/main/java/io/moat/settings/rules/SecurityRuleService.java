@@ -5,6 +5,7 @@ import io.moat.persistence.SecurityRuleRepository;
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
 import io.moat.settings.SettingNames;
+import io.moat.settings.SnapshotCache;
 import io.moat.settings.profiles.ProfileUsage;
 import io.moat.settings.profiles.ServerProfile.Type;
 import io.moat.settings.profiles.ServerProfileService;
@@ -13,7 +14,6 @@ import io.moat.smtp.api.Cidr;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.net.InetAddress;
@@ -51,7 +51,8 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
     TransactionSynchronizationRegistry transactions;
 
     /** The rules as last read, compiled; null: read again. */
-    private volatile List<Compiled> snapshot;
+    private final SnapshotCache<List<Compiled>> snapshot = new SnapshotCache<>(
+            () -> repository.list().stream().map(RuleCompiler::compile).toList());
     private final AtomicLong refusedRecipients = new AtomicLong();
     /** The length of the column that stores a rule's definition (V13). */
     static final int MAX_DEFINITION = 200_000;
@@ -81,7 +82,7 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
             throw SettingNames.invalid("at most " + MAX_RULES + " security rules");
         }
         SecurityRuleEntity entity = new SecurityRuleEntity(UUID.randomUUID().toString(), Instant.now());
-        store(entity, input, all);
+        store(entity, input, all, true);
         repository.add(entity);
         place(all, entity, input.position());
         repository.flush();
@@ -94,7 +95,8 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
         SecurityRuleEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
         List<SecurityRuleEntity> all = new ArrayList<>(repository.list());
         all.removeIf(r -> r.getId().equals(id));
-        store(entity, input, all);
+        // an omitted position or enabled flag keeps the rule's: a script that edits a disabled rule must not enable it
+        store(entity, input, all, entity.isEnabled());
         place(all, entity, input.position() == null ? entity.getPosition() : input.position());
         repository.flush();
         invalidate();
@@ -200,7 +202,8 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
     }
 
     /** Takes the input's values into {@code entity}, checked, with the profiles by id. */
-    private void store(SecurityRuleEntity entity, SecurityRule in, List<SecurityRuleEntity> others) {
+    private void store(SecurityRuleEntity entity, SecurityRule in, List<SecurityRuleEntity> others,
+            boolean enabledIfOmitted) {
         String name = RuleChecks.name(in.name());
         for (SecurityRuleEntity other : others) {
             if (other.getName().equalsIgnoreCase(name)) {
@@ -222,7 +225,8 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
             throw SettingNames.invalid("marks: the rule is " + definition.length() + " characters as stored, more"
                     + " than " + MAX_DEFINITION + "; shorten its disclaimers or its filter's lists");
         }
-        entity.set(name, entity.getPosition(), in.enabled() == null || in.enabled(), definition, Instant.now());
+        entity.set(name, entity.getPosition(), in.enabled() == null ? enabledIfOmitted : in.enabled(), definition,
+                Instant.now());
     }
 
     private String profile(String nameOrId, Type type, String field) {
@@ -253,28 +257,12 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
     }
 
     private List<Compiled> snapshot() {
-        List<Compiled> rules = snapshot;
-        if (rules == null) {
-            rules = repository.list().stream().map(RuleCompiler::compile).toList();
-            snapshot = rules;
-        }
-        return rules;
+        return snapshot.get();
     }
 
     /** Forgets the snapshot now and again once the transaction has ended, so no reader keeps a stale one. */
     private void invalidate() {
-        snapshot = null;
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                // nothing: only the outcome matters
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                snapshot = null;
-            }
-        });
+        snapshot.invalidate(transactions);
     }
 
     private static InetAddress address(String text) {

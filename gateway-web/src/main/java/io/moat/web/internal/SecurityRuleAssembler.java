@@ -13,8 +13,6 @@ import io.moat.web.SecurityRuleDto.DisclaimerDto;
 import io.moat.web.SecurityRuleDto.FilterDto;
 import io.moat.web.SecurityRuleDto.MarkDto;
 import io.moat.web.SecurityRuleDto.MarksDto;
-import java.util.Arrays;
-import java.util.Locale;
 
 /** Security rules between the API's JSON and the settings: enumerations parsed with the field's name. */
 public final class SecurityRuleAssembler {
@@ -86,14 +84,6 @@ public final class SecurityRuleAssembler {
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String value, String field) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "Invalid security rule", field + ": '" + value + "' is not one of "
-                    + Arrays.toString(type.getEnumConstants()));
-        }
+        return EnumValues.parse(type, value, field, "Invalid security rule");
     }
 }
