@@ -113,7 +113,7 @@ class NotificationsIT {
     }
 
     @Test
-    void aMessageHeldForAPasswordTellsItsRecipientWithoutALinkWhileThereIsNoRescanPage() throws Exception {
+    void aMessageHeldForAPasswordTellsItsRecipientWithALinkToTheRescanPage() throws Exception {
         settings("{}");
         byte[] zip = new ZipFixtures().encrypted("salary.xlsx", "confidential".getBytes(), "s3cret", true, false)
                 .build();
@@ -123,7 +123,8 @@ class NotificationsIT {
         await().atMost(PATIENCE).until(() -> TestBed.notices(locked.testId()).size() == 1);
         assertThat(Api.state(id)).isEqualTo("PASSWORD_REQUIRED");
         String text = TestBed.readable(TestBed.notices(locked.testId()).get(0));
-        assertThat(text).contains("salary.zip").contains("password required").doesNotContain("Open this link")
+        assertThat(text).contains("salary.zip").contains("password required").contains("Open this link")
+                .containsPattern("/rescan\\?t=[A-Za-z0-9_-]{43}").contains("The link is valid until")
                 .doesNotContain("{link}").doesNotContain("{expiry}");
     }
 

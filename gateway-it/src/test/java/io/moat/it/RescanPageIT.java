@@ -3,6 +3,7 @@ package io.moat.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.ZipFixtures;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,9 +26,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 
 /**
- * The public rescan page on the shared IT gateway with console HTTPS switched on (and off again at the end): a link
- * given out for a message held for a password is https at the public server address, its plain-HTTP address sends
- * the browser there; in Chromium a wrong password keeps the message held and says so, the right one has the archive
+ * The public rescan page on the shared IT gateway with console HTTPS switched on (and off again at the end): the link
+ * in the recipient's notice of a message held for a password (or one an admin gets) is https at the public server
+ * address, its plain-HTTP address sends the browser there; in Chromium a wrong password keeps the message held and says so, the right one has the archive
  * scanned again (EICAR inside: still blocked, and why; a clean file: delivered to the sink), and the link opens
  * nothing afterwards, nor after it expired; too many failures from one address are refused; the passwords are
  * nowhere on disk afterwards. Pages are saved under target/screenshots as {@code rescan-*}, one at a phone's width.
@@ -39,6 +42,8 @@ class RescanPageIT {
     private static final int HTTPS_PORT = 18443;
     private static final String HTTPS = "https://localhost:" + HTTPS_PORT;
     private static final Dimension PHONE = new Dimension(390, 844);
+    private static final Pattern LINK = Pattern.compile("https://localhost:" + HTTPS_PORT
+            + "/rescan\\?t=[A-Za-z0-9_-]{43}");
 
     /** The gateway's own digital ID, self-signed for its host name and localhost, serves the console's HTTPS. */
     private static SSLContext trust;
@@ -81,17 +86,14 @@ class RescanPageIT {
                 new ZipFixtures().encrypted("invoice.com", Mails.EICAR, password, true, false).build());
         String id = held(mail, "billing@rescan.test", "bob@example.com");
 
-        // an admin gives out a link: https at the public server address, seven days; the auditor may not
-        assertThat(Api.send(https, "POST", HTTPS + "/api/v1/quarantine/" + id + "/rescan-link", null, "auditor",
-                AUDITOR_PASSWORD).status()).isEqualTo(403);
-        Api.Answer issued = Api.send(https, "POST", HTTPS + "/api/v1/quarantine/" + id + "/rescan-link", null);
-        assertThat(issued.status()).as(issued.body()).isEqualTo(201);
-        String link = ((JsonObject) issued.json()).getString("url");
-        assertThat(link).matches("https://localhost:" + HTTPS_PORT + "/rescan\\?t=[A-Za-z0-9_-]{43}");
-        assertThat(issued.location()).isEqualTo(link);
-        assertThat(Instant.parse(((JsonObject) issued.json()).getString("expiresAt")))
-                .isBetween(Instant.now().plus(Duration.ofDays(7)).minusSeconds(60),
-                        Instant.now().plus(Duration.ofDays(7)).plusSeconds(60));
+        // the recipient's notice carries the link: https at the public server address
+        await().atMost(PATIENCE).until(() -> TestBed.notices(mail.testId()).size() == 1);
+        ReceivedMail notice = TestBed.notices(mail.testId()).get(0);
+        assertThat(notice.recipients()).containsExactly("bob@example.com");
+        Matcher inNotice = LINK.matcher(TestBed.readable(notice));
+        assertThat(inNotice.find()).as(TestBed.readable(notice)).isTrue();
+        String link = inNotice.group();
+        assertThat(TestBed.readable(notice)).contains("The link is valid until");
         String token = link.substring(link.indexOf("?t=") + 3);
 
         // the page over plain HTTP goes to HTTPS; over HTTPS: not cached, no session, a strict policy, HSTS
@@ -167,7 +169,6 @@ class RescanPageIT {
                 .isEqualTo(409);
         Leaks.assertNowhereOnDisk(password);
         Leaks.assertNowhereOnDisk(wrong);
-        Leaks.assertNowhereOnDisk(token);
     }
 
     @Test
@@ -176,7 +177,17 @@ class RescanPageIT {
         Mails mail = new Mails().attach("minutes.zip", "application/zip",
                 new ZipFixtures().encrypted("minutes.txt", "board minutes".getBytes(), password, true, false).build());
         String id = held(mail, "board@rescan.test", "carol@example.com");
-        String link = link(id);
+        // an admin gives out a new link (for a recipient whose link expired, say): seven days; the auditor may not
+        assertThat(Api.send(https, "POST", HTTPS + "/api/v1/quarantine/" + id + "/rescan-link", null, "auditor",
+                AUDITOR_PASSWORD).status()).isEqualTo(403);
+        Api.Answer issued = Api.send(https, "POST", HTTPS + "/api/v1/quarantine/" + id + "/rescan-link", null);
+        assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+        String link = ((JsonObject) issued.json()).getString("url");
+        assertThat(link).matches(LINK.pattern());
+        assertThat(issued.location()).isEqualTo(link);
+        assertThat(Instant.parse(((JsonObject) issued.json()).getString("expiresAt")))
+                .isBetween(Instant.now().plus(Duration.ofDays(7)).minusSeconds(60),
+                        Instant.now().plus(Duration.ofDays(7)).plusSeconds(60));
 
         try (Browser browser = new Browser()) {
             browser.steps("rescan-clean", () -> {
@@ -199,6 +210,8 @@ class RescanPageIT {
         await().atMost(PATIENCE).until(() -> state(id).equals("DELIVERED"));
         assertThat(Api.attachment(message(id), "minutes.zip").getString("category")).isEqualTo("CLEAN");
         Leaks.assertNowhereOnDisk(password);
+        // a token the gateway only handed to the admin is nowhere either (one in a notice is in that mail)
+        Leaks.assertNowhereOnDisk(link.substring(link.indexOf("?t=") + 3));
     }
 
     @Test

@@ -10,9 +10,8 @@ import java.util.Optional;
  * recipient told, before the held state is committed and outside any transaction; a link it hands out for a message
  * whose hold then fails to commit must lead nowhere harmful (the page finds the message not held).
  *
- * <p>{@link NoRescanLinks} is the default and gives no link. The token service replaces it by a bean of its own
- * annotated {@code @Alternative @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION)}, which CDI then
- * chooses over the default, or by deleting {@link NoRescanLinks}.
+ * <p>Its one implementation is the rescan page's, {@code io.moat.delivery.links.NoticeLinks}: a new link per call,
+ * valid for Settings › Rescan page's {@code linkValidity} (ADR 38).
  */
 public interface RescanLinks {
 
