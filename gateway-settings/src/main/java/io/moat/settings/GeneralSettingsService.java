@@ -10,9 +10,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * Settings > General. The public server address is the base of the links the gateway is to put into mail (no
- * page for recipients exists yet) and of the console's redirects to HTTPS. Its scheme follows the console's TLS setting (http ↔
- * https); host, port and path are the admin's, except that a port that is the console's own port of the other scheme
+ * Settings > General. The public server address is the base of the links the gateway puts into mail (the public
+ * rescan page's, in recipients' notices) and of the console's redirects to HTTPS. Its scheme follows the console's
+ * TLS setting (http ↔ https); host, port and path are the admin's, except that a port that is the console's own port of the other scheme
  * ({@code moat.http.port} ↔ {@code moat.https.port}) follows the scheme too: an address saved while the console was
  * served over HTTP still leads to it once HTTPS is on. Unset, it is this host on the console's port.
  */
