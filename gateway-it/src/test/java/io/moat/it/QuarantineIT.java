@@ -1,5 +1,7 @@
 package io.moat.it;
 
+import static io.moat.it.Quarantined.held;
+import static io.moat.it.Quarantined.infected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -259,18 +261,6 @@ class QuarantineIT {
             Api.send("PUT", API + "/settings/retention", "{\"quarantine\":\"" + before.getString("quarantine")
                     + "\",\"records\":\"" + before.getString("records") + "\"}");
         }
-    }
-
-    /** An infected message of its own. */
-    private static Mails infected() {
-        return new Mails().attach("eicar.com", "application/octet-stream", Mails.EICAR);
-    }
-
-    /** Sends the mail and waits until the pipeline has put it in {@code state}; returns its id. */
-    private static String held(Mails mail, String from, String to, String state) throws Exception {
-        String id = Api.queueId(GatewaySmtp.send(from, to, mail.build(from, to)));
-        await().atMost(PATIENCE).until(() -> Api.state(id).equals(state));
-        return id;
     }
 
     private static JsonObject find(JsonArray items, String id) {
