@@ -95,6 +95,10 @@ class QuarantineConsoleIT {
         browser.click("to-quarantine");
         browser.waitForUrl(HTTP + "/quarantine.xhtml");
 
+        browser.open(HTTP + "/quarantine.xhtml?reason=lost&from=yesterday");
+        browser.waitForText("'lost' is not a reason; choose one from the list.");
+        browser.waitForText("'yesterday' is not a date");
+
         browser.type("search-sender", domain);
         new Select(browser.element("search-reason")).selectByValue("BLOCKED");
         browser.click("search-submit");

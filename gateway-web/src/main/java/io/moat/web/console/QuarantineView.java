@@ -55,6 +55,14 @@ public class QuarantineView implements Serializable {
     /** The ticked messages a deletion waits to be confirmed for; null when none waits. */
     private List<String> confirmDelete;
 
+    /**
+     * Reads the list before the page is rendered (preRenderView), so that a bad filter is reported next to its field:
+     * read while rendering the list, it would be found after the field had been written.
+     */
+    public void search() {
+        getFound();
+    }
+
     /** The page of held messages matching the filters; a bad filter is reported next to its field. */
     public List<QuarantineItemDto> getFound() {
         if (found == null) {
