@@ -1,6 +1,7 @@
 package io.moat.it;
 
 import static io.moat.it.Quarantined.PATIENCE;
+import static io.moat.it.Quarantined.assertNowhereOnDisk;
 import static io.moat.it.Quarantined.held;
 import static io.moat.it.Quarantined.infected;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,7 +120,7 @@ class QuarantineConsoleIT {
     }
 
     /** The encrypted ZIP rescanned with its password from its page: delivered, the password nowhere on the page. */
-    private void rescan(Browser browser, String zip, Mails zipped) {
+    private void rescan(Browser browser, String zip, Mails zipped) throws Exception {
         browser.driver.findElement(By.cssSelector("a.message-link")).click();
         browser.waitForUrl(HTTP + "/quarantine-message.xhtml?id=" + zip);
         assertThat(browser.text("held-reason")).isEqualTo("ENCRYPTED");
@@ -142,6 +143,7 @@ class QuarantineConsoleIT {
         assertThat(browser.driver.getPageSource()).doesNotContain(PASSWORD);
         browser.screenshot("quarantine-05-rescanned");
         assertThat(Api.message(zip).toString()).doesNotContain(PASSWORD).contains("RESCAN_WITH_PASSWORDS");
+        assertNowhereOnDisk(PASSWORD);
     }
 
     /** Released to all from its page: it leaves the quarantine, the page leads to it under Messages. */
