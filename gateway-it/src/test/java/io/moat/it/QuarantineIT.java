@@ -1,5 +1,8 @@
 package io.moat.it;
 
+import static io.moat.it.Quarantined.assertNowhereOnDisk;
+import static io.moat.it.Quarantined.held;
+import static io.moat.it.Quarantined.infected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,13 +11,9 @@ import io.moat.devtools.ZipFixtures;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -261,18 +260,6 @@ class QuarantineIT {
         }
     }
 
-    /** An infected message of its own. */
-    private static Mails infected() {
-        return new Mails().attach("eicar.com", "application/octet-stream", Mails.EICAR);
-    }
-
-    /** Sends the mail and waits until the pipeline has put it in {@code state}; returns its id. */
-    private static String held(Mails mail, String from, String to, String state) throws Exception {
-        String id = Api.queueId(GatewaySmtp.send(from, to, mail.build(from, to)));
-        await().atMost(PATIENCE).until(() -> Api.state(id).equals(state));
-        return id;
-    }
-
     private static JsonObject find(JsonArray items, String id) {
         return items.stream().map(JsonValue::asJsonObject).filter(i -> i.getString("id").equals(id)).findFirst()
                 .orElseThrow(() -> new AssertionError(id + " not in " + items));
@@ -280,28 +267,5 @@ class QuarantineIT {
 
     private static Path spoolFile(String id) {
         return Path.of(System.getProperty("it.data", "target/it-data")).resolve("spool/messages").resolve(id);
-    }
-
-    /** Neither the data directory (database, spool) nor the server's log holds {@code secret}. */
-    private static void assertNowhereOnDisk(String secret) throws IOException {
-        byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
-        Path data = Path.of(System.getProperty("it.data", "target/it-data"));
-        try (Stream<Path> files = Stream.concat(Files.walk(data), Stream.of(TestBed.serverLog()))) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                assertThat(indexOf(Files.readAllBytes(file), needle)).as(file.toString()).isEqualTo(-1);
-            }
-        }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer : for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
