@@ -79,9 +79,12 @@ public class Quarantine {
         return records.countHeld();
     }
 
-    /** Delivers the message as it came to all its held recipients, or to those named (a copy of their own). */
-    public void release(String id, List<String> recipients, Actor actor) {
-        desk.release(id, recipients, actor.name(), actor.address());
+    /**
+     * Delivers the message as it came to all its held recipients, or to those named (a copy of their own); returns
+     * the id of the message that goes out (its own, or the copy's).
+     */
+    public String release(String id, List<String> recipients, Actor actor) {
+        return desk.release(id, recipients, actor.name(), actor.address());
     }
 
     /**

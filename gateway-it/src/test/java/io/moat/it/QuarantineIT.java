@@ -101,10 +101,14 @@ class QuarantineIT {
         assertThat(wrong.status()).isEqualTo(400);
         assertThat(wrong.body()).contains("recipients");
 
-        assertThat(Api.send("POST", API + "/quarantine/" + id + "/release",
-                "{\"recipients\":[\"Carol@example.com\"]}").status()).isEqualTo(202);
+        Api.Answer released = Api.send("POST", API + "/quarantine/" + id + "/release",
+                "{\"recipients\":[\"Carol@example.com\"]}");
+        assertThat(released.status()).isEqualTo(202);
+        String copy = ((JsonObject) released.json()).getString("message");
+        assertThat(copy).isNotEqualTo(id);
         await().atMost(PATIENCE).until(() -> TestBed.delivered(mail.testId()).size() == 1);
         assertThat(TestBed.delivered(mail.testId()).get(0).recipients()).containsExactly("carol@example.com");
+        await().atMost(PATIENCE).until(() -> Api.state(copy).equals("DELIVERED"));
         JsonObject still = (JsonObject) Api.get("/api/v1/quarantine/" + id).json();
         assertThat(still.getJsonObject("envelope").getJsonArray("recipients").getString(0))
                 .isEqualTo("bob@example.com");
