@@ -73,9 +73,18 @@ public class Quarantine {
                 .map(m -> item(m, MessageAssembler.actions(records.actionsOf(id))));
     }
 
-    /** Delivers the message as it came to all its held recipients, or to those named (a copy of their own). */
-    public void release(String id, List<String> recipients, Actor actor) {
-        desk.release(id, recipients, actor.name(), actor.address());
+    /** How many messages the quarantine holds now (blocked, held for a password, set aside). */
+    @Transactional
+    public long countHeld() {
+        return records.countHeld();
+    }
+
+    /**
+     * Delivers the message as it came to all its held recipients, or to those named (a copy of their own); returns
+     * the id of the message that goes out (its own, or the copy's).
+     */
+    public String release(String id, List<String> recipients, Actor actor) {
+        return desk.release(id, recipients, actor.name(), actor.address());
     }
 
     /**

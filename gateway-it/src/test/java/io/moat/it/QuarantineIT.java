@@ -1,5 +1,8 @@
 package io.moat.it;
 
+import static io.moat.it.Quarantined.assertNowhereOnDisk;
+import static io.moat.it.Quarantined.held;
+import static io.moat.it.Quarantined.infected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -98,10 +101,14 @@ class QuarantineIT {
         assertThat(wrong.status()).isEqualTo(400);
         assertThat(wrong.body()).contains("recipients");
 
-        assertThat(Api.send("POST", API + "/quarantine/" + id + "/release",
-                "{\"recipients\":[\"Carol@example.com\"]}").status()).isEqualTo(202);
+        Api.Answer released = Api.send("POST", API + "/quarantine/" + id + "/release",
+                "{\"recipients\":[\"Carol@example.com\"]}");
+        assertThat(released.status()).isEqualTo(202);
+        String copy = ((JsonObject) released.json()).getString("message");
+        assertThat(copy).isNotEqualTo(id);
         await().atMost(PATIENCE).until(() -> TestBed.delivered(mail.testId()).size() == 1);
         assertThat(TestBed.delivered(mail.testId()).get(0).recipients()).containsExactly("carol@example.com");
+        await().atMost(PATIENCE).until(() -> Api.state(copy).equals("DELIVERED"));
         JsonObject still = (JsonObject) Api.get("/api/v1/quarantine/" + id).json();
         assertThat(still.getJsonObject("envelope").getJsonArray("recipients").getString(0))
                 .isEqualTo("bob@example.com");
@@ -255,18 +262,6 @@ class QuarantineIT {
             Api.send("PUT", API + "/settings/retention", "{\"quarantine\":\"" + before.getString("quarantine")
                     + "\",\"records\":\"" + before.getString("records") + "\"}");
         }
-    }
-
-    /** An infected message of its own. */
-    private static Mails infected() {
-        return new Mails().attach("eicar.com", "application/octet-stream", Mails.EICAR);
-    }
-
-    /** Sends the mail and waits until the pipeline has put it in {@code state}; returns its id. */
-    private static String held(Mails mail, String from, String to, String state) throws Exception {
-        String id = Api.queueId(GatewaySmtp.send(from, to, mail.build(from, to)));
-        await().atMost(PATIENCE).until(() -> Api.state(id).equals(state));
-        return id;
     }
 
     private static JsonObject find(JsonArray items, String id) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.moat.persistence.migration.SchemaMigrations;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -82,6 +83,16 @@ class QueueQueryPlansTest {
         assertThat(plan()).contains("MOAT_MESSAGE_NEWEST").contains("index sorted").doesNotContain("tableScan");
         repository.search(MessageQuery.inState(MessageState.BLOCKED), 0, 50);
         assertThat(plan()).contains("MOAT_MESSAGE_STATE_NEWEST: STATE = ?").doesNotContain("tableScan");
+    }
+
+    @Test
+    void theQuarantinesSizeIsCountedInTheStateIndexNotOverEveryMessageKept() throws Exception {
+        QuarantineRepository quarantine = new QuarantineRepository();
+        Field field = QuarantineRepository.class.getDeclaredField("em");
+        field.setAccessible(true);
+        field.set(quarantine, em);
+        quarantine.countHeld();
+        assertThat(plan()).contains("MOAT_MESSAGE_STATE_NEWEST: STATE IN(").doesNotContain("tableScan");
     }
 
     /** H2's plan for the last statement Hibernate sent. */

@@ -37,7 +37,7 @@ public final class QuarantineRequests {
     public record BulkResult(String id, int status, String detail) {
     }
 
-    /** A forward's answer: the id of the copy that goes out. */
+    /** A forward's or a release's answer: the id of the message that goes out. */
     public record Forwarded(String message) {
     }
 }

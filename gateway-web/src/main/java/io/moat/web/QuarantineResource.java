@@ -83,13 +83,16 @@ public class QuarantineResource {
                 "No quarantined message has the id '" + id + "'."));
     }
 
-    /** Delivers the message as it came, to all its held recipients or to those named; 202. */
+    /**
+     * Delivers the message as it came, to all its held recipients or to those named; 202 with the id of the message
+     * that goes out (its own, or the copy's when some recipients were named).
+     */
     @POST
     @Path("/{id}/release")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response release(@PathParam("id") String id, QuarantineRequests.Release body) {
-        quarantine.release(id, body == null ? null : body.recipients(), actor());
-        return Response.accepted().build();
+        String going = quarantine.release(id, body == null ? null : body.recipients(), actor());
+        return Response.accepted(new QuarantineRequests.Forwarded(going)).build();
     }
 
     /** Scans the message again (with passwords for encrypted attachments, under another rule); 202. */

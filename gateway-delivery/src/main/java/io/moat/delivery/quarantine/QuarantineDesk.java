@@ -65,18 +65,21 @@ public class QuarantineDesk {
     /**
      * Releases the message, delivered as it came, to all its recipients ({@code recipients} empty or null) or to
      * those named, who then leave the quarantined message (a copy of their own goes).
+     *
+     * @return the id of the message that goes out: {@code id} itself, or the copy's
      */
-    public void release(String id, List<String> recipients, String actor, String address) {
+    public String release(String id, List<String> recipients, String actor, String address) {
         QuarantineLedger.Held held = ledger.held(id);
         List<String> chosen = chosen(held, recipients);
         if (chosen.size() == held.pendingRecipients().size()) {
             ledger.releaseAll(held, actor, address, Instant.now());
             LOG.info(() -> "message " + id + " released from the quarantine by " + actor + " (" + address + ")");
-            return;
+            return id;
         }
         String copy = copy(held, chosen, false, actor, address);
         LOG.info(() -> "message " + id + " released from the quarantine to " + chosen + " by " + actor + " ("
                 + address + ") as message " + copy);
+        return copy;
     }
 
     /** Sends a copy of the message, as it came, to {@code to} from the null sender; the message stays held. */

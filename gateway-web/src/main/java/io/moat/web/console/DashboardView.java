@@ -1,6 +1,7 @@
 package io.moat.web.console;
 
 import io.moat.delivery.MessageQueries;
+import io.moat.delivery.Quarantine;
 import io.moat.persistence.CertificateExpiryReport;
 import io.moat.persistence.CertificateExpiryReport.Expiring;
 import io.moat.persistence.MessageState;
@@ -18,8 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The dashboard: messages by state, queue depth, mail bypassed unscanned and recipients no security rule took, whether
- * Core and the downstream servers answer, expiring certificates.
+ * The dashboard: messages by state, queue depth, mail bypassed unscanned and recipients no security rule took, the
+ * quarantine's size and what the retention purge removed in the last 24 hours, whether Core and the downstream
+ * servers answer, expiring certificates.
  */
 @Named("dashboard")
 @RequestScoped
@@ -41,11 +43,16 @@ public class DashboardView {
     @Inject
     SecurityRuleService rules;
 
+    @Inject
+    Quarantine quarantine;
+
     private List<StateCount> states;
     private long queueDepth;
     private long lastHour;
     private long lastDay;
     private long bypassedLastDay;
+    private long held;
+    private Quarantine.PurgedDto purged;
     private List<Expiring> expiring;
 
     @PostConstruct
@@ -64,6 +71,8 @@ public class DashboardView {
         }
         queueDepth = messages.countPending();
         bypassedLastDay = messages.countBypassedSince(now.minus(Duration.ofDays(1)));
+        held = quarantine.countHeld();
+        purged = quarantine.purgedSince(now.minus(Duration.ofDays(1)));
     }
 
     public List<StateCount> getStates() {
@@ -91,6 +100,16 @@ public class DashboardView {
     /** Recipients refused at RCPT because no security rule took them, since the gateway started. */
     public long getRefusedWithoutRule() {
         return rules.refusedWithoutRuleCount();
+    }
+
+    /** Messages in the quarantine now: blocked, held for a password, set aside. */
+    public long getHeld() {
+        return held;
+    }
+
+    /** What the retention purge removed in the last 24 hours, and when it last ran (null: not in that time). */
+    public Quarantine.PurgedDto getPurged() {
+        return purged;
     }
 
     public List<Reachability> getServers() {

@@ -104,7 +104,8 @@ public class MessagesView {
         }
     }
 
-    private static Instant day(String field, String text, int plusDays) {
+    /** A search form's date as the start of that UTC day plus {@code plusDays}; a bad one said next to its field. */
+    static Instant day(String field, String text, int plusDays) {
         if (text == null || text.isBlank()) {
             return null;
         }
