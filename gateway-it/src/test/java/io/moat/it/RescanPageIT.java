@@ -225,8 +225,32 @@ class RescanPageIT {
         Api.Answer bad = Api.send(https, "PUT", HTTPS + "/api/v1/settings/rescan-page", "{\"linkValidity\": \"soon\"}");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body()).contains("linkValidity");
-        assertThat(json(Api.send(https, "PUT", HTTPS + "/api/v1/settings/rescan-page", "{\"linkValidity\": \"PT2S\"}"))
-                .getString("linkValidity")).isEqualTo("PT2S");
+        // the admin sets it in the console (Settings > General, Rescan page): a refusal next to its field, then seconds
+        try (Browser browser = new Browser()) {
+            browser.steps("rescan-settings", () -> {
+                browser.open(HTTPS + "/login.xhtml");
+                browser.type("signin:user", "admin");
+                browser.type("signin:password", TestBed.ADMIN_PASSWORD);
+                browser.click("signin:submit");
+                browser.waitForUrl(HTTPS + "/index.xhtml");
+                browser.open(HTTPS + "/settings/general.xhtml");
+                assertThat(browser.element("rescan-page-form:link-validity").getAttribute("value")).isEqualTo("P7D");
+                assertThat(browser.element("rescan-page-form:max-wrong-passwords").getAttribute("value"))
+                        .isEqualTo("5");
+                assertThat(browser.unlabelledFields()).isEmpty();
+                browser.type("rescan-page-form:link-validity", "soon");
+                browser.click("rescan-page-form:save");
+                browser.waitForText("is not an ISO-8601 duration");
+                assertThat(browser.text("rescan-page-form:link-validity-error")).startsWith("linkValidity: 'soon'");
+                browser.screenshot("rescan-07-settings-refused");
+                browser.type("rescan-page-form:link-validity", "PT3S");
+                browser.click("rescan-page-form:save");
+                browser.waitForText("Saved: a rescan link works 3 seconds and takes 5 passwords");
+                assertThat(browser.text("link-validity-words")).isEqualTo("3 seconds");
+            });
+        }
+        assertThat(json(Api.send(https, "GET", HTTPS + "/api/v1/settings/rescan-page", null)).getString(
+                "linkValidity")).isEqualTo("PT3S");
         String link;
         try {
             link = link(id);
@@ -236,7 +260,7 @@ class RescanPageIT {
         }
         assertThat(get(link).statusCode()).isEqualTo(200);
 
-        Thread.sleep(2500);
+        Thread.sleep(3500);
 
         HttpResponse<String> expired = get(link);
         HttpResponse<String> never = get(HTTPS + "/rescan?t=" + "A".repeat(43));
