@@ -178,7 +178,7 @@ public class PublicRescan {
             }
             String id = link.messageId();
             try {
-                quarantine.rescan(id, given, null, new Actor(ACTOR, clientAddress));
+                quarantine.rescanViaLink(id, given, new Actor(ACTOR, clientAddress));
             } catch (RefusedException e) {
                 ledger.giveBackAttempt(link.tokenHash());
                 return refused(e, id, shown);
@@ -203,7 +203,13 @@ public class PublicRescan {
         if (m.state() == MessageState.PASSWORD_REQUIRED) {
             return new Answer(Outcome.ASK_PASSWORDS, shown, null, left);
         }
-        return outcome(m, shown, left).orElse(Answer.NOT_VALID);
+        Optional<Answer> answer = outcome(m, shown, left);
+        if (link.attempts() > 0) {
+            // a password that was still being scanned when its page answered: decided since, the link is done
+            answer.filter(a -> a.outcome() == Outcome.DELIVERED || a.outcome() == Outcome.STILL_BLOCKED)
+                    .ifPresent(a -> ledger.used(link.tokenHash(), Instant.now()));
+        }
+        return answer.orElse(Answer.NOT_VALID);
     }
 
     /** What the pipeline decided after a password, as far as it got within the wait; the link used if it was right. */

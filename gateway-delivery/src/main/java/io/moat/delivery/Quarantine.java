@@ -95,6 +95,14 @@ public class Quarantine {
         desk.rescan(id, passwords, rule, actor.name(), actor.address(), settings.maxPasswordRescans());
     }
 
+    /**
+     * A recipient's rescan through a rescan link: only while the message is held for a password, under its own rule;
+     * the link counts the tries (not the admins' {@code moat.quarantine.max-password-rescans}). Arrays cleared.
+     */
+    public void rescanViaLink(String id, Map<String, char[]> passwords, Actor actor) {
+        desk.rescanViaLink(id, passwords, actor.name(), actor.address());
+    }
+
     /** Sends a copy to {@code to} (from the null sender); returns the copy's message id. */
     public String forward(String id, String to, Actor actor) {
         return desk.forward(id, to, actor.name(), actor.address());

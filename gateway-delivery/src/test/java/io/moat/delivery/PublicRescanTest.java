@@ -88,7 +88,7 @@ class PublicRescanTest {
         };
         rescan.quarantine = new Quarantine() {
             @Override
-            public void rescan(String id, Map<String, char[]> passwords, String rule, Actor actor) {
+            public void rescanViaLink(String id, Map<String, char[]> passwords, Actor actor) {
                 actors.add(actor.name() + " " + actor.address());
                 String password = new String(passwords.get("minutes.zip"));
                 tried.add(password);

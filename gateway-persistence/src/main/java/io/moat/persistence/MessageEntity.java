@@ -265,6 +265,15 @@ public class MessageEntity {
         this.scanSummary = original.scanSummary;
     }
 
+    /** Until when a node (or an admin's rescan) holds the message; null: nobody. */
+    public Instant getLeaseUntil() {
+        return leaseUntil;
+    }
+
+    public String getLeaseOwner() {
+        return leaseOwner;
+    }
+
     public Instant getFilesRemovedAt() {
         return filesRemovedAt;
     }

@@ -195,6 +195,11 @@ public class MessageRepository {
         }
     }
 
+    /** Writes pending changes of managed messages now (their versions move on). */
+    public void flush() {
+        em.flush();
+    }
+
     /** Newest first, optionally only those in one state. */
     public List<MessageEntity> list(MessageState state, int offset, int limit) {
         return search(MessageQuery.inState(state), offset, limit);

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Decides who is told about a held message and writes their notifications to the spool (Settings &gt;
@@ -24,6 +25,13 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class Notifier {
+
+    /**
+     * Recipients of one held message told at most: one message to a thousand addresses must not become a thousand
+     * notices (and links) in the transaction that holds it.
+     */
+    static final int MAX_RECIPIENT_NOTICES = 50;
+    private static final Logger LOG = Logger.getLogger(Notifier.class.getName());
 
     @Inject
     NotificationSettingsService settings;
@@ -51,7 +59,12 @@ public class Notifier {
         List<Notices.DigestEvent> digest = new ArrayList<>();
         try {
             if (held.isHeld() && s.recipient()) {
-                for (String recipient : held.recipients()) {
+                if (held.recipients().size() > MAX_RECIPIENT_NOTICES) {
+                    LOG.warning(() -> "message " + held.messageId() + " is held for " + held.recipients().size()
+                            + " recipients; only the first " + MAX_RECIPIENT_NOTICES + " are told (a mass mailing"
+                            + " must not become as many notices); see it in the quarantine");
+                }
+                for (String recipient : held.recipients().stream().limit(MAX_RECIPIENT_NOTICES).toList()) {
                     RescanLinks.Link link = held.state() == MessageState.PASSWORD_REQUIRED
                             ? links.linkFor(held.messageId(), recipient).orElse(null)
                             : null;

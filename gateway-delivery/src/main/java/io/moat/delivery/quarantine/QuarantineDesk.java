@@ -9,11 +9,13 @@ import io.moat.delivery.pipeline.MessageIds;
 import io.moat.mime.AttachmentExtractor;
 import io.moat.mime.MimeLimits;
 import io.moat.persistence.MessageSpool;
+import io.moat.persistence.MessageState;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
 import io.moat.settings.profiles.ScanServers;
 import io.moat.settings.rules.SecurityRules;
+import io.moat.smtp.api.Mailboxes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -43,8 +45,11 @@ import java.util.regex.Pattern;
 public class QuarantineDesk {
 
     private static final Logger LOG = Logger.getLogger(QuarantineDesk.class.getName());
-    /** An address as a forward's target takes it: no spaces, no brackets, one @, at most RFC 5321's 254 octets. */
-    private static final Pattern ADDRESS = Pattern.compile("[^\\s<>@\",;]{1,64}@[^\\s<>@\",;]{1,189}");
+    /**
+     * An address as a forward's target takes it: printable ASCII (the copy is not sent with SMTPUTF8), no brackets,
+     * one @, at most RFC 5321's 64 octets of local part and 254 in all.
+     */
+    private static final Pattern ADDRESS = Pattern.compile("[!#-'*-+\\-/-9=?A-Z^-~.]{1,64}@[A-Za-z0-9.\\-]{1,189}");
     private static final int MAX_PASSWORD_LENGTH = 1024;
 
     @Inject
@@ -96,49 +101,79 @@ public class QuarantineDesk {
     }
 
     /**
-     * Scans the message again under {@code ruleName} (null: its own rule), each encrypted part named in
+     * An admin's rescan: the message again under {@code ruleName} (null: its own rule), each encrypted part named in
      * {@code passwords} (by file name) sent to Core with its password at once, every other part by the pipeline.
      * The passwords' arrays are cleared before this returns, whatever happens.
      *
-     * @param maxPasswordRescans how many rescans with passwords the message may have had before this one
+     * @param maxPasswordRescans how many rescans with passwords admins may have made of the message before this one
      */
     public void rescan(String id, Map<String, char[]> passwords, String ruleName, String actor, String address,
             int maxPasswordRescans) {
         Map<String, char[]> given = passwords == null ? Map.of() : passwords;
         try {
-            QuarantineLedger.Held held = ledger.held(id);
-            SecurityRules.Applied rule = rule(held, ruleName);
-            List<QuarantineLedger.Part> protectedParts = protectedParts(held, given.keySet());
             if (!given.isEmpty() && ledger.passwordRescans(id) >= maxPasswordRescans) {
                 throw new RefusedException(Reason.CONFLICT, "message " + id + " was rescanned with passwords "
                         + maxPasswordRescans + " times already; release or delete it instead");
             }
-            Path parts = spool.get().partsOf(held.spoolName());
-            Map<Integer, String> submitted;
-            try {
-                extract(held, parts);
-                submitted = submit(rule, parts, protectedParts, given);
-            } catch (IOException | RuntimeException e) {
-                deleteParts(held);
-                throw e instanceof RefusedException r
-                        ? r
-                        : new RefusedException(Reason.NOT_APPLIED,
-                                "message " + id + " could not be rescanned: " + failure(e), e);
+            rescan(id, given, ruleName, null, given.isEmpty()
+                    ? QuarantineLedger.Action.RESCAN
+                    : QuarantineLedger.Action.RESCAN_WITH_PASSWORDS, actor, address);
+        } finally {
+            given.values().forEach(p -> Arrays.fill(p, '\0'));
+        }
+    }
+
+    /**
+     * A recipient's rescan through a link: only while the message is held for a password, under its own rule; the
+     * link counts the tries. The arrays are cleared before this returns.
+     */
+    public void rescanViaLink(String id, Map<String, char[]> passwords, String actor, String address) {
+        try {
+            rescan(id, passwords, null, MessageState.PASSWORD_REQUIRED, QuarantineLedger.Action.RESCAN_VIA_LINK,
+                    actor, address);
+        } finally {
+            passwords.values().forEach(p -> Arrays.fill(p, '\0'));
+        }
+    }
+
+    private void rescan(String id, Map<String, char[]> given, String ruleName, MessageState required,
+            QuarantineLedger.Action action, String actor, String address) {
+        QuarantineLedger.Held held = ledger.reserve(id, required, Instant.now());
+        boolean recorded = false;
+        try {
+            SecurityRules.Applied rule = rule(held, ruleName);
+            List<QuarantineLedger.Part> protectedParts = protectedParts(held, given.keySet());
+            Map<Integer, String> submitted = Map.of();
+            if (!held.parts().isEmpty()) {
+                Path parts = spool.get().partsOf(held.spoolName());
+                try {
+                    extract(held, parts);
+                    submitted = submit(rule, parts, protectedParts, given);
+                } catch (IOException | RuntimeException e) {
+                    throw e instanceof RefusedException r
+                            ? r
+                            : new RefusedException(Reason.NOT_APPLIED,
+                                    "message " + id + " could not be rescanned: " + failure(e), e);
+                }
             }
             Set<String> names = new TreeSet<>();
             protectedParts.forEach(p -> names.add(p.fileName()));
             String detail = (names.isEmpty() ? "" : "passwords for " + String.join(", ", names) + "; ")
                     + "rule " + rule.name();
-            try {
-                ledger.rescanning(held, rule, submitted, detail, !given.isEmpty(), actor, address, Instant.now());
-            } catch (RuntimeException e) {
-                deleteParts(held);
-                throw e;
-            }
+            ledger.rescanning(held, rule, submitted, detail, action, actor, address, Instant.now());
+            recorded = true;
             LOG.info(() -> "quarantined message " + id + " is scanned again at the request of " + actor + " ("
                     + address + "): " + detail);
         } finally {
-            given.values().forEach(p -> Arrays.fill(p, '\0'));
+            if (!recorded) {
+                deleteParts(held);
+                try {
+                    ledger.giveUp(held);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "message " + id + ": the rescan's hold could not be given up; it runs out"
+                            + " by itself", e);
+                }
+            }
         }
     }
 
@@ -171,7 +206,7 @@ public class QuarantineDesk {
         }
         Set<String> chosen = new LinkedHashSet<>();
         for (String wanted : recipients) {
-            String match = held.pendingRecipients().stream().filter(r -> r.equalsIgnoreCase(
+            String match = held.pendingRecipients().stream().filter(r -> Mailboxes.same(r,
                     wanted == null ? "" : wanted.strip())).findFirst().orElseThrow(() -> new RefusedException(
                             Reason.INVALID, "recipients: '" + wanted + "' is not a recipient of message " + held.id()
                                     + " still held; its recipients are " + held.pendingRecipients()));
@@ -239,6 +274,11 @@ public class QuarantineDesk {
         extraction.keep(parts);
         Map<Integer, String> found = new HashMap<>();
         extraction.attachments().forEach(a -> found.put(a.index(), a.partName()));
+        if (found.size() != held.parts().size()) {
+            // a part not recorded would never be scanned: refuse rather than let it through
+            throw new IOException("the message now has " + found.size() + " parts, " + held.parts().size()
+                    + " were recorded");
+        }
         for (QuarantineLedger.Part p : held.parts()) {
             if (p.partName() != null && !p.partName().equals(found.get(p.index()))
                     && !"UNINSPECTED".equals(p.category())) {

@@ -11,13 +11,16 @@ import io.moat.persistence.QuarantineRepository;
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
 import io.moat.settings.rules.SecurityRules;
+import io.moat.smtp.api.Mailboxes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The quarantine's transactions: reading a quarantined message for an action, and recording the action with the
@@ -34,10 +37,16 @@ public class QuarantineLedger {
     @Inject
     QuarantineRepository actions;
 
-    /** A quarantined message as an action needs it, read at {@code version}. */
+    /**
+     * A quarantined message as an action needs it, read at {@code version}; {@code lease}: the rescan's own hold on
+     * it, or null.
+     */
     public record Held(String id, long version, String spoolName, String mailFrom, List<String> pendingRecipients,
-            String outcome, String scanSummary, String ruleId, String ruleName, List<Part> parts) {
+            String outcome, String scanSummary, String ruleId, String ruleName, List<Part> parts, String lease) {
     }
+
+    /** How long a rescan may hold a message while it extracts and submits; a node that dies gives it up by then. */
+    static final Duration RESCAN_LEASE = Duration.ofMinutes(5);
 
     /** One recorded part: its index, name, where its decoded bytes go, and its category (null: none yet). */
     public record Part(int index, String fileName, String partName, String category) {
@@ -50,15 +59,42 @@ public class QuarantineLedger {
 
     /** Reads a message for an action: 404 if there is none, 409 unless it is in the quarantine. */
     public Held held(String id) {
+        return held(quarantined(id, null), null);
+    }
+
+    /**
+     * Takes a quarantined message for a rescan (in {@code required} state, if not null): leased, so that another
+     * action, a second rescan or the purge answers 409 while its parts are extracted and submitted. Given up by
+     * {@link #rescanning} or {@link #giveUp}, else when the lease runs out.
+     */
+    public Held reserve(String id, MessageState required, Instant now) {
         MessageEntity m = quarantined(id, null);
+        if (required != null && m.getState() != required) {
+            throw new RefusedException(Reason.CONFLICT, "message " + id + " is " + m.getState() + ", not "
+                    + required);
+        }
+        String lease = "rescan/" + UUID.randomUUID();
+        m.leaseTo(lease, now.plus(RESCAN_LEASE));
+        messages.flush();
+        return held(m, lease);
+    }
+
+    /** A rescan that failed before it was recorded gives its lease up. */
+    public void giveUp(Held held) {
+        messages.find(held.id()).filter(m -> held.lease() != null && held.lease().equals(m.getLeaseOwner()))
+                .ifPresent(m -> m.leaseTo(null, null));
+    }
+
+    private static Held held(MessageEntity m, String lease) {
         return new Held(m.getId(), m.getVersion(), m.getSpoolName(), m.getMailFrom(),
                 List.copyOf(m.getPendingRecipients()), m.getOutcome(), m.getScanSummary(), m.getRuleId(),
                 m.getRuleName(), m.getAttachments().stream()
                         .map(a -> new Part(a.getPartIndex(), a.getFileName(), a.getPartName(), a.getCategory()))
-                        .toList());
+                        .toList(),
+                lease);
     }
 
-    /** How often the message was rescanned with passwords. */
+    /** How often admins rescanned the message with passwords (a recipient's link has its own limit). */
     public long passwordRescans(String id) {
         return actions.countActions(id, Action.RESCAN_WITH_PASSWORDS.name());
     }
@@ -95,7 +131,7 @@ public class QuarantineLedger {
                     + copySpool);
         } else {
             List<String> remaining = original.getPendingRecipients().stream()
-                    .filter(r -> recipients.stream().noneMatch(r::equalsIgnoreCase)).toList();
+                    .filter(r -> recipients.stream().noneMatch(chosen -> Mailboxes.same(r, chosen))).toList();
             original.setPendingRecipients(remaining);
             record(original.getId(), Action.RELEASE, actor, address, now, "to " + String.join(", ", recipients)
                     + " as message " + copySpool);
@@ -107,11 +143,14 @@ public class QuarantineLedger {
 
     /**
      * Back to the scan: under {@code rule}, each part scanned again (those in {@code submitted} already sent to Core
-     * with their passwords, by data_id), except what the gateway itself could not inspect.
+     * with their passwords, by data_id), except what the gateway itself could not inspect. A message with no parts
+     * recorded (set aside before its extraction was recorded) goes back to {@code RECEIVED}: the pipeline takes it
+     * apart again, so that nothing of it is delivered unscanned.
      */
     public void rescanning(Held held, SecurityRules.Applied rule, Map<Integer, String> submitted, String detail,
-            boolean withPasswords, String actor, String address, Instant now) {
-        MessageEntity m = quarantined(held.id(), held.version());
+            Action action, String actor, String address, Instant now) {
+        MessageEntity m = quarantined(held.id(), held.version(), held.lease());
+        boolean extracted = !m.getAttachments().isEmpty();
         for (AttachmentEntity a : m.getAttachments()) {
             if ("UNINSPECTED".equals(a.getCategory())) {
                 continue; // the gateway's own finding: no scan changes it
@@ -125,8 +164,9 @@ public class QuarantineLedger {
         if (rule.id() != null && !rule.id().equals(m.getRuleId())) {
             m.setRule(rule.id(), rule.name(), rule.direction().name());
         }
-        m.restart(MessageState.SCANNING, "rescan requested by " + actor, now);
-        record(m.getId(), withPasswords ? Action.RESCAN_WITH_PASSWORDS : Action.RESCAN, actor, address, now, detail);
+        m.leaseTo(null, null);
+        m.restart(extracted ? MessageState.SCANNING : MessageState.RECEIVED, "rescan requested by " + actor, now);
+        record(m.getId(), action, actor, address, now, extracted ? detail : detail + "; taken apart again");
     }
 
     /** Out of the quarantine for good; its files are removed once this commits. */
@@ -158,7 +198,8 @@ public class QuarantineLedger {
         List<QuarantineRepository.Candidate> purged = new ArrayList<>();
         for (QuarantineRepository.Candidate c : candidates) {
             MessageEntity m = messages.find(c.id()).orElse(null);
-            if (m != null && m.getState().isQuarantined()) {
+            boolean leased = m != null && m.getLeaseUntil() != null && m.getLeaseUntil().isAfter(now);
+            if (m != null && m.getState().isQuarantined() && !leased) {
                 m.deleted("purged from the quarantine: " + why, now);
                 record(m.getId(), Action.PURGE, "retention", null, now, why);
                 purged.add(c);
@@ -190,11 +231,21 @@ public class QuarantineLedger {
     }
 
     private MessageEntity quarantined(String id, Long version) {
+        return quarantined(id, version, null);
+    }
+
+    /** The held message {@code id} at {@code version} (null: any), not leased to anyone but {@code lease}. */
+    private MessageEntity quarantined(String id, Long version, String lease) {
         MessageEntity m = messages.find(id).orElseThrow(() -> new RefusedException(Reason.NOT_FOUND,
                 "no message has the id '" + id + "'"));
         if (!m.getState().isQuarantined()) {
             throw new RefusedException(Reason.CONFLICT, "message " + id + " is " + m.getState()
                     + ", no longer in the quarantine");
+        }
+        if (m.getLeaseUntil() != null && m.getLeaseUntil().isAfter(Instant.now())
+                && !java.util.Objects.equals(m.getLeaseOwner(), lease)) {
+            throw new RefusedException(Reason.CONFLICT, "message " + id + " is being rescanned; look at it again in a"
+                    + " moment");
         }
         if (version != null && m.getVersion() != version) {
             throw new RefusedException(Reason.CONFLICT, "message " + id + " changed while the action was prepared;"
@@ -209,6 +260,6 @@ public class QuarantineLedger {
 
     /** What can be done to a quarantined message, as the record names it. */
     public enum Action {
-        RELEASE, RESCAN, RESCAN_WITH_PASSWORDS, FORWARD, DOWNLOAD, DELETE, PURGE
+        RELEASE, RESCAN, RESCAN_WITH_PASSWORDS, RESCAN_VIA_LINK, FORWARD, DOWNLOAD, DELETE, PURGE
     }
 }

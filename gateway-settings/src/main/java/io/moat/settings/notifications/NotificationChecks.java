@@ -131,6 +131,11 @@ public final class NotificationChecks {
         if (html.length() > MAX_HTML) {
             throw SettingNames.invalid(field + ".html: at most " + MAX_HTML + " characters, not " + html.length());
         }
+        if (subject.contains("{link}")) {
+            // the subject is kept in the message list; a link there would let the database open the rescan page
+            throw SettingNames.invalid(field + ".subject: {link} may not be in a subject; put it in the text and"
+                    + " the HTML");
+        }
         placeholders(subject, field + ".subject");
         placeholders(text, field + ".text");
         placeholders(html, field + ".html");

@@ -24,6 +24,9 @@ import java.util.logging.Logger;
 @Transactional
 public class NotificationSettingsService implements ProfileUsage {
 
+    /** The length of the column the settings are stored in (V16's {@code setting_value}). */
+    static final int MAX_STORED = 200_000;
+
     private static final Logger LOG = Logger.getLogger(NotificationSettingsService.class.getName());
     static final String SETTING = "notifications";
 
@@ -83,7 +86,13 @@ public class NotificationSettingsService implements ProfileUsage {
                 NotificationChecks.digestMinutes(input.digestMinutes()), relayProfile(input.relayProfile()),
                 new Templates(differing(templates.recipient(), Kind.RECIPIENT),
                         differing(templates.sender(), Kind.SENDER), differing(templates.admin(), Kind.ADMIN)));
-        settings.put(SETTING, stored.write());
+        String written = stored.write();
+        if (written.length() > MAX_STORED) {
+            // each template is bounded, but all of them at their bounds would not fit the column (V16)
+            throw SettingNames.invalid("templates: the settings are " + written.length() + " characters as stored,"
+                    + " more than " + MAX_STORED + "; shorten the HTML templates");
+        }
+        settings.put(SETTING, written);
         NotificationSettings now = get();
         LOG.info(() -> "notification settings changed: recipients " + (now.recipient() ? "told" : "not told")
                 + ", senders " + (now.sender() ? "told" : "not told") + ", " + now.admins().size() + " admins of "

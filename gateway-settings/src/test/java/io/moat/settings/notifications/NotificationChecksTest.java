@@ -95,6 +95,9 @@ class NotificationChecksTest {
                 null)), "templates.sender.text: unknown placeholder {name}");
         assertRefused(() -> NotificationChecks.templates(new Templates(null, null, new Template("{password}", null,
                 null))), "templates.admin.subject");
+        // the subject is kept in the message list: a rescan link there would sit in the database
+        assertRefused(() -> NotificationChecks.templates(new Templates(new Template("Open {link}", null, null), null,
+                null)), "templates.recipient.subject: {link} may not be in a subject");
         Templates css = NotificationChecks.templates(new Templates(new Template(null, null,
                 "<style>p { color: red }</style><p>{subject} from {sender}, {receivedAt}: {link} {expiry} {id}"
                         + " {rule} {reason} {attachments} {recipient}</p>"),

@@ -2,6 +2,7 @@ package io.moat.web.internal;
 
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
+import io.moat.smtp.api.Mailboxes;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -79,9 +80,7 @@ public final class QuarantineFormInput {
         if (ticked == null || ticked.isEmpty()) {
             throw new RefusedException(Reason.INVALID, "recipients: tick at least one recipient to release to");
         }
-        Set<String> chosen = new LinkedHashSet<>();
-        ticked.forEach(r -> chosen.add(r.toLowerCase(Locale.ROOT)));
-        boolean all = held.stream().allMatch(r -> chosen.contains(r.toLowerCase(Locale.ROOT)));
+        boolean all = held.stream().allMatch(r -> ticked.stream().anyMatch(t -> Mailboxes.same(r, t)));
         return all ? null : List.copyOf(ticked);
     }
 }

@@ -59,7 +59,10 @@ class QuarantineFormInputTest {
     void aReleaseToEveryHeldRecipientReleasesTheMessageItselfAndToSomeACopy() {
         List<String> held = List.of("bob@example.com", "carol@example.com");
 
-        assertThat(QuarantineFormInput.releaseTo(List.of("carol@example.com", "Bob@Example.com"), held)).isNull();
+        assertThat(QuarantineFormInput.releaseTo(List.of("carol@example.com", "bob@Example.COM"), held)).isNull();
+        // SMTP keeps a local part's case (RFC 5321 2.4): Bob is not bob, so this is not everyone
+        assertThat(QuarantineFormInput.releaseTo(List.of("carol@example.com", "Bob@example.com"), held))
+                .containsExactly("carol@example.com", "Bob@example.com");
         assertThat(QuarantineFormInput.releaseTo(List.of("carol@example.com"), held))
                 .containsExactly("carol@example.com");
         assertThatThrownBy(() -> QuarantineFormInput.releaseTo(List.of(), held))
