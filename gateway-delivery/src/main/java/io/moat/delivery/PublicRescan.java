@@ -4,7 +4,6 @@ import io.moat.delivery.links.LinkLedger;
 import io.moat.delivery.links.LinkLedger.Message;
 import io.moat.delivery.links.LinkLedger.Opened;
 import io.moat.delivery.links.Links;
-import io.moat.delivery.quarantine.QuarantineLedger;
 import io.moat.persistence.MessageState;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.RefusedException;
@@ -66,8 +65,6 @@ public class PublicRescan {
         STILL_BLOCKED,
         /** A password did not open its attachment: it may be tried again while {@code triesLeft} is above 0. */
         WRONG_PASSWORD,
-        /** The message had as many passwords tried as it may (all links and admins together). */
-        TOO_MANY_TRIES,
         /** The gateway could not scan it now (Core unavailable, the message changed meanwhile): try again later. */
         TRY_LATER,
         /** The link is unknown, expired, used, out of passwords, or its message is gone: one answer for each. */
@@ -105,9 +102,6 @@ public class PublicRescan {
 
     @Inject
     Quarantine quarantine;
-
-    @Inject
-    QuarantineLedger quarantineLedger;
 
     @Inject
     RescanPageSettingsService pageSettings;
@@ -270,11 +264,9 @@ public class PublicRescan {
             case NOT_FOUND -> Answer.NOT_VALID;
             case INVALID -> new Answer(Outcome.ASK_PASSWORDS, shown.message(), e.getMessage(), shown.triesLeft());
             case CONFLICT -> {
+                // still held for a password: another rescan holds it this moment (a link counts its own tries)
                 boolean held = ledger.message(id).map(m -> m.state() == MessageState.PASSWORD_REQUIRED)
                         .orElse(false);
-                if (held && quarantineLedger.passwordRescans(id) >= settings.maxPasswordRescans()) {
-                    yield new Answer(Outcome.TOO_MANY_TRIES, shown.message(), null, 0);
-                }
                 yield held ? new Answer(Outcome.TRY_LATER, shown.message(), null, shown.triesLeft()) : takenOver(id);
             }
             case NOT_APPLIED -> {

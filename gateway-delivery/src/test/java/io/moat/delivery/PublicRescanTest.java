@@ -9,7 +9,6 @@ import io.moat.delivery.links.LinkLedger;
 import io.moat.delivery.links.LinkLedger.Message;
 import io.moat.delivery.links.LinkLedger.Part;
 import io.moat.delivery.links.Links;
-import io.moat.delivery.quarantine.QuarantineLedger;
 import io.moat.persistence.MessageState;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.RefusedException;
@@ -43,7 +42,7 @@ class PublicRescanTest {
     private boolean linkOpen = true;
     private int attempts;
     private boolean used;
-    private int passwordRescans;
+
     private final List<String> tried = new ArrayList<>();
     private final List<String> actors = new ArrayList<>();
     /** What the "pipeline" makes of a password; null: the rescan is refused with the exception set here. */
@@ -95,19 +94,13 @@ class PublicRescanTest {
                 if (refusal != null) {
                     throw refusal;
                 }
-                passwordRescans++;
+
                 state = pipeline.apply(password);
                 if (state == MessageState.BLOCKED) {
                     outcome = "BLOCKED";
                     parts = List.of(new Part("body.txt", "No threat detected", "CLEAN"),
                             new Part("minutes.zip", "Infected", "INFECTED"));
                 }
-            }
-        };
-        rescan.quarantineLedger = new QuarantineLedger() {
-            @Override
-            public long passwordRescans(String id) {
-                return passwordRescans;
             }
         };
         rescan.pageSettings = new RescanPageSettingsService() {
@@ -227,14 +220,14 @@ class PublicRescanTest {
     }
 
     @Test
-    void aMessageOutOfPasswordRescansIsRefusedForGood() {
-        passwordRescans = 10;
-        refusal = new RefusedException(RefusedException.Reason.CONFLICT, "rescanned with passwords 10 times");
+    void aMessageAnotherRescanHoldsThisMomentSaysTryLaterAndGivesTheTryBack() {
+        refusal = new RefusedException(RefusedException.Reason.CONFLICT, "message m1 is being rescanned");
 
         Answer answer = rescan.submit(TOKEN, Map.of("minutes.zip", "right".toCharArray()), "192.0.2.7");
 
-        assertThat(answer.outcome()).isEqualTo(Outcome.TOO_MANY_TRIES);
+        assertThat(answer.outcome()).isEqualTo(Outcome.TRY_LATER);
         assertThat(attempts).isZero();
+        assertThat(used).isFalse();
     }
 
     @Test

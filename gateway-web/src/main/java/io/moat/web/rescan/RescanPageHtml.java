@@ -90,8 +90,6 @@ final class RescanPageHtml {
                     + ". The message stays held; ask your administrator if you need it.</p>");
             case STILL_SCANNING -> region(html, "warn", "status", "<p><strong>Still being scanned.</strong> Open the"
                     + " link from your notice again in a few minutes to see the result.</p>");
-            case TOO_MANY_TRIES -> region(html, "error", "alert", "<p>Too many passwords were tried for this message."
-                    + " Ask your administrator for it.</p>");
             case TRY_LATER -> region(html, "warn", "alert", "<p>The gateway could not scan the attachments just now;"
                     + " your password was not used. Try again in a few minutes.</p>");
             case NOT_VALID -> throw new IllegalArgumentException("a link that is not valid has no result");
