@@ -1,7 +1,6 @@
 package io.moat.it;
 
 import static io.moat.it.Quarantined.PATIENCE;
-import static io.moat.it.Quarantined.assertNowhereOnDisk;
 import static io.moat.it.Quarantined.held;
 import static io.moat.it.Quarantined.infected;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -143,7 +142,7 @@ class QuarantineConsoleIT {
         assertThat(browser.driver.getPageSource()).doesNotContain(PASSWORD);
         browser.screenshot("quarantine-05-rescanned");
         assertThat(Api.message(zip).toString()).doesNotContain(PASSWORD).contains("RESCAN_WITH_PASSWORDS");
-        assertNowhereOnDisk(PASSWORD);
+        Leaks.assertNowhereOnDisk(PASSWORD);
     }
 
     /** Released to all from its page: it leaves the quarantine, the page leads to it under Messages. */

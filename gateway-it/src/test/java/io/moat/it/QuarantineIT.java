@@ -1,6 +1,5 @@
 package io.moat.it;
 
-import static io.moat.it.Quarantined.assertNowhereOnDisk;
 import static io.moat.it.Quarantined.held;
 import static io.moat.it.Quarantined.infected;
 import static org.assertj.core.api.Assertions.assertThat;
