@@ -206,11 +206,18 @@ public class QuarantineDesk {
         }
         Set<String> chosen = new LinkedHashSet<>();
         for (String wanted : recipients) {
-            String match = held.pendingRecipients().stream().filter(r -> Mailboxes.same(r,
-                    wanted == null ? "" : wanted.strip())).findFirst().orElseThrow(() -> new RefusedException(
-                            Reason.INVALID, "recipients: '" + wanted + "' is not a recipient of message " + held.id()
-                                    + " still held; its recipients are " + held.pendingRecipients()));
-            chosen.add(match);
+            String given = wanted == null ? "" : wanted.strip();
+            // the mailbox as SMTP compares it (local part exact); else the one held recipient it names in any case
+            List<String> exact = held.pendingRecipients().stream().filter(r -> Mailboxes.same(r, given)).toList();
+            List<String> loose = held.pendingRecipients().stream().filter(r -> r.equalsIgnoreCase(given)).toList();
+            List<String> match = !exact.isEmpty() ? exact : loose;
+            if (match.size() != 1) {
+                throw new RefusedException(Reason.INVALID, "recipients: '" + wanted + "' " + (match.isEmpty()
+                        ? "is not a recipient of message " + held.id() + " still held"
+                        : "names several held recipients that differ only in case; give one exactly")
+                        + "; its held recipients are " + held.pendingRecipients());
+            }
+            chosen.add(match.get(0));
         }
         return List.copyOf(chosen);
     }
