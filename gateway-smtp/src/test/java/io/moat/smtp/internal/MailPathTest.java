@@ -22,7 +22,8 @@ class MailPathTest {
     @ParameterizedTest
     @ValueSource(strings = {"from:<a@b.test>", "FROM: <a@b.test>", "FROM:a@b.test", "FROM:<@relay.test:a@b.test>",
             "FROM:<\"a b\"@b.test>", "FROM:<a.b+c@[192.0.2.1]>", "FROM:<j\u00f6rg@m\u00fcller.test>",
-            "FROM:<a@b-c.test>"})
+            "FROM:<a@b-c.test>", "FROM:<a@[IPv6:2001:db8::1]>", "FROM:<a@[IPv6:::ffff:192.0.2.1]>",
+            "FROM:<a@[x-tag:anything]>"})
     void acceptsTheSyntaxClientsUse(String arguments) {
         assertThat(MailPath.parse(arguments, "FROM", true).problem()).isEqualTo(Problem.NONE);
     }
@@ -30,7 +31,8 @@ class MailPathTest {
     @ParameterizedTest
     @ValueSource(strings = {"FROM:<a@@b.test>", "FROM:<a@b.test", "FROM:<a b@b.test>", "FROM:<a@>", "FROM:<@b.test>",
             "FROM:<a..b@b.test>", "FROM:<a@-b.test>", "FROM:<a@b..test>", "FROM:<a@b.test>x", "FROM:<a<b@b.test>",
-            "FROM:<a@[1.2.3.4>"})
+            "FROM:<a@[1.2.3.4>", "FROM:<a@[1.2.3]>", "FROM:<a@[1.2.3.256]>", "FROM:<a@[IPv6:/00::1]>",
+            "FROM:a@[IPv6:/00::>1]", "FROM:a@[x-tag:a>b]", "FROM:a@[x-tag:a\"b]", "FROM:<a@[:x]>", "FROM:<a@[IPv6:]>"})
     void refusesMalformedAddresses(String arguments) {
         assertThat(MailPath.parse(arguments, "FROM", true).problem()).isEqualTo(Problem.ADDRESS);
     }
