@@ -7,6 +7,7 @@
 #   2. smtp-source -> Postfix relay (durable queue) -> smtp-sink
 #   3. smtp-source -> Moat (Core emulator answering at once) -> smtp-sink, also with 200,000 delivered messages
 #      kept in its database (KEPT=n to change)
+#   4. the same Moat with a Core that takes 1 s per file, its verdicts polled, then called back (webhooks)
 # the same three with STARTTLS on both sides (10 KB; the devtools load generator and TLS sink, as smtp-source and
 # smtp-sink speak no TLS), and one 50 MB attachment through Moat at -Xmx256m. Figures go to bench/results/<date>.md; earlier files stay.
 set -euo pipefail
@@ -197,6 +198,31 @@ gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is co
     exit 1
   fi
 }
+# core_restart DELAY-MS: the gateway's Core emulator started again, taking DELAY-MS per file (the gateway stays warm)
+core_restart() {
+  kill "$devtools_pid" 2>/dev/null || true
+  wait "$devtools_pid" 2>/dev/null || true
+  java ${DEVTOOLS_OPTS:-} $(devtools_quiet) -Dmoat.devtools.core.port=$core_port -Dmoat.devtools.sink.port=$emulator_sink_port -Dmoat.devtools.sink.dir= \
+    -Dmoat.devtools.core.delay-ms="$1" -jar "$(devtools_jar)" > "$work/devtools.log" 2>&1 &
+  devtools_pid=$!
+  for _ in $(seq 1 50); do (echo > /dev/tcp/127.0.0.1/$core_port) 2>/dev/null && break; sleep 0.2; done
+}
+# core_profile WEBHOOK-JSON: the default Core profile with 2,000 files in flight (1 s x 800 msg/s needs 800; the
+# default 500 would be the bound) and these webhook settings
+core_profile() {
+  python3 - "$http_port" "$core_port" "$1" <<'PY'
+import base64, json, sys, urllib.request
+port, core, webhook = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+auth = {"Authorization": "Basic " + base64.b64encode(b"admin:bench").decode(), "Content-Type": "application/json"}
+api = f"http://127.0.0.1:{port}/api/v1/server-profiles"
+profile = next(p for p in json.load(urllib.request.urlopen(urllib.request.Request(api, headers=auth)))
+               if p["type"] == "CORE")
+body = {"name": profile["name"], "type": "CORE", "defaultProfile": True, "servers": [{"uri": f"http://127.0.0.1:{core}"}],
+        "maxInFlight": 2000, "webhook": webhook}
+urllib.request.urlopen(urllib.request.Request(f"{api}/{profile['id']}", data=json.dumps(body).encode(), headers=auth,
+                                              method="PUT")).read()
+PY
+}
 # peak_heap GC-LOG...: the largest heap in use before a collection, in MiB ("Pause Young ... 301M->42M(512M)"); 0 if none
 peak_heap() {
   { grep -ohE '[0-9]+[KMG]->[0-9]+[KMG]\(' "$@" 2>/dev/null || true; } | awk -F'->' '{v=$1; u=substr(v, length(v)); v=substr(v, 1, length(v)-1) + 0;
@@ -335,6 +361,18 @@ main() {
     measured_from=$(now)
     read -r rate[moat-$size] secs[moat-$size] < <(run_load moat $smtp_port $count "$work/$size.eml")
     read -r p50[$size] p99[$size] < <(latency "$measured_from")
+    if [ "$size" = 10k ]; then
+      # a Core that takes 1 s per file (issue #32): polled, then with callbacks; each after 500 unmeasured messages
+      core_restart 1000
+      for mode in poll hook; do
+        if [ $mode = poll ]; then core_profile '{"enabled": false}'
+        else core_profile "{\"enabled\": true, \"publicUrl\": \"http://127.0.0.1:$webhook_port\"}"; fi
+        run_load moat $smtp_port 500 "$work/10k.eml" > /dev/null
+        measured_from=$(now)
+        read -r rate[slow-$mode] secs[slow-$mode] < <(run_load moat $smtp_port $count "$work/10k.eml")
+        read -r p50[slow-$mode] p99[slow-$mode] < <(latency "$measured_from")
+      done
+    fi
     gateway_stop
     rss[$size]=$rss_peak heap[$size]=$heap_peak
     if [ "$size" = 10k ]; then
@@ -401,6 +439,12 @@ main() {
       echo "| → Postfix relay → smtp-sink | $size | $count | ${secs[postfix-$size]} | ${rate[postfix-$size]} | | | | | |"
       echo "| → Moat → smtp-sink | $size | $count | ${secs[moat-$size]} | ${rate[moat-$size]} | $ratio | ${p50[$size]} | ${p99[$size]} | ${rss[$size]} | ${heap[$size]} |"
       if [ "$size" = 10k ]; then
+        for mode in poll hook; do
+          ratio=$(python3 -c "print(f'{${rate[slow-$mode]}/${rate[postfix-$size]}:.2f}')")
+          slow=$(python3 -c "print(f'{${rate[slow-$mode]}/${rate[moat-$size]}:.2f}')")
+          what="verdicts polled"; [ $mode = hook ] && what="Core calls back (webhooks)"
+          echo "| → Moat → smtp-sink, Core 1 s per file, $what; slow / instant Core **$slow** | $size | $count | ${secs[slow-$mode]} | ${rate[slow-$mode]} | $ratio | ${p50[slow-$mode]} | ${p99[slow-$mode]} | | |"
+        done
         ratio=$(python3 -c "print(f'{${rate[moat-kept]}/${rate[postfix-$size]}:.2f}')")
         echo "| → Moat → smtp-sink, $n_kept delivered messages kept | $size | $count | ${secs[moat-kept]} | ${rate[moat-kept]} | $ratio | ${p50[kept]} | ${p99[kept]} | ${rss[kept]} | ${heap[kept]} |"
       fi

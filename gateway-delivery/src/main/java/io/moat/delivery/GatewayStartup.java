@@ -15,6 +15,7 @@ import io.moat.settings.certificates.DigitalIdService;
 import io.moat.settings.console.ConsoleTlsService;
 import io.moat.settings.endpoints.SmtpEndpointService;
 import io.moat.settings.profiles.ServerProfileService;
+import io.moat.settings.webhook.WebhookListenerService;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -84,6 +85,12 @@ public class GatewayStartup {
     @Inject
     RetentionPurge purge;
 
+    @Inject
+    WebhookListenerService webhookListener;
+
+    @Inject
+    CoreCallbacks coreCallbacks;
+
     private ScheduledFuture<?> purgeTask;
 
     @PostConstruct
@@ -107,6 +114,7 @@ public class GatewayStartup {
         endpoints.start(); // the listeners open last: mail is taken only once the pipeline runs
         // through the management interface, which is busy deploying us until this method returns
         scheduler.schedule(() -> reconcileConsoleTls(1), 1, TimeUnit.SECONDS);
+        scheduler.schedule(() -> reconcileWebhookListener(1), 1, TimeUnit.SECONDS);
         long purgeEvery = settings.retentionInterval().toMillis();
         purgeTask = scheduler.scheduleWithFixedDelay(purge::runScheduled, purgeEvery, purgeEvery,
                 TimeUnit.MILLISECONDS);
@@ -123,6 +131,29 @@ public class GatewayStartup {
             }
             LOG.fine(() -> "console HTTPS not applied yet (" + e.getMessage() + "); trying again");
             scheduler.schedule(() -> reconcileConsoleTls(attempt + 1), 2L * attempt, TimeUnit.SECONDS);
+        }
+    }
+
+    private void reconcileWebhookListener(int attempt) {
+        try {
+            webhookListener.reconcile();
+        } catch (IOException | RuntimeException e) {
+            if (attempt >= CONSOLE_TLS_ATTEMPTS) {
+                LOG.log(Level.SEVERE, "the webhook listener could not be set as the Core profiles say; set a Core"
+                        + " profile's webhook again (PUT /api/v1/server-profiles/{id})", e);
+                return;
+            }
+            LOG.fine(() -> "webhook listener not applied yet (" + e.getMessage() + "); trying again");
+            scheduler.schedule(() -> reconcileWebhookListener(attempt + 1), 2L * attempt, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Every ten minutes: the callbacks Core can no longer make in time are forgotten. */
+    @Schedule(hour = "*", minute = "*/10", persistent = false)
+    void expiredCallbacks() {
+        int purged = coreCallbacks.purgeExpired();
+        if (purged > 0) {
+            LOG.fine(() -> purged + " expired Core callback tokens removed");
         }
     }
 

@@ -42,6 +42,13 @@ public class ServerProfileEntity {
     @Column(name = "timeout_seconds")
     private Integer timeoutSeconds;
 
+    /** A Core profile's webhook settings as JSON; null: callbacks off. */
+    private String webhook;
+
+    /** A Core profile's files in flight per server; null: the default. */
+    @Column(name = "max_in_flight")
+    private Integer maxInFlight;
+
     @Column(name = "created_at")
     private Instant createdAt;
 
@@ -74,6 +81,22 @@ public class ServerProfileEntity {
         this.rule = rule;
         this.timeoutSeconds = timeoutSeconds;
         this.updatedAt = now;
+    }
+
+    public Integer getMaxInFlight() {
+        return maxInFlight;
+    }
+
+    public void setMaxInFlight(Integer maxInFlight) {
+        this.maxInFlight = maxInFlight;
+    }
+
+    public String getWebhook() {
+        return webhook;
+    }
+
+    public void setWebhook(String webhook) {
+        this.webhook = webhook;
     }
 
     public void setDefaultProfile(boolean defaultProfile) {

@@ -76,7 +76,28 @@ public class ServerProfilesResource {
                         s.verifyHostname(), s.username(), s.password(), false, s.clientCertificateId())).toList();
         return new ServerProfile(null, body.name(), parse(ServerProfile.Type.class, body.type(), "type"),
                 parse(ServerProfile.Strategy.class, body.strategy(), "strategy"), body.defaultProfile(),
-                body.recipientDomains(), servers, body.apikey(), false, body.rule(), body.timeoutSeconds());
+                body.recipientDomains(), servers, body.apikey(), false, body.rule(), body.timeoutSeconds(),
+                body.maxInFlight(), webhook(body.webhook()));
+    }
+
+    private static ServerProfile.Webhook webhook(ServerProfileDto.WebhookDto in) {
+        if (in == null) {
+            return null;
+        }
+        ServerProfile.Tls tls = in.tls() == null
+                ? null
+                : new ServerProfile.Tls(in.tls().enabled(), in.tls().certificateId(), in.tls().protocols());
+        return new ServerProfile.Webhook(in.enabled(), in.bindAddress(), in.port(), in.publicUrl(), tls,
+                in.fallbackPollSeconds());
+    }
+
+    private static ServerProfileDto.WebhookDto webhook(ServerProfile.Webhook w) {
+        if (w == null) {
+            return null;
+        }
+        return new ServerProfileDto.WebhookDto(w.enabled(), w.bindAddress(), w.port(), w.publicUrl(),
+                new ServerProfileDto.TlsDto(w.tls().enabled(), w.tls().certificateId(), w.tls().protocols()),
+                w.fallbackPollSeconds());
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String value, String field) {
@@ -96,6 +117,7 @@ public class ServerProfilesResource {
                 p.recipientDomains(), p.servers().stream().map(s -> new ServerProfileDto.ServerDto(s.uri(),
                         s.encryption(), s.protocols(), s.verifyHostname(), s.username(), null, s.passwordSet(),
                         s.clientCertificateId())).toList(),
-                null, p.type() == ServerProfile.Type.CORE ? p.apikeySet() : null, p.rule(), p.timeoutSeconds());
+                null, p.type() == ServerProfile.Type.CORE ? p.apikeySet() : null, p.rule(), p.timeoutSeconds(),
+                p.maxInFlight(), webhook(p.webhook()));
     }
 }

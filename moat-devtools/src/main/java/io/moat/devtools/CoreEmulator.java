@@ -97,10 +97,9 @@ public final class CoreEmulator implements AutoCloseable {
     // not a CopyOnWriteArrayList: that copies every submission so far on each one (tens of thousands in a benchmark)
     private final List<Submission> received = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger failNext = new AtomicInteger();
-    private final HttpClient callbackClient = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
+    private final HttpClient callbackClient;
+    /** {@code GET /file/{data_id}} requests by data_id: what the gateway asked, for tests of its callbacks. */
+    private final Map<String, AtomicInteger> resultRequests = new ConcurrentHashMap<>();
     private volatile Duration delay;
     private int port;
     private HttpServer server;
@@ -140,6 +139,12 @@ public final class CoreEmulator implements AutoCloseable {
         this.tls = b.tls;
         this.tlsKey = b.tlsKey;
         this.tlsChain = b.tlsChain;
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2));
+        if (b.callbackTrust != null) {
+            client.sslContext(b.callbackTrust);
+        }
+        this.callbackClient = client.build();
     }
 
     /** A builder for 127.0.0.1, port 0, API key {@value #DEFAULT_API_KEY}, no delay. */
@@ -254,7 +259,19 @@ public final class CoreEmulator implements AutoCloseable {
     public void clear() {
         received.clear();
         scans.clear();
+        resultRequests.clear();
         failNext.set(0);
+    }
+
+    /** How many times the result of {@code dataId} was asked for ({@code GET /file/{data_id}}). */
+    public int resultRequests(String dataId) {
+        AtomicInteger n = resultRequests.get(dataId);
+        return n == null ? 0 : n.get();
+    }
+
+    /** How many results were asked for in all, of any data_id. */
+    public int resultRequests() {
+        return resultRequests.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -308,6 +325,7 @@ public final class CoreEmulator implements AutoCloseable {
         }
         Matcher m = RESULT_PATH.matcher(path);
         String dataId = m.matches() ? percentDecode(m.group(1)) : "";
+        resultRequests.computeIfAbsent(dataId, id -> new AtomicInteger()).incrementAndGet();
         Scan scan = scans.get(dataId);
         return scan == null
                 ? new Reply(200, "{" + Json.quote(dataId) + ":\"Not Found\"}")
@@ -573,8 +591,18 @@ public final class CoreEmulator implements AutoCloseable {
         private SSLContext tls;
         private Path tlsKey;
         private Path tlsChain;
+        private SSLContext callbackTrust;
 
         private Builder() {
+        }
+
+        /**
+         * The TLS context callbacks to {@code https://} URLs are made with (what they trust); default: the JDK's
+         * default context, which trusts the public CAs only.
+         */
+        public Builder callbackTrust(SSLContext context) {
+            this.callbackTrust = Objects.requireNonNull(context, "context");
+            return this;
         }
 
         /**

@@ -1,5 +1,6 @@
 package io.moat.delivery.links;
 
+import io.moat.delivery.tokens.SecretTokens;
 import io.moat.persistence.AttachmentEntity;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageRepository;
@@ -29,7 +30,7 @@ public class LinkLedger {
     /** How long a link is kept after it expired, so that the page still finds it (and says it expired) for a while. */
     static final Duration KEPT_AFTER_EXPIRY = Duration.ofDays(1);
 
-    private final LinkTokens tokens = new LinkTokens(new SecureRandom());
+    private final SecretTokens tokens = new SecretTokens(new SecureRandom());
 
     @Inject
     RescanLinkRepository links;
@@ -76,7 +77,7 @@ public class LinkLedger {
      */
     public Issued issue(String messageId, Duration validity, Instant now) {
         links.deleteExpiredBefore(now.minus(KEPT_AFTER_EXPIRY));
-        LinkTokens.Token token = tokens.next();
+        SecretTokens.Token token = tokens.next();
         Instant expires = now.plus(validity);
         links.add(new RescanLinkEntity(token.hash(), messageId, now, expires));
         return new Issued(token.value(), expires);
@@ -87,11 +88,11 @@ public class LinkLedger {
      * and its message; empty for every other case alike (no such token, used, expired, out of passwords).
      */
     public Optional<Opened> open(String token, Instant now, int maxAttempts) {
-        Optional<String> hash = LinkTokens.hashOf(token);
+        Optional<String> hash = SecretTokens.hashOf(token);
         if (hash.isEmpty()) {
             return Optional.empty();
         }
-        return links.find(hash.get()).filter(l -> LinkTokens.sameHash(l.getTokenHash(), hash.get()))
+        return links.find(hash.get()).filter(l -> SecretTokens.sameHash(l.getTokenHash(), hash.get()))
                 .filter(l -> l.getUsedAt() == null && l.getExpiresAt().isAfter(now) && l.getAttempts() < maxAttempts)
                 .map(l -> new Opened(l.getTokenHash(), l.getMessageId(), l.getExpiresAt(), l.getAttempts(),
                         message(l.getMessageId())));

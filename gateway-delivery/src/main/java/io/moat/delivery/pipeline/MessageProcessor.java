@@ -15,6 +15,7 @@ import io.moat.delivery.notify.Held;
 import io.moat.delivery.notify.Notifier;
 import io.moat.delivery.outbound.DeliveryAgent;
 import io.moat.delivery.scan.ScanPolicy;
+import io.moat.delivery.tokens.SecretTokens;
 import io.moat.mime.AttachmentExtractor;
 import io.moat.mime.MimeLimits;
 import io.moat.persistence.MessageSpool;
@@ -34,12 +35,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -60,6 +63,12 @@ public class MessageProcessor {
     private static final Duration CORE_RETRY_MAX = Duration.ofMinutes(5);
     private static final Duration RESCAN_DELAY = Duration.ofMinutes(1);
     private static final Duration AFTER_ERROR = Duration.ofSeconds(30);
+    /** Where the webhook module takes Core's callbacks, after the profile's public URL: {@code /webhook/core/<token>}. */
+    private static final String CALLBACK_PATH = "/webhook/core/";
+    private final SecretTokens tokens = new SecretTokens(new SecureRandom());
+    /** How long a file waits when its Core profile has {@code maxInFlight} files at Core already. */
+    private static final Duration ROOM_WAIT = Duration.ofMillis(250);
+    private final CoreFlights flights = new CoreFlights();
     /**
      * A message's parts are decoded into memory up to this many bytes in all (forwarded messages decoded on the way
      * included), the rest into files: about this much heap per worker (28 by default), and no files for the common
@@ -292,8 +301,13 @@ public class MessageProcessor {
     private boolean scan(MessageSnapshot m, SecurityRules.Applied rule, List<Attachment> attachments,
             Progress progress) throws IOException {
         CoreClient client = core.coreClient(rule.coreProfileId(), rule.coreRule());
+        Optional<ScanServers.Callbacks> callbacks = core.callbacks(rule.coreProfileId());
+        String profile = rule.coreProfileId() == null ? "" : rule.coreProfileId();
+        int maxInFlight = core.maxInFlight(rule.coreProfileId());
         Path parts = spool.get().partsOf(m.spoolName());
         boolean pending = false;
+        boolean resubmit = false;
+        boolean full = false;
         for (Attachment a : attachments) {
             if (a.category != null) {
                 continue;
@@ -302,17 +316,25 @@ public class MessageProcessor {
                 a.skipped("not scanned: security rule '" + rule.name() + "' scans attachments only");
                 continue;
             }
+            if (a.dataId == null && !flights.reserve(profile, maxInFlight, Instant.now())) {
+                pending = true; // as many files as the profile allows are at Core: this one waits for room
+                full = true;
+                continue;
+            }
             try {
                 if (a.dataId == null) {
-                    a.dataId = a.held != null
-                            ? client.submit(a.held, a.fileName, SubmitOptions.none())
-                            : client.submit(parts.resolve(a.partName), a.fileName, SubmitOptions.none());
-                    a.submittedAt = Instant.now();
-                    a.changed = true;
+                    try {
+                        submit(a, client, parts, callbacks, scanBudget(rule), progress);
+                    } catch (CoreUnavailableException | CoreRejectedException | RuntimeException e) {
+                        flights.cancel(profile);
+                        throw e;
+                    }
+                    flights.submitted(profile, a.dataId, a.submittedAt.plus(scanBudget(rule)));
                 }
                 // asked at once after submitting: a fast Core has the verdict already
                 ScanResult result = client.fetchResult(a.dataId);
                 if (result.complete()) {
+                    flights.landed(profile, a.dataId);
                     a.verdict(result.code(), result.label(), result.category());
                 } else {
                     pending = true;
@@ -344,10 +366,12 @@ public class MessageProcessor {
                 }
                 if (e.status() == 404 && a.dataId != null) {
                     LOG.warning(() -> "Core no longer knows data_id " + a.dataId + "; submitting again");
+                    flights.landed(profile, a.dataId);
                     a.dataId = null;
                     a.submittedAt = null;
                     a.changed = true;
                     pending = true;
+                    resubmit = true;
                     continue;
                 }
                 LOG.warning(() -> "Core refused the request for message " + m.id() + ": " + e.getMessage()
@@ -364,11 +388,36 @@ public class MessageProcessor {
         if (pending) {
             Instant oldest = attachments.stream().map(a -> a.submittedAt).filter(t -> t != null)
                     .min(Instant::compareTo).orElse(Instant.now());
-            Duration poll = clamp(Duration.between(oldest, Instant.now()).dividedBy(4), MIN_POLL, MAX_POLL);
+            // with callbacks on, Core's callback makes the message due; polling is only the fallback (ADR 0039)
+            Duration poll = full
+                    ? ROOM_WAIT
+                    : callbacks.isPresent() && !resubmit
+                            ? callbacks.get().fallbackPoll()
+                            : clamp(Duration.between(oldest, Instant.now()).dividedBy(4), MIN_POLL, MAX_POLL);
             progress.retryLater(MessageState.SCANNING, Instant.now().plus(poll), null);
             return false;
         }
         return true;
+    }
+
+    /**
+     * Submits one part, with a {@code callbackurl} holding a token of its own when the profile's callbacks are on
+     * (the token's hash recorded with the claim, good for the scan's budget).
+     */
+    private void submit(Attachment a, CoreClient client, Path parts, Optional<ScanServers.Callbacks> callbacks,
+            Duration budget, Progress progress) throws CoreUnavailableException, CoreRejectedException {
+        SecretTokens.Token token = callbacks.isPresent() ? tokens.next() : null;
+        SubmitOptions options = token == null
+                ? SubmitOptions.none()
+                : new SubmitOptions(callbacks.get().publicUrl() + CALLBACK_PATH + token.value(), null);
+        a.dataId = a.held != null
+                ? client.submit(a.held, a.fileName, options)
+                : client.submit(parts.resolve(a.partName), a.fileName, options);
+        a.submittedAt = Instant.now();
+        a.changed = true;
+        if (token != null) {
+            progress.callbacks.add(new Progress.Callback(token.hash(), a.dataId, a.submittedAt.plus(budget)));
+        }
     }
 
     private static void record(List<Attachment> attachments, Progress progress) {

@@ -5,6 +5,8 @@ import io.moat.delivery.notify.NotificationRecords;
 import io.moat.delivery.outbound.DeliveryAgent;
 import io.moat.mime.AttachmentExtractor;
 import io.moat.persistence.AttachmentEntity;
+import io.moat.persistence.CoreCallbackEntity;
+import io.moat.persistence.CoreCallbackRepository;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageRepository;
@@ -33,6 +35,9 @@ public class MessageSteps {
 
     @Inject
     NotificationRecords notifications;
+
+    @Inject
+    CoreCallbackRepository callbacks;
 
     public List<String> due(Instant now, int limit) {
         return messages.due(now, limit);
@@ -125,6 +130,10 @@ public class MessageSteps {
             }
         }
         messages.update(id, update);
+        if (!progress.callbacks.isEmpty()) {
+            callbacks.add(progress.callbacks.stream()
+                    .map(c -> new CoreCallbackEntity(c.tokenHash(), id, c.dataId(), c.expiresAt())).toList());
+        }
         addDsn(progress.dsn, now);
         notifications.record(progress.notices, now);
     }

@@ -19,8 +19,13 @@ final class Progress {
     record Scan(int index, String dataId, Instant submittedAt, Integer code, String label, String category) {
     }
 
+    /** A callback Core may make for a file submitted in this claim: the hash of its token, stored until expiry. */
+    record Callback(String tokenHash, String dataId, Instant expiresAt) {
+    }
+
     AttachmentExtractor.Extraction extraction;
     final List<Scan> scans = new ArrayList<>();
+    final List<Callback> callbacks = new ArrayList<>();
     String scanSummary;
     DeliveryAgent.Result delivery;
     List<String> pendingRecipients;

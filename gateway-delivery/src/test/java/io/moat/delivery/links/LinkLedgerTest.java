@@ -2,6 +2,7 @@ package io.moat.delivery.links;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moat.delivery.tokens.SecretTokens;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageRepository;
@@ -60,7 +61,7 @@ class LinkLedgerTest {
 
         assertThat(rows).hasSize(1);
         RescanLinkEntity row = rows.values().iterator().next();
-        assertThat(row.getTokenHash()).isEqualTo(LinkTokens.hashOf(issued.token()).orElseThrow())
+        assertThat(row.getTokenHash()).isEqualTo(SecretTokens.hashOf(issued.token()).orElseThrow())
                 .doesNotContain(issued.token());
         assertThat(row.getMessageId()).isEqualTo("m-1");
         assertThat(row.getCreatedAt()).isEqualTo(NOW);
@@ -92,7 +93,7 @@ class LinkLedgerTest {
     void aTokenNeverGivenOutOpensNothingAndOneOfAnotherShapeIsNotEvenLookedUp() {
         ledger.issue("m-1", Duration.ofDays(7), NOW);
 
-        assertThat(ledger.open(new LinkTokens(new java.security.SecureRandom()).next().value(), NOW, 5)).isEmpty();
+        assertThat(ledger.open(new SecretTokens(new java.security.SecureRandom()).next().value(), NOW, 5)).isEmpty();
         assertThat(lookedUp).hasSize(1);
         assertThat(ledger.open("../../etc/passwd", NOW, 5)).isEmpty();
         assertThat(ledger.open(null, NOW, 5)).isEmpty();

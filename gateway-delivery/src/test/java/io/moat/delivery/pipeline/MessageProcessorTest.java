@@ -92,6 +92,16 @@ class MessageProcessorTest {
             public CoreClient coreClient(String profileId, String rule) {
                 return new Core();
             }
+
+            @Override
+            public int maxInFlight(String profileId) {
+                return 500;
+            }
+
+            @Override
+            public Optional<Callbacks> callbacks(String profileId) {
+                return Optional.empty();
+            }
         };
         processor.routing = new RecipientRoutes() {
             @Override

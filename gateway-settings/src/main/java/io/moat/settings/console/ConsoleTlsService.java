@@ -7,6 +7,7 @@ import io.moat.settings.RefusedException.Reason;
 import io.moat.settings.SettingNames;
 import io.moat.settings.certificates.CertificateStore;
 import io.moat.settings.certificates.CertificateUsage;
+import io.moat.settings.management.ServerManagement;
 import io.moat.tls.DigitalId;
 import io.moat.tls.KeyStores;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -6,6 +6,7 @@ import io.moat.core.CoreServer;
 import io.moat.persistence.ServerProfileEntity;
 import io.moat.persistence.ServerProfileRepository;
 import io.moat.settings.GatewaySettings;
+import io.moat.settings.GeneralSettingsService;
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
 import io.moat.settings.Secrets;
@@ -36,6 +37,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +60,12 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
     private static final Logger LOG = Logger.getLogger(ServerProfileService.class.getName());
     static final List<String> DEFAULT_PROTOCOLS = ProfileRules.DEFAULT_PROTOCOLS;
     static final int DEFAULT_CORE_TIMEOUT = 30;
+    /**
+     * Files in flight per Core server unless a profile says otherwise: MetaDefender Core's own queue holds 500 files
+     * per node by default; more would only be refused with {@code 503}.
+     */
+    static final int DEFAULT_MAX_IN_FLIGHT = 500;
+    static final int MAX_IN_FLIGHT = 100_000;
     /**
      * Optional STARTTLS offers the forward-secret CBC suites too, after the AEAD ones: towards a server that has no
      * AEAD suite, the alternative is clear text (ADR 0022).
@@ -90,6 +98,12 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
     @Inject
     Instance<ProfileUsage> usages;
 
+    @Inject
+    WebhookListener webhookListener;
+
+    @Inject
+    GeneralSettingsService general;
+
     private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
     /** The profiles as last read, for the pipeline's hot path (no query per recipient); null: read again. */
     private final SnapshotCache<List<ServerProfileEntity>> snapshot = new SnapshotCache<>(
@@ -101,11 +115,11 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
     }
 
     public List<ServerProfile> list() {
-        return repository.list().stream().map(this::profile).toList();
+        return repository.list().stream().map(this::view).toList();
     }
 
     public Optional<ServerProfile> find(String id) {
-        return repository.find(id).map(this::profile);
+        return repository.find(id).map(this::view);
     }
 
     public synchronized ServerProfile create(ServerProfile input) {
@@ -119,7 +133,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
         repository.flush();
         invalidate();
         LOG.info(() -> "server profile '" + entity.getName() + "' created: " + profile(entity));
-        return profile(entity);
+        return view(entity);
     }
 
     public synchronized ServerProfile update(String id, ServerProfile input) {
@@ -132,7 +146,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
         invalidate();
         built.remove(id);
         LOG.info(() -> "server profile '" + entity.getName() + "' changed: " + profile(entity));
-        return profile(entity);
+        return view(entity);
     }
 
     public synchronized void delete(String id) {
@@ -148,9 +162,44 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
                         + String.join(", ", uses) + "; change those first");
             }
         }
+        StoredWebhook webhook = StoredWebhook.read(entity.getWebhook());
+        if (webhook != null && webhook.enabled()) {
+            serveWebhooks(repository.list().stream().filter(p -> !p.getId().equals(id)).toList(), null, null);
+        }
         repository.delete(entity);
         invalidate();
         built.remove(id);
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public int maxInFlight(String profileId) {
+        return snapshot().stream()
+                .filter(p -> p.getType().equals(Type.CORE.name())
+                        && (profileId == null ? p.isDefaultProfile() : p.getId().equals(profileId)))
+                .findFirst().map(p -> maxInFlight(p) * Math.max(1, StoredServer.read(p.getServers()).size()))
+                .orElse(DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    private static int maxInFlight(ServerProfileEntity p) {
+        return p.getMaxInFlight() == null ? DEFAULT_MAX_IN_FLIGHT : p.getMaxInFlight();
+    }
+
+    /** The webhook listener the Core profiles with callbacks on want; empty when none has them on. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<WebhookListener.Listening> webhookListening() {
+        return Optional.ofNullable(listening(snapshot(), null, null));
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<Callbacks> callbacks(String profileId) {
+        return snapshot().stream()
+                .filter(p -> p.getType().equals(Type.CORE.name())
+                        && (profileId == null ? p.isDefaultProfile() : p.getId().equals(profileId)))
+                .findFirst().map(p -> StoredWebhook.read(p.getWebhook())).filter(StoredWebhook::enabled)
+                .map(w -> new Callbacks(WebhookChecks.publicUrl(w, settings.webhookPort(), general.publicAddress()),
+                        WebhookChecks.fallbackPollDuration(w)));
     }
 
     /** At start: on a first start the bootstrap URLs become the default SMTP and Core profiles. */
@@ -158,7 +207,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
         List<ServerProfileEntity> existing = repository.list();
         if (existing.stream().noneMatch(p -> p.getType().equals(Type.SMTP.name()))) {
             ServerProfile downstream = new ServerProfile(null, "downstream", Type.SMTP, Strategy.FAILOVER, true,
-                    List.of(), List.of(fromBootstrap(settings.downstreamUri())), null, false, null, null);
+                    List.of(), List.of(fromBootstrap(settings.downstreamUri())), null, false, null, null, null, null);
             create(downstream);
         }
         if (existing.stream().noneMatch(p -> p.getType().equals(Type.CORE.name()))) {
@@ -166,7 +215,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
                     List.of(new Server(settings.coreUri().toString(), null, List.of(), true, null, null, false,
                             null)),
                     settings.coreApiKey(), false, settings.coreRule(),
-                    (int) Math.max(1, settings.coreTimeout().toSeconds()));
+                    (int) Math.max(1, settings.coreTimeout().toSeconds()), null, null);
             create(core);
         }
     }
@@ -445,8 +494,26 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
                 throw SettingNames.invalid("timeoutSeconds must be 1..600, was " + timeout);
             }
             rule = in.rule() == null || in.rule().isBlank() ? null : in.rule().strip();
-        } else if (in.apikey() != null || in.rule() != null || in.timeoutSeconds() != null) {
-            throw SettingNames.invalid("apikey, rule and timeoutSeconds belong to Core profiles");
+            if (in.maxInFlight() != null && (in.maxInFlight() < 1 || in.maxInFlight() > MAX_IN_FLIGHT)) {
+                throw SettingNames.invalid("maxInFlight must be 1.." + MAX_IN_FLIGHT + " files per server, was "
+                        + in.maxInFlight());
+            }
+            entity.setMaxInFlight(in.maxInFlight());
+            if (in.webhook() != null) {
+                StoredWebhook stored = StoredWebhook.read(entity.getWebhook());
+                StoredWebhook webhook = WebhookChecks.checked(in.webhook(), stored);
+                if (webhook.certificateId() != null && certificates.find(webhook.certificateId()).isEmpty()) {
+                    throw SettingNames.invalid("no certificate with id '" + webhook.certificateId()
+                            + "' for webhook.tls");
+                }
+                if (!webhook.equals(stored)) {
+                    serveWebhooks(others, entity.getId(), webhook);
+                }
+                entity.setWebhook(webhook.write());
+            }
+        } else if (in.apikey() != null || in.rule() != null || in.timeoutSeconds() != null || in.webhook() != null
+                || in.maxInFlight() != null) {
+            throw SettingNames.invalid("apikey, rule, timeoutSeconds, maxInFlight and webhook belong to Core profiles");
         }
         boolean makeDefault = Boolean.TRUE.equals(in.defaultProfile());
         boolean noDefaultYet = others.stream()
@@ -493,19 +560,95 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
                 .findFirst().orElse(null);
     }
 
+    /**
+     * Makes the webhook listener what the profiles want once {@code changed} has {@code webhook} (null: the profile
+     * is gone): refused when two profiles with callbacks on want different listeners, or the server cannot open it.
+     */
+    private void serveWebhooks(List<ServerProfileEntity> others, String changed, StoredWebhook webhook) {
+        WebhookListener.Listening before = listening(repository.list(), null, null);
+        WebhookListener.Listening after = listening(others, changed, webhook);
+        if (!Objects.equals(before, after)) {
+            webhookListener.serve(after);
+        }
+    }
+
+    /**
+     * The one listener the Core profiles with callbacks on share, {@code changed} taken with {@code webhook}; null
+     * when none has them on.
+     */
+    private WebhookListener.Listening listening(List<ServerProfileEntity> profiles, String changed,
+            StoredWebhook webhook) {
+        WebhookListener.Listening wanted = null;
+        String wantedBy = null;
+        List<Map.Entry<String, StoredWebhook>> all = new ArrayList<>();
+        for (ServerProfileEntity p : profiles) {
+            if (p.getType().equals(Type.CORE.name()) && !p.getId().equals(changed)) {
+                all.add(Map.entry(p.getName(), StoredWebhook.read(p.getWebhook()) == null
+                        ? new StoredWebhook(false, null, null, null, null, null, null)
+                        : StoredWebhook.read(p.getWebhook())));
+            }
+        }
+        if (webhook != null) {
+            all.add(Map.entry("this profile", webhook));
+        }
+        for (Map.Entry<String, StoredWebhook> entry : all) {
+            if (!entry.getValue().enabled()) {
+                continue;
+            }
+            WebhookListener.Listening listening = WebhookChecks.listening(entry.getValue(), settings.webhookPort());
+            if (wanted != null && !wanted.equals(listening)) {
+                throw new RefusedException(Reason.CONFLICT, "Core profiles share one webhook listener: '" + wantedBy
+                        + "' has it on " + describe(wanted) + ", " + entry.getKey() + " wants " + describe(listening)
+                        + "; give the same bindAddress, port and tls");
+            }
+            wanted = listening;
+            wantedBy = entry.getKey();
+        }
+        return wanted;
+    }
+
+    private static String describe(WebhookListener.Listening l) {
+        return (l.bindAddress() == null ? "the public interface" : l.bindAddress()) + " port " + l.port()
+                + (l.tls() ? " over TLS (" + l.certificateId() + ", " + l.protocols() + ")" : " over plain HTTP");
+    }
+
     private ServerProfile profile(ServerProfileEntity e) {
+        return profile(e, null);
+    }
+
+    /** As the API shows it: with a Core profile's webhook settings in effect. */
+    private ServerProfile view(ServerProfileEntity e) {
+        return profile(e, general.publicAddress());
+    }
+
+    private ServerProfile profile(ServerProfileEntity e, URI publicAddress) {
         List<Server> servers = StoredServer.read(e.getServers()).stream().map(StoredServer::view).toList();
+        ServerProfile.Webhook webhook = null;
+        if (publicAddress != null && e.getType().equals(Type.CORE.name())) {
+            StoredWebhook stored = StoredWebhook.read(e.getWebhook());
+            webhook = WebhookChecks.effective(stored == null
+                    ? new StoredWebhook(false, null, null, null, null, null, null)
+                    : stored, settings.webhookPort(), publicAddress);
+        }
         return new ServerProfile(e.getId(), e.getName(), Type.valueOf(e.getType()),
                 Strategy.valueOf(e.getStrategy()), e.isDefaultProfile(), lines(e.getRecipientDomains()), servers,
-                null, e.getSealedApiKey() != null, e.getRule(), e.getTimeoutSeconds());
+                null, e.getSealedApiKey() != null, e.getRule(), e.getTimeoutSeconds(),
+                e.getType().equals(Type.CORE.name()) ? maxInFlight(e) : null, webhook);
     }
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<String> usesOf(String certificateId) {
-        return list().stream().filter(p -> p.servers().stream()
-                .anyMatch(s -> certificateId.equals(s.clientCertificateId())))
-                .map(p -> "server profile '" + p.name() + "' (client certificate)").toList();
+        List<String> uses = new ArrayList<>(repository.list().stream().map(this::profile).filter(p -> p.servers()
+                .stream().anyMatch(s -> certificateId.equals(s.clientCertificateId())))
+                .map(p -> "server profile '" + p.name() + "' (client certificate)").toList());
+        for (ServerProfileEntity p : repository.list()) {
+            StoredWebhook webhook = StoredWebhook.read(p.getWebhook());
+            if (webhook != null && webhook.enabled() && certificateId.equals(webhook.certificateId())) {
+                uses.add("server profile '" + p.getName() + "' (webhook listener)");
+            }
+        }
+        return uses;
     }
 
     @Override

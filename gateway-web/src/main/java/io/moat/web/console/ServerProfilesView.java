@@ -127,7 +127,8 @@ public class ServerProfilesView implements Serializable {
             return;
         }
         if (form.isCore() && !form.isTimeoutNumber()) {
-            Feedback.error("profile-form:profile-timeout", "Enter the timeout as a whole number of seconds.");
+            Feedback.error("profile-form:profile-timeout", "Enter the timeout (seconds) and the files in flight as"
+                    + " whole numbers.");
             return;
         }
         boolean created = form.isAdding();

@@ -30,6 +30,7 @@ public final class ServerProfileForm implements Serializable {
     private boolean removeApikey;
     private String rule;
     private String timeoutSeconds;
+    private String maxInFlight;
 
     /** A new profile of this type with one empty server. */
     public static ServerProfileForm blank(Type type) {
@@ -54,6 +55,7 @@ public final class ServerProfileForm implements Serializable {
         form.apikeySet = profile.apikeySet();
         form.rule = profile.rule();
         form.timeoutSeconds = profile.timeoutSeconds() == null ? null : profile.timeoutSeconds().toString();
+        form.maxInFlight = profile.maxInFlight() == null ? null : profile.maxInFlight().toString();
         return form;
     }
 
@@ -72,7 +74,7 @@ public final class ServerProfileForm implements Serializable {
         return new ServerProfile(id, name, type, strategy, defaultProfile, core
                 ? List.of()
                 : TextLists.entries(recipientDomains),
-                list, key, false, core ? rule : null, core ? timeout() : null);
+                list, key, false, core ? rule : null, core ? timeout() : null, core ? inFlight() : null, null); // webhook: kept
     }
 
     public void addServer() {
@@ -193,14 +195,29 @@ public final class ServerProfileForm implements Serializable {
         return value == null ? null : Integer.valueOf(value);
     }
 
-    /** Whether the timeout is empty or a whole number. */
+    /** Whether the timeout and the files in flight are empty or whole numbers. */
     public boolean isTimeoutNumber() {
         try {
             timeout();
+            inFlight();
             return true;
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    public String getMaxInFlight() {
+        return maxInFlight;
+    }
+
+    public void setMaxInFlight(String maxInFlight) {
+        this.maxInFlight = maxInFlight;
+    }
+
+    /** The files in flight per server as typed, kept as text as the timeout is. */
+    private Integer inFlight() {
+        String value = TextLists.stripped(maxInFlight);
+        return value == null ? null : Integer.valueOf(value);
     }
 
     private static String emptyToNull(String value) {

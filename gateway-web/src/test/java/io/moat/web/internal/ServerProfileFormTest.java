@@ -17,12 +17,12 @@ class ServerProfileFormTest {
                     "STARTTLS_REQUIRED", List.of("TLSv1.3"), false, "relay", null, true, "cert-1"),
                     new Server("smtps://mx2.internal:465", null, List.of("TLSv1.2", "TLSv1.3"), true, null, null,
                             false, null)),
-            null, false, null, null);
+            null, false, null, null, null, null);
 
     private static final ServerProfile CORE = new ServerProfile("id-2", "core", Type.CORE, Strategy.FAILOVER, true,
             List.of(), List.of(new Server("https://core:8008", null, List.of("TLSv1.2", "TLSv1.3"), true, null, null,
                     false, null)),
-            null, true, "strict", 45);
+            null, true, "strict", 45, 300, null);
 
     @Test
     void aStoredProfileComesBackUnchanged() {

@@ -1,17 +1,16 @@
-package io.moat.delivery.links;
+package io.moat.delivery.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class LinkTokensTest {
+class SecretTokensTest {
 
-    private final LinkTokens tokens = new LinkTokens(new SecureRandom());
+    private final SecretTokens tokens = new SecretTokens(new SecureRandom());
 
     @Test
     void aTokenIs256RandomBitsWrittenAs43Base64urlCharacters() {
@@ -35,12 +34,12 @@ class LinkTokensTest {
 
     @Test
     void onlyTheTokensSha256IsKeptAndItsTextNeverShowsTheToken() {
-        LinkTokens.Token token = tokens.next();
+        SecretTokens.Token token = tokens.next();
 
         assertThat(token.hash()).matches("[0-9a-f]{64}").doesNotContain(token.value());
-        assertThat(LinkTokens.hashOf(token.value())).contains(token.hash());
+        assertThat(SecretTokens.hashOf(token.value())).contains(token.hash());
         // the SHA-256 of the token's characters (sha256sum of 43 'A's)
-        assertThat(LinkTokens.hashOf("A".repeat(43)))
+        assertThat(SecretTokens.hashOf("A".repeat(43)))
                 .contains("0f007385b6f9d4b7eeb2748605afe1a984a0a3bfa3f014d09e2a784ce9e5cd1a");
         assertThat(token.toString()).doesNotContain(token.value()).contains(token.hash());
         assertThat(tokens.next().hash()).isNotEqualTo(token.hash());
@@ -48,29 +47,21 @@ class LinkTokensTest {
 
     @Test
     void aStringThatCannotBeATokenIsRefusedBeforeAnyLookUp() {
-        assertThat(LinkTokens.hashOf(null)).isEmpty();
-        assertThat(LinkTokens.hashOf("")).isEmpty();
-        assertThat(LinkTokens.hashOf("A".repeat(42))).isEmpty();
-        assertThat(LinkTokens.hashOf("A".repeat(44))).isEmpty();
-        assertThat(LinkTokens.hashOf("A".repeat(42) + "+")).as("base64, not base64url").isEmpty();
-        assertThat(LinkTokens.hashOf("A".repeat(42) + "=")).isEmpty();
-        assertThat(LinkTokens.hashOf("A".repeat(42) + "\n")).isEmpty();
-        assertThat(LinkTokens.hashOf("A".repeat(43))).isPresent();
+        assertThat(SecretTokens.hashOf(null)).isEmpty();
+        assertThat(SecretTokens.hashOf("")).isEmpty();
+        assertThat(SecretTokens.hashOf("A".repeat(42))).isEmpty();
+        assertThat(SecretTokens.hashOf("A".repeat(44))).isEmpty();
+        assertThat(SecretTokens.hashOf("A".repeat(42) + "+")).as("base64, not base64url").isEmpty();
+        assertThat(SecretTokens.hashOf("A".repeat(42) + "=")).isEmpty();
+        assertThat(SecretTokens.hashOf("A".repeat(42) + "\n")).isEmpty();
+        assertThat(SecretTokens.hashOf("A".repeat(43))).isPresent();
     }
 
     @Test
     void hashesAreComparedWholly() {
         String hash = tokens.next().hash();
-        assertThat(LinkTokens.sameHash(hash, new String(hash))).isTrue();
-        assertThat(LinkTokens.sameHash(hash, hash.substring(0, 63) + (hash.endsWith("0") ? "1" : "0"))).isFalse();
-        assertThat(LinkTokens.sameHash(hash, hash.substring(0, 32))).isFalse();
-    }
-
-    @Test
-    void aLinkIsThePageAtThePublicAddressWithTheToken() {
-        assertThat(Links.url(URI.create("https://mail.example.com"), "tok"))
-                .hasToString("https://mail.example.com/rescan?t=tok");
-        assertThat(Links.url(URI.create("https://proxy.example.com/moat/"), "tok"))
-                .hasToString("https://proxy.example.com/moat/rescan?t=tok");
+        assertThat(SecretTokens.sameHash(hash, new String(hash))).isTrue();
+        assertThat(SecretTokens.sameHash(hash, hash.substring(0, 63) + (hash.endsWith("0") ? "1" : "0"))).isFalse();
+        assertThat(SecretTokens.sameHash(hash, hash.substring(0, 32))).isFalse();
     }
 }

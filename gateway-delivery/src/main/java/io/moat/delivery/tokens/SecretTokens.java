@@ -1,4 +1,4 @@
-package io.moat.delivery.links;
+package io.moat.delivery.tokens;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,13 +10,13 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The tokens of rescan links. A token is {@value #TOKEN_BYTES} bytes from {@link SecureRandom} (256 bits: no one
+ * Secret tokens: of rescan links, and of Core's callbacks. A token is {@value #TOKEN_BYTES} bytes from {@link SecureRandom} (256 bits: no one
  * guesses one, however many links exist or requests are made), written base64url without padding (RFC 4648 section
  * 5: safe in a URL's query and in a mail, {@value #TOKEN_LENGTH} characters). Only its SHA-256 is stored: a token has
- * all the entropy a hash needs, so no salt or slow hash is wanted, and a copy of the database opens no message. A
+ * all the entropy a hash needs, so no salt or slow hash is wanted, and a copy of the database opens no message and forges no callback. A
  * string that is not a token's shape is refused before any look-up.
  */
-public final class LinkTokens {
+public final class SecretTokens {
 
     static final int TOKEN_BYTES = 32;
     static final int TOKEN_LENGTH = 43;
@@ -24,7 +24,7 @@ public final class LinkTokens {
 
     private final SecureRandom random;
 
-    public LinkTokens(SecureRandom random) {
+    public SecretTokens(SecureRandom random) {
         this.random = random;
     }
 
