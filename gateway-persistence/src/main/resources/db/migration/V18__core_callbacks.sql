@@ -14,3 +14,5 @@ CREATE TABLE moat_core_callback (
     expires_at  TIMESTAMP    NOT NULL
 );
 CREATE INDEX moat_core_callback_expires ON moat_core_callback (expires_at);
+-- a message is made due by the callback of its last file: the others awaited are found by the message
+CREATE INDEX moat_core_callback_message ON moat_core_callback (message_id);

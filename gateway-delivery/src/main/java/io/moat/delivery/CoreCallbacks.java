@@ -16,7 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * Core's callbacks, as the webhook module hands them over: a callback never carries a verdict into the gateway. A
- * token issued for one submitted file, with that file's {@code data_id}, only makes its message due now, once; the
+ * token issued for one submitted file, with that file's {@code data_id}, is used up, and the callback of the last of a
+ * message's files awaited makes the message due now (one claim for all of its files); the
  * pipeline then reads the verdict from Core over the profile's own connection (ADR 0003, ADR 0039). Anything else
  * (a token that is not one of ours, expired, used, or for another file) changes nothing and is told apart from none
  * of the others.
@@ -52,6 +53,12 @@ public class CoreCallbacks {
         Optional<String> message = callbacks.use(hash.get(), dataId, now);
         if (message.isEmpty()) {
             return false;
+        }
+        // the message is looked at once all its files are done: a callback for each would claim it for each
+        if (callbacks.awaited(message.get(), now)) {
+            LOG.fine(() -> "Core called back for data_id " + dataId + "; other files of message " + message.get()
+                    + " are still at Core");
+            return true;
         }
         if (callbacks.makeDue(message.get(), now)) {
             transactions.registerInterposedSynchronization(new Synchronization() {

@@ -2,6 +2,7 @@ package io.moat.persistence;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.Collection;
@@ -9,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The callbacks Core may still make, found by their token's hash. A callback is used up by one conditional
- * {@code DELETE}, so that the same callback twice at once (Core retries) counts once. Callers own the transaction.
+ * {@code DELETE}, so that the same callback twice at once (Core retries) counts once, with its message's row locked,
+ * so that the callbacks of one message's files are taken one at a time. Callers own the transaction.
  */
 @ApplicationScoped
 public class CoreCallbackRepository {
@@ -32,9 +34,20 @@ public class CoreCallbackRepository {
         if (callback == null || !callback.getDataId().equals(dataId) || !callback.getExpiresAt().isAfter(now)) {
             return Optional.empty();
         }
+        // the message's row is locked first: the callbacks of its files, arriving at once, are taken one after the
+        // other, so that the last one sees the others used up (awaited) and makes the message due
+        em.createQuery("SELECT m.id FROM MessageEntity m WHERE m.id = :id").setParameter("id", callback.getMessageId())
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
         int deleted = em.createQuery("DELETE FROM CoreCallbackEntity c WHERE c.tokenHash = :hash")
                 .setParameter("hash", tokenHash).executeUpdate();
         return deleted == 1 ? Optional.of(callback.getMessageId()) : Optional.empty();
+    }
+
+    /** Whether callbacks for other files of {@code messageId} are still awaited (and not expired at {@code now}). */
+    public boolean awaited(String messageId, Instant now) {
+        return !em.createQuery("SELECT c.tokenHash FROM CoreCallbackEntity c WHERE c.messageId = :id"
+                + " AND c.expiresAt > :now").setParameter("id", messageId).setParameter("now", now).setMaxResults(1)
+                .getResultList().isEmpty();
     }
 
     /**

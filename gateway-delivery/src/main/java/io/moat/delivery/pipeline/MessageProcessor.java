@@ -39,10 +39,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -308,6 +310,7 @@ public class MessageProcessor {
         boolean pending = false;
         boolean resubmit = false;
         boolean full = false;
+        Set<String> submittedNow = new HashSet<>();
         for (Attachment a : attachments) {
             if (a.category != null) {
                 continue;
@@ -330,11 +333,16 @@ public class MessageProcessor {
                         throw e;
                     }
                     flights.submitted(profile, a.dataId, a.submittedAt.plus(scanBudget(rule)));
+                    submittedNow.add(a.dataId);
                 }
                 // asked at once after submitting: a fast Core has the verdict already
                 ScanResult result = client.fetchResult(a.dataId);
                 if (result.complete()) {
                     flights.landed(profile, a.dataId);
+                    if (submittedNow.contains(a.dataId)) {
+                        String done = a.dataId; // no callback to wait for: its token is never stored
+                        progress.callbacks.removeIf(c -> c.dataId().equals(done));
+                    }
                     a.verdict(result.code(), result.label(), result.category());
                 } else {
                     pending = true;
