@@ -33,7 +33,7 @@ class SecurityRuleFormTest {
                     Position.TOP, Style.WARNING)), null, new Mark(null, Map.of(),
                             new Disclaimer("unscanned", null,
                                     Position.BOTTOM, Style.CRITICAL))),
-            "PT10M");
+            "PT10M", new SecurityRule.Cdr(true, SecurityRule.CdrFailure.DELIVER_ORIGINAL));
 
     @Test
     void aStoredRuleComesBackUnchanged() {
