@@ -135,7 +135,7 @@ public final class SecurityRuleForm implements Serializable {
             case "coreRule" -> "rule-core-rule";
             case "relayProfile" -> "rule-relay-profile";
             case "scanErrorAfter" -> "rule-scan-error-after";
-            case "cdr" -> path.length > 1 && path[1].equals("onFailure") ? "rule-cdr-on-failure" : "rule-cdr-use";
+            case "cdr" -> "rule-cdr-use";
             case "filter" -> path.length < 2 ? null : switch (path[1]) {
                 case "endpoints" -> "rule-endpoints";
                 case "previousHops" -> "rule-previous-hops";
