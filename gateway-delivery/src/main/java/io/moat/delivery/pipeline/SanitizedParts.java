@@ -93,10 +93,13 @@ final class SanitizedParts {
             failures.add(p.fileName() + " (" + why + ")");
             recorded.put(p.index(), FAILED);
         }
+        if (onFailure == CdrFailure.BLOCK && !failures.isEmpty()) {
+            // nothing is delivered: no part went out sanitized (what Core made of each stays as the scan recorded)
+            recorded.values().removeIf(REPLACED::equals);
+            return new Outcome(CopyMarks.Sanitized.NONE, recorded, failures);
+        }
         List<String> unsanitized = onFailure == CdrFailure.DELIVER_ORIGINAL ? failures : List.of();
-        return new Outcome(new CopyMarks.Sanitized(onFailure == CdrFailure.BLOCK && !failures.isEmpty()
-                ? List.of()
-                : swaps, unsanitized), recorded, failures);
+        return new Outcome(new CopyMarks.Sanitized(swaps, unsanitized), recorded, failures);
     }
 
     /**
