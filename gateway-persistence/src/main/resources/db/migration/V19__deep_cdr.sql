@@ -8,5 +8,5 @@ ALTER TABLE moat_attachment ADD COLUMN cdr_file_name VARCHAR(255);
 -- The default rule uses sanitized files, on new installations and existing ones alike; a failed sanitization blocks.
 -- Its definition is a JSON object: the setting goes in as its first member, unless an admin already set one.
 UPDATE moat_security_rule
-    SET definition = '{"cdr":{"useSanitized":true,"onFailure":"BLOCK"},' || SUBSTRING(definition, 2)
+    SET definition = '{"cdr":{"useSanitized":true,"onFailure":"BLOCK"},' || SUBSTRING(definition FROM 2)
     WHERE id = '00000000-0000-0000-0000-00000000d3fa' AND definition LIKE '{"%' AND definition NOT LIKE '%"cdr":%';
