@@ -601,8 +601,8 @@ public final class MessageMarker {
                 if (depth > limits.maxDepth()) {
                     throw unreadable("MIME nesting deeper than " + limits.maxDepth() + " levels");
                 }
-                if (removed(entity.start(), entity.end())) {
-                    return; // what is taken out gets no notice
+                if (removed(entity.start(), entity.end()) || replaced(entity.start(), entity.end())) {
+                    return; // what is taken out gets no notice, nor what becomes a sanitized file
                 }
                 String ambiguity = entity.header().ambiguity();
                 if (ambiguity != null) {
@@ -647,6 +647,11 @@ public final class MessageMarker {
                     entity(Rewrite.this.entity(content + range.start(), content + range.end()), depth + 1);
                 }
             }
+        }
+
+        /** Whether {@code [start, end)} is a part replaced by a file. */
+        private boolean replaced(long start, long end) {
+            return replacements.stream().anyMatch(r -> r.entityStart() == start && r.entityEnd() == end);
         }
 
         /** Whether {@code [start, end)} lies within a removal. */

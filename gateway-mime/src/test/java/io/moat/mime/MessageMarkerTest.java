@@ -1067,6 +1067,26 @@ class MessageMarkerTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("not a single part but multipart/mixed");
     }
 
+    @Test
+    void aBodyReplacedByItsSanitizedCopyGetsNoDisclaimerAndTheOtherBodyDoes() throws Exception {
+        Path message = alternativeWithAttachment(binary(100, 9));
+        List<Attachment> found = AttachmentExtractor.extract(message, dir.resolve("parts"), 1_000_000).attachments();
+        Attachment html = found.stream().filter(a -> a.fileName().endsWith(".html")).findFirst().orElseThrow();
+        byte[] sanitized = "<html><body><p>clean</p></body></html>".getBytes(StandardCharsets.US_ASCII);
+
+        Marked marked = mark(message, new Marks(List.of(), null, new Disclaimer("Scanned.", "<p>Scanned.</p>",
+                Position.BOTTOM, Style.INFO), List.of(),
+                List.of(new Marks.Replacement(html.entityStart(),
+                        html.entityEnd(), file("sanitized.html", sanitized), null, null))));
+
+        assertThat(marked.result().disclaimerIn()).containsExactly("text");
+        assertThat(marked.result().replaced()).isEqualTo(1);
+        MimeMultipart alternative = (MimeMultipart) ((MimeMultipart) marked.parsed().getContent()).getBodyPart(0)
+                .getContent();
+        assertThat(bytes(alternative.getBodyPart(1))).isEqualTo(sanitized);
+        assertThat(decoded(alternative.getBodyPart(0))).contains("Scanned.");
+    }
+
     private static final class NonClosing extends java.io.FilterOutputStream {
         NonClosing(OutputStream out) {
             super(out);
