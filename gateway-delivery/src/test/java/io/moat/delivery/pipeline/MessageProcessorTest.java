@@ -56,8 +56,9 @@ class MessageProcessorTest {
     private final List<Progress> recorded = new ArrayList<>();
     private final List<String> submitted = new ArrayList<>();
     /** Core's sanitized copies by data id, and the data ids whose copy was asked for. */
-    private final java.util.Map<String, byte[]> sanitizedCopies = new java.util.HashMap<>();
-    private final List<String> fetchedSanitized = new ArrayList<>();
+    private final ScriptedCopies scripted = new ScriptedCopies();
+    private final java.util.Map<String, byte[]> sanitizedCopies = scripted.copies;
+    private final List<String> fetchedSanitized = scripted.asked;
     private boolean sanitizedUnavailable;
     private long cdrCap = 1 << 20;
     private Function<String, ScanResult> verdicts = id -> result(id, 0, "No Threat Detected", VerdictCategory.CLEAN);
@@ -641,23 +642,10 @@ class MessageProcessorTest {
         @Override
         public Converted fetchSanitized(String dataId, Path target, long maxBytes)
                 throws CoreUnavailableException {
-            fetchedSanitized.add(dataId);
             if (sanitizedUnavailable) {
                 throw new CoreUnavailableException("Core is away");
             }
-            byte[] copy = sanitizedCopies.get(dataId);
-            if (copy == null) {
-                return Converted.NOT_FOUND;
-            }
-            if (copy.length > maxBytes) {
-                return Converted.TOO_LARGE;
-            }
-            try {
-                java.nio.file.Files.write(target, copy);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return Converted.WRITTEN;
+            return scripted.fetch(dataId, target, maxBytes);
         }
 
         @Override

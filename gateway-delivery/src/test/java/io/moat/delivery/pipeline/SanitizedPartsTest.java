@@ -8,12 +8,7 @@ import io.moat.core.ScanResult;
 import io.moat.core.SubmitOptions;
 import io.moat.delivery.marks.CopyMarks;
 import io.moat.settings.rules.SecurityRule.CdrFailure;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,8 +20,9 @@ class SanitizedPartsTest {
     @TempDir
     Path folder;
 
-    private final Map<String, byte[]> copies = new HashMap<>();
-    private final List<String> asked = new ArrayList<>();
+    private final ScriptedCopies scripted = new ScriptedCopies();
+    private final Map<String, byte[]> copies = scripted.copies;
+    private final List<String> asked = scripted.asked;
     private CoreRejectedException refusal;
 
     private final CoreClient core = new CoreClient() {
@@ -47,23 +43,10 @@ class SanitizedPartsTest {
 
         @Override
         public Converted fetchSanitized(String dataId, Path target, long maxBytes) throws CoreRejectedException {
-            asked.add(dataId);
             if (refusal != null) {
                 throw refusal;
             }
-            byte[] copy = copies.get(dataId);
-            if (copy == null) {
-                return Converted.NOT_FOUND;
-            }
-            if (copy.length > maxBytes) {
-                return Converted.TOO_LARGE;
-            }
-            try {
-                Files.write(target, copy);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return Converted.WRITTEN;
+            return scripted.fetch(dataId, target, maxBytes);
         }
 
         @Override
