@@ -3,7 +3,7 @@ package io.moat.core;
 import java.nio.file.Path;
 
 /**
- * The three calls the gateway makes to MetaDefender Core. Implementations are immutable and thread-safe.
+ * The calls the gateway makes to MetaDefender Core. Implementations are immutable and thread-safe.
  *
  * <p>
  * Every call either returns an answer Core gave, or throws one of two exceptions: {@link CoreUnavailableException}
@@ -51,6 +51,32 @@ public interface CoreClient {
      * @throws CoreRejectedException    if Core refused the request; status 404 when Core does not know the id
      */
     ScanResult fetchResult(String dataId) throws CoreUnavailableException, CoreRejectedException;
+
+    /**
+     * Downloads the sanitized copy of a file ({@code GET /file/converted/{dataId}}), the bytes Deep CDR wrote, into
+     * {@code target} (created or replaced), streamed: never held whole in memory. A partial file is removed.
+     *
+     * @param dataId   the id returned by {@link #submit}, whose result said {@link ScanResult#sanitized()}
+     * @param target   where to write the bytes
+     * @param maxBytes the most that is taken; a larger file is not written ({@link Converted#TOO_LARGE})
+     * @return {@link Converted#WRITTEN}, or {@link Converted#NOT_FOUND} when Core has no sanitized copy (404: none
+     *         was made, or Core no longer keeps it), or {@link Converted#TOO_LARGE}
+     * @throws CoreUnavailableException     if Core is busy, failing, unreachable or the download broke off
+     * @throws CoreRejectedException        if Core refused the request (for example a bad API key)
+     * @throws java.io.UncheckedIOException if {@code target} cannot be written
+     */
+    Converted fetchSanitized(String dataId, Path target, long maxBytes)
+            throws CoreUnavailableException, CoreRejectedException;
+
+    /** What {@link #fetchSanitized} found. */
+    enum Converted {
+        /** The sanitized copy is in the target file. */
+        WRITTEN,
+        /** Core has no sanitized copy of the file. */
+        NOT_FOUND,
+        /** The sanitized copy is larger than allowed; nothing was written. */
+        TOO_LARGE
+    }
 
     /**
      * Reads Core's version ({@code GET /version}); a cheap health check.

@@ -108,7 +108,7 @@ class CoreClientResultTest {
         ScanResult result = client.fetchResult(ID);
 
         assertThat(result).isEqualTo(new ScanResult(ID, true, 100, 0, "No Threat Detected", VerdictCategory.CLEAN,
-                true, null));
+                ScanResult.Sanitization.SANITIZED, "report_sanitized.pdf", null));
     }
 
     @Test

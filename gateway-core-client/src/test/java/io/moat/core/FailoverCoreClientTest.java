@@ -45,6 +45,11 @@ class FailoverCoreClientTest {
         }
 
         @Override
+        public Converted fetchSanitized(String dataId, Path target, long maxBytes) {
+            throw new UnsupportedOperationException("not asked here");
+        }
+
+        @Override
         public String version() throws CoreUnavailableException {
             if (!up) {
                 throw new CoreUnavailableException(name + " down");

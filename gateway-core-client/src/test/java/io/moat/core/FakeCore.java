@@ -30,7 +30,11 @@ final class FakeCore implements AutoCloseable {
         }
     }
 
-    private record Answer(int status, String body, Duration delay) {
+    private record Answer(int status, byte[] body, Duration delay, boolean chunked, String type) {
+
+        Answer(int status, String body, Duration delay) {
+            this(status, body.getBytes(StandardCharsets.UTF_8), delay, false, "application/json; charset=utf-8");
+        }
     }
 
     private final HttpServer server;
@@ -48,6 +52,12 @@ final class FakeCore implements AutoCloseable {
     /** Answers requests for {@code rawPath} with {@code status} and {@code body}. */
     FakeCore answer(String rawPath, int status, String body) {
         answers.put(rawPath, new Answer(status, body, Duration.ZERO));
+        return this;
+    }
+
+    /** Answers requests for {@code rawPath} with 200 and these bytes, as a file: with a length, or chunked. */
+    FakeCore answerFile(String rawPath, byte[] bytes, boolean chunked) {
+        answers.put(rawPath, new Answer(200, bytes.clone(), Duration.ZERO, chunked, "application/octet-stream"));
         return this;
     }
 
@@ -89,9 +99,9 @@ final class FakeCore implements AutoCloseable {
             if (!answer.delay().isZero()) {
                 Thread.sleep(answer.delay().toMillis());
             }
-            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-            exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+            byte[] bytes = answer.body();
+            exchange.getResponseHeaders().set("Content-Type", answer.type());
+            exchange.sendResponseHeaders(answer.status(), answer.chunked() ? 0 : bytes.length == 0 ? -1 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }

@@ -4,6 +4,7 @@ import io.moat.delivery.MessageDetailDto.AttachmentDto;
 import io.moat.delivery.MessageDetailDto.ClientDto;
 import io.moat.delivery.MessageDetailDto.DeliveryAttemptDto;
 import io.moat.delivery.MessageDetailDto.EnvelopeDto;
+import io.moat.persistence.AttachmentEntity;
 import io.moat.persistence.MessageEntity;
 import io.moat.persistence.QuarantineActionEntity;
 import java.util.List;
@@ -31,7 +32,8 @@ final class MessageAssembler {
                 m.getState().isFinal() ? List.of() : m.getPendingRecipients(), m.getScanSummary(), m.getLastError(),
                 m.getAttachments().stream()
                         .map(a -> new AttachmentDto(a.getFileName(), a.getContentType(), a.getSizeBytes(),
-                                a.getDataId(), a.getVerdictCode(), a.getVerdictLabel(), a.getCategory()))
+                                a.getDataId(), a.getVerdictCode(), a.getVerdictLabel(), a.getCategory(),
+                                AttachmentEntity.CDR_REPLACED.equals(a.getCdr()), a.getCdr()))
                         .toList(),
                 m.getDeliveryAttempts().stream()
                         .map(d -> new DeliveryAttemptDto(d.getAttemptedAt(), d.getServer(), d.getOutcome(),

@@ -35,9 +35,14 @@ public record MessageDetailDto(String id, String kind, String state, EnvelopeDto
     public record ClientDto(String endpoint, String address, String helo, String tlsProtocol, String tlsCipher) {
     }
 
-    /** An attachment and Core's verdict on it ({@code verdict} null while scanning). */
+    /**
+     * An attachment and Core's verdict on it ({@code verdict} null while scanning). {@code sanitized}: the delivered
+     * message carries Core's sanitized copy (Deep CDR) in its place, the original being kept in the record and the
+     * spool; {@code sanitization} says what Deep CDR made of it: {@code SANITIZED} (Core has a sanitized copy),
+     * {@code REPLACED} (delivered as that copy), {@code FAILED}, or null (none ran).
+     */
     public record AttachmentDto(String fileName, String contentType, long size, String dataId, Integer verdictCode,
-            String verdict, String category) {
+            String verdict, String category, boolean sanitized, String sanitization) {
     }
 
     /** One attempt to deliver downstream and the server's reply. */

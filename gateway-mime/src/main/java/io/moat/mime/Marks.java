@@ -1,5 +1,6 @@
 package io.moat.mime;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,8 +16,10 @@ import java.util.Objects;
  * @param disclaimer inserted into the body, or null for none
  * @param removals entities replaced by a short text part that says why ({@link AttachmentExtractor.Attachment}'s
  *        {@code entityStart} and {@code entityEnd})
+ * @param replacements single parts whose content is replaced by a file's bytes (Core's sanitized copy)
  */
-public record Marks(List<Header> headers, String subjectTag, Disclaimer disclaimer, List<Removal> removals) {
+public record Marks(List<Header> headers, String subjectTag, Disclaimer disclaimer, List<Removal> removals,
+        List<Replacement> replacements) {
 
     /** Nothing to do: the message is copied as it is. */
     public static final Marks NONE = new Marks(List.of(), null, null, List.of());
@@ -27,21 +30,28 @@ public record Marks(List<Header> headers, String subjectTag, Disclaimer disclaim
     public Marks {
         headers = List.copyOf(Objects.requireNonNullElse(headers, List.of()));
         removals = List.copyOf(Objects.requireNonNullElse(removals, List.of()));
+        replacements = List.copyOf(Objects.requireNonNullElse(replacements, List.of()));
         if (subjectTag != null && subjectTag.isBlank()) {
             subjectTag = null;
         }
     }
 
+    /** Marks that replace no part with a file. */
+    public Marks(List<Header> headers, String subjectTag, Disclaimer disclaimer, List<Removal> removals) {
+        this(headers, subjectTag, disclaimer, removals, List.of());
+    }
+
     /** Whether the marks change nothing. */
     public boolean isEmpty() {
-        return headers.isEmpty() && subjectTag == null && disclaimer == null && removals.isEmpty();
+        return headers.isEmpty() && subjectTag == null && disclaimer == null && removals.isEmpty()
+                && replacements.isEmpty();
     }
 
     /** These marks with one more header field. */
     public Marks withHeader(String name, String value) {
         List<Header> more = new ArrayList<>(headers);
         more.add(new Header(name, value));
-        return new Marks(more, subjectTag, disclaimer, removals);
+        return new Marks(more, subjectTag, disclaimer, removals, replacements);
     }
 
     /**
@@ -130,6 +140,26 @@ public record Marks(List<Header> headers, String subjectTag, Disclaimer disclaim
                         "a removal is a non-empty range of the message: " + entityStart + ".." + entityEnd);
             }
             replacementText = Objects.requireNonNullElse(replacementText, "");
+        }
+    }
+
+    /**
+     * A single part ({@code [entityStart, entityEnd)} of the message file, the part's own entity as
+     * {@link AttachmentExtractor} reports it) whose content becomes the bytes of {@code file}, written in base64: its
+     * other header fields stay as they are; with a {@code fileName}, its {@code Content-Type} becomes
+     * {@code contentType} (null: its own type) with that {@code name} and its {@code Content-Disposition} names that
+     * {@code filename} (RFC 2231 in UTF-8 where it is not ASCII).
+     */
+    public record Replacement(long entityStart, long entityEnd, Path file, String fileName, String contentType) {
+
+        public Replacement {
+            if (entityStart < 0 || entityEnd <= entityStart) {
+                throw new IllegalArgumentException(
+                        "a replacement is a non-empty range of the message: " + entityStart + ".." + entityEnd);
+            }
+            Objects.requireNonNull(file, "file");
+            fileName = fileName == null || fileName.isBlank() ? null : fileName;
+            contentType = contentType == null || contentType.isBlank() ? null : contentType;
         }
     }
 }

@@ -67,6 +67,7 @@ public final class MessageMarker {
      * @param disclaimerIn where the disclaimer went: {@code text}, {@code html}, {@code added part},
      *        {@code wrapped}, or {@code skipped: <why>} (per body part where one was skipped); empty without one
      * @param removed how many entities were replaced by a text part
+     * @param replaced how many parts were replaced by a file (a sanitized copy)
      * @param signed the message is signed (or S/MIME {@code signed-data}) at its top level
      * @param encrypted the message is encrypted (PGP/MIME {@code multipart/encrypted}, S/MIME
      *        {@code enveloped-data}) at its top level
@@ -74,7 +75,7 @@ public final class MessageMarker {
      *        parts), so that entity no longer verifies
      */
     public record Result(boolean subjectTagged, List<String> headersAdded, List<String> disclaimerIn, int removed,
-            boolean signed, boolean encrypted, boolean signatureBroken) {
+            int replaced, boolean signed, boolean encrypted, boolean signatureBroken) {
 
         public Result {
             headersAdded = List.copyOf(headersAdded);
@@ -96,6 +97,9 @@ public final class MessageMarker {
             }
             if (removed > 0) {
                 done.add(removed + (removed == 1 ? " part removed" : " parts removed"));
+            }
+            if (replaced > 0) {
+                done.add(replaced + (replaced == 1 ? " part sanitized" : " parts sanitized"));
             }
             if (signatureBroken) {
                 done.add("signature broken");
@@ -162,6 +166,8 @@ public final class MessageMarker {
         final Entity top;
         final HeaderFields topFields;
         final List<Marks.Removal> removals;
+        /** The replacements to make: those inside a removal are left out (the removal takes them). */
+        final List<Marks.Replacement> replacements;
         final List<Edit> edits = new ArrayList<>();
         final List<String> disclaimerIn = new ArrayList<>();
         boolean topChanged;
@@ -185,6 +191,12 @@ public final class MessageMarker {
             }
             this.sealed = sealed(top.type());
             this.encrypted = sealed && encrypted(top.type());
+            this.replacements = new ArrayList<>();
+            for (Marks.Replacement replacement : marks.replacements()) {
+                if (!removed(replacement.entityStart(), replacement.entityEnd())) {
+                    replacements.add(replacement);
+                }
+            }
         }
 
         Result write(OutputStream out) throws IOException {
@@ -205,6 +217,9 @@ public final class MessageMarker {
                     edits.add(new Edit(removal.entityStart(), removal.entityEnd(),
                             o -> o.write(replacement(removal.replacementText()))));
                 }
+                for (Marks.Replacement replacement : replacements) {
+                    replaceContent(replacement);
+                }
                 if (marks.disclaimer() != null) {
                     disclaimer(marks.disclaimer());
                 }
@@ -213,23 +228,41 @@ public final class MessageMarker {
                 }
                 apply(out);
             }
-            return new Result(tagged, added, disclaimerIn, removals.size(), sealed && !encrypted, encrypted,
-                    brokenSeal());
+            return new Result(tagged, added, disclaimerIn, removals.size(), whole ? 0 : replacements.size(),
+                    sealed && !encrypted, encrypted, brokenSeal());
         }
 
         /**
-         * Whether a removal is made within a signed or encrypted entity: the message itself, or a part of it that
-         * holds the removed entity (not one removed whole, which takes its signature with it).
+         * Whether a removal or a replacement is made within a signed or encrypted entity: the message itself, or a
+         * part of it that holds the changed entity (not one removed whole, which takes its signature with it).
          */
         private boolean brokenSeal() throws IOException {
-            if (removals.isEmpty()) {
+            if (removals.isEmpty() && replacements.isEmpty()) {
                 return false;
             }
             if (sealed) {
                 return true;
             }
             for (Marks.Removal removal : removals) {
-                if (withinSeal(removal)) {
+                if (withinSeal(removal.entityStart(), removal.entityEnd())) {
+                    return true;
+                }
+            }
+            for (Marks.Replacement replacement : replacements) {
+                if (withinSeal(replacement.entityStart(), replacement.entityEnd())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether an entity that holds {@code [start, end)} (not that entity itself) is signed or encrypted. */
+        private boolean withinSeal(long start, long end) throws IOException {
+            for (Entity entity : chain(start, end)) {
+                if (entity.start() == start && entity.end() == end) {
+                    return false; // the changed entity itself
+                }
+                if (sealed(entity.type())) {
                     return true;
                 }
             }
@@ -237,28 +270,27 @@ public final class MessageMarker {
         }
 
         /**
-         * Walks down from the top through the entities that hold {@code removal} (multiparts, forwarded messages in
-         * place, as the extractor reported it) and says whether one of them is signed or encrypted.
+         * The entities from the top down through those that hold {@code [start, end)} (multiparts, forwarded messages
+         * in place, as the extractor reported them): the last is the entity at exactly that range, or the innermost
+         * that holds it when none is.
          */
-        private boolean withinSeal(Marks.Removal removal) throws IOException {
+        private List<Entity> chain(long start, long end) throws IOException {
+            List<Entity> chain = new ArrayList<>();
             Entity entity = top;
             for (int depth = 0; depth <= limits.maxDepth(); depth++) {
-                if (entity.start() == removal.entityStart() && entity.end() == removal.entityEnd()) {
-                    return false; // the removal itself
+                chain.add(entity);
+                if (entity.start() == start && entity.end() == end) {
+                    return chain;
                 }
                 ContentType type = entity.type();
                 if (type == null) {
-                    return false;
-                }
-                if (sealed(type)) {
-                    return true;
+                    return chain;
                 }
                 Entity holder = null;
                 if (type.match("multipart/*")) {
                     long content = entity.contentStart();
                     for (MultipartScanner.Range range : parts(entity, limits.maxParts())) {
-                        if (content + range.start() <= removal.entityStart()
-                                && removal.entityEnd() <= content + range.end()) {
+                        if (content + range.start() <= start && end <= content + range.end()) {
                             holder = entity(content + range.start(), content + range.end());
                             break;
                         }
@@ -267,11 +299,67 @@ public final class MessageMarker {
                     holder = entity(entity.contentStart(), entity.end());
                 }
                 if (holder == null) {
-                    return false;
+                    return chain;
                 }
                 entity = holder;
             }
             throw unreadable("MIME nesting deeper than " + limits.maxDepth() + " levels");
+        }
+
+        /**
+         * Plans a part's content replaced by a file: the part must be one entity of the message that holds content
+         * (not a multipart, not a forwarded message), else nothing is written. Its header fields stay but those that
+         * describe the new content: the transfer encoding (base64), and with a new name the type and disposition.
+         */
+        private void replaceContent(Marks.Replacement r) throws IOException {
+            List<Entity> chain = chain(r.entityStart(), r.entityEnd());
+            Entity part = chain.get(chain.size() - 1);
+            if (part.start() != r.entityStart() || part.end() != r.entityEnd()) {
+                throw new IOException("a replacement (" + r.entityStart() + ".." + r.entityEnd() + ") is not an entity"
+                        + " of the message; not rewritten");
+            }
+            ContentType type = part.type();
+            if (type == null || type.match("multipart/*") || type.match("message/*")) {
+                throw new IOException("a replacement (" + r.entityStart() + ".." + r.entityEnd() + ") is not a"
+                        + " single part but " + (type == null ? "an unreadable type" : type.getBaseType())
+                        + "; not rewritten");
+            }
+            HeaderFields fields = part.start() == 0
+                    ? topFields
+                    : HeaderFields.parse(spool.bytes(part.start(), part.contentStart()));
+            describe(fields, part, r);
+            boolean whole = part.start() == 0;
+            if (whole) {
+                topChanged = true;
+                edits.add(new Edit(part.contentStart(), part.end(), o -> base64(r.file(), o, true)));
+            } else {
+                edits.add(new Edit(part.start(), part.end(), o -> {
+                    fields.write(o);
+                    base64(r.file(), o, false);
+                }));
+            }
+        }
+
+        /** Sets the fields that describe a replaced part's new content. */
+        private void describe(HeaderFields fields, Entity part, Marks.Replacement r) throws IOException {
+            fields.replace("Content-Transfer-Encoding", "Content-Transfer-Encoding: base64\r\n");
+            if (r.fileName() == null) {
+                return;
+            }
+            try {
+                ContentType type = new ContentType(r.contentType() != null
+                        ? r.contentType()
+                        : part.type().getBaseType());
+                type.setParameterList(named("name", r.fileName()));
+                fields.replace("Content-Type", "Content-Type: " + type.toString() + "\r\n");
+                String disposition = part.header().attachment(part.type()) ? "attachment" : "inline";
+                jakarta.mail.internet.ContentDisposition cd = new jakarta.mail.internet.ContentDisposition(
+                        disposition, named("filename", r.fileName()));
+                fields.replace("Content-Disposition", "Content-Disposition: " + cd.toString() + "\r\n");
+            } catch (ParseException e) {
+                throw new IOException("the sanitized part's content type '" + TextBody.printable(r.contentType())
+                        + "' cannot be written: " + e.getMessage(), e);
+            }
         }
 
         /** A single-part message removed whole: its header fields but Content-*, then the replacement. */
@@ -513,8 +601,8 @@ public final class MessageMarker {
                 if (depth > limits.maxDepth()) {
                     throw unreadable("MIME nesting deeper than " + limits.maxDepth() + " levels");
                 }
-                if (removed(entity.start(), entity.end())) {
-                    return; // what is taken out gets no notice
+                if (removed(entity.start(), entity.end()) || replaced(entity.start(), entity.end())) {
+                    return; // what is taken out gets no notice, nor what becomes a sanitized file
                 }
                 String ambiguity = entity.header().ambiguity();
                 if (ambiguity != null) {
@@ -559,6 +647,11 @@ public final class MessageMarker {
                     entity(Rewrite.this.entity(content + range.start(), content + range.end()), depth + 1);
                 }
             }
+        }
+
+        /** Whether {@code [start, end)} is a part replaced by a file. */
+        private boolean replaced(long start, long end) {
+            return replacements.stream().anyMatch(r -> r.entityStart() == start && r.entityEnd() == end);
         }
 
         /** Whether {@code [start, end)} lies within a removal. */
@@ -641,6 +734,47 @@ public final class MessageMarker {
             }
         }
         return part.toByteArray();
+    }
+
+    /**
+     * One parameter, {@code name=value}: as it is when the value is printable ASCII, else RFC 2231-encoded in UTF-8
+     * ({@code name*=utf-8''...}), which is how mail clients expect a file name that is not ASCII.
+     */
+    static jakarta.mail.internet.ParameterList named(String name, String value) {
+        jakarta.mail.internet.ParameterList list = new jakarta.mail.internet.ParameterList();
+        String clean = value.replaceAll("\\p{Cntrl}", "");
+        if (Octets.ascii(clean)) {
+            list.set(name, clean);
+        } else {
+            list.set(name, clean, "utf-8");
+        }
+        return list;
+    }
+
+    /**
+     * Writes {@code file} in base64 (RFC 2045 section 6.8: lines of 76 characters, CRLF between them), streamed. The
+     * line break after the last line is written only at the end of the message ({@code last}); within a multipart
+     * the delimiter's own CRLF follows.
+     */
+    static void base64(Path file, OutputStream out, boolean last) throws IOException {
+        OutputStream kept = new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush(); // the message goes on: the stream is the caller's
+            }
+        };
+        try (OutputStream encoder = java.util.Base64.getMimeEncoder().wrap(kept);
+                InputStream in = java.nio.file.Files.newInputStream(file)) {
+            in.transferTo(encoder);
+        }
+        if (last) {
+            out.write(ascii("\r\n"));
+        }
     }
 
     /** A new inline text part holding the notice, for a message without a body text part. */

@@ -17,6 +17,12 @@ import java.time.Instant;
 public class AttachmentEntity {
 
     static final int VERDICT_LABEL_LENGTH = 512;
+    /** {@link #getCdr()}: Core has a sanitized copy of the part. */
+    public static final String CDR_SANITIZED = "SANITIZED";
+    /** {@link #getCdr()}: Core's sanitization failed, or its copy could not be had or put in place. */
+    public static final String CDR_FAILED = "FAILED";
+    /** {@link #getCdr()}: the delivered message carries the sanitized copy in the part's place. */
+    public static final String CDR_REPLACED = "REPLACED";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -73,6 +79,17 @@ public class AttachmentEntity {
     @Column(name = "body_part")
     private boolean body;
 
+    /**
+     * What Deep CDR made of the part (V19): {@code SANITIZED} (Core has a sanitized copy), {@code FAILED},
+     * {@code REPLACED} (delivered as the sanitized copy); null when none ran or the rule does not use it.
+     */
+    @Column(name = "cdr")
+    private String cdr;
+
+    /** The sanitized copy's name as Core gave it, or null. */
+    @Column(name = "cdr_file_name")
+    private String cdrFileName;
+
     protected AttachmentEntity() {
         // for JPA
     }
@@ -125,8 +142,24 @@ public class AttachmentEntity {
         this.completedAt = at;
     }
 
+    /** What Deep CDR made of the part, and the sanitized copy's name (see the fields); null for none. */
+    public void sanitization(String state, String sanitizedName) {
+        this.cdr = state;
+        this.cdrFileName = MessageEntity.truncate(sanitizedName, 255);
+    }
+
+    public String getCdr() {
+        return cdr;
+    }
+
+    public String getCdrFileName() {
+        return cdrFileName;
+    }
+
     /** Forgets a submission so that the attachment is sent to Core again (a failed scan is retried). */
     public void resetScan() {
+        this.cdr = null;
+        this.cdrFileName = null;
         this.dataId = null;
         this.submittedAt = null;
         this.verdictCode = null;

@@ -153,12 +153,13 @@ public class MessageRepository {
         }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO moat_attachment (message_id,"
                 + " part_index, file_name, content_type, size_bytes, part_name, data_id, verdict_code, verdict_label,"
-                + " category, submitted_at, completed_at, entity_start, entity_end, body_part)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " category, submitted_at, completed_at, entity_start, entity_end, body_part, cdr, cdr_file_name)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (AttachmentEntity a : attachments) {
                 bind(insert, id, a.getPartIndex(), a.getFileName(), a.getContentType(), a.getSizeBytes(),
                         a.getPartName(), a.getDataId(), a.getVerdictCode(), a.getVerdictLabel(), a.getCategory(),
-                        a.getSubmittedAt(), a.getCompletedAt(), a.getEntityStart(), a.getEntityEnd(), a.isBody());
+                        a.getSubmittedAt(), a.getCompletedAt(), a.getEntityStart(), a.getEntityEnd(), a.isBody(),
+                        a.getCdr(), a.getCdrFileName());
                 // not a batch: H2's executeBatch makes an SQLException (a stack trace) each time, to chain failures
                 insert.executeUpdate();
             }

@@ -55,13 +55,17 @@ public class QuarantineRepository {
     }
 
     /**
-     * FAILED messages last changed before {@code cutoff} whose spool files are still kept (DELIVERED ones lose theirs
-     * at delivery), oldest first.
+     * FAILED messages, and DELIVERED ones that went out with a part replaced by its sanitized copy (Deep CDR: their
+     * originals are kept), last changed before {@code cutoff}, whose spool files are still kept (other DELIVERED ones
+     * lose theirs at delivery), oldest first.
      */
-    public List<Candidate> failedWithFilesBefore(Instant cutoff, int limit) {
-        return candidates(em.createQuery("SELECT m.id, m.spoolName FROM MessageEntity m WHERE m.state = :failed"
-                + " AND m.filesRemovedAt IS NULL AND m.updatedAt < :cutoff ORDER BY m.updatedAt", Object[].class)
-                .setParameter("failed", MessageState.FAILED), cutoff, limit);
+    public List<Candidate> keptFilesBefore(Instant cutoff, int limit) {
+        return candidates(em.createQuery("SELECT m.id, m.spoolName FROM MessageEntity m WHERE (m.state = :failed"
+                + " OR m.state = :delivered AND EXISTS (SELECT a.id FROM AttachmentEntity a WHERE a.message = m"
+                + " AND a.cdr = :replaced)) AND m.filesRemovedAt IS NULL AND m.updatedAt < :cutoff"
+                + " ORDER BY m.updatedAt", Object[].class)
+                .setParameter("failed", MessageState.FAILED).setParameter("delivered", MessageState.DELIVERED)
+                .setParameter("replaced", AttachmentEntity.CDR_REPLACED), cutoff, limit);
     }
 
     /** Records of handled mail (delivered, failed, deleted) last changed before {@code cutoff}, oldest first. */

@@ -41,8 +41,12 @@ final class TestDatabases {
 
     /** The repository as the container would inject it, on {@code em}. */
     static MessageRepository repositoryOn(EntityManager em) throws ReflectiveOperationException {
-        MessageRepository repository = new MessageRepository();
-        Field field = MessageRepository.class.getDeclaredField("em");
+        return injected(new MessageRepository(), em);
+    }
+
+    /** {@code repository} with {@code em} in its field {@code em}, as the container would inject it. */
+    static <T> T injected(T repository, EntityManager em) throws ReflectiveOperationException {
+        Field field = repository.getClass().getDeclaredField("em");
         field.setAccessible(true);
         field.set(repository, em);
         return repository;

@@ -127,6 +127,11 @@ public class GatewaySettings {
     @ConfigProperty(name = "moat.mime.max-decoded-bytes", defaultValue = "134217728")
     long mimeMaxDecodedBytes;
 
+    /** The largest sanitized file (Deep CDR) taken from Core to replace an attachment, in bytes. */
+    @Inject
+    @ConfigProperty(name = "moat.cdr.max-bytes", defaultValue = "67108864")
+    long cdrMaxBytes;
+
     @Inject
     @ConfigProperty(name = "moat.scan.max-attempts", defaultValue = "3")
     int scanMaxAttempts;
@@ -293,6 +298,14 @@ public class GatewaySettings {
     /** Bytes of decoded content per message. */
     public long mimeMaxDecodedBytes() {
         return mimeMaxDecodedBytes;
+    }
+
+    /**
+     * The largest sanitized file (bytes, {@code moat.cdr.max-bytes}, 64 MiB by default) the gateway downloads from
+     * Core to put in an attachment's place; a larger one is a failed sanitization (the rule's {@code onFailure}).
+     */
+    public long cdrMaxBytes() {
+        return Math.max(1, cdrMaxBytes);
     }
 
     /** How often a file whose scan failed is submitted to Core, in all, before the message fails. */

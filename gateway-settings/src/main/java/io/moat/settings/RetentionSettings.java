@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * How long the gateway keeps what it holds. {@code quarantine}: quarantined messages (files and all) from their
- * arrival; {@code spoolFiles}: the spool files of FAILED messages (delivered ones lose theirs at delivery) from their
- * last change; {@code records}: the records of handled mail (delivered, failed, deleted) from their last change.
+ * arrival; {@code spoolFiles}: the spool files of FAILED messages, and the originals of messages delivered with
+ * sanitized parts (Deep CDR; other delivered ones lose theirs at delivery), from their last change; {@code records}: the records of handled mail (delivered, failed, deleted) from their last change.
  */
 public record RetentionSettings(Duration quarantine, Duration spoolFiles, Duration records) {
 

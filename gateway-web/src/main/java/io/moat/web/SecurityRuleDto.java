@@ -10,7 +10,14 @@ import java.util.Map;
  */
 public record SecurityRuleDto(String id, String name, Boolean enabled, Integer position, FilterDto filter,
         String coreProfile, String coreRule, String relayProfile, Boolean scanBody, ActionsDto actions,
-        MarksDto marks, String scanErrorAfter) {
+        MarksDto marks, String scanErrorAfter, CdrDto cdr) {
+
+    /**
+     * Deep CDR: {@code useSanitized} (attachments Core sanitized are delivered as its sanitized files) and
+     * {@code onFailure}: BLOCK or DELIVER_ORIGINAL (what a failed sanitization does).
+     */
+    public record CdrDto(Boolean useSanitized, String onFailure) {
+    }
 
     /** Which mail the rule takes: {@code direction} INBOUND or OUTBOUND. */
     public record FilterDto(List<String> endpoints, List<String> previousHops, List<String> senders,

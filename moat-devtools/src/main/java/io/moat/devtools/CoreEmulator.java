@@ -63,6 +63,12 @@ import javax.net.ssl.SSLContext;
  * test string (also inside ZIP files) and reports ZIP files with entries no given password opens as encrypted
  * archives. Results are kept in memory, across {@link #stop()} and {@link #start()}. Plain HTTP by default; HTTPS
  * with {@link Builder#https(Path, Path)} or {@link Builder#https(SSLContext)}.
+ *
+ * <p>Its Deep CDR is deterministic ({@link Sanitizer}): a clean file holding {@link #SANITIZE_MARKER} is "sanitized"
+ * ({@code actions_ran: "Sanitized"}, {@code converted_destination} its name) into {@link #SANITIZED_PREFIX} followed
+ * by its own bytes, served at {@code GET /file/converted/{data_id}}; a clean file holding {@link #CDR_FAIL_MARKER}
+ * fails sanitization ({@code actions_failed: "Sanitization Failed"}, no converted file: 404). Other files are not
+ * sanitized (empty {@code actions_ran}, 404 for their converted file), as with a workflow without Deep CDR.
  */
 public final class CoreEmulator implements AutoCloseable {
 
@@ -70,6 +76,12 @@ public final class CoreEmulator implements AutoCloseable {
     public static final String DEFAULT_API_KEY = "demo-key";
     /** The EICAR test string; a file containing it is infected. */
     public static final String EICAR = FileScanner.EICAR;
+    /** A clean file holding these ASCII bytes is sanitized (see the class comment). */
+    public static final String SANITIZE_MARKER = Sanitizer.SANITIZE_MARKER;
+    /** A clean file holding these ASCII bytes fails sanitization. */
+    public static final String CDR_FAIL_MARKER = Sanitizer.FAIL_MARKER;
+    /** The line a sanitized file starts with, before the file's own bytes. */
+    public static final String SANITIZED_PREFIX = Sanitizer.PREFIX;
     /** {@code product_id} of {@code GET /version}. */
     public static final String PRODUCT_ID = "MDCore-emulator";
     /** {@code version} of {@code GET /version}. */
@@ -106,17 +118,29 @@ public final class CoreEmulator implements AutoCloseable {
     private ExecutorService handlers;
     private ScheduledExecutorService callbacks;
 
-    /** A submission with its verdict, complete from {@code readyAt} ({@link System#nanoTime()}) on. */
-    private record Scan(Submission submission, Verdict verdict, long readyAt) {
+    /**
+     * A submission with its verdict and what Deep CDR made of it, complete from {@code readyAt}
+     * ({@link System#nanoTime()}) on.
+     */
+    private record Scan(Submission submission, Verdict verdict, Sanitizer.Outcome cdr, long readyAt) {
         boolean complete() {
             return System.nanoTime() - readyAt >= 0;
         }
     }
 
-    /** An answer, and the scan it accepted (for the callback) if any. */
-    private record Reply(int status, String json, Scan accepted) {
+    /** An answer (JSON, or a file's bytes), and the scan it accepted (for the callback) if any. */
+    private record Reply(int status, String json, byte[] file, Scan accepted) {
         Reply(int status, String json) {
-            this(status, json, null);
+            this(status, json, null, null);
+        }
+
+        Reply(int status, String json, Scan accepted) {
+            this(status, json, null, accepted);
+        }
+
+        /** A file: {@code application/octet-stream}. */
+        Reply(int status, byte[] file) {
+            this(status, null, file, null);
         }
     }
 
@@ -286,10 +310,11 @@ public final class CoreEmulator implements AutoCloseable {
                 LOG.log(Level.WARNING, "Core emulator failed on " + exchange.getRequestURI().getRawPath(), e);
                 reply = new Reply(500, Json.error("Internal error: " + e));
             }
-            byte[] json = reply.json().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(reply.status(), json.length);
-            exchange.getResponseBody().write(json);
+            byte[] answer = reply.file() != null ? reply.file() : reply.json().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type",
+                    reply.file() != null ? "application/octet-stream" : "application/json");
+            exchange.sendResponseHeaders(reply.status(), answer.length);
+            exchange.getResponseBody().write(answer);
         }
         if (reply.accepted() != null) {
             accepted(reply.accepted());
@@ -320,8 +345,12 @@ public final class CoreEmulator implements AutoCloseable {
                     + Json.quote(hostForUri()) + ",\"version\":" + Json.quote(VERSION)
                     + ",\"scan_queue\":0,\"load\":0,\"cpu_usage\":0,\"engines\":[],\"issues\":[]}]}");
         }
-        if (CONVERTED_PATH.matcher(path).matches()) {
-            return new Reply(404, Json.error("Not Found"));
+        Matcher converted = CONVERTED_PATH.matcher(path);
+        if (converted.matches()) {
+            Scan scan = scans.get(percentDecode(converted.group(1)));
+            return scan == null || !scan.complete() || scan.cdr().converted() == null
+                    ? new Reply(404, Json.error("Not Found"))
+                    : new Reply(200, scan.cdr().converted());
         }
         Matcher m = RESULT_PATH.matcher(path);
         String dataId = m.matches() ? percentDecode(m.group(1)) : "";
@@ -355,7 +384,8 @@ public final class CoreEmulator implements AutoCloseable {
         Submission submission = new Submission(dataId, percentDecode(headers.getFirst("filename")),
                 percentDecode(headers.getFirst("rule")), headers.getFirst("user_agent"), callbackUrl,
                 !passwords.isEmpty(), body.length, sha256(body), verdict.text(), Instant.now());
-        Scan scan = new Scan(submission, verdict, System.nanoTime() + delay.toNanos());
+        Scan scan = new Scan(submission, verdict, Sanitizer.sanitize(body, verdict == Verdict.CLEAN),
+                System.nanoTime() + delay.toNanos());
         scans.put(dataId, scan);
         received.add(submission);
         return new Reply(200, "{\"data_id\":" + Json.quote(dataId) + "}", scan);
@@ -423,7 +453,7 @@ public final class CoreEmulator implements AutoCloseable {
                 + ",\"process_info\":{\"progress_percentage\":" + progress
                 + ",\"result\":" + Json.quote(complete ? v.result() : "Processing")
                 + ",\"blocked_reason\":" + Json.quote(complete ? v.blockedReason() : "")
-                + ",\"post_processing\":{\"actions_ran\":\"\",\"converted_destination\":\"\"}}"
+                + ",\"post_processing\":" + scan.cdr().json(complete, s.filename()) + "}"
                 + ",\"scan_results\":{\"progress_percentage\":" + progress
                 + ",\"scan_all_result_i\":" + (complete ? v.code() : 255)
                 + ",\"scan_all_result_a\":" + Json.quote(complete ? v.text() : "In Progress")

@@ -35,6 +35,32 @@ interface CoreExchange {
     record Answer(int status, String body) {
     }
 
+    /**
+     * Sends a {@code GET} and streams a successful (2xx) answer's body into {@code target} (created or replaced), at
+     * most {@code maxBytes} of it; any other answer's body is read as text, as {@link #exchange} reads it. The target
+     * is removed again if the body is larger or the exchange fails while it is written.
+     *
+     * @throws java.net.SocketTimeoutException if connecting, writing the request or the answer took longer than the
+     *         timeout
+     * @throws java.net.ConnectException if the server could not be reached
+     * @throws IOException if the exchange failed otherwise, or {@code target} cannot be written
+     */
+    default Download download(String path, List<String> headers, Path target, long maxBytes) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not download files");
+    }
+
+    /**
+     * The answer to {@link #download}: its status; for 2xx the bytes written ({@code -1}: more than allowed, none
+     * kept), else the body as text.
+     */
+    record Download(int status, long written, String text) {
+
+        /** Whether the body was larger than allowed (and not kept). */
+        boolean tooLarge() {
+            return status >= 200 && status < 300 && written < 0;
+        }
+    }
+
     /** A request body of known length. */
     interface Body {
 

@@ -12,6 +12,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -138,24 +140,40 @@ final class CoreHttp implements CoreExchange {
 
     @Override
     public Answer exchange(String method, String path, List<String> headers, Body body) throws IOException {
+        return exchange(method, path, headers, body, Connection::readAnswer);
+    }
+
+    @Override
+    public Download download(String path, List<String> headers, Path target, long maxBytes) throws IOException {
+        return exchange("GET", path, headers, null, (c, deadline) -> c.readInto(target, maxBytes, deadline));
+    }
+
+    /** Reads an answer from a connection. */
+    private interface Reader<T> {
+        T read(Connection c, long deadline) throws IOException;
+    }
+
+    private <T> T exchange(String method, String path, List<String> headers, Body body, Reader<T> reader)
+            throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         byte[] head = head(method, path, headers, body);
         Connection connection = idle();
         if (connection != null) {
             try {
-                return exchange(connection, head, body, deadline);
+                return exchange(connection, head, body, deadline, reader);
             } catch (NothingReceived stale) {
                 // the server closed the kept connection while it was idle: once more on a new one
             }
         }
         try {
-            return exchange(open(deadline), head, body, deadline);
+            return exchange(open(deadline), head, body, deadline, reader);
         } catch (NothingReceived e) {
             throw (IOException) e.getCause();
         }
     }
 
-    private Answer exchange(Connection c, byte[] head, Body body, long deadline) throws IOException {
+    private <T> T exchange(Connection c, byte[] head, Body body, long deadline, Reader<T> reader)
+            throws IOException {
         boolean reusable = false;
         try {
             try (WriteDeadlines.Watch watch = writes.watch(c.plain, deadline)) {
@@ -180,7 +198,7 @@ final class CoreHttp implements CoreExchange {
             } catch (IOException e) {
                 throw new NothingReceived(e);
             }
-            Answer answer = c.readAnswer(deadline);
+            T answer = reader.read(c, deadline);
             reusable = c.keepAlive;
             return answer;
         } finally {
@@ -294,7 +312,45 @@ final class CoreHttp implements CoreExchange {
             }
         }
 
+        /** The status line and header fields of an answer (interim 1xx answers passed over). */
+        private record Head(int code, long length, boolean chunked) {
+        }
+
         Answer readAnswer(long deadline) throws IOException {
+            return readBodyAsText(readHead(deadline), deadline);
+        }
+
+        /**
+         * A 2xx answer's body streamed into {@code target}, at most {@code max} bytes (a larger one is not kept, and
+         * the connection is closed rather than read to its end); any other answer read as text.
+         */
+        Download readInto(Path target, long max, long deadline) throws IOException {
+            Head head = readHead(deadline);
+            if (head.code() < 200 || head.code() >= 300) {
+                Answer text = readBodyAsText(head, deadline);
+                return new Download(text.status(), 0, text.body());
+            }
+            boolean kept = false;
+            try (OutputStream file = Files.newOutputStream(target)) {
+                long written = copyBody(head, file, max, deadline);
+                kept = written >= 0;
+                return new Download(head.code(), written, null);
+            } finally {
+                if (!kept) {
+                    Files.deleteIfExists(target);
+                }
+            }
+        }
+
+        private Answer readBodyAsText(Head head, long deadline) throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            if (copyBody(head, body, MAX_ANSWER, deadline) < 0) {
+                throw new IOException("the answer is larger than " + MAX_ANSWER + " bytes");
+            }
+            return new Answer(head.code(), body.toString(StandardCharsets.UTF_8));
+        }
+
+        private Head readHead(long deadline) throws IOException {
             while (true) {
                 String status = line(deadline);
                 if (!status.startsWith("HTTP/1.") || status.length() < 12 || status.charAt(8) != ' ') {
@@ -341,77 +397,89 @@ final class CoreHttp implements CoreExchange {
                     continue; // 100 Continue and other interim answers: the final one follows
                 }
                 keepAlive = connection != null ? connection : !http10;
-                byte[] body;
-                if (code == 204 || code == 304) {
-                    body = new byte[0];
-                } else if (chunked) {
-                    body = chunked(deadline);
-                } else if (length >= 0) {
-                    if (length > MAX_ANSWER) {
-                        throw new IOException("the answer is larger than " + MAX_ANSWER + " bytes: " + length);
-                    }
-                    body = exactly((int) length, deadline);
-                } else {
-                    keepAlive = false; // the body ends with the connection
-                    body = toEnd(deadline);
-                }
-                return new Answer(code, new String(body, StandardCharsets.UTF_8));
+                return new Head(code, length, chunked);
             }
         }
 
-        private byte[] chunked(long deadline) throws IOException {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
+        /**
+         * Copies the body of the answer {@code head} introduced to {@code out}: at most {@code max} bytes. Returns
+         * how many, or -1 when it is longer (then the rest is not read, and the connection is not kept).
+         */
+        private long copyBody(Head head, OutputStream out, long max, long deadline) throws IOException {
+            if (head.code() == 204 || head.code() == 304) {
+                return 0;
+            }
+            long copied;
+            if (head.chunked()) {
+                copied = copyChunked(out, max, deadline);
+            } else if (head.length() >= 0) {
+                copied = head.length() > max ? -1 : copyExactly(head.length(), out, deadline);
+            } else {
+                keepAlive = false; // the body ends with the connection
+                copied = copyToEnd(out, max, deadline);
+            }
+            if (copied < 0) {
+                keepAlive = false;
+            }
+            return copied;
+        }
+
+        private long copyChunked(OutputStream out, long max, long deadline) throws IOException {
+            long total = 0;
             while (true) {
                 String sizeLine = line(deadline);
                 int end = sizeLine.indexOf(';');
                 String hex = (end < 0 ? sizeLine : sizeLine.substring(0, end)).trim();
-                int size;
+                long size;
                 try {
-                    size = Integer.parseInt(hex, 16);
+                    size = Long.parseLong(hex, 16);
                 } catch (NumberFormatException e) {
                     throw new IOException("bad chunk size: " + snippet(sizeLine), e);
                 }
-                if (size < 0 || body.size() + (long) size > MAX_ANSWER) {
-                    throw new IOException("the answer is larger than " + MAX_ANSWER + " bytes");
+                if (size < 0) {
+                    throw new IOException("bad chunk size: " + snippet(sizeLine));
+                }
+                if (total + size > max) {
+                    return -1;
                 }
                 if (size == 0) {
                     while (!line(deadline).isEmpty()) {
                         // trailers: none that matter
                     }
-                    return body.toByteArray();
+                    return total;
                 }
-                body.write(exactly(size, deadline));
+                total += copyExactly(size, out, deadline);
                 if (!line(deadline).isEmpty()) {
                     throw new IOException("a chunk does not end with CRLF");
                 }
             }
         }
 
-        private byte[] exactly(int length, long deadline) throws IOException {
-            byte[] bytes = new byte[length];
-            int done = 0;
+        private long copyExactly(long length, OutputStream out, long deadline) throws IOException {
+            long done = 0;
             while (done < length) {
                 if (position == limit && !fill(deadline)) {
                     throw new EOFException("the answer ended after " + done + " of " + length + " bytes");
                 }
-                int n = Math.min(length - done, limit - position);
-                System.arraycopy(buffer, position, bytes, done, n);
+                int n = (int) Math.min(length - done, limit - position);
+                out.write(buffer, position, n);
                 position += n;
                 done += n;
             }
-            return bytes;
+            return length;
         }
 
-        private byte[] toEnd(long deadline) throws IOException {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private long copyToEnd(OutputStream out, long max, long deadline) throws IOException {
+            long total = 0;
             while (position < limit || fill(deadline)) {
-                if (body.size() + (limit - position) > MAX_ANSWER) {
-                    throw new IOException("the answer is larger than " + MAX_ANSWER + " bytes");
+                if (total + (limit - position) > max) {
+                    return -1;
                 }
-                body.write(buffer, position, limit - position);
+                out.write(buffer, position, limit - position);
+                total += limit - position;
                 position = limit;
             }
-            return body.toByteArray();
+            return total;
         }
 
         /** A line without its CRLF (or LF), as ISO-8859-1. */

@@ -16,6 +16,8 @@ import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -32,6 +34,10 @@ final class CoreJson {
 
     private static final int IN_PROGRESS = 255;
     private static final String SANITIZED = "Sanitized";
+    private static final String SANITIZED_PARTIALLY = "Sanitized Partially";
+    /** What every Deep CDR action's name starts with ({@code Sanitization Failed}, {@code Sanitized}). */
+    private static final String SANITIZ = "Sanitiz";
+    private static final int MAX_NAME = 255;
     private static final String NOT_FOUND = "Not Found";
     private static final Pattern SMALL_INTEGER = Pattern.compile("-?\\d{1,9}");
     private static final Pattern ACTION_SEPARATOR = Pattern.compile("[|,;]");
@@ -143,8 +149,8 @@ final class CoreJson {
 
         String dataId = text(answer, "data_id");
         return new ScanResult(dataId == null ? requestedDataId : dataId, complete, progressPercent, code,
-                text(scanResults, "scan_all_result_a"), category, sanitized(processInfo),
-                text(processInfo, "blocked_reason"));
+                text(scanResults, "scan_all_result_a"), category, sanitization(processInfo),
+                convertedName(processInfo), text(processInfo, "blocked_reason"));
     }
 
     /**
@@ -173,23 +179,58 @@ final class CoreJson {
         return value;
     }
 
-    private static boolean sanitized(JsonObject processInfo) {
+    /**
+     * What Deep CDR did: a failure in {@code actions_failed} ({@code Sanitization Failed}, {@code Sanitization Timed
+     * Out}, ...) outweighs {@code Sanitized} in {@code actions_ran} (a failed partial run is no sanitized copy);
+     * {@code Sanitized} or {@code Sanitized Partially} there is a sanitized copy; {@code Sanitization Skipped} or
+     * nothing is none.
+     */
+    static ScanResult.Sanitization sanitization(JsonObject processInfo) {
         JsonObject postProcessing = object(processInfo, "post_processing");
-        JsonValue actions = postProcessing == null ? null : postProcessing.get("actions_ran");
+        if (actions(postProcessing, "actions_failed").stream()
+                .anyMatch(a -> a.regionMatches(true, 0, SANITIZ, 0, SANITIZ.length()))) {
+            return ScanResult.Sanitization.FAILED;
+        }
+        if (actions(postProcessing, "actions_ran").stream()
+                .anyMatch(a -> a.equalsIgnoreCase(SANITIZED) || a.equalsIgnoreCase(SANITIZED_PARTIALLY))) {
+            return ScanResult.Sanitization.SANITIZED;
+        }
+        return ScanResult.Sanitization.NONE;
+    }
+
+    /** The actions listed in a field of {@code post_processing}: a string separated by {@code |}, or an array. */
+    private static List<String> actions(JsonObject postProcessing, String name) {
+        JsonValue actions = postProcessing == null ? null : postProcessing.get(name);
+        List<String> list = new ArrayList<>();
         if (actions instanceof JsonString s) {
             for (String action : ACTION_SEPARATOR.split(s.getString())) {
-                if (action.strip().equalsIgnoreCase(SANITIZED)) {
-                    return true;
-                }
+                list.add(action.strip());
             }
         } else if (actions instanceof JsonArray array) {
             for (JsonValue action : array) {
-                if (action instanceof JsonString a && a.getString().strip().equalsIgnoreCase(SANITIZED)) {
-                    return true;
+                if (action instanceof JsonString a) {
+                    list.add(a.getString().strip());
                 }
             }
         }
-        return false;
+        return list;
+    }
+
+    /**
+     * The sanitized file's name, {@code converted_destination}: only its last path segment (Core may give a path),
+     * without control characters, at most 255 characters; null if there is none.
+     */
+    static String convertedName(JsonObject processInfo) {
+        String destination = text(object(processInfo, "post_processing"), "converted_destination");
+        if (destination == null) {
+            return null;
+        }
+        String name = destination.substring(Math.max(destination.lastIndexOf('/'), destination.lastIndexOf('\\'))
+                + 1).replaceAll("\\p{Cntrl}", "").strip();
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            return null;
+        }
+        return name.length() <= MAX_NAME ? name : name.substring(0, MAX_NAME);
     }
 
     private static OptionalInt progress(JsonObject parent) {

@@ -69,6 +69,20 @@ public final class FailoverCoreClient implements CoreClient {
 
     @Override
     public ScanResult fetchResult(String dataId) throws CoreUnavailableException, CoreRejectedException {
+        Located at = locate(dataId);
+        return servers.get(at.index()).fetchResult(at.coreId()).withDataId(dataId);
+    }
+
+    /** A server of the profile and Core's own data id there. */
+    private record Located(int index, String coreId) {
+    }
+
+    /**
+     * The server that took {@code dataId}, as {@link #submit} named it.
+     *
+     * @throws CoreRejectedException 404 if that server is no longer in the profile
+     */
+    private Located locate(String dataId) throws CoreRejectedException {
         int slash = dataId.indexOf('/');
         int index = 0;
         String coreId = dataId;
@@ -84,9 +98,19 @@ public final class FailoverCoreClient implements CoreClient {
             throw new CoreRejectedException(404, "the Core server that took " + dataId
                     + " is no longer in the profile; the file is submitted again");
         }
-        ScanResult r = servers.get(index).fetchResult(coreId);
-        return new ScanResult(dataId, r.complete(), r.progressPercent(), r.code(), r.label(), r.category(),
-                r.sanitized(), r.blockedReason());
+        return new Located(index, coreId);
+    }
+
+    @Override
+    public Converted fetchSanitized(String dataId, Path target, long maxBytes)
+            throws CoreUnavailableException, CoreRejectedException {
+        Located at;
+        try {
+            at = locate(dataId);
+        } catch (CoreRejectedException gone) {
+            return Converted.NOT_FOUND; // the server that has it left the profile: no sanitized copy to be had
+        }
+        return servers.get(at.index()).fetchSanitized(at.coreId(), target, maxBytes);
     }
 
     @Override

@@ -123,6 +123,44 @@ public final class HttpCoreClient implements CoreClient {
     }
 
     @Override
+    public Converted fetchSanitized(String dataId, Path target, long maxBytes)
+            throws CoreUnavailableException, CoreRejectedException {
+        Objects.requireNonNull(dataId, "dataId");
+        Objects.requireNonNull(target, "target");
+        if (dataId.isBlank()) {
+            throw new IllegalArgumentException("dataId is blank");
+        }
+        String path = "/file/converted/" + HeaderValues.urlEncode(dataId);
+        String context = "GET " + base + path;
+        List<String> headers = headers();
+        headers.set(1, OCTET_STREAM); // Accept: the sanitized bytes, not JSON
+        CoreExchange.Download answer;
+        try {
+            answer = http.download(path, headers, target, maxBytes);
+        } catch (SocketTimeoutException e) {
+            throw new CoreUnavailableException(
+                    context + ": no answer within " + server.requestTimeout() + " (" + describe(e) + ")", e);
+        } catch (ConnectException e) {
+            throw new CoreUnavailableException(context + ": cannot connect (" + describe(e) + ")", e);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new UncheckedIOException("cannot write the sanitized file to " + target, e);
+        } catch (IOException e) {
+            throw new CoreUnavailableException(context + ": download failed (" + describe(e) + ")", e);
+        }
+        if (answer.status() == 404) {
+            return Converted.NOT_FOUND;
+        }
+        if (answer.tooLarge()) {
+            return Converted.TOO_LARGE;
+        }
+        if (isSuccess(answer.status())) {
+            return Converted.WRITTEN;
+        }
+        successBody(new CoreExchange.Answer(answer.status(), answer.text()), context);
+        throw new CoreUnavailableException(context + ": unexpected HTTP " + answer.status());
+    }
+
+    @Override
     public String version() throws CoreUnavailableException, CoreRejectedException {
         String context = "GET " + base + "/version";
         CoreExchange.Answer response = exchange("GET", "/version", headers(), null, context);

@@ -2,6 +2,7 @@ package io.moat.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.moat.tls.WriteDeadlines;
 import java.io.ByteArrayOutputStream;
@@ -57,6 +58,11 @@ class CoreHttpTest {
     /** What the error says of an answer that is an SMTP greeting. */
     String notHttpMessage() {
         return "not an HTTP/1.x answer: 220 mail.example";
+    }
+
+    /** Whether the exchange streams files ({@link CoreExchange#download}). */
+    boolean downloads() {
+        return true;
     }
 
     /** What the scripted server does with one request on a connection: answer it, or not. */
@@ -191,6 +197,66 @@ class CoreHttpTest {
                 .contains("\r\napikey: k1\r\n").contains("\r\nfilename: a%20b.txt\r\n")
                 .contains("\r\nContent-Length: 40000\r\n");
         assertThat(bodies.get(0)).isEqualTo(content);
+    }
+
+    @Test
+    void aDownloadWithoutLengthOrChunksEndsWithTheConnectionAndIsCutAtTheCap() throws Exception {
+        assumeTrue(downloads());
+        byte[] file = new byte[70_000];
+        for (int i = 0; i < file.length; i++) {
+            file[i] = (byte) (i * 7);
+        }
+        CoreExchange http = client(serve((n, head, body, out) -> {
+            out.write("HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(file);
+            return false; // the body ends with the connection
+        }), Duration.ofSeconds(5));
+        Path target = Files.createTempFile("converted", ".bin");
+        try {
+            CoreExchange.Download whole = http.download("/file/converted/x", List.of(), target, file.length);
+            assertThat(whole.written()).isEqualTo(file.length);
+            assertThat(Files.readAllBytes(target)).isEqualTo(file);
+
+            CoreExchange.Download cut = http.download("/file/converted/x", List.of(), target, file.length - 1);
+            assertThat(cut.tooLarge()).isTrue();
+            assertThat(target).doesNotExist();
+            assertThat(heads.poll(5, TimeUnit.SECONDS)).startsWith("GET /core/file/converted/x HTTP/1.1\r\n");
+        } finally {
+            Files.deleteIfExists(target);
+        }
+    }
+
+    @Test
+    void aDownloadsErrorAnswerIsReadAsTextAndNothingIsWritten() throws Exception {
+        assumeTrue(downloads());
+        CoreExchange http = client(serve((n, head, body, out) -> json(out, 404, "{\"err\":\"Not Found\"}")),
+                Duration.ofSeconds(5));
+        Path target = Files.createTempFile("converted", ".bin");
+        Files.delete(target);
+
+        CoreExchange.Download answer = http.download("/file/converted/x", List.of(), target, 1000);
+
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.text()).isEqualTo("{\"err\":\"Not Found\"}");
+        assertThat(target).doesNotExist();
+        assertThat(http.download("/file/converted/y", List.of(), target, 1000).status()).isEqualTo(404);
+        assertThat(connections.get()).as("the connection is kept after an error answer").isEqualTo(1);
+    }
+
+    @Test
+    void aFileCutShortIsAnErrorAndNotKept() throws Exception {
+        assumeTrue(downloads());
+        CoreExchange http = client(serve((n, head, body, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsix by".getBytes(StandardCharsets.ISO_8859_1));
+            return false;
+        }), Duration.ofSeconds(5));
+        Path target = Files.createTempFile("converted", ".bin");
+        Files.delete(target);
+
+        assertThatThrownBy(() -> http.download("/file/converted/x", List.of(), target, 1000))
+                .isInstanceOf(IOException.class).hasMessageContaining("6 of 100 bytes");
+        assertThat(target).doesNotExist();
     }
 
     @Test

@@ -38,6 +38,68 @@ class CoreJsonTest {
     }
 
     @Test
+    void aDeepCdrResultAsCoreWritesItSaysSanitizedAndNamesTheFile() {
+        ScanResult result = CoreJson.scanResult("id", json("""
+                {"data_id":"61dffeaa728844adbf49eb090e4ece0e",
+                 "file_info":{"display_name":"report.docx","file_size":75906},
+                 "process_info":{"progress_percentage":100,"result":"Allowed","blocked_reason":"",
+                   "post_processing":{"actions_ran":"Sanitized","actions_failed":"",
+                     "converted_destination":"report_sanitized.docx","converted_to":"docx"}},
+                 "scan_results":{"progress_percentage":100,"scan_all_result_i":0,
+                   "scan_all_result_a":"No Threat Detected"}}
+                """));
+
+        assertThat(result.sanitization()).isEqualTo(ScanResult.Sanitization.SANITIZED);
+        assertThat(result.sanitized()).isTrue();
+        assertThat(result.convertedName()).isEqualTo("report_sanitized.docx");
+        assertThat(result.category()).isEqualTo(VerdictCategory.CLEAN);
+    }
+
+    @Test
+    void aPartialSanitizationIsASanitizedCopy() {
+        assertThat(complete("{\"actions_ran\":\"Sanitized Partially\"}").sanitization())
+                .isEqualTo(ScanResult.Sanitization.SANITIZED);
+    }
+
+    @Test
+    void eachFailureCoreListsInActionsFailedIsAFailedSanitization() {
+        for (String failed : new String[]{"Sanitization Failed", "Sanitization Timed Out",
+                "Sanitization Global Timeout Exceeded", "Copy to folder|Sanitization Canceled"}) {
+            ScanResult result = complete("{\"actions_ran\":\"\",\"actions_failed\":\"" + failed
+                    + "\",\"converted_destination\":\"\"}");
+
+            assertThat(result.sanitization()).as(failed).isEqualTo(ScanResult.Sanitization.FAILED);
+            assertThat(result.convertedName()).as(failed).isNull();
+        }
+    }
+
+    @Test
+    void aFailureOutweighsASanitizedActionOfTheSameResult() {
+        assertThat(complete("{\"actions_ran\":\"Sanitized\",\"actions_failed\":\"Sanitization Failed\"}")
+                .sanitization()).isEqualTo(ScanResult.Sanitization.FAILED);
+    }
+
+    @Test
+    void aSkippedSanitizationOrNoneIsNoSanitization() {
+        assertThat(complete("{\"actions_ran\":\"Sanitization Skipped\",\"actions_failed\":\"\"}")
+                .sanitization()).isEqualTo(ScanResult.Sanitization.NONE);
+        assertThat(complete("{\"actions_ran\":\"\",\"actions_failed\":\"\"}").sanitization())
+                .isEqualTo(ScanResult.Sanitization.NONE);
+        assertThat(complete("{\"actions_failed\":\"Copy to folder failed\"}").sanitization())
+                .isEqualTo(ScanResult.Sanitization.NONE);
+    }
+
+    @Test
+    void theConvertedNameIsTheLastSegmentOfAPathWithoutControlCharacters() {
+        assertThat(complete("{\"actions_ran\":\"Sanitized\",\"converted_destination\":"
+                + "\"C:\\\\out\\\\a\\u0007b.pdf\"}").convertedName()).isEqualTo("ab.pdf");
+        assertThat(complete("{\"actions_ran\":\"Sanitized\",\"converted_destination\":\"/tmp/x/..\"}")
+                .convertedName()).isNull();
+        assertThat(complete("{\"actions_ran\":\"Sanitized\",\"converted_destination\":\""
+                + "n".repeat(300) + "\"}").convertedName()).hasSize(255);
+    }
+
+    @Test
     void numbersGivenAsStringsAreRead() {
         ScanResult result = CoreJson.scanResult("id", json("""
                 {"process_info":{"progress_percentage":"100"},"scan_results":{"scan_all_result_i":"1"}}

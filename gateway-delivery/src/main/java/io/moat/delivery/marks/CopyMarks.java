@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code {action}}, {@code {verdict}}, {@code {direction}}) filled in, and what a message delivered despite its
  * outcome always carries: a subject tag when the rule delivers it tagged ({@code [SUSPICIOUS]},
  * {@code [ENCRYPTED]}), and for a bypassed scan the tag {@code [UNSCANNED]} and a disclaimer that says it was not
- * scanned, unless the rule gives its own.
+ * scanned, unless the rule gives its own. Deep CDR's changes go on the same copy: parts replaced by Core's sanitized
+ * files, and an {@code X-Moat-CDR} field that names them, and those delivered as they came because their
+ * sanitization failed (with the tag {@code [NOT SANITIZED]} unless the rule's mark gives one).
  *
  * <p>A placeholder's value may come from the message (a verdict names a file), so it is text wherever it goes: in the
  * HTML of a disclaimer it is escaped here ({@link Marks.Disclaimer#escapeHtml}); in a subject tag or header value the
@@ -31,6 +33,9 @@ public final class CopyMarks {
     static final String TAG_BLOCKED = "[SUSPICIOUS]";
     static final String TAG_ENCRYPTED = "[ENCRYPTED]";
     static final String TAG_UNSCANNED = "[UNSCANNED]";
+    static final String TAG_UNSANITIZED = "[NOT SANITIZED]";
+    /** The field that says which parts were sanitized, or delivered unsanitized; the intake strips X-Moat-* of senders. */
+    static final String CDR_HEADER = "X-Moat-CDR";
     static final String UNSCANNED_TEXT = "This message was NOT scanned for threats ({verdict}). It was delivered"
             + " unscanned under the security rule '{rule}': treat its links and attachments with care.";
 
@@ -39,6 +44,40 @@ public final class CopyMarks {
 
     /** A blocked part to cut out of the copy: its entity's byte range in the stored message, and the note instead. */
     public record Cut(long start, long end, String text) {
+    }
+
+    /**
+     * A part delivered as Core's sanitized copy: its entity's range in the stored message, the file, and the name
+     * and content type it gets (null: its own); {@code shownName} names it in the {@code X-Moat-CDR} field.
+     */
+    public record Swap(long start, long end, Path file, String fileName, String contentType, String shownName) {
+    }
+
+    /**
+     * What Deep CDR changes in the copy: the parts replaced by sanitized files, and the parts delivered as they came
+     * because their sanitization failed (each {@code "<name> (<why>)"}, the rule delivering originals).
+     */
+    public record Sanitized(List<Swap> swaps, List<String> unsanitized) {
+
+        /** Nothing sanitized, nothing failed. */
+        public static final Sanitized NONE = new Sanitized(List.of(), List.of());
+
+        public Sanitized {
+            swaps = List.copyOf(swaps);
+            unsanitized = List.copyOf(unsanitized);
+        }
+
+        /** The {@code X-Moat-CDR} value, or null when there is nothing to say. */
+        String header() {
+            List<String> said = new ArrayList<>();
+            if (!swaps.isEmpty()) {
+                said.add("sanitized: " + String.join(", ", swaps.stream().map(Swap::shownName).toList()));
+            }
+            if (!unsanitized.isEmpty()) {
+                said.add("NOT sanitized: " + String.join(", ", unsanitized));
+            }
+            return said.isEmpty() ? null : String.join("; ", said);
+        }
     }
 
     /** The marks to apply to the copy; empty: it is delivered as it came. */
@@ -55,6 +94,12 @@ public final class CopyMarks {
      */
     public static Plan plan(SecurityRules.Applied rule, Outcome outcome, String action, String verdict,
             List<Cut> cuts) {
+        return plan(rule, outcome, action, verdict, cuts, Sanitized.NONE);
+    }
+
+    /** As {@link #plan(SecurityRules.Applied, Outcome, String, String, List)} with Deep CDR's changes. */
+    public static Plan plan(SecurityRules.Applied rule, Outcome outcome, String action, String verdict,
+            List<Cut> cuts, Sanitized cdr) {
         Mark mark = rule.marks() == null ? null : rule.marks().of(outcome);
         Map<String, String> values = Map.of("{rule}", rule.name(), "{outcome}", outcome.name(), "{action}", action,
                 "{verdict}", verdict == null ? "" : verdict, "{direction}", rule.direction().name());
@@ -76,6 +121,12 @@ public final class CopyMarks {
         if (mark != null) {
             mark.headers().forEach((name, value) -> headers.add(new Marks.Header(name, fill(value, values, false))));
         }
+        if (cdr.header() != null) {
+            headers.add(new Marks.Header(CDR_HEADER, cdr.header()));
+        }
+        if (tag == null && !cdr.unsanitized().isEmpty()) {
+            tag = TAG_UNSANITIZED;
+        }
         Marks.Disclaimer notice = disclaimer == null
                 ? null
                 : new Marks.Disclaimer(disclaimer.text() == null ? null : fill(disclaimer.text(), values, false),
@@ -84,7 +135,11 @@ public final class CopyMarks {
                         Marks.Disclaimer.Style.valueOf(disclaimer.style().name()));
         List<Marks.Removal> removals = cuts.stream().map(c -> new Marks.Removal(c.start(), c.end(), c.text()))
                 .toList();
-        return new Plan(new Marks(headers, tag == null ? null : fill(tag, values, false), notice, removals));
+        List<Marks.Replacement> replacements = cdr.swaps().stream()
+                .map(w -> new Marks.Replacement(w.start(), w.end(), w.file(), w.fileName(), w.contentType()))
+                .toList();
+        return new Plan(new Marks(headers, tag == null ? null : fill(tag, values, false), notice, removals,
+                replacements));
     }
 
     /**

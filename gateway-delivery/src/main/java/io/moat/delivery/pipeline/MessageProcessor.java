@@ -343,7 +343,7 @@ public class MessageProcessor {
                         String done = a.dataId; // no callback to wait for: its token is never stored
                         progress.callbacks.removeIf(c -> c.dataId().equals(done));
                     }
-                    a.verdict(result.code(), result.label(), result.category());
+                    a.verdict(result);
                 } else {
                     pending = true;
                 }
@@ -432,7 +432,7 @@ public class MessageProcessor {
         for (Attachment a : attachments) {
             if (a.changed) {
                 progress.scans.add(new Progress.Scan(a.index, a.dataId, a.submittedAt, a.code, a.label,
-                        a.category == null ? null : a.category.name()));
+                        a.category == null ? null : a.category.name(), a.cdr, a.cdrName));
             }
         }
     }
@@ -466,7 +466,7 @@ public class MessageProcessor {
             }
             for (Attachment a : attachments) {
                 if (a.category == VerdictCategory.FAILED || a.category == VerdictCategory.PENDING) {
-                    progress.scans.add(new Progress.Scan(a.index, null, null, null, null, null));
+                    progress.scans.add(new Progress.Scan(a.index, null, null, null, null, null, null, null));
                 }
             }
             progress.scanRound = true;
@@ -492,8 +492,12 @@ public class MessageProcessor {
         progress.deleteParts = true;
         switch (result.action()) {
             case DELIVER, DELETE_CONTENT, DELIVER_TAGGED -> {
+                CopyMarks.Sanitized cdr = sanitize(m, rule, attachments, result, progress);
+                if (progress.state == MessageState.BLOCKED) {
+                    return MessageState.BLOCKED; // a sanitization failed, and the rule blocks for it (told already)
+                }
                 mark(m, rule, result.outcome(), result.action().name(), result.summary(), result.removals().stream()
-                        .map(r -> new CopyMarks.Cut(r.start(), r.end(), r.text())).toList(), progress);
+                        .map(r -> new CopyMarks.Cut(r.start(), r.end(), r.text())).toList(), cdr, progress);
                 progress.moveTo(MessageState.QUEUED);
                 return MessageState.QUEUED;
             }
@@ -511,12 +515,62 @@ public class MessageProcessor {
     }
 
     /**
-     * Writes the copy to deliver if the rule marks it (or content is cut out of it): the stored message stays as it
-     * came; the marks are recorded with the decision.
+     * Deep CDR for a message about to be delivered whose rule uses sanitized files: the sanitized copies of its parts
+     * fetched from Core for the delivered copy, what became of each part recorded. A failed sanitization under a rule
+     * that blocks for it leaves the message BLOCKED (in the quarantine) with the reason; under one that delivers the
+     * original, the copy says which parts are not sanitized. The stored message stays as it came.
+     */
+    private CopyMarks.Sanitized sanitize(MessageSnapshot m, SecurityRules.Applied rule, List<Attachment> attachments,
+            ScanPolicy.Result result, Progress progress) throws IOException {
+        if (!rule.cdr().uses()) {
+            return CopyMarks.Sanitized.NONE;
+        }
+        List<SanitizedParts.Part> parts = attachments.stream()
+                .map(a -> new SanitizedParts.Part(a.index, a.fileName, a.dataId, a.cdr, a.cdrName,
+                        a.entityStart, a.entityEnd, result.removals().stream()
+                                .noneMatch(r -> a.entityStart != null && r.start() <= a.entityStart
+                                        && a.entityEnd <= r.end())))
+                .toList();
+        if (!SanitizedParts.anyToDo(parts)) {
+            return CopyMarks.Sanitized.NONE;
+        }
+        SanitizedParts.Outcome cdr;
+        progress.talking = true;
+        try {
+            cdr = SanitizedParts.fetch(parts, core.coreClient(rule.coreProfileId(), rule.coreRule()),
+                    spool.get().partsOf(m.spoolName()), settings.cdrMaxBytes(), rule.cdr().onFailure());
+        } catch (io.moat.core.CoreUnavailableException e) {
+            throw new IOException("Core unavailable for the sanitized files: " + e.getMessage(), e);
+        }
+        progress.talking = false;
+        progress.sanitized.putAll(cdr.recorded());
+        if (cdr.blocks(rule.cdr().onFailure())) {
+            String reason = "blocked: sanitization failed: " + String.join(", ", cdr.failures());
+            progress.scanSummary = reason;
+            progress.decided(Outcome.BLOCKED.name(), ScanPolicy.Action.BLOCK.name());
+            progress.retryLater(MessageState.BLOCKED, null, reason);
+            tell(m, rule, progress, AdminOutcome.BLOCKED, names(attachments));
+            LOG.info(() -> "message " + m.id() + " from <" + m.mailFrom() + "> (rule '" + rule.name() + "'): "
+                    + reason);
+        } else if (!cdr.failures().isEmpty()) {
+            LOG.info(() -> "message " + m.id() + ": sanitization failed for " + cdr.failures() + "; delivered as it"
+                    + " came, tagged (rule '" + rule.name() + "' delivers originals)");
+        }
+        return cdr.copy();
+    }
+
+    /**
+     * Writes the copy to deliver if the rule marks it (or content is cut out of it, or Deep CDR changes it): the
+     * stored message stays as it came; the marks are recorded with the decision.
      */
     private void mark(MessageSnapshot m, SecurityRules.Applied rule, Outcome outcome, String action, String verdict,
             List<CopyMarks.Cut> cuts, Progress progress) throws IOException {
-        CopyMarks.Plan plan = CopyMarks.plan(rule, outcome, action, verdict, cuts);
+        mark(m, rule, outcome, action, verdict, cuts, CopyMarks.Sanitized.NONE, progress);
+    }
+
+    private void mark(MessageSnapshot m, SecurityRules.Applied rule, Outcome outcome, String action, String verdict,
+            List<CopyMarks.Cut> cuts, CopyMarks.Sanitized cdr, Progress progress) throws IOException {
+        CopyMarks.Plan plan = CopyMarks.plan(rule, outcome, action, verdict, cuts, cdr);
         if (plan.isEmpty()) {
             return;
         }
@@ -638,7 +692,8 @@ public class MessageProcessor {
             }
             LOG.fine(() -> "message " + m.id() + " delivered to " + result.server() + " for " + result.delivered()
                     + ": " + result.reply());
-            progress.deleteMessage = true;
+            // the original of a message delivered with sanitized parts is kept for Settings › Retention's spool time
+            progress.deleteMessage = !originalKept(m, progress);
         } else {
             String reason = expired
                     ? "gave up after " + settings.maxLifetime() + ": " + result.reply()
@@ -647,6 +702,12 @@ public class MessageProcessor {
             LOG.warning(() -> "message " + m.id() + " from <" + m.mailFrom() + "> failed: " + reason
                     + (progress.dsn == null ? "" : "; the sender gets a DSN"));
         }
+    }
+
+    /** Whether a part of the message went out as its sanitized copy, so that its original is kept (ADR 40). */
+    private static boolean originalKept(MessageSnapshot m, Progress progress) {
+        return progress.sanitized.containsValue(SanitizedParts.REPLACED)
+                || m.attachments().stream().anyMatch(a -> SanitizedParts.REPLACED.equals(a.cdr()));
     }
 
     /**
@@ -740,6 +801,9 @@ public class MessageProcessor {
         Integer code;
         String label;
         VerdictCategory category;
+        /** What Core's Deep CDR made of the part ({@link SanitizedParts}), and its sanitized copy's name. */
+        String cdr;
+        String cdrName;
         boolean changed;
 
         Attachment(MessageSnapshot.AttachmentSnapshot a) {
@@ -751,6 +815,8 @@ public class MessageProcessor {
             this.entityEnd = a.entityEnd();
             this.body = a.body();
             this.held = null;
+            this.cdr = a.cdr();
+            this.cdrName = a.cdrName();
             this.dataId = a.dataId();
             this.submittedAt = a.submittedAt();
             this.label = a.label();
@@ -777,6 +843,17 @@ public class MessageProcessor {
             this.label = why;
             this.category = VerdictCategory.SKIPPED;
             this.changed = true;
+        }
+
+        /** Core's verdict, and what its Deep CDR made of the part. */
+        void verdict(ScanResult result) {
+            verdict(result.code(), result.label(), result.category());
+            this.cdr = switch (result.sanitization()) {
+                case SANITIZED -> SanitizedParts.SANITIZED;
+                case FAILED -> SanitizedParts.FAILED;
+                case NONE -> null;
+            };
+            this.cdrName = result.sanitized() ? result.convertedName() : null;
         }
 
         void verdict(int verdictCode, String verdictLabel, VerdictCategory verdictCategory) {

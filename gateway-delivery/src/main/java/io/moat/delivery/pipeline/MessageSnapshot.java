@@ -34,14 +34,25 @@ public record MessageSnapshot(String id, MessageKind kind, MessageState state, S
     public record Rule(String id, String name, String marks) {
     }
 
-    /** One attachment's scan state, and where it lies in the stored message. */
+    /**
+     * One attachment's scan state, and where it lies in the stored message; {@code cdr} and {@code cdrName}: what
+     * Core's Deep CDR made of it, as recorded.
+     */
     public record AttachmentSnapshot(int index, String fileName, String partName, long size, String dataId,
-            String category, String label, Instant submittedAt, Long entityStart, Long entityEnd, boolean body) {
+            String category, String label, Instant submittedAt, Long entityStart, Long entityEnd, boolean body,
+            String cdr, String cdrName) {
+
+        /** A part without a Deep CDR state. */
+        public AttachmentSnapshot(int index, String fileName, String partName, long size, String dataId,
+                String category, String label, Instant submittedAt, Long entityStart, Long entityEnd, boolean body) {
+            this(index, fileName, partName, size, dataId, category, label, submittedAt, entityStart, entityEnd, body,
+                    null, null);
+        }
 
         static AttachmentSnapshot of(AttachmentEntity a) {
             return new AttachmentSnapshot(a.getPartIndex(), a.getFileName(), a.getPartName(), a.getSizeBytes(),
                     a.getDataId(), a.getCategory(), a.getVerdictLabel(), a.getSubmittedAt(), a.getEntityStart(),
-                    a.getEntityEnd(), a.isBody());
+                    a.getEntityEnd(), a.isBody(), a.getCdr(), a.getCdrFileName());
         }
     }
 

@@ -97,6 +97,8 @@ public class MessageSteps {
         for (Progress.Scan scan : progress.scans) {
             update.attachment(scan.index(), attachment -> record(attachment, scan, now));
         }
+        progress.sanitized.forEach((index, state) -> update.attachment(index,
+                attachment -> attachment.sanitization(state, attachment.getCdrFileName())));
         if (progress.scanSummary != null) {
             update.scanSummary(progress.scanSummary);
         }
@@ -150,6 +152,7 @@ public class MessageSteps {
             attachment.concluded(scan.label(), scan.category(), now); // the gateway's own: a part the rule skips
         } else if (scan.category() != null) {
             attachment.completed(scan.code(), scan.label(), scan.category(), now);
+            attachment.sanitization(scan.cdr(), scan.cdrName());
         }
     }
 

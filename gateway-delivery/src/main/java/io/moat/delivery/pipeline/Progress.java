@@ -6,7 +6,9 @@ import io.moat.mime.AttachmentExtractor;
 import io.moat.persistence.MessageState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one claim of a message learned, applied by {@link MessageSteps#apply} in one transaction together with
@@ -15,8 +17,12 @@ import java.util.List;
  */
 final class Progress {
 
-    /** Core's answer for one attachment, keyed by its index in the message. */
-    record Scan(int index, String dataId, Instant submittedAt, Integer code, String label, String category) {
+    /**
+     * Core's answer for one attachment, keyed by its index in the message; {@code cdr} and {@code cdrName}: what its
+     * Deep CDR made of it ({@link SanitizedParts}).
+     */
+    record Scan(int index, String dataId, Instant submittedAt, Integer code, String label, String category,
+            String cdr, String cdrName) {
     }
 
     /** A callback Core may make for a file submitted in this claim: the hash of its token, stored until expiry. */
@@ -26,6 +32,8 @@ final class Progress {
     AttachmentExtractor.Extraction extraction;
     final List<Scan> scans = new ArrayList<>();
     final List<Callback> callbacks = new ArrayList<>();
+    /** What the decision made of parts Core sanitized: by index, REPLACED or FAILED ({@link SanitizedParts}). */
+    final Map<Integer, String> sanitized = new LinkedHashMap<>();
     String scanSummary;
     DeliveryAgent.Result delivery;
     List<String> pendingRecipients;

@@ -209,8 +209,8 @@ public class QuarantineLedger {
     }
 
     /** FAILED messages whose files are kept and were last changed before {@code cutoff}, at most {@code limit}. */
-    public List<QuarantineRepository.Candidate> failedWithFilesBefore(Instant cutoff, int limit) {
-        return actions.failedWithFilesBefore(cutoff, limit);
+    public List<QuarantineRepository.Candidate> keptFilesBefore(Instant cutoff, int limit) {
+        return actions.keptFilesBefore(cutoff, limit);
     }
 
     public void filesRemoved(List<String> ids, Instant now) {

@@ -53,8 +53,8 @@ public class RetentionPurge {
             }
         }
         int files = 0;
-        for (List<Candidate> batch = ledger.failedWithFilesBefore(now.minus(times.spoolFiles()), BATCH); !batch
-                .isEmpty(); batch = ledger.failedWithFilesBefore(now.minus(times.spoolFiles()), BATCH)) {
+        for (List<Candidate> batch = ledger.keptFilesBefore(now.minus(times.spoolFiles()), BATCH); !batch
+                .isEmpty(); batch = ledger.keptFilesBefore(now.minus(times.spoolFiles()), BATCH)) {
             batch.forEach(this::removeFiles);
             ledger.filesRemoved(batch.stream().map(Candidate::id).toList(), now);
             files += batch.size();

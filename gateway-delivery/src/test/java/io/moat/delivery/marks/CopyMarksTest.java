@@ -20,7 +20,7 @@ class CopyMarksTest {
     private static SecurityRules.Applied rule(io.moat.settings.rules.SecurityRule.Marks marks) {
         SecurityRules.Applied d = SecurityRules.Applied.standIn("x");
         return new SecurityRules.Applied("id", "partners", Direction.OUTBOUND, null, null, null, true, d.blocked(),
-                d.encrypted(), d.scanError(), null, marks);
+                d.encrypted(), d.scanError(), null, marks, d.cdr());
     }
 
     private static io.moat.settings.rules.SecurityRule.Marks marks(Mark allowed, Mark blocked, Mark scanError) {

@@ -55,6 +55,12 @@ class MessageProcessorTest {
 
     private final List<Progress> recorded = new ArrayList<>();
     private final List<String> submitted = new ArrayList<>();
+    /** Core's sanitized copies by data id, and the data ids whose copy was asked for. */
+    private final ScriptedCopies scripted = new ScriptedCopies();
+    private final java.util.Map<String, byte[]> sanitizedCopies = scripted.copies;
+    private final List<String> fetchedSanitized = scripted.asked;
+    private boolean sanitizedUnavailable;
+    private long cdrCap = 1 << 20;
     private Function<String, ScanResult> verdicts = id -> result(id, 0, "No Threat Detected", VerdictCategory.CLEAN);
     private Exception submitFailure;
     private Error submitError;
@@ -450,10 +456,157 @@ class MessageProcessorTest {
         assertThat(progress.state).isEqualTo(MessageState.QUEUED); // on to delivery, which has no server here
     }
 
+    /** A message of a text and a PDF (base64), stored as {@code m2}. */
+    private static final String WITH_PDF = "From: a@sender.test\r\nSubject: report\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+            + "see the report\r\n--b\r\nContent-Type: application/pdf; name=\"report.pdf\"\r\n"
+            + "Content-Disposition: attachment; filename=\"report.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + "JVBERi0xLjQgb3JpZ2luYWw=\r\n--b--\r\n";
+    private static final byte[] SANITIZED_PDF = "%PDF-1.4 sanitized \u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+
+    private MessageSnapshot withPdf() throws IOException {
+        spool.store("m2", new byte[0], new ByteArrayInputStream(WITH_PDF.getBytes(StandardCharsets.US_ASCII)));
+        Instant now = Instant.now();
+        return new MessageSnapshot("m2", MessageKind.INBOUND, MessageState.RECEIVED, "a@sender.test",
+                List.of("b@example.com"), "m2", now, now, 0, null, 0, 0, List.of(), DeliveryAgent.MailOptions.NONE,
+                new MessageSnapshot.Rule("r1", "cdr", null), null, null, null);
+    }
+
+    /** Core finds everything clean and says the PDF was sanitized ({@code sanitization} for it). */
+    private void pdfSanitizedAs(ScanResult.Sanitization sanitization) {
+        verdicts = id -> {
+            boolean pdf = "report.pdf".equals(submitted.get(Integer.parseInt(id.substring(5)) - 1));
+            return new ScanResult(id, true, 100, 0, "No Threat Detected", VerdictCategory.CLEAN,
+                    pdf ? sanitization : ScanResult.Sanitization.NONE, pdf ? "report.pdf" : null, null);
+        };
+    }
+
+    private static SecurityRules.Applied sanitizing(Boolean use, SecurityRule.CdrFailure onFailure) {
+        SecurityRules.Applied d = SecurityRules.Applied.standIn("x");
+        return new SecurityRules.Applied("r1", "cdr", SecurityRule.Direction.INBOUND, null, null, null, true,
+                d.blocked(), d.encrypted(), d.scanError(), null, d.marks(), new SecurityRule.Cdr(use, onFailure));
+    }
+
+    private String pdfDataId() {
+        return "data-" + (submitted.indexOf("report.pdf") + 1);
+    }
+
+    @Test
+    void aRuleUsingSanitizedFilesDeliversCoresSanitizedCopyInThePartsPlace() throws Exception {
+        rule = sanitizing(true, SecurityRule.CdrFailure.BLOCK);
+        pdfSanitizedAs(ScanResult.Sanitization.SANITIZED);
+        sanitizedCopies.put("data-2", SANITIZED_PDF);
+
+        processor.process(withPdf());
+
+        Progress progress = last();
+        assertThat(progress.state).isEqualTo(MessageState.QUEUED);
+        assertThat(fetchedSanitized).containsExactly(pdfDataId());
+        assertThat(progress.sanitized).containsEntry(1, "REPLACED");
+        assertThat(progress.scans).anySatisfy(scan -> assertThat(scan.cdr()).isEqualTo("SANITIZED"));
+        assertThat(progress.marks).contains("1 part sanitized").contains("X-Moat-CDR");
+        jakarta.mail.internet.MimeMessage copy = new jakarta.mail.internet.MimeMessage(
+                jakarta.mail.Session.getInstance(new java.util.Properties()),
+                java.nio.file.Files.newInputStream(spool.marked("m2")));
+        assertThat(copy.getHeader("X-Moat-CDR")).containsExactly("sanitized: report.pdf");
+        jakarta.mail.BodyPart pdf = ((jakarta.mail.internet.MimeMultipart) copy.getContent()).getBodyPart(1);
+        assertThat(pdf.getFileName()).isEqualTo("report.pdf");
+        assertThat(pdf.getInputStream().readAllBytes()).isEqualTo(SANITIZED_PDF);
+        assertThat(java.nio.file.Files.readString(spool.message("m2"))).as("the stored message stays as it came")
+                .isEqualTo(WITH_PDF);
+    }
+
+    @Test
+    void aFailedSanitizationBlocksTheMessageUnderARuleThatBlocksForIt() throws Exception {
+        rule = sanitizing(true, SecurityRule.CdrFailure.BLOCK);
+        pdfSanitizedAs(ScanResult.Sanitization.FAILED);
+
+        processor.process(withPdf());
+
+        Progress progress = last();
+        assertThat(progress.state).isEqualTo(MessageState.BLOCKED);
+        assertThat(progress.reason).isEqualTo("blocked: sanitization failed: report.pdf (Core could not sanitize it)");
+        assertThat(progress.outcome).isEqualTo("BLOCKED");
+        assertThat(progress.sanitized).containsEntry(1, "FAILED");
+        assertThat(progress.marked).isFalse();
+        assertThat(fetchedSanitized).isEmpty();
+        assertThat(told).singleElement().satisfies(held -> assertThat(held.outcome()).isEqualTo(AdminOutcome.BLOCKED));
+    }
+
+    @Test
+    void aSanitizedCopyCoreNoLongerHasIsAFailedSanitization() throws Exception {
+        rule = sanitizing(true, SecurityRule.CdrFailure.BLOCK);
+        pdfSanitizedAs(ScanResult.Sanitization.SANITIZED);
+
+        processor.process(withPdf());
+
+        assertThat(last().state).isEqualTo(MessageState.BLOCKED);
+        assertThat(last().reason).endsWith("report.pdf (Core has no sanitized copy)");
+    }
+
+    @Test
+    void aSanitizedCopyOverTheCapIsAFailedSanitization() throws Exception {
+        rule = sanitizing(true, SecurityRule.CdrFailure.BLOCK);
+        pdfSanitizedAs(ScanResult.Sanitization.SANITIZED);
+        sanitizedCopies.put("data-2", SANITIZED_PDF);
+        cdrCap = SANITIZED_PDF.length - 1;
+
+        processor.process(withPdf());
+
+        assertThat(last().state).isEqualTo(MessageState.BLOCKED);
+        assertThat(last().reason).endsWith("report.pdf (the sanitized copy is larger than " + cdrCap
+                + " bytes (moat.cdr.max-bytes))");
+    }
+
+    @Test
+    void aFailedSanitizationDeliversTheOriginalTaggedUnderARuleThatDeliversOriginals() throws Exception {
+        rule = sanitizing(true, SecurityRule.CdrFailure.DELIVER_ORIGINAL);
+        pdfSanitizedAs(ScanResult.Sanitization.FAILED);
+
+        processor.process(withPdf());
+
+        Progress progress = last();
+        assertThat(progress.state).isEqualTo(MessageState.QUEUED);
+        assertThat(progress.sanitized).containsEntry(1, "FAILED");
+        String copy = java.nio.file.Files.readString(spool.marked("m2"), StandardCharsets.ISO_8859_1);
+        assertThat(copy).contains("Subject: [NOT SANITIZED] report")
+                .contains("X-Moat-CDR: NOT sanitized: report.pdf (Core could not sanitize it)")
+                .contains("JVBERi0xLjQgb3JpZ2luYWw=");
+    }
+
+    @Test
+    void aRuleThatDoesNotUseSanitizedFilesDeliversTheOriginalWithoutAskingForTheCopy() throws Exception {
+        rule = sanitizing(false, SecurityRule.CdrFailure.BLOCK);
+        pdfSanitizedAs(ScanResult.Sanitization.SANITIZED);
+        sanitizedCopies.put("data-2", SANITIZED_PDF);
+
+        processor.process(withPdf());
+
+        assertThat(last().state).isEqualTo(MessageState.QUEUED);
+        assertThat(last().marked).isFalse();
+        assertThat(last().sanitized).isEmpty();
+        assertThat(fetchedSanitized).isEmpty();
+    }
+
+    @Test
+    void coreUnavailableForTheSanitizedCopyLeavesTheMessageToBeDecidedAgainUncounted() throws Exception {
+        rule = sanitizing(true, SecurityRule.CdrFailure.BLOCK);
+        pdfSanitizedAs(ScanResult.Sanitization.SANITIZED);
+        sanitizedUnavailable = true;
+
+        processor.process(withPdf());
+
+        Progress progress = last();
+        assertThat(progress.state).isEqualTo(MessageState.SCANNED);
+        assertThat(progress.claimFailed).isFalse();
+        assertThat(progress.due).isAfter(Instant.now());
+        assertThat(progress.reason).contains("Core unavailable for the sanitized files");
+    }
+
     private static SecurityRules.Applied bypassing() {
         return new SecurityRules.Applied("r1", "bypass", SecurityRule.Direction.INBOUND, null, null, null, true,
                 SecurityRule.Blocked.QUARANTINE, SecurityRule.Encrypted.QUARANTINE, SecurityRule.ScanError.BYPASS,
-                Duration.ofMinutes(1), new SecurityRule.Marks(null, null, null, null));
+                Duration.ofMinutes(1), new SecurityRule.Marks(null, null, null, null), SecurityRule.Cdr.OFF);
     }
 
     private static ScanResult result(String dataId, int code, String label, VerdictCategory category) {
@@ -494,6 +647,15 @@ class MessageProcessorTest {
         @Override
         public ScanResult fetchResult(String dataId) {
             return verdicts.apply(dataId);
+        }
+
+        @Override
+        public Converted fetchSanitized(String dataId, Path target, long maxBytes)
+                throws CoreUnavailableException {
+            if (sanitizedUnavailable) {
+                throw new CoreUnavailableException("Core is away");
+            }
+            return scripted.fetch(dataId, target, maxBytes);
         }
 
         @Override
@@ -562,6 +724,11 @@ class MessageProcessorTest {
         @Override
         public Duration scanMaxTime() {
             return Duration.ofDays(1);
+        }
+
+        @Override
+        public long cdrMaxBytes() {
+            return cdrCap;
         }
     }
 }

@@ -36,7 +36,7 @@ class ScanPolicyTest {
     private static SecurityRules.Applied rule(Blocked blocked, Encrypted encrypted) {
         SecurityRules.Applied d = DEFAULT;
         return new SecurityRules.Applied("r1", "partners", d.direction(), null, null, null, true, blocked, encrypted,
-                d.scanError(), null, d.marks());
+                d.scanError(), null, d.marks(), d.cdr());
     }
 
     @Test

@@ -156,6 +156,39 @@ class SchemaMigrationsTest {
                 .hasMessageContaining("if a newer Moat migrated this database, run that version");
     }
 
+    @Test
+    void theDefaultRuleUsesSanitizedFilesFromV19OnAndARuleThatAlreadySaysKeepsItsWord() throws Exception {
+        JdbcDataSource ds = fileDatabase();
+        new SchemaMigrations(ds).migrate();
+
+        assertThat(defaultRule(ds)).isEqualTo("{\"cdr\":{\"useSanitized\":true,\"onFailure\":\"BLOCK\"},"
+                + "\"filter\":{\"direction\":\"INBOUND\"},\"scanBody\":true,\"actions\":{\"blocked\":\"QUARANTINE\","
+                + "\"encrypted\":\"QUARANTINE\",\"scanError\":\"RETRY\"}}");
+
+        JdbcDataSource other = new JdbcDataSource();
+        other.setURL("jdbc:h2:file:" + dir.resolve("db2").resolve("moat"));
+        other.setUser("sa");
+        other.setPassword("sa");
+        Path before = copyOfTheScripts();
+        Files.delete(before.resolve(scripts().stream().filter(n -> n.startsWith("V19__")).findFirst().orElseThrow()));
+        new SchemaMigrations(other, "filesystem:" + before).migrate();
+        String chosen = "{\"cdr\":{\"useSanitized\":false,\"onFailure\":\"BLOCK\"},\"scanBody\":false}";
+        try (Connection c = other.getConnection(); Statement s = c.createStatement()) {
+            s.execute("UPDATE moat_security_rule SET definition = '" + chosen + "'");
+        }
+        new SchemaMigrations(other).migrate();
+        assertThat(defaultRule(other)).isEqualTo(chosen);
+    }
+
+    private static String defaultRule(JdbcDataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection();
+                ResultSet r = c.createStatement().executeQuery(
+                        "SELECT definition FROM moat_security_rule WHERE id = '00000000-0000-0000-0000-00000000d3fa'")) {
+            assertThat(r.next()).isTrue();
+            return r.getString(1);
+        }
+    }
+
     private JdbcDataSource fileDatabase() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + dir.resolve("db").resolve("moat"));

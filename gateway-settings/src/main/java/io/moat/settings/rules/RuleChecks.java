@@ -3,6 +3,8 @@ package io.moat.settings.rules;
 import io.moat.settings.SettingNames;
 import io.moat.settings.rules.SecurityRule.Actions;
 import io.moat.settings.rules.SecurityRule.Blocked;
+import io.moat.settings.rules.SecurityRule.Cdr;
+import io.moat.settings.rules.SecurityRule.CdrFailure;
 import io.moat.settings.rules.SecurityRule.Direction;
 import io.moat.settings.rules.SecurityRule.Disclaimer;
 import io.moat.settings.rules.SecurityRule.Encrypted;
@@ -121,6 +123,21 @@ final class RuleChecks {
                     + MAX_SCAN_ERROR_AFTER + ", was " + value);
         }
         return d.toString();
+    }
+
+    /**
+     * The Deep CDR settings with their defaults: not used, and a failure blocks. An {@code onFailure} without
+     * {@code useSanitized} is refused, since it would do nothing and the admin meant something by it.
+     */
+    static Cdr cdr(Cdr in) {
+        if (in == null) {
+            return Cdr.OFF;
+        }
+        if (in.useSanitized() == null && in.onFailure() != null) {
+            throw SettingNames.invalid("cdr.useSanitized: say whether sanitized files are used (true or false) when"
+                    + " cdr.onFailure is given");
+        }
+        return new Cdr(in.uses(), in.onFailure() == null ? CdrFailure.BLOCK : in.onFailure());
     }
 
     static Marks marks(Marks in) {

@@ -13,10 +13,36 @@ import java.util.Map;
  *
  * @param scanErrorAfter how long (ISO-8601, e.g. {@code PT10M}) a message may wait for its verdicts (Core unreachable,
  *            or its scans failing) before the scan-error action applies; null: {@code moat.scan.max-time}
+ * @param cdr whether Core's sanitized files (Deep CDR) replace the attachments, and what a failed sanitization does;
+ *            null: not used (the default rule of a new installation uses them, migration V19)
  */
 public record SecurityRule(String id, String name, Boolean enabled, Integer position, Filter filter,
         String coreProfile, String coreRule, String relayProfile, Boolean scanBody, Actions actions, Marks marks,
-        String scanErrorAfter) {
+        String scanErrorAfter, Cdr cdr) {
+
+    /**
+     * Deep CDR: with {@code useSanitized}, an attachment Core sanitized is delivered as Core's sanitized file in its
+     * place; {@code onFailure} says what happens to a message one of whose attachments Core failed to sanitize (or
+     * whose sanitized file cannot be had). Null fields take the defaults: not used, {@link CdrFailure#BLOCK}.
+     */
+    public record Cdr(Boolean useSanitized, CdrFailure onFailure) {
+
+        /** Sanitized files not used. */
+        public static final Cdr OFF = new Cdr(false, CdrFailure.BLOCK);
+
+        /** Whether sanitized files replace the attachments (null counts as no). */
+        public boolean uses() {
+            return Boolean.TRUE.equals(useSanitized);
+        }
+    }
+
+    /** What a failed sanitization does to the message. */
+    public enum CdrFailure {
+        /** Not delivered: blocked and kept in the quarantine, the reason saying sanitization failed (the default). */
+        BLOCK,
+        /** Delivered with the original attachment, tagged and with a header that says it was not sanitized. */
+        DELIVER_ORIGINAL
+    }
 
     /** Which mail the rule takes; every empty list matches anything. */
     public record Filter(List<String> endpoints, List<String> previousHops, List<String> senders,

@@ -215,7 +215,7 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
         StoredRule stored = new StoredRule(RuleChecks.filter(in.filter()), coreProfileId,
                 RuleChecks.coreRule(in.coreRule()), relayProfileId, in.scanBody() == null || in.scanBody(),
                 RuleChecks.actions(in.actions()), RuleChecks.marks(in.marks()),
-                RuleChecks.scanErrorAfter(in.scanErrorAfter()));
+                RuleChecks.scanErrorAfter(in.scanErrorAfter()), RuleChecks.cdr(in.cdr()));
         if (in.position() != null && in.position() < 1) {
             throw SettingNames.invalid("position: 1 is the first; was " + in.position());
         }
@@ -253,7 +253,7 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
                 s.coreRule(),
                 s.relayProfileId() == null ? null : profiles.nameOf(s.relayProfileId()).orElse(s.relayProfileId()),
                 s.scanBody() == null || s.scanBody(), RuleChecks.actions(s.actions()), RuleChecks.marks(s.marks()),
-                s.scanErrorAfter());
+                s.scanErrorAfter(), RuleChecks.cdr(s.cdr()));
     }
 
     private List<Compiled> snapshot() {
@@ -294,7 +294,7 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
             Applied applied = new Applied(e.getId(), e.getName(), f.direction(), s.coreProfileId(), s.coreRule(),
                     s.relayProfileId(), s.scanBody() == null || s.scanBody(), a.blocked(), a.encrypted(),
                     a.scanError(), s.scanErrorAfter() == null ? null : Duration.parse(s.scanErrorAfter()),
-                    RuleChecks.marks(s.marks()));
+                    RuleChecks.marks(s.marks()), RuleChecks.cdr(s.cdr()));
             return new Compiled(e, e.isEnabled(),
                     f.endpoints().stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toSet()),
                     f.previousHops().stream().map(Cidr::parse).toList(), AddressPatterns.of(f.senders()),

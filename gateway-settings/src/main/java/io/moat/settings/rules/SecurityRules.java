@@ -1,6 +1,7 @@
 package io.moat.settings.rules;
 
 import io.moat.settings.rules.SecurityRule.Blocked;
+import io.moat.settings.rules.SecurityRule.Cdr;
 import io.moat.settings.rules.SecurityRule.Direction;
 import io.moat.settings.rules.SecurityRule.Encrypted;
 import io.moat.settings.rules.SecurityRule.Marks;
@@ -38,16 +39,17 @@ public interface SecurityRules {
      * @param coreRule       null: the profile's own rule
      * @param relayProfileId null: the SMTP profile routing the recipient's domain, else the default one
      * @param scanErrorAfter null: {@code moat.scan.max-time}
+     * @param cdr            Deep CDR: never null ({@link Cdr#OFF} when not used)
      */
     record Applied(String id, String name, Direction direction, String coreProfileId, String coreRule,
             String relayProfileId, boolean scanBody, Blocked blocked, Encrypted encrypted, ScanError scanError,
-            Duration scanErrorAfter, Marks marks) {
+            Duration scanErrorAfter, Marks marks, Cdr cdr) {
 
         /** For mail whose rule was deleted: what the default rule did when rules came. */
         public static Applied standIn(String name) {
             return new Applied(null, name == null ? "(none)" : name + " (deleted)", Direction.INBOUND, null, null,
                     null, true, Blocked.QUARANTINE, Encrypted.QUARANTINE, ScanError.RETRY, null,
-                    new Marks(null, null, null, null));
+                    new Marks(null, null, null, null), Cdr.OFF);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.moat.settings.rules;
 
 import io.moat.settings.rules.SecurityRule.Actions;
+import io.moat.settings.rules.SecurityRule.Cdr;
 import io.moat.settings.rules.SecurityRule.Filter;
 import io.moat.settings.rules.SecurityRule.Marks;
 import jakarta.json.bind.Jsonb;
@@ -11,7 +12,7 @@ import jakarta.json.bind.JsonbBuilder;
  * profiles by id. A field that is not set is left out; the migration that made the default rule writes this shape.
  */
 public record StoredRule(Filter filter, String coreProfileId, String coreRule, String relayProfileId,
-        Boolean scanBody, Actions actions, Marks marks, String scanErrorAfter) {
+        Boolean scanBody, Actions actions, Marks marks, String scanErrorAfter, Cdr cdr) {
 
     private static final Jsonb JSON = JsonbBuilder.create();
 

@@ -83,6 +83,31 @@ class RuleChecksTest {
         assertThat(RuleChecks.scanErrorAfter(" pt10m ")).isEqualTo("PT10M");
     }
 
+    @Test
+    void deepCdrIsOffWithoutASettingAndAFailureBlocksByDefault() {
+        assertThat(RuleChecks.cdr(null)).isEqualTo(new SecurityRule.Cdr(false, SecurityRule.CdrFailure.BLOCK));
+        assertThat(RuleChecks.cdr(new SecurityRule.Cdr(true, null)))
+                .isEqualTo(new SecurityRule.Cdr(true, SecurityRule.CdrFailure.BLOCK));
+        assertThat(RuleChecks.cdr(new SecurityRule.Cdr(true, SecurityRule.CdrFailure.DELIVER_ORIGINAL)).onFailure())
+                .isEqualTo(SecurityRule.CdrFailure.DELIVER_ORIGINAL);
+    }
+
+    @Test
+    void aFailureActionWithoutSayingWhetherSanitizedFilesAreUsedIsRefusedNamingTheField() {
+        assertRefused(() -> RuleChecks.cdr(new SecurityRule.Cdr(null, SecurityRule.CdrFailure.DELIVER_ORIGINAL)),
+                "cdr.useSanitized");
+    }
+
+    @Test
+    void aStoredRuleWithoutDeepCdrReadsAsNotUsingIt() {
+        StoredRule stored = StoredRule.read("{\"scanBody\":true}");
+        assertThat(RuleChecks.cdr(stored.cdr()).uses()).isFalse();
+        StoredRule withCdr = StoredRule.read("{\"cdr\":{\"useSanitized\":true,\"onFailure\":\"DELIVER_ORIGINAL\"}}");
+        assertThat(RuleChecks.cdr(withCdr.cdr()))
+                .isEqualTo(new SecurityRule.Cdr(true, SecurityRule.CdrFailure.DELIVER_ORIGINAL));
+        assertThat(StoredRule.read(withCdr.write()).cdr()).isEqualTo(withCdr.cdr());
+    }
+
     private static void assertRefused(Runnable check, String field) {
         assertThatThrownBy(check::run).isInstanceOf(RefusedException.class).hasMessageContaining(field);
     }

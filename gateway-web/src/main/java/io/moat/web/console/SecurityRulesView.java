@@ -8,6 +8,7 @@ import io.moat.settings.profiles.ServerProfile.Type;
 import io.moat.settings.profiles.ServerProfileService;
 import io.moat.settings.rules.SecurityRule;
 import io.moat.settings.rules.SecurityRule.Blocked;
+import io.moat.settings.rules.SecurityRule.CdrFailure;
 import io.moat.settings.rules.SecurityRule.Direction;
 import io.moat.settings.rules.SecurityRule.Encrypted;
 import io.moat.settings.rules.SecurityRule.Position;
@@ -101,7 +102,8 @@ public class SecurityRulesView implements Serializable {
         change(id, r -> {
             boolean enable = Boolean.FALSE.equals(r.enabled());
             service.update(id, new SecurityRule(r.id(), r.name(), enable, r.position(), r.filter(), r.coreProfile(),
-                    r.coreRule(), r.relayProfile(), r.scanBody(), r.actions(), r.marks(), r.scanErrorAfter()));
+                    r.coreRule(), r.relayProfile(), r.scanBody(), r.actions(), r.marks(), r.scanErrorAfter(),
+                    r.cdr()));
             return "Rule '" + r.name() + "' " + (enable
                     ? "enabled: it takes mail from the next recipient."
                     : "disabled: the rules after it take its mail from the next recipient.");
@@ -234,7 +236,10 @@ public class SecurityRulesView implements Serializable {
                     : "block and quarantine (default)";
             case "DELETE_CONTENT" -> "delete the blocked content, deliver the rest";
             case "DELIVER_TAGGED" -> "deliver with its marks";
-            case "BLOCK" -> "block like infected mail";
+            case "BLOCK" -> action instanceof CdrFailure
+                    ? "block and quarantine (default)"
+                    : "block like infected mail";
+            case "DELIVER_ORIGINAL" -> "deliver the original, tagged [NOT SANITIZED]";
             case "RETRY" -> "retry, then fail with a DSN (default)";
             case "FAIL" -> "fail at once: quarantine, DSN";
             case "BYPASS" -> "bypass: deliver unscanned, marked";
@@ -252,6 +257,10 @@ public class SecurityRulesView implements Serializable {
 
     public Encrypted[] getEncryptedActions() {
         return Encrypted.values();
+    }
+
+    public CdrFailure[] getCdrFailureActions() {
+        return CdrFailure.values();
     }
 
     public ScanError[] getScanErrorActions() {

@@ -2,6 +2,7 @@ package io.moat.web.internal;
 
 import io.moat.settings.rules.SecurityRule;
 import io.moat.settings.rules.SecurityRule.Actions;
+import io.moat.settings.rules.SecurityRule.Cdr;
 import io.moat.settings.rules.SecurityRule.Disclaimer;
 import io.moat.settings.rules.SecurityRule.Filter;
 import io.moat.settings.rules.SecurityRule.Mark;
@@ -9,6 +10,7 @@ import io.moat.settings.rules.SecurityRule.Marks;
 import io.moat.web.ProblemException;
 import io.moat.web.SecurityRuleDto;
 import io.moat.web.SecurityRuleDto.ActionsDto;
+import io.moat.web.SecurityRuleDto.CdrDto;
 import io.moat.web.SecurityRuleDto.DisclaimerDto;
 import io.moat.web.SecurityRuleDto.FilterDto;
 import io.moat.web.SecurityRuleDto.MarkDto;
@@ -43,8 +45,12 @@ public final class SecurityRuleAssembler {
                 : new Marks(mark(m.allowed(), "marks.allowed"),
                         mark(m.blocked(), "marks.blocked"), mark(m.encrypted(), "marks.encrypted"),
                         mark(m.scanError(), "marks.scanError"));
+        CdrDto c = body.cdr();
+        Cdr cdr = c == null
+                ? null
+                : new Cdr(c.useSanitized(), parse(SecurityRule.CdrFailure.class, c.onFailure(), "cdr.onFailure"));
         return new SecurityRule(null, body.name(), body.enabled(), body.position(), filter, body.coreProfile(),
-                body.coreRule(), body.relayProfile(), body.scanBody(), actions, marks, body.scanErrorAfter());
+                body.coreRule(), body.relayProfile(), body.scanBody(), actions, marks, body.scanErrorAfter(), cdr);
     }
 
     private static Mark mark(MarkDto m, String field) {
@@ -69,7 +75,9 @@ public final class SecurityRuleAssembler {
                 r.coreProfile(), r.coreRule(), r.relayProfile(), r.scanBody(),
                 new ActionsDto(a.blocked().name(), a.encrypted().name(), a.scanError().name()),
                 new MarksDto(mark(m.allowed()), mark(m.blocked()), mark(m.encrypted()), mark(m.scanError())),
-                r.scanErrorAfter());
+                r.scanErrorAfter(), r.cdr() == null
+                        ? null
+                        : new CdrDto(r.cdr().uses(), r.cdr().onFailure() == null ? null : r.cdr().onFailure().name()));
     }
 
     private static MarkDto mark(Mark m) {

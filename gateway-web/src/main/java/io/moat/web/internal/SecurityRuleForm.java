@@ -3,6 +3,8 @@ package io.moat.web.internal;
 import io.moat.settings.rules.SecurityRule;
 import io.moat.settings.rules.SecurityRule.Actions;
 import io.moat.settings.rules.SecurityRule.Blocked;
+import io.moat.settings.rules.SecurityRule.Cdr;
+import io.moat.settings.rules.SecurityRule.CdrFailure;
 import io.moat.settings.rules.SecurityRule.Direction;
 import io.moat.settings.rules.SecurityRule.Disclaimer;
 import io.moat.settings.rules.SecurityRule.Encrypted;
@@ -48,6 +50,8 @@ public final class SecurityRuleForm implements Serializable {
     private Encrypted encrypted = Encrypted.QUARANTINE;
     private ScanError scanError = ScanError.RETRY;
     private String scanErrorAfter;
+    private boolean useSanitized;
+    private CdrFailure cdrOnFailure = CdrFailure.BLOCK;
     private final Map<String, MarkForm> marks = new LinkedHashMap<>();
 
     private SecurityRuleForm() {
@@ -85,6 +89,10 @@ public final class SecurityRuleForm implements Serializable {
             form.scanError = a.scanError() == null ? ScanError.RETRY : a.scanError();
         }
         form.scanErrorAfter = rule.scanErrorAfter();
+        if (rule.cdr() != null) {
+            form.useSanitized = rule.cdr().uses();
+            form.cdrOnFailure = rule.cdr().onFailure() == null ? CdrFailure.BLOCK : rule.cdr().onFailure();
+        }
         Marks m = rule.marks();
         if (m != null) {
             form.marks.put("allowed", MarkForm.of(m.allowed()));
@@ -104,7 +112,8 @@ public final class SecurityRuleForm implements Serializable {
         return new SecurityRule(id, TextLists.stripped(name), enabled, position, filter,
                 TextLists.stripped(coreProfile),
                 TextLists.stripped(coreRule), TextLists.stripped(relayProfile), scanBody,
-                new Actions(blocked, encrypted, scanError), m, TextLists.stripped(scanErrorAfter));
+                new Actions(blocked, encrypted, scanError), m, TextLists.stripped(scanErrorAfter),
+                new Cdr(useSanitized, cdrOnFailure));
     }
 
     /**
@@ -126,6 +135,7 @@ public final class SecurityRuleForm implements Serializable {
             case "coreRule" -> "rule-core-rule";
             case "relayProfile" -> "rule-relay-profile";
             case "scanErrorAfter" -> "rule-scan-error-after";
+            case "cdr" -> "rule-cdr-use";
             case "filter" -> path.length < 2 ? null : switch (path[1]) {
                 case "endpoints" -> "rule-endpoints";
                 case "previousHops" -> "rule-previous-hops";
@@ -295,6 +305,22 @@ public final class SecurityRuleForm implements Serializable {
 
     public void setScanErrorAfter(String scanErrorAfter) {
         this.scanErrorAfter = scanErrorAfter;
+    }
+
+    public boolean isUseSanitized() {
+        return useSanitized;
+    }
+
+    public void setUseSanitized(boolean useSanitized) {
+        this.useSanitized = useSanitized;
+    }
+
+    public CdrFailure getCdrOnFailure() {
+        return cdrOnFailure;
+    }
+
+    public void setCdrOnFailure(CdrFailure cdrOnFailure) {
+        this.cdrOnFailure = cdrOnFailure;
     }
 
     /** The marks per outcome, by the names in {@link #OUTCOMES}. */

@@ -33,7 +33,7 @@ class SecurityRuleFormTest {
                     Position.TOP, Style.WARNING)), null, new Mark(null, Map.of(),
                             new Disclaimer("unscanned", null,
                                     Position.BOTTOM, Style.CRITICAL))),
-            "PT10M");
+            "PT10M", new SecurityRule.Cdr(true, SecurityRule.CdrFailure.DELIVER_ORIGINAL));
 
     @Test
     void aStoredRuleComesBackUnchanged() {
@@ -113,9 +113,23 @@ class SecurityRuleFormTest {
                 .isEqualTo("scanError-disclaimer-text");
         assertThat(SecurityRuleForm.inputOf("marks.allowed.subjectTag: at most 64 characters"))
                 .isEqualTo("allowed-tag");
+        assertThat(SecurityRuleForm.inputOf("cdr.useSanitized: say whether sanitized files are used"))
+                .isEqualTo("rule-cdr-use");
         assertThat(SecurityRuleForm.inputOf("at most 500 security rules")).isNull();
         assertThat(SecurityRuleForm.inputOf("marks.other.subjectTag: x")).isNull();
         assertThat(SecurityRuleForm.inputOf(null)).isNull();
+    }
+
+    @Test
+    void aNewRuleDoesNotUseSanitizedFilesAndBlocksOnFailureUntilTheAdminSaysSo() {
+        SecurityRule blank = SecurityRuleForm.blank().toRule();
+
+        assertThat(blank.cdr()).isEqualTo(new SecurityRule.Cdr(false, SecurityRule.CdrFailure.BLOCK));
+        SecurityRuleForm form = SecurityRuleForm.blank();
+        form.setUseSanitized(true);
+        form.setCdrOnFailure(SecurityRule.CdrFailure.DELIVER_ORIGINAL);
+        assertThat(form.toRule().cdr())
+                .isEqualTo(new SecurityRule.Cdr(true, SecurityRule.CdrFailure.DELIVER_ORIGINAL));
     }
 
     @Test
