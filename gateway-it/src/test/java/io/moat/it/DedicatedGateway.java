@@ -4,10 +4,13 @@ import io.moat.devtools.CoreEmulator;
 import io.moat.devtools.SmtpSink;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A gateway of a test's own — WildFly started by {@link ServerProcess}, with its own Core emulator and SMTP sink —
@@ -40,6 +43,15 @@ final class DedicatedGateway implements AutoCloseable {
         managementPort = 19991 + slot;
         Path dir = Path.of(System.getProperty("it.crash.dir", "target/crash")).resolveSibling(name);
         dataDir = dir.resolve("data").toAbsolutePath();
+        // each test starts from an empty data directory: what an earlier run left (a database its build's
+        // migrations made) is not this run's
+        if (Files.exists(dataDir)) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
         List<String> properties = new ArrayList<>(List.of("-Dmoat.data-dir=" + dataDir,
                 "-Dmoat.smtp.port=" + smtpPort, "-Dmoat.smtp.bind-address=127.0.0.1", "-Dmoat.http.port=" + httpPort,
                 "-Dmoat.https.port=" + httpsPort, "-Dmoat.webhook.port=" + (httpPort + 9),

@@ -9,6 +9,7 @@ import io.moat.settings.Secrets;
 import io.moat.tls.DigitalId;
 import io.moat.tls.DigitalIdFiles;
 import io.moat.tls.Finding;
+import io.moat.tls.KeyStores;
 import io.moat.tls.ParsedId;
 import io.moat.tls.Pem;
 import io.moat.tls.Severity;
@@ -19,7 +20,10 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,6 +122,19 @@ public class CertificateStore {
             return Optional.ofNullable(digitalIds.digitalId());
         }
         return repository.find(id).map(this::unseal);
+    }
+
+    /**
+     * Writes an entry's key and chain as PKCS#12 (alias {@code moat}) to {@code file}, its folder made if needed: what
+     * a WildFly key store serving it reads (console HTTPS, the webhook listener).
+     *
+     * @throws RefusedException ({@link Reason#INVALID}) when there is no such entry
+     */
+    public void writePkcs12(String id, Path file, char[] password) throws IOException {
+        DigitalId digitalId = digitalId(id)
+                .orElseThrow(() -> new RefusedException(Reason.INVALID, "no certificate with id '" + id + "'"));
+        Files.createDirectories(file.getParent());
+        KeyStores.write(KeyStores.pkcs12(digitalId, "moat", password), password, file);
     }
 
     private Optional<Entry> digitalIdEntry() {

@@ -8,14 +8,10 @@ import io.moat.settings.certificates.CertificateUsage;
 import io.moat.settings.management.ServerManagement;
 import io.moat.settings.profiles.ServerProfileService;
 import io.moat.settings.profiles.WebhookListener;
-import io.moat.tls.DigitalId;
-import io.moat.tls.KeyStores;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -101,12 +97,8 @@ public class WebhookListenerService implements WebhookListener, CertificateUsage
     }
 
     private void writeKeyStore(String certificateId) throws IOException {
-        DigitalId id = certificates.digitalId(certificateId).orElseThrow(
-                () -> new RefusedException(Reason.INVALID, "no certificate with id '" + certificateId + "'"));
-        Path file = gateway.dataDirectory().resolve(KEY_STORE_FILE);
-        Files.createDirectories(file.getParent());
-        KeyStores.write(KeyStores.pkcs12(id, "moat", ServerManagement.WEBHOOK_STORE_PASSWORD),
-                ServerManagement.WEBHOOK_STORE_PASSWORD, file);
+        certificates.writePkcs12(certificateId, gateway.dataDirectory().resolve(KEY_STORE_FILE),
+                ServerManagement.WEBHOOK_STORE_PASSWORD);
     }
 
     private ServerManagement management() {
