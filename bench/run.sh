@@ -372,6 +372,7 @@ main() {
         read -r rate[slow-$mode] secs[slow-$mode] < <(run_load moat $smtp_port $count "$work/10k.eml")
         read -r p50[slow-$mode] p99[slow-$mode] < <(latency "$measured_from")
       done
+      core_profile '{"enabled": false}' # the kept gateway's database is copied from this one
     fi
     gateway_stop
     rss[$size]=$rss_peak heap[$size]=$heap_peak

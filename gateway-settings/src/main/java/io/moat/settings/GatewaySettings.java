@@ -48,6 +48,10 @@ public class GatewaySettings {
     int webhookPort;
 
     @Inject
+    @ConfigProperty(name = "moat.webhook.max-connections", defaultValue = "512")
+    int webhookMaxConnections;
+
+    @Inject
     @ConfigProperty(name = "moat.http.port", defaultValue = "8080")
     int httpPort;
 
@@ -208,6 +212,11 @@ public class GatewaySettings {
 
     public int webhookPort() {
         return webhookPort;
+    }
+
+    /** The most connections the webhook listener holds at once (configure-moat.cli reads the same key). */
+    public int webhookMaxConnections() {
+        return webhookMaxConnections;
     }
 
     public int httpPort() {

@@ -39,12 +39,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -310,7 +308,6 @@ public class MessageProcessor {
         boolean pending = false;
         boolean resubmit = false;
         boolean full = false;
-        Set<String> submittedNow = new HashSet<>();
         for (Attachment a : attachments) {
             if (a.category != null) {
                 continue;
@@ -333,16 +330,13 @@ public class MessageProcessor {
                         throw e;
                     }
                     flights.submitted(profile, a.dataId, a.submittedAt.plus(scanBudget(rule)));
-                    submittedNow.add(a.dataId);
                 }
                 // asked at once after submitting: a fast Core has the verdict already
                 ScanResult result = client.fetchResult(a.dataId);
                 if (result.complete()) {
+                    // its token is stored all the same: Core calls back anyway, and a callback nobody waited for
+                    // would count against Core as a forged one
                     flights.landed(profile, a.dataId);
-                    if (submittedNow.contains(a.dataId)) {
-                        String done = a.dataId; // no callback to wait for: its token is never stored
-                        progress.callbacks.removeIf(c -> c.dataId().equals(done));
-                    }
                     a.verdict(result);
                 } else {
                     pending = true;

@@ -120,9 +120,11 @@ public final class ServerManagement {
      * first time), every other of the webhook server disabled first, so that a port it keeps is free for it.
      *
      * @param defaultPort the port of the socket binding {@value #WEBHOOK} ({@code moat.webhook.port})
+     * @param maxConnections the most connections a listener made here holds at once
+     *            ({@code moat.webhook.max-connections}, as configure-moat.cli gives the default one)
      */
-    public void serveWebhook(String bindAddress, int webhookPort, List<String> protocols, int defaultPort)
-            throws IOException {
+    public void serveWebhook(String bindAddress, int webhookPort, List<String> protocols, int defaultPort,
+            int maxConnections) throws IOException {
         boolean tls = !protocols.isEmpty();
         String where = (bindAddress == null ? "public" : tag(bindAddress)) + "-" + webhookPort;
         boolean standard = bindAddress == null && webhookPort == defaultPort;
@@ -159,6 +161,7 @@ public final class ServerManagement {
         }
         ModelNode add = operation("add", listener(WEBHOOK, type, name));
         add.get("socket-binding").set(binding);
+        add.get("max-connections").set(maxConnections);
         if (tls) {
             String context = WEBHOOK + "-aead-" + versions(protocols);
             ensureSslContext(context, WEBHOOK, protocols);

@@ -86,14 +86,16 @@ public class WebhookListenerService implements WebhookListener, CertificateUsage
     private void apply(Listening wanted) throws IOException {
         ServerManagement management = management();
         if (wanted == null) {
-            management.serveWebhook(null, gateway.webhookPort(), List.of(), gateway.webhookPort());
+            management.serveWebhook(null, gateway.webhookPort(), List.of(), gateway.webhookPort(),
+                    gateway.webhookMaxConnections());
             return;
         }
         if (wanted.tls()) {
             writeKeyStore(wanted.certificateId());
             management.reloadWebhookKeys();
         }
-        management.serveWebhook(wanted.bindAddress(), wanted.port(), wanted.protocols(), gateway.webhookPort());
+        management.serveWebhook(wanted.bindAddress(), wanted.port(), wanted.protocols(), gateway.webhookPort(),
+                gateway.webhookMaxConnections());
     }
 
     private void writeKeyStore(String certificateId) throws IOException {
