@@ -3,8 +3,10 @@ package io.moat.settings;
 import io.moat.persistence.SettingRepository;
 import io.moat.settings.RefusedException.Reason;
 import io.moat.settings.console.ConsoleTlsService;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -31,6 +33,13 @@ public class GeneralSettingsService {
     @Inject
     GatewaySettings gateway;
 
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    /** The public server address's host, kept: the Core callbacks' default URL asks for it on the message path. */
+    private final SnapshotCache<String> host = new SnapshotCache<>(() -> settings.get(PUBLIC_ADDRESS)
+            .map(stored -> URI.create(stored).getHost()).orElseGet(() -> gateway.hostName()));
+
     /** The public server address in effect, with the scheme the console's TLS setting gives it. */
     public URI publicAddress() {
         boolean https = consoleTls.get().enabled();
@@ -40,10 +49,17 @@ public class GeneralSettingsService {
                         + (https ? gateway.httpsPort() : gateway.httpPort())));
     }
 
+    /** The public server address's host (this host's name when none is set), read from the database once. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public String publicHost() {
+        return host.get();
+    }
+
     /** Stores host, port and path of {@code address}; its scheme is not stored (it follows the console TLS). */
     public URI setPublicAddress(String address) {
         URI uri = parse(address);
         settings.put(PUBLIC_ADDRESS, withScheme(uri, false, -1, -1).toString());
+        host.invalidate(transactions);
         return publicAddress();
     }
 

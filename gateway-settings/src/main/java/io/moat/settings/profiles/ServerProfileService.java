@@ -198,7 +198,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
                 .filter(p -> p.getType().equals(Type.CORE.name())
                         && (profileId == null ? p.isDefaultProfile() : p.getId().equals(profileId)))
                 .findFirst().map(p -> StoredWebhook.read(p.getWebhook())).filter(StoredWebhook::enabled)
-                .map(w -> new Callbacks(WebhookChecks.publicUrl(w, settings.webhookPort(), general.publicAddress()),
+                .map(w -> new Callbacks(WebhookChecks.publicUrl(w, settings.webhookPort(), general.publicHost()),
                         WebhookChecks.fallbackPollDuration(w)));
     }
 
@@ -618,17 +618,17 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
 
     /** As the API shows it: with a Core profile's webhook settings in effect. */
     private ServerProfile view(ServerProfileEntity e) {
-        return profile(e, general.publicAddress());
+        return profile(e, general.publicHost());
     }
 
-    private ServerProfile profile(ServerProfileEntity e, URI publicAddress) {
+    private ServerProfile profile(ServerProfileEntity e, String publicHost) {
         List<Server> servers = StoredServer.read(e.getServers()).stream().map(StoredServer::view).toList();
         ServerProfile.Webhook webhook = null;
-        if (publicAddress != null && e.getType().equals(Type.CORE.name())) {
+        if (publicHost != null && e.getType().equals(Type.CORE.name())) {
             StoredWebhook stored = StoredWebhook.read(e.getWebhook());
             webhook = WebhookChecks.effective(stored == null
                     ? new StoredWebhook(false, null, null, null, null, null, null)
-                    : stored, settings.webhookPort(), publicAddress);
+                    : stored, settings.webhookPort(), publicHost);
         }
         return new ServerProfile(e.getId(), e.getName(), Type.valueOf(e.getType()),
                 Strategy.valueOf(e.getStrategy()), e.isDefaultProfile(), lines(e.getRecipientDomains()), servers,

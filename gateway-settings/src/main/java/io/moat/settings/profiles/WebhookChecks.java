@@ -81,19 +81,18 @@ final class WebhookChecks {
     }
 
     /** The settings in effect, as the API shows them. */
-    static Webhook effective(StoredWebhook stored, int defaultPort, URI publicAddress) {
+    static Webhook effective(StoredWebhook stored, int defaultPort, String publicHost) {
         Tls tls = new Tls(stored.certificateId() != null, stored.certificateId(),
                 stored.certificateId() == null ? List.of() : protocols(stored));
         return new Webhook(stored.enabled(), stored.bindAddress(), port(stored, defaultPort),
-                publicUrl(stored, defaultPort, publicAddress), tls, fallbackPoll(stored));
+                publicUrl(stored, defaultPort, publicHost), tls, fallbackPoll(stored));
     }
 
-    /** The URL Core calls, without a trailing slash: as given, or the public address's host with the port. */
-    static String publicUrl(StoredWebhook stored, int defaultPort, URI publicAddress) {
+    /** The URL Core calls, without a trailing slash: as given, or {@code host} (the public address's) with the port. */
+    static String publicUrl(StoredWebhook stored, int defaultPort, String host) {
         if (stored.publicUrl() != null) {
             return stored.publicUrl();
         }
-        String host = publicAddress.getHost();
         return (stored.certificateId() != null ? "https" : "http") + "://" + host + ":" + port(stored, defaultPort);
     }
 

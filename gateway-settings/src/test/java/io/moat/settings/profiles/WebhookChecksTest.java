@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.moat.settings.RefusedException;
 import io.moat.settings.profiles.ServerProfile.Tls;
 import io.moat.settings.profiles.ServerProfile.Webhook;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WebhookChecksTest {
 
-    private static final URI PUBLIC = URI.create("https://moat.example.org:8443");
+    private static final String PUBLIC = "moat.example.org";
 
     @Test
     void leftOutFieldsTakeTheirDefaultsWhenUsedAndTheUrlFollowsTheTls() {
