@@ -1,14 +1,12 @@
 package io.moat.delivery;
 
+import io.moat.delivery.pipeline.CoreWaits;
+import io.moat.delivery.pipeline.MessageSteps;
 import io.moat.delivery.pipeline.PipelineScheduler;
 import io.moat.delivery.tokens.SecretTokens;
 import io.moat.persistence.CoreCallbackRepository;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.Optional;
@@ -20,7 +18,8 @@ import java.util.logging.Logger;
  * message's files awaited makes the message due now (one claim for all of its files); the
  * pipeline then reads the verdict from Core over the profile's own connection (ADR 0003, ADR 0039). Anything else
  * (a token that is not one of ours, expired, used, or for another file) changes nothing and is told apart from none
- * of the others.
+ * of the others. The tokens of messages waiting in memory for Core ({@link CoreWaits}, ADR 0041) are kept there until
+ * their runs are recorded: a callback for one of them wakes the message without a transaction.
  */
 @ApplicationScoped
 public class CoreCallbacks {
@@ -33,8 +32,11 @@ public class CoreCallbacks {
     @Inject
     PipelineScheduler scheduler;
 
-    @Resource
-    TransactionSynchronizationRegistry transactions;
+    @Inject
+    CoreWaits waits;
+
+    @Inject
+    MessageSteps steps;
 
     /**
      * Takes a callback.
@@ -43,40 +45,26 @@ public class CoreCallbacks {
      * @param dataId the {@code data_id} the callback's body names
      * @return whether it was one the gateway waited for (false for every other)
      */
-    @Transactional
     public boolean callback(String token, String dataId) {
         Optional<String> hash = SecretTokens.hashOf(token);
         if (hash.isEmpty() || dataId == null) {
             return false;
         }
-        Instant now = Instant.now();
-        Optional<String> message = callbacks.use(hash.get(), dataId, now);
-        if (message.isEmpty()) {
-            return false;
-        }
-        // the message is looked at once all its files are done: a callback for each would claim it for each
-        if (callbacks.awaited(message.get(), now)) {
-            LOG.fine(() -> "Core called back for data_id " + dataId + "; other files of message " + message.get()
-                    + " are still at Core");
+        CoreWaits.Callback kept = waits.called(hash.get(), dataId);
+        if (kept == CoreWaits.Callback.TAKEN) {
+            LOG.fine(() -> "Core called back for data_id " + dataId + " of a message waiting in memory");
             return true;
         }
-        if (callbacks.makeDue(message.get(), now)) {
-            transactions.registerInterposedSynchronization(new Synchronization() {
-                @Override
-                public void beforeCompletion() {
-                    // nothing to do before the commit
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    if (status == Status.STATUS_COMMITTED) {
-                        scheduler.wakeUp(); // the message is due now: claimed at once, not at the next tick
-                    }
-                }
-            });
+        if (kept == CoreWaits.Callback.REFUSED) {
+            return false;
         }
-        LOG.fine(() -> "Core called back for data_id " + dataId + " of message " + message.get());
-        return true;
+        // not kept in memory: the database knows it, or nobody does
+        MessageSteps.CalledBack found = steps.calledBack(hash.get(), dataId, Instant.now());
+        if (found == MessageSteps.CalledBack.DUE) {
+            scheduler.wakeUp(); // the message is due now (committed): claimed at once, not at the next tick
+        }
+        LOG.fine(() -> "Core called back for data_id " + dataId + ": " + found);
+        return found != MessageSteps.CalledBack.UNKNOWN;
     }
 
     /** Forgets the callbacks that can no longer come in time (their scan's budget is over). */

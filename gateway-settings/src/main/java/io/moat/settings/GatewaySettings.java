@@ -108,6 +108,14 @@ public class GatewaySettings {
     int workers;
 
     @Inject
+    @ConfigProperty(name = "moat.pipeline.waiting-max", defaultValue = "5000")
+    int waitingMax;
+
+    @Inject
+    @ConfigProperty(name = "moat.pipeline.waiting-max-bytes", defaultValue = "67108864")
+    long waitingMaxBytes;
+
+    @Inject
     @ConfigProperty(name = "moat.pipeline.max-failed-claims", defaultValue = "3")
     int maxFailedClaims;
 
@@ -274,6 +282,19 @@ public class GatewaySettings {
 
     public int workers() {
         return Math.max(1, workers);
+    }
+
+    /**
+     * Messages whose files are at Core this node keeps in memory between their checks rather than record and claim
+     * again (ADR 0041); 0 keeps none.
+     */
+    public int waitingMax() {
+        return Math.max(0, waitingMax);
+    }
+
+    /** Decoded parts, in bytes, the messages kept in memory while they wait for Core may hold in all. */
+    public long waitingMaxBytes() {
+        return Math.max(0, waitingMaxBytes);
     }
 
     /** Failed claims of one message in a row before it is set aside (QUARANTINED). */

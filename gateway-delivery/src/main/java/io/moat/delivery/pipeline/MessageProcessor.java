@@ -57,8 +57,6 @@ import java.util.logging.Logger;
 public class MessageProcessor {
 
     private static final Logger LOG = Logger.getLogger(MessageProcessor.class.getName());
-    private static final Duration MIN_POLL = Duration.ofMillis(50);
-    private static final Duration MAX_POLL = Duration.ofSeconds(5);
     private static final Duration CORE_RETRY = Duration.ofSeconds(5);
     private static final Duration CORE_RETRY_MAX = Duration.ofMinutes(5);
     private static final Duration RESCAN_DELAY = Duration.ofMinutes(1);
@@ -69,6 +67,8 @@ public class MessageProcessor {
     /** How long a file waits when its Core profile has {@code maxInFlight} files at Core already. */
     private static final Duration ROOM_WAIT = Duration.ofMillis(250);
     private final CoreFlights flights = new CoreFlights();
+    /** When this node asks each Core profile for verdicts. */
+    private final CorePace pace = new CorePace();
     /**
      * A message's parts are decoded into memory up to this many bytes in all (forwarded messages decoded on the way
      * included), the rest into files: about this much heap per worker (28 by default), and no files for the common
@@ -100,6 +100,10 @@ public class MessageProcessor {
     @Inject
     Notifier notifier;
 
+    /** Where messages wait in memory for Core; null (in tests): every run is recorded. */
+    @Inject
+    CoreWaits waits;
+
     private RetrySchedule retries;
     private DeliveryAgent agent;
     private MimeLimits limits;
@@ -123,17 +127,79 @@ public class MessageProcessor {
      * and gives the lease up.
      */
     public void process(MessageSnapshot m) {
-        String id = m.id();
-        Progress progress = new Progress();
+        process(m, null);
+    }
+
+    /**
+     * Runs what is due of a message this node holds the lease of until {@code leaseUntil} ({@code m}, read when it
+     * was claimed); records it and gives the lease up, unless its files are at Core and it may wait for them in
+     * memory ({@link CoreWaits}, ADR 0041): then nothing is recorded yet, and it is {@link #resume resumed} when
+     * Core calls back or its next check is due. A null {@code leaseUntil} records it whatever happens.
+     */
+    public void process(MessageSnapshot m, Instant leaseUntil) {
+        List<Attachment> attachments = new ArrayList<>();
+        m.attachments().forEach(a -> attachments.add(new Attachment(a)));
+        run(m, null, attachments, new Progress(), leaseUntil, false);
+    }
+
+    /** Goes on with a message that waited in memory for Core: its verdicts are asked for, and it runs on. */
+    public void resume(Waiting w) {
+        run(w.message, w.rule, w.attachments, w.progress, w.leaseUntil, true);
+    }
+
+    private void run(MessageSnapshot m, SecurityRules.Applied rule, List<Attachment> attachments, Progress progress,
+            Instant leaseUntil, boolean resumed) {
         try {
-            if (!m.state().isFinal() && !m.nextAttemptAt().isAfter(Instant.now())) {
-                advance(m, progress);
+            SecurityRules.Applied applied = rule;
+            if (resumed || !m.state().isFinal() && !m.nextAttemptAt().isAfter(Instant.now())) {
+                // a DSN or notification of ours has no rule: it is not scanned, and goes through its own relay
+                // profile, else where its recipient's domain routes
+                if (!resumed && !m.kind().isOwn()) {
+                    applied = rules.applied(m.rule().id(), m.rule().name());
+                }
+                advance(m, applied, attachments, progress, resumed);
             }
             progress.claimSucceeded = m.failedClaims() > 0;
+            if (progress.awaitingCore && park(m, applied, attachments, progress, leaseUntil)) {
+                return;
+            }
         } catch (IOException | RuntimeException | Error e) {
             // an Error too (OutOfMemoryError, StackOverflowError): one message must never stop the others' mail
             failed(m, progress, e);
         }
+        try {
+            record(m, attachments, progress);
+        } finally {
+            if (waits != null) {
+                waits.forget(attachments); // the tokens not used are in the database now (or the run is claimed again)
+            }
+        }
+    }
+
+    /**
+     * Keeps a message whose files are at Core in memory until their verdicts (or their next check), if there is room
+     * and its lease leaves time: half the lease at the least, since it is recorded only when it gets somewhere.
+     */
+    private boolean park(MessageSnapshot m, SecurityRules.Applied rule, List<Attachment> attachments,
+            Progress progress, Instant leaseUntil) {
+        if (waits == null || leaseUntil == null || progress.due == null) {
+            return false;
+        }
+        Instant latest = leaseUntil.minus(PipelineScheduler.LEASE.dividedBy(2));
+        if (!Instant.now().isBefore(latest)) {
+            return false;
+        }
+        Instant wakeAt = progress.due.isAfter(latest) ? latest : progress.due;
+        return waits.park(new Waiting(m, rule, attachments, progress, leaseUntil), wakeAt);
+    }
+
+    /** Records what the runs of {@code m} learned, with where it ends up, and gives the lease up. */
+    private void record(MessageSnapshot m, List<Attachment> attachments, Progress progress) {
+        String id = m.id();
+        // a callback already used (while the message waited in memory) is not stored for a second use
+        progress.callbacks.removeIf(c -> attachments.stream()
+                .anyMatch(a -> a.expected != null && a.expected.called()
+                        && a.expected.tokenHash().equals(c.tokenHash())));
         Progress recorded = keepParts(m, progress);
         Instant now = Instant.now();
         try {
@@ -251,13 +317,10 @@ public class MessageProcessor {
         }
     }
 
-    private void advance(MessageSnapshot m, Progress progress) throws IOException {
-        // a DSN or notification of ours has no rule: it is not scanned, and goes through its own relay profile, else
-        // where its recipient's domain routes
-        SecurityRules.Applied rule = m.kind().isOwn() ? null : rules.applied(m.rule().id(), m.rule().name());
-        MessageState state = m.state();
-        List<Attachment> attachments = new ArrayList<>();
-        m.attachments().forEach(a -> attachments.add(new Attachment(a)));
+    private void advance(MessageSnapshot m, SecurityRules.Applied rule, List<Attachment> attachments,
+            Progress progress, boolean resumed) throws IOException {
+        MessageState state = resumed ? MessageState.SCANNING : m.state();
+        progress.awaitingCore = false;
         if (state == MessageState.RECEIVED) {
             if (!m.kind().isOwn()) {
                 MessageSpool files = spool.get();
@@ -306,8 +369,9 @@ public class MessageProcessor {
         int maxInFlight = core.maxInFlight(rule.coreProfileId());
         Path parts = spool.get().partsOf(m.spoolName());
         boolean pending = false;
-        boolean resubmit = false;
         boolean full = false;
+        boolean forgotten = false;
+        progress.scans.clear(); // a resumed run records its attachments' changes again, all of them
         for (Attachment a : attachments) {
             if (a.category != null) {
                 continue;
@@ -330,15 +394,27 @@ public class MessageProcessor {
                         throw e;
                     }
                     flights.submitted(profile, a.dataId, a.submittedAt.plus(scanBudget(rule)));
+                    if (!pace.askAtOnce(profile)) {
+                        pending = true; // Core takes longer than that: asked when its files usually are done
+                        continue;
+                    }
                 }
-                // asked at once after submitting: a fast Core has the verdict already
+                // asked at once after submitting only while Core answers that fast (CorePace)
                 ScanResult result = client.fetchResult(a.dataId);
                 if (result.complete()) {
                     // its token is stored all the same: Core calls back anyway, and a callback nobody waited for
                     // would count against Core as a forged one
                     flights.landed(profile, a.dataId);
+                    if (a.watched) {
+                        pace.learned(profile, a.expected != null && a.expected.called()
+                                ? a.expected.calledAfter(a.submittedAt)
+                                : a.unfinishedAt);
+                    }
                     a.verdict(result);
                 } else {
+                    if (a.watched) {
+                        a.unfinishedAt = Duration.between(a.submittedAt, Instant.now());
+                    }
                     pending = true;
                 }
             } catch (CoreUnavailableException e) {
@@ -373,7 +449,7 @@ public class MessageProcessor {
                     a.submittedAt = null;
                     a.changed = true;
                     pending = true;
-                    resubmit = true;
+                    forgotten = true;
                     continue;
                 }
                 LOG.warning(() -> "Core refused the request for message " + m.id() + ": " + e.getMessage()
@@ -388,15 +464,20 @@ public class MessageProcessor {
         }
         record(attachments, progress);
         if (pending) {
-            Instant oldest = attachments.stream().map(a -> a.submittedAt).filter(t -> t != null)
-                    .min(Instant::compareTo).orElse(Instant.now());
-            // with callbacks on, Core's callback makes the message due; polling is only the fallback (ADR 0039)
-            Duration poll = full
-                    ? ROOM_WAIT
-                    : callbacks.isPresent() && !resubmit
-                            ? callbacks.get().fallbackPoll()
-                            : clamp(Duration.between(oldest, Instant.now()).dividedBy(4), MIN_POLL, MAX_POLL);
-            progress.retryLater(MessageState.SCANNING, Instant.now().plus(poll), null);
+            Instant now = Instant.now();
+            // a file Core forgot is submitted again soon; one waiting for room at Core waits a little
+            Instant next = forgotten ? now.plus(CorePace.MIN_STEP) : full ? now.plus(ROOM_WAIT) : null;
+            for (Attachment a : attachments) {
+                if (a.dataId != null && a.category == null) {
+                    // with its callback awaited, the callback makes the message due; polling is the fallback (ADR 39)
+                    Instant check = a.expected != null && callbacks.isPresent()
+                            ? now.plus(callbacks.get().fallbackPoll())
+                            : pace.next(profile, a.submittedAt, now);
+                    next = next == null || check.isBefore(next) ? check : next;
+                }
+            }
+            progress.retryLater(MessageState.SCANNING, next == null ? now : next, null);
+            progress.awaitingCore = !full;
             return false;
         }
         return true;
@@ -409,6 +490,9 @@ public class MessageProcessor {
     private void submit(Attachment a, CoreClient client, Path parts, Optional<ScanServers.Callbacks> callbacks,
             Duration budget, Progress progress) throws CoreUnavailableException, CoreRejectedException {
         SecretTokens.Token token = callbacks.isPresent() ? tokens.next() : null;
+        if (a.expected != null && waits != null) {
+            waits.forget(List.of(a)); // submitted again: the first submission's callback is no longer awaited
+        }
         SubmitOptions options = token == null
                 ? SubmitOptions.none()
                 : new SubmitOptions(callbacks.get().publicUrl() + CALLBACK_PATH + token.value(), null);
@@ -417,8 +501,13 @@ public class MessageProcessor {
                 : client.submit(parts.resolve(a.partName), a.fileName, options);
         a.submittedAt = Instant.now();
         a.changed = true;
+        a.watched = true;
+        a.unfinishedAt = null;
         if (token != null) {
             progress.callbacks.add(new Progress.Callback(token.hash(), a.dataId, a.submittedAt.plus(budget)));
+            if (waits != null) {
+                a.expected = waits.expect(token.hash(), a.dataId);
+            }
         }
     }
 
@@ -777,84 +866,5 @@ public class MessageProcessor {
     private MessageSteps.Dsn dsn(MessageSnapshot m, List<DsnBuilder.Failure> failures) throws IOException {
         return MessageSteps.Dsn.written(spool.get(), settings.hostName(), m.kind(), m.mailFrom(), failures,
                 m.receivedAt(), spool.get().message(m.spoolName()));
-    }
-
-    /** An attachment's scan state while the claim runs; {@code changed} marks what must be recorded. */
-    private static final class Attachment {
-        final int index;
-        final String fileName;
-        final String partName;
-        final long size;
-        final Long entityStart;
-        final Long entityEnd;
-        final boolean body;
-        /** The decoded bytes, if this claim extracted them into memory; else they are in the parts folder. */
-        final byte[] held;
-        String dataId;
-        Instant submittedAt;
-        Integer code;
-        String label;
-        VerdictCategory category;
-        /** What Core's Deep CDR made of the part ({@link SanitizedParts}), and its sanitized copy's name. */
-        String cdr;
-        String cdrName;
-        boolean changed;
-
-        Attachment(MessageSnapshot.AttachmentSnapshot a) {
-            this.index = a.index();
-            this.fileName = a.fileName();
-            this.partName = a.partName();
-            this.size = a.size();
-            this.entityStart = a.entityStart();
-            this.entityEnd = a.entityEnd();
-            this.body = a.body();
-            this.held = null;
-            this.cdr = a.cdr();
-            this.cdrName = a.cdrName();
-            this.dataId = a.dataId();
-            this.submittedAt = a.submittedAt();
-            this.label = a.label();
-            this.category = a.category() == null ? null : VerdictCategory.valueOf(a.category());
-        }
-
-        Attachment(AttachmentExtractor.Attachment a, byte[] held) {
-            this.index = a.index();
-            this.fileName = a.fileName();
-            this.partName = a.partName();
-            this.size = a.size();
-            this.entityStart = a.entityStart() < 0 ? null : a.entityStart();
-            this.entityEnd = a.entityEnd() < 0 ? null : a.entityEnd();
-            this.body = a.body();
-            this.held = held;
-            if (a.finding() != null) { // the extraction's own verdict: recorded with the extraction, never submitted
-                this.label = a.finding().label();
-                this.category = VerdictCategory.valueOf(a.finding().category().name());
-            }
-        }
-
-        /** Not sent to Core by the rule's choice. */
-        void skipped(String why) {
-            this.label = why;
-            this.category = VerdictCategory.SKIPPED;
-            this.changed = true;
-        }
-
-        /** Core's verdict, and what its Deep CDR made of the part. */
-        void verdict(ScanResult result) {
-            verdict(result.code(), result.label(), result.category());
-            this.cdr = switch (result.sanitization()) {
-                case SANITIZED -> SanitizedParts.SANITIZED;
-                case FAILED -> SanitizedParts.FAILED;
-                case NONE -> null;
-            };
-            this.cdrName = result.sanitized() ? result.convertedName() : null;
-        }
-
-        void verdict(int verdictCode, String verdictLabel, VerdictCategory verdictCategory) {
-            this.code = verdictCode;
-            this.label = verdictLabel;
-            this.category = verdictCategory;
-            this.changed = true;
-        }
     }
 }

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The pipeline's transactions: claiming leases with the snapshots of what was claimed, and recording in one transaction all that one
@@ -67,6 +68,31 @@ public class MessageSteps {
     /** The messages with work ahead, with what is needed to tell their senders if their files are gone. */
     public List<MessageRepository.PendingFile> pendingFiles() {
         return messages.pendingFiles();
+    }
+
+    /** What a callback found in the database. */
+    public enum CalledBack {
+        /** No unused, unexpired token for that file: nothing changed. */
+        UNKNOWN,
+        /** Used; the message is not made due by it (other files are still at Core, or it is due already). */
+        AWAITED_MORE,
+        /** Used, the last awaited: the message is due now. */
+        DUE
+    }
+
+    /**
+     * A callback for a file of a message recorded as waiting for Core: its token is used up, and the callback of the
+     * last of the message's files awaited makes the message due now (one claim for all of its files).
+     */
+    public CalledBack calledBack(String tokenHash, String dataId, Instant now) {
+        Optional<String> message = callbacks.use(tokenHash, dataId, now);
+        if (message.isEmpty()) {
+            return CalledBack.UNKNOWN;
+        }
+        if (callbacks.awaited(message.get(), now)) {
+            return CalledBack.AWAITED_MORE;
+        }
+        return callbacks.makeDue(message.get(), now) ? CalledBack.DUE : CalledBack.AWAITED_MORE;
     }
 
     /** A message whose spool file is gone: it cannot go on; it fails, says why, and its sender gets {@code dsn}. */

@@ -59,6 +59,9 @@ public class PipelineScheduler {
     MessageProcessor processor;
 
     @Inject
+    CoreWaits waits;
+
+    @Inject
     GatewaySettings settings;
 
     @Inject
@@ -87,8 +90,11 @@ public class PipelineScheduler {
     public record Lease(String owner, Instant until) {
     }
 
-    /** A message in the backlog, and until when this node's lease on it runs. */
-    private record Work(MessageSnapshot message, boolean claimed, Instant leaseUntil) {
+    /**
+     * A message in the backlog, and until when this node's lease on it runs; {@code resumed}: what its runs learned
+     * while it waited in memory for Core (null for a claimed or handed-over message).
+     */
+    private record Work(MessageSnapshot message, boolean claimed, Instant leaseUntil, Waiting resumed) {
     }
 
     /** Starts running messages; leases this node held before a restart are given up first. */
@@ -101,6 +107,7 @@ public class PipelineScheduler {
         if (released > 0) {
             LOG.info(() -> "resumed " + released + " messages that were in progress before the restart");
         }
+        waits.start(this::resume);
         task = scheduler.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info(() -> "pipeline started on " + nodeId + " with " + settings.workers() + " workers");
     }
@@ -111,7 +118,8 @@ public class PipelineScheduler {
             task.cancel(false);
             task = null;
         }
-        List<String> unstarted = new ArrayList<>();
+        // what waited in memory for Core is given back too: its files are submitted again by whoever runs it next
+        List<String> unstarted = new ArrayList<>(waits.stop());
         for (Work w = backlog.poll(); w != null; w = backlog.poll()) {
             finished(w);
             unstarted.add(w.message().id());
@@ -143,7 +151,7 @@ public class PipelineScheduler {
      * meanwhile, the lease is given up instead (the message is due, for whoever runs next).
      */
     public void handOver(MessageSnapshot message, Lease lease) {
-        Work work = new Work(message, false, lease.until());
+        Work work = new Work(message, false, lease.until(), null);
         if (task == null) {
             finished(work);
             steps.release(List.of(message.id()));
@@ -158,6 +166,20 @@ public class PipelineScheduler {
         if (inFlight.remove(id)) {
             handedOver.decrementAndGet();
         }
+    }
+
+    /**
+     * A message that waited in memory for Core is due (its callbacks came, or its time): it waits for a free worker
+     * with the rest of the backlog, counted against no room (it is held already; ADR 0041). If the pipeline stopped
+     * meanwhile, its lease is given up.
+     */
+    void resume(Waiting waiting) {
+        if (task == null) {
+            steps.release(List.of(waiting.message.id()));
+            return;
+        }
+        backlog.add(new Work(waiting.message, false, waiting.leaseUntil, waiting));
+        dispatch();
     }
 
     /** A message was stored without a lease: look for work now rather than at the next tick. */
@@ -206,7 +228,7 @@ public class PipelineScheduler {
             for (MessageSnapshot m : steps.claim(due, nodeId, now, until)) {
                 inFlight.add(m.id());
                 claimed.incrementAndGet();
-                backlog.add(new Work(m, true, until));
+                backlog.add(new Work(m, true, until, null));
             }
         }
         dispatch();
@@ -232,13 +254,15 @@ public class PipelineScheduler {
 
     private void run(Work w) {
         try {
-            if (w.leaseUntil().isBefore(Instant.now().plus(LEASE.dividedBy(2)))) {
+            if (w.resumed() != null) {
+                processor.resume(w.resumed()); // parked no later than half its lease before it runs out
+            } else if (w.leaseUntil().isBefore(Instant.now().plus(LEASE.dividedBy(2)))) {
                 // it waited so long that the lease could run out while it runs, and another node claim it too
                 LOG.info(() -> "message " + w.message().id() + " waited in the backlog for more than half its lease;"
                         + " it is given back, to be claimed again");
                 steps.release(List.of(w.message().id()));
             } else {
-                processor.process(w.message());
+                processor.process(w.message(), w.leaseUntil());
             }
         } finally {
             finished(w);
@@ -252,7 +276,7 @@ public class PipelineScheduler {
     }
 
     private void finished(Work w) {
-        if (inFlight.remove(w.message().id())) {
+        if (w.resumed() == null && inFlight.remove(w.message().id())) {
             (w.claimed() ? claimed : handedOver).decrementAndGet();
         }
     }

@@ -49,6 +49,8 @@ final class Progress {
     boolean claimFailed;
     /** The claim succeeded after earlier ones failed: their count is reset. */
     boolean claimSucceeded;
+    /** The run ends with files at Core without their verdicts (not for want of room): it may wait in memory. */
+    boolean awaitingCore;
     /** Failed scans are submitted again: one more scan round. */
     boolean scanRound;
 

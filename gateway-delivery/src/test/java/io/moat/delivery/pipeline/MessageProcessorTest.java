@@ -17,6 +17,7 @@ import io.moat.delivery.notify.Notices;
 import io.moat.delivery.notify.Notification;
 import io.moat.delivery.notify.Notifier;
 import io.moat.delivery.outbound.DeliveryAgent;
+import io.moat.delivery.tokens.SecretTokens;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageSpool;
 import io.moat.persistence.MessageState;
@@ -34,7 +35,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -75,6 +78,10 @@ class MessageProcessorTest {
     /** What the notifier was told of, and whether it fails to write. */
     private final List<Held> told = new ArrayList<>();
     private boolean noticesFail;
+    /** The callback URL each submission (by data id) carried. */
+    private final Map<String, String> callbackUrls = new LinkedHashMap<>();
+    /** The Core profile's callbacks (null: off). */
+    private ScanServers.Callbacks callbacks;
 
     @BeforeEach
     void wire() throws IOException {
@@ -106,7 +113,7 @@ class MessageProcessorTest {
 
             @Override
             public Optional<Callbacks> callbacks(String profileId) {
-                return Optional.empty();
+                return Optional.ofNullable(callbacks);
             }
         };
         processor.routing = new RecipientRoutes() {
@@ -464,6 +471,98 @@ class MessageProcessorTest {
             + "JVBERi0xLjQgb3JpZ2luYWw=\r\n--b--\r\n";
     private static final byte[] SANITIZED_PDF = "%PDF-1.4 sanitized \u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1);
 
+    /** Messages wait in memory for a slow Core (ADR 0041): the processor parks them in {@code waits}. */
+    private CoreWaits waiting(int max) {
+        CoreWaits waits = new CoreWaits();
+        waits.settings = new GatewaySettings() {
+            @Override
+            public int waitingMax() {
+                return max;
+            }
+
+            @Override
+            public long waitingMaxBytes() {
+                return 1 << 20;
+            }
+        };
+        waits.start(processor::resume);
+        processor.waits = waits;
+        return waits;
+    }
+
+    private static ScanResult unfinished(String dataId) {
+        return new ScanResult(dataId, false, 40, 0, "In progress", VerdictCategory.PENDING, false, null);
+    }
+
+    @Test
+    void aMessageWhoseFilesAreAtCoreWaitsInMemoryAndIsRecordedOnceWhenItsVerdictsCome() throws Exception {
+        CoreWaits waits = waiting(10);
+        verdicts = MessageProcessorTest::unfinished;
+
+        processor.process(withPdf(), Instant.now().plus(PipelineScheduler.LEASE));
+
+        assertThat(applied).as("nothing recorded while it waits").isZero();
+        assertThat(waits.parkedNow()).isEqualTo(1);
+        assertThat(spool.partsOf("m2")).doesNotExist(); // its decoded parts stay in memory
+        verdicts = id -> result(id, 0, "No Threat Detected", VerdictCategory.CLEAN);
+        Thread.sleep(CorePace.MIN_STEP.toMillis() + 10);
+        waits.sweep(); // its next check is due: it is resumed
+
+        assertThat(waits.parkedNow()).isZero();
+        Progress progress = last();
+        assertThat(progress.extraction).as("the extraction is recorded with the verdicts").isNotNull();
+        assertThat(progress.scans).isNotEmpty().allSatisfy(scan -> assertThat(scan.category()).isEqualTo("CLEAN"));
+        assertThat(progress.state).isNotEqualTo(MessageState.SCANNING);
+        assertThat(submitted).as("submitted once").hasSize(progress.scans.size());
+    }
+
+    @Test
+    void aCallbackWakesTheWaitingMessageAndItsUsedTokenIsNotStored() throws Exception {
+        CoreWaits waits = waiting(10);
+        callbacks = new ScanServers.Callbacks("http://moat.test:8089", Duration.ofSeconds(60));
+        verdicts = MessageProcessorTest::unfinished;
+        processor.process(withPdf(), Instant.now().plus(PipelineScheduler.LEASE));
+        assertThat(recorded).isEmpty();
+
+        verdicts = id -> result(id, 0, "No Threat Detected", VerdictCategory.CLEAN);
+        waits.sweep();
+        assertThat(recorded).as("its fallback poll is a minute away").isEmpty();
+        // Core calls back for each file, with the token it was given: the last one wakes the message
+        assertThat(callbackUrls).hasSize(submitted.size());
+        for (Map.Entry<String, String> call : callbackUrls.entrySet()) {
+            String token = call.getValue().substring(call.getValue().lastIndexOf('/') + 1);
+            assertThat(waits.called(SecretTokens.hashOf(token).orElseThrow(), call.getKey()))
+                    .isEqualTo(CoreWaits.Callback.TAKEN);
+        }
+        Progress progress = last();
+        assertThat(progress.callbacks).as("used tokens are not kept for a second use").isEmpty();
+        assertThat(progress.state).isNotEqualTo(MessageState.SCANNING);
+    }
+
+    @Test
+    void aMessageThatDoesNotFitIsRecordedAsBeforeWithItsPartsInTheSpool() throws Exception {
+        CoreWaits waits = waiting(0);
+        verdicts = MessageProcessorTest::unfinished;
+
+        processor.process(withPdf(), Instant.now().plus(PipelineScheduler.LEASE));
+
+        assertThat(waits.parkedNow()).isZero();
+        assertThat(last().state).isEqualTo(MessageState.SCANNING);
+        assertThat(last().due).isAfter(Instant.now().minusSeconds(1));
+        assertThat(spool.partsOf("m2")).isDirectory();
+    }
+
+    @Test
+    void aMessageWithoutALeaseIsRecordedWhateverHappens() throws Exception {
+        CoreWaits waits = waiting(10);
+        verdicts = MessageProcessorTest::unfinished;
+
+        processor.process(withPdf());
+
+        assertThat(waits.parkedNow()).isZero();
+        assertThat(last().state).isEqualTo(MessageState.SCANNING);
+    }
+
     private MessageSnapshot withPdf() throws IOException {
         spool.store("m2", new byte[0], new ByteArrayInputStream(WITH_PDF.getBytes(StandardCharsets.US_ASCII)));
         Instant now = Instant.now();
@@ -618,13 +717,20 @@ class MessageProcessorTest {
         @Override
         public String submit(Path file, String fileName, SubmitOptions options)
                 throws CoreUnavailableException, CoreRejectedException {
-            return submitted(fileName);
+            return called(submitted(fileName), options);
         }
 
         @Override
         public String submit(byte[] content, String fileName, SubmitOptions options)
                 throws CoreUnavailableException, CoreRejectedException {
-            return submitted(fileName);
+            return called(submitted(fileName), options);
+        }
+
+        private String called(String dataId, SubmitOptions options) {
+            if (options.callbackUrl() != null) {
+                callbackUrls.put(dataId, options.callbackUrl());
+            }
+            return dataId;
         }
 
         private String submitted(String fileName) throws CoreUnavailableException, CoreRejectedException {

@@ -42,6 +42,8 @@ class PipelineSchedulerTest {
         pipeline.scheduler = managed(ManagedScheduledExecutorService.class, ticks);
         pipeline.steps = steps;
         pipeline.processor = processor;
+        pipeline.waits = new CoreWaits();
+        pipeline.waits.scheduler = managed(ManagedScheduledExecutorService.class, ticks);
         pipeline.settings = new GatewaySettings() {
             @Override
             public int workers() {
@@ -212,7 +214,7 @@ class PipelineSchedulerTest {
         final List<String> done = new CopyOnWriteArrayList<>();
 
         @Override
-        public void process(MessageSnapshot m) {
+        public void process(MessageSnapshot m, Instant leaseUntil) {
             order.add(m.id());
             try {
                 go.await(10, TimeUnit.SECONDS);
