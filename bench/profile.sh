@@ -5,7 +5,8 @@
 #                               FROM=<ms printed> java bench/tools/JfrShares.java bench/work/name.jfr top
 # The gateway is warmed up first, unmeasured, until the JIT has settled (warm_up in run.sh; WARM=n sends n
 # messages instead); N (default 3000) are measured. SIZE=bytes measures messages of that size instead of 10 KB
-# (e.g. SIZE=1048576 N=200; 50 of them are sent unmeasured after the warm-up).
+# (e.g. SIZE=1048576 N=200; 50 of them are sent unmeasured after the warm-up). CORE_MS=1000 measures with a Core
+# taking that long per file, polled; HOOK=1 with its callbacks on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/run.sh
@@ -40,6 +41,12 @@ gateway_start 512m "$jfr_opts ${EXTRA_OPTS:-}"
 if [ -n "${WARM:-}" ]; then run_load moat $smtp_port "$WARM" "$work/10k.eml" > /dev/null
 else read -r warmed cold < <(warm_up run_moat_load $smtp_port); echo "warmed up with $warmed messages (first round $cold msg/s)"; fi
 [ -n "${SIZE:-}" ] && run_load moat $smtp_port 50 "$msg" > /dev/null
+if [ -n "${CORE_MS:-}" ]; then # a slow Core, polled (or HOOK=1: calling back), after 500 unmeasured messages
+  core_restart "$CORE_MS"
+  if [ -n "${HOOK:-}" ]; then core_profile "{\"enabled\": true, \"publicUrl\": \"http://127.0.0.1:$webhook_port\"}"
+  else core_profile '{"enabled": false}'; fi
+  run_load moat $smtp_port 500 "$msg" > /dev/null
+fi
 from=$(date +%s%3N)
 read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$gateway_pid/stat")
 e0=$(awk '{print $14 + $15}' "/proc/$devtools_pid/stat")
