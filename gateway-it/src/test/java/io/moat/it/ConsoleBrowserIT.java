@@ -3,7 +3,10 @@ package io.moat.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
@@ -18,8 +22,9 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The console in a real browser (Debian's headless Chromium) against a gateway of its own: an admin signs in with the
  * keyboard, finds a delivered message and opens its detail, adds a certificate, creates a STARTTLS-required SMTP
- * endpoint with it (checked with openssl s_client), turns on console HTTPS and continues over https; an auditor
- * sees but cannot change. Every page is saved as a screenshot under target/screenshots.
+ * endpoint with it (checked with openssl s_client), turns on the Core profile's webhook callbacks over TLS with it
+ * (REST and openssl check what was entered; bad values and a clashing profile are refused), turns on console HTTPS
+ * and continues over https; an auditor sees but cannot change. Every page is saved as a screenshot under target/screenshots.
  */
 class ConsoleBrowserIT {
 
@@ -181,6 +186,8 @@ class ConsoleBrowserIT {
         browser.waitForText("is in use by SMTP endpoint 'browser-submission'");
         assertThat(browser.text("cert-list:certificates")).contains("browser-mail");
 
+        webhookCallbacks(browser, http, made);
+
         // console HTTPS on: the browser continues over https, still signed in
         browser.open(http + "/settings/security.xhtml");
         browser.element("console-tls:https-enabled").click();
@@ -226,6 +233,114 @@ class ConsoleBrowserIT {
         browser.waitForText("You are signed out.");
         browser.open(https + "/index.xhtml");
         browser.waitForUrl(https + "/login.xhtml");
+    }
+
+    /**
+     * Settings > Server profiles: the default Core profile's webhook callbacks. A port of 0 and a public URL without a
+     * scheme are refused next to their fields and change nothing; callbacks with TLS on the stored certificate and
+     * TLSv1.3 only are saved (the REST API shows them, left-out fields at their defaults) and served at once by the
+     * webhook port (openssl); a second Core profile that wants the shared listener otherwise is refused at the top of
+     * the page.
+     */
+    private void webhookCallbacks(Browser browser, String http, Path made) throws Exception {
+        int webhookPort = gateway.httpPort + 9; // moat.webhook.port of a dedicated gateway
+        String coreId = coreProfile("core").getString("id");
+        assertThat(OpenSsl.connect(webhookPort, "-tls1_3").established()).isFalse();
+
+        browser.open(http + "/settings/profiles.xhtml");
+        assertThat(browser.text("profile-form:core-profiles")).contains("off: polled");
+        browser.click("profile-form:core-profiles:0:profile-edit");
+        browser.element("profile-form:webhook-enabled");
+        // empty fields show the defaults the gateway would use: the public address's host with the webhook port
+        assertThat(browser.element("profile-form:webhook-port").getAttribute("placeholder"))
+                .isEqualTo(Integer.toString(webhookPort));
+        assertThat(browser.element("profile-form:webhook-public-url").getAttribute("placeholder"))
+                .isEqualTo("http://localhost:" + webhookPort);
+        browser.element("profile-form:webhook-enabled").click();
+        browser.type("profile-form:webhook-port", "0");
+        browser.click("profile-form:profile-save");
+        browser.waitForText("webhook.port must be 1..65535");
+        assertThat(browser.text("profile-form:webhook-port-error")).contains("webhook.port must be 1..65535, was 0");
+        browser.screenshot("07a-webhook-refused");
+        browser.type("profile-form:webhook-port", "");
+        browser.type("profile-form:webhook-public-url", "moat.example.org:" + webhookPort);
+        browser.click("profile-form:profile-save");
+        browser.waitForText("is not an http(s) URL with a host");
+        assertThat(browser.text("profile-form:webhook-public-url-error")).contains("webhook.publicUrl");
+        assertThat(browser.driver.findElements(By.id("profile-form:webhook-port-error")))
+                .allMatch(e -> e.getText().isEmpty());
+        // refused: nothing changed, nothing listens differently
+        assertThat(coreProfile("core").getJsonObject("webhook").getBoolean("enabled")).isFalse();
+        assertThat(OpenSsl.connect(webhookPort, "-tls1_3").established()).isFalse();
+
+        // TLS on: the certificate and versions appear, the default URL turns https
+        browser.type("profile-form:webhook-public-url", "");
+        browser.element("profile-form:webhook-tls").click();
+        Select certificate = new Select(browser.element("profile-form:webhook-certificate"));
+        assertThat(browser.element("profile-form:webhook-public-url").getAttribute("placeholder"))
+                .isEqualTo("https://localhost:" + webhookPort);
+        certificate.selectByVisibleText("browser-mail");
+        browser.driver.findElement(By.cssSelector("input[name='profile-form:webhook-protocols'][value='TLSv1.3']"))
+                .click();
+        browser.type("profile-form:webhook-poll", "30");
+        assertThat(browser.unlabelledFields()).isEmpty();
+        browser.screenshot("07b-webhook-tls");
+        browser.click("profile-form:profile-save");
+        browser.waitForText("Core profile 'core' saved");
+        assertThat(browser.text("feedback")).contains("https://localhost:" + webhookPort)
+                .contains("serves TLS (TLSv1.3) now");
+        assertThat(browser.text("profile-form:core-profiles")).contains("https://localhost:" + webhookPort)
+                .contains("TLS with browser-mail, TLSv1.3").contains("polled after 30 s");
+
+        // the REST API shows what was entered, the fields left empty at their defaults
+        JsonObject webhook = coreProfile("core").getJsonObject("webhook");
+        String certificateId = ((JsonArray) Api.send("GET", gateway.api("/certificates"), null).json()).stream()
+                .map(JsonValue::asJsonObject).filter(c -> c.getString("name").equals("browser-mail")).findFirst()
+                .orElseThrow().getString("id");
+        assertThat(webhook.getBoolean("enabled")).isTrue();
+        assertThat(webhook.getInt("port")).isEqualTo(webhookPort);
+        assertThat(webhook.getString("publicUrl")).isEqualTo("https://localhost:" + webhookPort);
+        assertThat(webhook.getInt("fallbackPollSeconds")).isEqualTo(30);
+        JsonObject tls = webhook.getJsonObject("tls");
+        assertThat(tls.getBoolean("enabled")).isTrue();
+        assertThat(tls.getString("certificateId")).isEqualTo(certificateId);
+        assertThat(tls.getJsonArray("protocols")).containsExactly(Json.createValue("TLSv1.3"));
+        // and the webhook port serves that certificate, over TLSv1.3 only, without a restart
+        OpenSsl.Handshake handshake = OpenSsl.connect(webhookPort, "-tls1_3");
+        assertThat(handshake.established()).as(handshake.output()).isTrue();
+        assertThat(OpenSsl.fingerprint(handshake.certificatePem()))
+                .isEqualTo(OpenSsl.fingerprint(made.resolve("browser.crt")));
+        assertThat(OpenSsl.connect(webhookPort, "-tls1_2").established()).isFalse();
+        // opened again, the editor keeps the defaults as defaults (empty fields), not the values they gave
+        browser.click("profile-form:core-profiles:0:profile-edit");
+        assertThat(browser.element("profile-form:webhook-enabled").isSelected()).isTrue();
+        assertThat(browser.element("profile-form:webhook-port").getAttribute("value")).isEmpty();
+        assertThat(browser.element("profile-form:webhook-public-url").getAttribute("value")).isEmpty();
+        assertThat(browser.element("profile-form:webhook-tls").isSelected()).isTrue();
+        browser.click("profile-form:profile-cancel");
+
+        // a second Core profile cannot want the one webhook listener otherwise (plain HTTP): a page error, no change
+        Api.Answer created = Api.send("POST", gateway.api("/server-profiles"), "{\"name\": \"core-two\", \"type\":"
+                + " \"CORE\", \"servers\": [{\"uri\": \"http://127.0.0.1:" + gateway.core.port() + "\"}]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        browser.open(http + "/settings/profiles.xhtml");
+        browser.driver.findElement(By.cssSelector("[aria-label='Edit core-two']")).click();
+        browser.element("profile-form:webhook-enabled").click();
+        browser.click("profile-form:profile-save");
+        browser.waitForText("Core profiles share one webhook listener");
+        assertThat(browser.text("feedback")).contains("Not possible now").contains("'core' has it on");
+        browser.screenshot("07c-webhook-conflict");
+        assertThat(coreProfile("core-two").getJsonObject("webhook").getBoolean("enabled")).isFalse();
+        assertThat(OpenSsl.connect(webhookPort, "-tls1_3").established()).isTrue();
+        browser.click("profile-form:profile-cancel");
+        assertThat(Api.send("DELETE", gateway.api("/server-profiles/" + coreProfile("core-two").getString("id")),
+                null).status()).isEqualTo(204);
+    }
+
+    /** The Core profile named {@code name} as the REST API shows it. */
+    private JsonObject coreProfile(String name) {
+        return ((JsonArray) Api.send("GET", gateway.api("/server-profiles"), null).json()).stream()
+                .map(JsonValue::asJsonObject).filter(p -> p.getString("name").equals(name)).findFirst().orElseThrow();
     }
 
     private void auditor(Browser auditor, String https) {

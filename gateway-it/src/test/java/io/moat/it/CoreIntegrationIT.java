@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * poll reads the verdict; callbacks off, polling as before; over TLS, the webhook port serves the chosen
  * certificate and only the chosen versions (openssl s_client), and a renewed certificate at once. Then a Core on
  * localhost over HTTPS serving the gateway's digital ID (trusted without being added), and a profile of two Core
- * servers, round robin and failover, one of them stopped meanwhile.
+ * servers, each an emulator process of its own, round robin and failover, one of them killed meanwhile.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CoreIntegrationIT {
@@ -250,36 +251,65 @@ class CoreIntegrationIT {
     @Test
     @Order(7)
     void twoCoreServersTakeTurnsAndOneStoppedLeavesTheOtherToScanEverything() throws Exception {
-        core.setDelay(Duration.ZERO);
-        core.clear();
-        try (CoreEmulator b = CoreEmulator.builder().bindAddress(InetAddress.getLoopbackAddress()).port(CORE_B_PORT)
-                .apiKey(KEY).build().start()) {
-            servers("ROUND_ROBIN", "http://127.0.0.1:" + CORE_PORT, "http://127.0.0.1:" + CORE_B_PORT);
+        // two emulator processes of their own (the ports of the HTTPS emulator above, closed by now, and B's); what
+        // each scanned is read from its own log; both are killed at the end whatever happens
+        Path logs = made.resolveSibling("core-processes");
+        try (EmulatorProcess a = EmulatorProcess.start(CORE_TLS_PORT, KEY, logs.resolve("a.log"));
+                EmulatorProcess b = EmulatorProcess.start(CORE_B_PORT, KEY, logs.resolve("b.log"))) {
+            servers("ROUND_ROBIN", "http://127.0.0.1:" + CORE_TLS_PORT, "http://127.0.0.1:" + CORE_B_PORT);
             List<String> ids = new ArrayList<>();
+            List<String> files = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                ids.add(send("turns-" + i + "-" + Instant.now().toEpochMilli()));
+                String subject = "turns-" + i + "-" + Instant.now().toEpochMilli();
+                ids.add(send(subject));
+                files.add(subject + ".pdf");
             }
             await().atMost(PATIENCE).until(() -> ids.stream().allMatch(id -> state(id).equals("DELIVERED")));
-            assertThat(core.submissions()).isGreaterThanOrEqualTo(2);
-            assertThat(b.submissions()).isGreaterThanOrEqualTo(2);
-            assertThat(core.submissions() + b.submissions()).isEqualTo(6);
+            await().atMost(PATIENCE).until(() -> a.scanned().size() + b.scanned().size() == 6);
+            assertThat(a.scanned()).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(b.scanned()).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(a.scanned().keySet()).doesNotContainAnyElementsOf(b.scanned().keySet()); // none scanned twice
+            List<String> both = new ArrayList<>(a.scanned().keySet());
+            both.addAll(b.scanned().keySet());
+            assertThat(both).containsExactlyInAnyOrderElementsOf(files);
+            // the gateway recorded each file at the server (its place in the profile) whose process logged it, with
+            // the data_id that process gave it
+            for (int i = 0; i < 6; i++) {
+                String file = files.get(i);
+                assertThat(dataIdOf(ids.get(i))).isEqualTo(a.scanned().containsKey(file)
+                        ? "0/" + a.scanned().get(file)
+                        : "1/" + b.scanned().get(file));
+            }
 
-            // one of them stops: the other scans everything, nothing waits for the stopped one
-            b.stop();
-            int before = core.submissions();
+            // one of them is killed: the other scans everything, nothing waits for the dead one
+            b.kill();
+            assertThat(b.isAlive()).isFalse();
+            assertThat(b.listens()).isFalse();
+            Map<String, String> deadB = b.scanned();
+            int before = a.scanned().size();
             List<String> after = new ArrayList<>();
+            List<String> afterFiles = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                after.add(send("one-left-" + i + "-" + Instant.now().toEpochMilli()));
+                String subject = "one-left-" + i + "-" + Instant.now().toEpochMilli();
+                after.add(send(subject));
+                afterFiles.add(subject + ".pdf");
             }
             await().atMost(PATIENCE).until(() -> after.stream().allMatch(id -> state(id).equals("DELIVERED")));
-            assertThat(core.submissions() - before).isEqualTo(4);
+            await().atMost(PATIENCE).until(() -> a.scanned().size() == before + 4);
+            assertThat(a.scanned()).containsKeys(afterFiles.toArray(String[]::new));
+            for (int i = 0; i < 4; i++) {
+                assertThat(dataIdOf(after.get(i))).isEqualTo("0/" + a.scanned().get(afterFiles.get(i)));
+            }
+            assertThat(b.scanned()).isEqualTo(deadB);
 
-            // failover: the first server (stopped) is passed over for the second
-            servers("FAILOVER", "http://127.0.0.1:" + CORE_B_PORT, "http://127.0.0.1:" + CORE_PORT);
-            String failover = send("failover-" + Instant.now().toEpochMilli());
+            // failover: the first server (dead) is passed over for the second
+            servers("FAILOVER", "http://127.0.0.1:" + CORE_B_PORT, "http://127.0.0.1:" + CORE_TLS_PORT);
+            String subject = "failover-" + Instant.now().toEpochMilli();
+            String failover = send(subject);
             await().atMost(PATIENCE).until(() -> state(failover).equals("DELIVERED"));
-            assertThat(core.receivedSubmissions()).extracting(Submission::filename)
-                    .anyMatch(name -> name.startsWith("failover-"));
+            await().atMost(PATIENCE).until(() -> a.scanned().containsKey(subject + ".pdf"));
+            assertThat(dataIdOf(failover)).isEqualTo("1/" + a.scanned().get(subject + ".pdf")); // A is second now
+            assertThat(b.scanned()).isEqualTo(deadB);
         }
     }
 
@@ -317,16 +347,24 @@ class CoreIntegrationIT {
                 mail.getBytes()));
     }
 
-    /** The submission of the message's attachment, once the gateway has made it. */
+    /** The submission of the message's attachment to this test's in-JVM emulator, once the gateway has made it. */
     private static Submission submissionOf(String id) {
+        String dataId = dataIdOf(id);
+        return core.receivedSubmissions().stream().filter(s -> s.dataId().equals(dataId)).findFirst().orElseThrow();
+    }
+
+    /**
+     * The data_id of the message's attachment as the gateway recorded it, once it has: Core's own, after the place of
+     * the server that took it in the profile's list ({@code 1/<data_id>}) when the profile has several.
+     */
+    private static String dataIdOf(String id) {
         String name = ".pdf";
         JsonObject detail = await().atMost(PATIENCE).until(() -> (JsonObject) Api.send("GET",
                 gateway.api("/messages/" + id), null).json(), d -> d.getJsonArray("attachments").stream()
                         .map(JsonValue::asJsonObject).anyMatch(p -> p.getString("fileName").endsWith(name)
                                 && p.containsKey("dataId") && !p.isNull("dataId")));
-        String dataId = detail.getJsonArray("attachments").stream().map(JsonValue::asJsonObject)
+        return detail.getJsonArray("attachments").stream().map(JsonValue::asJsonObject)
                 .filter(p -> p.getString("fileName").endsWith(name)).findFirst().orElseThrow().getString("dataId");
-        return core.receivedSubmissions().stream().filter(s -> s.dataId().equals(dataId)).findFirst().orElseThrow();
     }
 
     private static String state(String id) {

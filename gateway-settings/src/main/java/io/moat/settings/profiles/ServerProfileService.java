@@ -66,6 +66,8 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
      */
     static final int DEFAULT_MAX_IN_FLIGHT = 500;
     static final int MAX_IN_FLIGHT = 100_000;
+    /** The TLS versions the webhook listener may serve, in order; none chosen: all of them. */
+    public static final List<String> WEBHOOK_PROTOCOLS = WebhookChecks.PROTOCOLS;
     /**
      * Optional STARTTLS offers the forward-secret CBC suites too, after the AEAD ones: towards a server that has no
      * AEAD suite, the alternative is clear text (ADR 0022).
@@ -189,6 +191,25 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<WebhookListener.Listening> webhookListening() {
         return Optional.ofNullable(listening(snapshot(), null, null));
+    }
+
+    /**
+     * A Core profile's webhook settings as given, with a null wherever the default applies (unlike {@link #find},
+     * which shows the settings in effect): for an editor, so that saving it unchanged stores the same and a default
+     * stays a default. Empty for an SMTP profile, or a Core profile whose webhook was never set (callbacks off).
+     */
+    public Optional<ServerProfile.Webhook> webhookAsGiven(String id) {
+        return repository.find(id).filter(p -> p.getType().equals(Type.CORE.name()))
+                .map(p -> StoredWebhook.read(p.getWebhook())).map(WebhookChecks::asGiven);
+    }
+
+    /**
+     * The URL Core is given when a profile names none: the public server address's host with the webhook port
+     * ({@code port}, null: {@code moat.webhook.port}), https when the listener has TLS.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public String defaultWebhookUrl(boolean tls, Integer port) {
+        return WebhookChecks.defaultUrl(tls, port == null ? settings.webhookPort() : port, general.publicHost());
     }
 
     @Override
@@ -503,8 +524,8 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
                 StoredWebhook stored = StoredWebhook.read(entity.getWebhook());
                 StoredWebhook webhook = WebhookChecks.checked(in.webhook(), stored);
                 if (webhook.certificateId() != null && certificates.find(webhook.certificateId()).isEmpty()) {
-                    throw SettingNames.invalid("no certificate with id '" + webhook.certificateId()
-                            + "' for webhook.tls");
+                    throw SettingNames.invalid("webhook.tls.certificateId: no certificate with id '"
+                            + webhook.certificateId() + "'; choose one of /api/v1/certificates");
                 }
                 if (!webhook.equals(stored)) {
                     serveWebhooks(others, entity.getId(), webhook);

@@ -88,12 +88,27 @@ final class WebhookChecks {
                 publicUrl(stored, defaultPort, publicHost), tls, fallbackPoll(stored));
     }
 
+    /**
+     * The settings as given, a null where a default applies: what an editor shows, so that saving it again stores
+     * nothing else ({@link #checked} of it is {@code stored}).
+     */
+    static Webhook asGiven(StoredWebhook stored) {
+        return new Webhook(stored.enabled(), stored.bindAddress(), stored.port(), stored.publicUrl(),
+                new Tls(stored.certificateId() != null, stored.certificateId(), stored.protocols()),
+                stored.fallbackPollSeconds());
+    }
+
     /** The URL Core calls, without a trailing slash: as given, or {@code host} (the public address's) with the port. */
     static String publicUrl(StoredWebhook stored, int defaultPort, String host) {
         if (stored.publicUrl() != null) {
             return stored.publicUrl();
         }
-        return (stored.certificateId() != null ? "https" : "http") + "://" + host + ":" + port(stored, defaultPort);
+        return defaultUrl(stored.certificateId() != null, port(stored, defaultPort), host);
+    }
+
+    /** The URL Core calls when none is given: {@code host} with the webhook port, https when the listener has TLS. */
+    static String defaultUrl(boolean tls, int port, String host) {
+        return (tls ? "https" : "http") + "://" + host + ":" + port;
     }
 
     static int fallbackPoll(StoredWebhook stored) {

@@ -61,6 +61,27 @@ class WebhookChecksTest {
     }
 
     @Test
+    void theSettingsAsGivenLeaveDefaultsOutAndCheckBackToTheSame() {
+        StoredWebhook defaults = WebhookChecks.checked(new Webhook(true, null, null, null, null, null), null);
+        Webhook given = WebhookChecks.asGiven(defaults);
+        assertThat(given).isEqualTo(new Webhook(true, null, null, null, new Tls(false, null, List.of()), null));
+        assertThat(WebhookChecks.checked(given, defaults)).isEqualTo(defaults);
+
+        StoredWebhook all = WebhookChecks.checked(new Webhook(false, "127.0.0.1", 9443, "https://gw.example.org/",
+                new Tls(true, "c1", List.of("TLSv1.3")), 30), null);
+        given = WebhookChecks.asGiven(all);
+        assertThat(given).isEqualTo(new Webhook(false, "127.0.0.1", 9443, "https://gw.example.org",
+                new Tls(true, "c1", List.of("TLSv1.3")), 30));
+        assertThat(WebhookChecks.checked(given, all)).isEqualTo(all);
+    }
+
+    @Test
+    void theDefaultUrlIsThePublicHostWithThePortItsSchemeByTheTls() {
+        assertThat(WebhookChecks.defaultUrl(false, 8089, PUBLIC)).isEqualTo("http://moat.example.org:8089");
+        assertThat(WebhookChecks.defaultUrl(true, 9443, PUBLIC)).isEqualTo("https://moat.example.org:9443");
+    }
+
+    @Test
     void badSettingsAreRefusedNamingTheField() {
         assertRefused(new Webhook(true, "example.org", null, null, null, null), "webhook.bindAddress");
         assertRefused(new Webhook(true, "300.1.1.1", null, null, null, null), "webhook.bindAddress");

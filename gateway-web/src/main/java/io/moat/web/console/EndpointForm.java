@@ -3,8 +3,8 @@ package io.moat.web.console;
 import io.moat.settings.endpoints.SmtpEndpoint;
 import io.moat.smtp.api.SmtpEncryption;
 import io.moat.web.internal.TextLists;
+import io.moat.web.internal.TlsChoice;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,8 +21,7 @@ public class EndpointForm implements Serializable {
     private String bindAddress = "0.0.0.0";
     private Integer port;
     private SmtpEncryption encryption = SmtpEncryption.STARTTLS_OPTIONAL;
-    private String certificateId;
-    private List<String> protocols = new ArrayList<>(List.of("TLSv1.2", "TLSv1.3"));
+    private TlsChoice tls = new TlsChoice(null, List.of("TLSv1.2", "TLSv1.3"));
     private String cipherSuites;
     private String greeting;
     private Long maxMessageSize;
@@ -43,8 +42,7 @@ public class EndpointForm implements Serializable {
         form.bindAddress = endpoint.bindAddress();
         form.port = endpoint.port();
         form.encryption = endpoint.encryption();
-        form.certificateId = endpoint.certificateId();
-        form.protocols = new ArrayList<>(endpoint.protocols());
+        form.tls = new TlsChoice(endpoint.certificateId(), endpoint.protocols());
         form.cipherSuites = TextLists.lines(endpoint.cipherSuites());
         form.greeting = endpoint.greeting();
         form.maxMessageSize = endpoint.maxMessageSize();
@@ -66,9 +64,9 @@ public class EndpointForm implements Serializable {
     public SmtpEndpoint toEndpoint() {
         boolean tls = encryption != SmtpEncryption.NONE;
         List<String> suites = tls ? TextLists.entries(cipherSuites) : List.of();
-        return new SmtpEndpoint(id, name, TextLists.stripped(bindAddress), port, encryption,
-                TextLists.stripped(certificateId),
-                tls ? protocols : List.of(), suites, TextLists.stripped(greeting), maxMessageSize, maxConnections,
+        return new SmtpEndpoint(id, name, TextLists.stripped(bindAddress), port, encryption, this.tls.certificate(),
+                tls ? this.tls.getProtocols() : List.of(), suites, TextLists.stripped(greeting), maxMessageSize,
+                maxConnections,
                 idleTimeoutSeconds,
                 maxConnectionsPerClient, sessionTimeoutSeconds, minDataRate, maxDiscardSize,
                 TextLists.entries(relayDomains), TextLists.entries(trustedNetworks));
@@ -114,20 +112,9 @@ public class EndpointForm implements Serializable {
         this.encryption = encryption;
     }
 
-    public String getCertificateId() {
-        return certificateId;
-    }
-
-    public void setCertificateId(String certificateId) {
-        this.certificateId = certificateId;
-    }
-
-    public List<String> getProtocols() {
-        return protocols;
-    }
-
-    public void setProtocols(List<String> protocols) {
-        this.protocols = protocols == null ? new ArrayList<>() : new ArrayList<>(protocols);
+    /** The certificate and TLS versions the endpoint serves (without TLS, not sent). */
+    public TlsChoice getTls() {
+        return tls;
     }
 
     public String getCipherSuites() {

@@ -12,6 +12,7 @@ import io.moat.smtp.api.SmtpEndpointStatus;
 import io.moat.web.SmtpEndpointDto;
 import io.moat.web.internal.ConsoleTransport;
 import io.moat.web.internal.SmtpEndpointAssembler;
+import io.moat.web.internal.TlsChoice;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
@@ -51,8 +52,7 @@ public class SecurityView implements Serializable {
     ConsoleTransport transport;
 
     private boolean httpsEnabled;
-    private String httpsCertificateId;
-    private List<String> httpsProtocols = new ArrayList<>();
+    private TlsChoice https = new TlsChoice(null, List.of());
     private EndpointForm editing;
     private String deleting;
 
@@ -60,8 +60,8 @@ public class SecurityView implements Serializable {
     void load() {
         ConsoleTls tls = consoleTls.get();
         httpsEnabled = tls.enabled();
-        httpsCertificateId = tls.certificateId() == null ? CertificateStore.DIGITAL_ID : tls.certificateId();
-        httpsProtocols = new ArrayList<>(tls.protocols());
+        https = new TlsChoice(tls.certificateId() == null ? CertificateStore.DIGITAL_ID : tls.certificateId(),
+                tls.protocols());
     }
 
     /** Applies the console HTTPS setting; once it is on, the browser continues at the same page over HTTPS. */
@@ -69,7 +69,7 @@ public class SecurityView implements Serializable {
     public void applyConsoleTls() throws IOException {
         ConsoleTls applied;
         try {
-            applied = consoleTls.set(new ConsoleTls(httpsEnabled, httpsCertificateId, httpsProtocols));
+            applied = consoleTls.set(new ConsoleTls(httpsEnabled, https.getCertificateId(), https.getProtocols()));
         } catch (RefusedException e) {
             Feedback.refused("console-tls", e);
             return;
@@ -208,20 +208,9 @@ public class SecurityView implements Serializable {
         this.httpsEnabled = httpsEnabled;
     }
 
-    public String getHttpsCertificateId() {
-        return httpsCertificateId;
-    }
-
-    public void setHttpsCertificateId(String httpsCertificateId) {
-        this.httpsCertificateId = httpsCertificateId;
-    }
-
-    public List<String> getHttpsProtocols() {
-        return httpsProtocols;
-    }
-
-    public void setHttpsProtocols(List<String> httpsProtocols) {
-        this.httpsProtocols = httpsProtocols == null ? new ArrayList<>() : new ArrayList<>(httpsProtocols);
+    /** The certificate and TLS versions console HTTPS serves. */
+    public TlsChoice getHttps() {
+        return https;
     }
 
     public int getHttpsPort() {

@@ -2,6 +2,7 @@ package io.moat.web.console;
 
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.RefusedException;
+import io.moat.settings.RefusedException.Reason;
 import io.moat.settings.certificates.CertificateStore;
 import io.moat.settings.certificates.TrustStoreService;
 import io.moat.settings.profiles.ServerProfile;
@@ -31,7 +32,8 @@ import java.util.Map;
 public class ServerProfilesView implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    private static final String SAVE = "profile-form:profile-save";
+    private static final String FORM = "profile-form:";
+    private static final String SAVE = FORM + "profile-save";
 
     @Inject
     ServerProfileService service;
@@ -88,7 +90,7 @@ public class ServerProfilesView implements Serializable {
     public void edit(String id) {
         confirmDelete = null;
         service.find(id).ifPresentOrElse(p -> {
-            form = ServerProfileForm.of(p);
+            form = ServerProfileForm.of(p, service.webhookAsGiven(id).orElse(null));
             editingName = p.name();
         }, () -> {
             Feedback.error("The profile is gone: someone deleted it meanwhile. The list shows the profiles as they are"
@@ -118,17 +120,21 @@ public class ServerProfilesView implements Serializable {
     }
 
     /**
-     * Creates or updates the profile in the editor; on a refusal the editor stays open (with the secrets typed so
-     * far) and the service's reason next to the Save button.
+     * Creates or updates the profile in the editor, its webhook settings applied at once as over the REST API (the
+     * same service call); on a refusal the editor stays open (with the secrets typed so far) and the service's reason
+     * is shown next to the webhook field it names, else next to the Save button; a clash of the shared webhook
+     * listener with another profile, or a listener the server could not open, at the top of the page.
      */
     @AdminOnly
     public void save() {
         if (form == null) {
             return;
         }
-        if (form.isCore() && !form.isTimeoutNumber()) {
-            Feedback.error("profile-form:profile-timeout", "Enter the timeout (seconds) and the files in flight as"
-                    + " whole numbers.");
+        String notNumber = form.notWholeNumber();
+        if (notNumber != null) {
+            Feedback.error(FORM + notNumber, notNumber.equals("profile-timeout")
+                    ? "Enter the timeout (seconds) and the files in flight as whole numbers."
+                    : "Enter a whole number, or nothing for the default.");
             return;
         }
         boolean created = form.isAdding();
@@ -136,14 +142,46 @@ public class ServerProfilesView implements Serializable {
             ServerProfile input = form.toProfile();
             ServerProfile saved = created ? service.create(input) : service.update(form.getId(), input);
             Feedback.done((saved.type() == Type.CORE ? "Core" : "SMTP") + " profile '" + saved.name() + "' "
-                    + (created ? "created" : "saved") + "; the next connection uses it.");
+                    + (created ? "created" : "saved") + "; the next connection uses it." + callbacks(saved));
             form = null;
             editingName = null;
         } catch (RefusedException e) {
-            Feedback.refused(SAVE, e);
+            String input = ServerProfileForm.inputOf(e.getMessage());
+            boolean listener = e.reason() == Reason.CONFLICT || e.reason() == Reason.NOT_APPLIED;
+            Feedback.refused(listener ? null : input != null ? FORM + input : SAVE, e);
         } finally {
             reload();
         }
+    }
+
+    /** What a saved Core profile's callbacks are, in words. */
+    private static String callbacks(ServerProfile saved) {
+        ServerProfile.Webhook webhook = saved.webhook();
+        if (webhook == null || !Boolean.TRUE.equals(webhook.enabled())) {
+            return "";
+        }
+        return " Core is asked to call back at " + webhook.publicUrl() + "; the webhook port " + webhook.port()
+                + (Boolean.TRUE.equals(webhook.tls().enabled())
+                        ? " serves TLS (" + String.join(", ", webhook.tls().protocols()) + ") now."
+                        : " serves plain HTTP now.");
+    }
+
+    /** The URL Core is given when the editor's public URL is left empty (for its placeholder). */
+    public String getDefaultWebhookUrl() {
+        return form == null
+                ? null
+                : service.defaultWebhookUrl(form.getWebhook().isTlsEnabled(),
+                        form.getWebhook().typedPort());
+    }
+
+    /** The webhook port when a profile names none ({@code moat.webhook.port}). */
+    public int getDefaultWebhookPort() {
+        return settings.webhookPort();
+    }
+
+    /** The TLS versions the webhook listener may serve, as the settings module checks them. */
+    public List<String> getWebhookProtocols() {
+        return ServerProfileService.WEBHOOK_PROTOCOLS;
     }
 
     @AdminOnly

@@ -12,7 +12,9 @@ import java.util.List;
  * service's record on save. It checks nothing itself ({@code ServerProfileService} does); it only leaves out what the
  * page hides for the chosen type, and keeps secrets write-only: an empty password or API key means "keep the stored
  * one", exactly like a missing one in the REST API. A secret typed in this editor is kept (never shown) until the
- * editor is saved or closed, so that adding a server row or a refusal does not lose it.
+ * editor is saved or closed, so that adding a server row or a refusal does not lose it. A Core profile's webhook
+ * settings are edited as given (a field left empty takes its default, as a field left out of the REST API's JSON), and
+ * a refusal that names one of its fields is shown there ({@link #inputOf}).
  */
 public final class ServerProfileForm implements Serializable {
 
@@ -31,6 +33,7 @@ public final class ServerProfileForm implements Serializable {
     private String rule;
     private String timeoutSeconds;
     private String maxInFlight;
+    private WebhookFields webhook = new WebhookFields();
 
     /** A new profile of this type with one empty server. */
     public static ServerProfileForm blank(Type type) {
@@ -40,8 +43,17 @@ public final class ServerProfileForm implements Serializable {
         return form;
     }
 
-    /** A stored profile to edit; its secrets are not in it (the service never returns them), only whether set. */
+    /** A stored profile to edit, without webhook settings given (callbacks off). */
     public static ServerProfileForm of(ServerProfile profile) {
+        return of(profile, null);
+    }
+
+    /**
+     * A stored profile to edit; its secrets are not in it (the service never returns them), only whether set.
+     *
+     * @param webhook a Core profile's webhook settings as given, null where a default applies; null: none given
+     */
+    public static ServerProfileForm of(ServerProfile profile, ServerProfile.Webhook webhook) {
         ServerProfileForm form = new ServerProfileForm();
         form.id = profile.id();
         form.name = profile.name();
@@ -56,13 +68,17 @@ public final class ServerProfileForm implements Serializable {
         form.rule = profile.rule();
         form.timeoutSeconds = profile.timeoutSeconds() == null ? null : profile.timeoutSeconds().toString();
         form.maxInFlight = profile.maxInFlight() == null ? null : profile.maxInFlight().toString();
+        if (webhook != null) {
+            form.webhook = WebhookFields.of(webhook);
+        }
         return form;
     }
 
     /**
      * The input for {@code ServerProfileService.create}/{@code update}: only the fields of this type.
      *
-     * @throws NumberFormatException when the timeout is not a whole number (the service checks its range)
+     * @throws NumberFormatException when a number field is not a whole number ({@link #notWholeNumber()} says which;
+     *             the service checks their ranges)
      */
     public ServerProfile toProfile() {
         boolean core = type == Type.CORE;
@@ -74,7 +90,49 @@ public final class ServerProfileForm implements Serializable {
         return new ServerProfile(id, name, type, strategy, defaultProfile, core
                 ? List.of()
                 : TextLists.entries(recipientDomains),
-                list, key, false, core ? rule : null, core ? timeout() : null, core ? inFlight() : null, null); // webhook: kept
+                list, key, false, core ? rule : null, core ? timeout() : null, core ? inFlight() : null,
+                core ? webhook.toWebhook() : null);
+    }
+
+    /**
+     * The input of the first number field of this type that holds something other than a whole number, or null when
+     * they all are empty or whole numbers: {@code profile-timeout} (the timeout or the files in flight),
+     * {@code webhook-port}, {@code webhook-poll}.
+     */
+    public String notWholeNumber() {
+        if (type != Type.CORE) {
+            return null;
+        }
+        if (!isWhole(timeoutSeconds) || !isWhole(maxInFlight)) {
+            return "profile-timeout";
+        }
+        if (!isWhole(webhook.port)) {
+            return "webhook-port";
+        }
+        return isWhole(webhook.fallbackPollSeconds) ? null : "webhook-poll";
+    }
+
+    /**
+     * The input that shows a refusal of the service naming a webhook field ({@code webhook.port must be ...}), or
+     * null: shown by the Save button.
+     */
+    public static String inputOf(String message) {
+        if (message == null || !message.startsWith("webhook.")) {
+            return null;
+        }
+        int end = 0;
+        while (end < message.length() && (Character.isLetter(message.charAt(end)) || message.charAt(end) == '.')) {
+            end++;
+        }
+        return switch (message.substring(0, end)) {
+            case "webhook.bindAddress" -> "webhook-bind-address";
+            case "webhook.port" -> "webhook-port";
+            case "webhook.publicUrl" -> "webhook-public-url";
+            case "webhook.tls.certificateId" -> "webhook-certificate";
+            case "webhook.tls.protocols" -> "webhook-protocols";
+            case "webhook.fallbackPollSeconds" -> "webhook-poll";
+            default -> null;
+        };
     }
 
     public void addServer() {
@@ -191,19 +249,7 @@ public final class ServerProfileForm implements Serializable {
      * secret typed with it, from reaching this form.
      */
     private Integer timeout() {
-        String value = TextLists.stripped(timeoutSeconds);
-        return value == null ? null : Integer.valueOf(value);
-    }
-
-    /** Whether the timeout and the files in flight are empty or whole numbers. */
-    public boolean isTimeoutNumber() {
-        try {
-            timeout();
-            inFlight();
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return whole(timeoutSeconds);
     }
 
     public String getMaxInFlight() {
@@ -216,12 +262,130 @@ public final class ServerProfileForm implements Serializable {
 
     /** The files in flight per server as typed, kept as text as the timeout is. */
     private Integer inFlight() {
-        String value = TextLists.stripped(maxInFlight);
+        return whole(maxInFlight);
+    }
+
+    public WebhookFields getWebhook() {
+        return webhook;
+    }
+
+    /** A number field as typed: null when empty. */
+    private static Integer whole(String typed) {
+        String value = TextLists.stripped(typed);
         return value == null ? null : Integer.valueOf(value);
+    }
+
+    private static boolean isWhole(String typed) {
+        try {
+            whole(typed);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static String emptyToNull(String value) {
         return value == null || value.isEmpty() ? null : value;
+    }
+
+    /**
+     * A Core profile's webhook callbacks as given: an empty field takes the gateway's default (numbers kept as text,
+     * as the timeout is). With TLS off, the certificate and versions chosen are not sent (the service would drop them).
+     */
+    public static final class WebhookFields implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        private boolean enabled;
+        private String bindAddress;
+        private String port;
+        private String publicUrl;
+        private boolean tlsEnabled;
+        private TlsChoice tls = new TlsChoice(null, List.of());
+        private String fallbackPollSeconds;
+
+        static WebhookFields of(ServerProfile.Webhook given) {
+            WebhookFields fields = new WebhookFields();
+            fields.enabled = Boolean.TRUE.equals(given.enabled());
+            fields.bindAddress = given.bindAddress();
+            fields.port = given.port() == null ? null : given.port().toString();
+            fields.publicUrl = given.publicUrl();
+            if (given.tls() != null) {
+                fields.tlsEnabled = Boolean.TRUE.equals(given.tls().enabled());
+                fields.tls = new TlsChoice(given.tls().certificateId(), given.tls().protocols());
+            }
+            fields.fallbackPollSeconds = given.fallbackPollSeconds() == null
+                    ? null
+                    : given.fallbackPollSeconds().toString();
+            return fields;
+        }
+
+        ServerProfile.Webhook toWebhook() {
+            ServerProfile.Tls chosen = tlsEnabled
+                    ? new ServerProfile.Tls(true, tls.certificate(), tls.getProtocols())
+                    : new ServerProfile.Tls(false, null, List.of());
+            return new ServerProfile.Webhook(enabled, TextLists.stripped(bindAddress), whole(port),
+                    TextLists.stripped(publicUrl), chosen, whole(fallbackPollSeconds));
+        }
+
+        /** The port as typed, or null when empty or not a whole number (e.g. for the default URL shown). */
+        public Integer typedPort() {
+            return isWhole(port) ? whole(port) : null;
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getBindAddress() {
+            return bindAddress;
+        }
+
+        public void setBindAddress(String bindAddress) {
+            this.bindAddress = bindAddress;
+        }
+
+        public String getPort() {
+            return port;
+        }
+
+        public void setPort(String port) {
+            this.port = port;
+        }
+
+        public String getPublicUrl() {
+            return publicUrl;
+        }
+
+        public void setPublicUrl(String publicUrl) {
+            this.publicUrl = publicUrl;
+        }
+
+        /** Whether the webhook listener serves TLS; off: plain HTTP. */
+        public boolean isTlsEnabled() {
+            return tlsEnabled;
+        }
+
+        public void setTlsEnabled(boolean tlsEnabled) {
+            this.tlsEnabled = tlsEnabled;
+        }
+
+        /** The certificate and versions it serves when {@link #isTlsEnabled()}. */
+        public TlsChoice getTls() {
+            return tls;
+        }
+
+        public String getFallbackPollSeconds() {
+            return fallbackPollSeconds;
+        }
+
+        public void setFallbackPollSeconds(String fallbackPollSeconds) {
+            this.fallbackPollSeconds = fallbackPollSeconds;
+        }
     }
 
     /** One server of the profile being edited. */

@@ -42,7 +42,7 @@ class EndpointFormTest {
         form.setPort(2600);
         form.setBindAddress("  ");
         form.setGreeting("");
-        form.setCertificateId("");
+        form.getTls().setCertificateId("");
         form.setRelayDomains(" example.com,\r\n\n .example.org , ");
         form.setTrustedNetworks(null);
         SmtpEndpoint endpoint = form.toEndpoint();

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.moat.settings.profiles.ServerProfile;
 import io.moat.settings.profiles.ServerProfile.Server;
 import io.moat.settings.profiles.ServerProfile.Strategy;
+import io.moat.settings.profiles.ServerProfile.Tls;
 import io.moat.settings.profiles.ServerProfile.Type;
+import io.moat.settings.profiles.ServerProfile.Webhook;
 import io.moat.web.internal.ServerProfileForm.ServerRow;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -111,14 +113,87 @@ class ServerProfileFormTest {
     }
 
     @Test
-    void aTimeoutThatIsNoNumberIsToldApart() {
+    void aNumberFieldThatIsNoNumberIsNamed() {
         ServerProfileForm form = ServerProfileForm.of(CORE);
         assertThat(form.getTimeoutSeconds()).isEqualTo("45");
         form.setTimeoutSeconds("");
-        assertThat(form.isTimeoutNumber()).isTrue();
+        assertThat(form.notWholeNumber()).isNull();
         assertThat(form.toProfile().timeoutSeconds()).isNull(); // the service's default
         form.setTimeoutSeconds("4x");
-        assertThat(form.isTimeoutNumber()).isFalse();
+        assertThat(form.notWholeNumber()).isEqualTo("profile-timeout");
+        form.setTimeoutSeconds("45");
+        form.setMaxInFlight("many");
+        assertThat(form.notWholeNumber()).isEqualTo("profile-timeout");
+        form.setMaxInFlight(" 300 ");
+        form.getWebhook().setPort("80 89");
+        assertThat(form.notWholeNumber()).isEqualTo("webhook-port");
+        assertThat(form.getWebhook().typedPort()).isNull();
+        form.getWebhook().setPort("8089");
+        assertThat(form.getWebhook().typedPort()).isEqualTo(8089);
+        form.getWebhook().setFallbackPollSeconds("1m");
+        assertThat(form.notWholeNumber()).isEqualTo("webhook-poll");
+        form.getWebhook().setFallbackPollSeconds("60");
+        assertThat(form.notWholeNumber()).isNull();
+        // an SMTP profile has no number fields
+        ServerProfileForm smtp = ServerProfileForm.of(SMTP);
+        smtp.setTimeoutSeconds("x");
+        assertThat(smtp.notWholeNumber()).isNull();
+    }
+
+    @Test
+    void theWebhookAsGivenComesBackUnchangedSoThatDefaultsStayDefaults() {
+        Webhook defaults = new Webhook(true, null, null, null, new Tls(false, null, List.of()), null);
+        assertThat(ServerProfileForm.of(CORE, defaults).toProfile().webhook()).isEqualTo(defaults);
+
+        Webhook given = new Webhook(false, "127.0.0.1", 9443, "https://gw.example.org:9443",
+                new Tls(true, "cert-1", List.of("TLSv1.3")), 30);
+        ServerProfileForm form = ServerProfileForm.of(CORE, given);
+        assertThat(form.getWebhook().getPort()).isEqualTo("9443");
+        assertThat(form.getWebhook().getFallbackPollSeconds()).isEqualTo("30");
+        assertThat(form.toProfile().webhook()).isEqualTo(given);
+    }
+
+    @Test
+    void webhookFieldsAsTypedBecomeTheSettingsAndEmptyOnesTheirDefaults() {
+        ServerProfileForm form = ServerProfileForm.of(CORE); // none given: callbacks off
+        assertThat(form.getWebhook().isEnabled()).isFalse();
+        ServerProfileForm.WebhookFields webhook = form.getWebhook();
+        webhook.setEnabled(true);
+        webhook.setBindAddress(" ");
+        webhook.setPort(" 8443 ");
+        webhook.setPublicUrl(" https://moat.example.org:8443 ");
+        webhook.setTlsEnabled(true);
+        webhook.getTls().setCertificateId("cert-1");
+        webhook.getTls().setProtocols(List.of("TLSv1.3"));
+        webhook.setFallbackPollSeconds("");
+        assertThat(form.toProfile().webhook()).isEqualTo(new Webhook(true, null, 8443,
+                "https://moat.example.org:8443", new Tls(true, "cert-1", List.of("TLSv1.3")), null));
+
+        // TLS off: what was chosen for it is not sent
+        webhook.setTlsEnabled(false);
+        assertThat(form.toProfile().webhook().tls()).isEqualTo(new Tls(false, null, List.of()));
+        // an SMTP profile has no webhook: null, as the REST API's left-out field
+        form.setType(Type.SMTP);
+        assertThat(form.toProfile().webhook()).isNull();
+    }
+
+    @Test
+    void aRefusalNamingAWebhookFieldIsShownAtItsInput() {
+        assertThat(ServerProfileForm.inputOf("webhook.port must be 1..65535, was 0")).isEqualTo("webhook-port");
+        assertThat(ServerProfileForm.inputOf("webhook.publicUrl 'x' is not an http(s) URL with a host"))
+                .isEqualTo("webhook-public-url");
+        assertThat(ServerProfileForm.inputOf("webhook.bindAddress 'x' is not an IP address"))
+                .isEqualTo("webhook-bind-address");
+        assertThat(ServerProfileForm.inputOf("webhook.tls.certificateId is missing: choose"))
+                .isEqualTo("webhook-certificate");
+        assertThat(ServerProfileForm.inputOf("webhook.tls.certificateId: no certificate with id 'x'"))
+                .isEqualTo("webhook-certificate");
+        assertThat(ServerProfileForm.inputOf("webhook.tls.protocols: 'SSLv3' is not")).isEqualTo("webhook-protocols");
+        assertThat(ServerProfileForm.inputOf("webhook.fallbackPollSeconds must be 5..3600, was 1"))
+                .isEqualTo("webhook-poll");
+        assertThat(ServerProfileForm.inputOf("webhook.other thing")).isNull();
+        assertThat(ServerProfileForm.inputOf("timeoutSeconds must be 1..600")).isNull();
+        assertThat(ServerProfileForm.inputOf(null)).isNull();
     }
 
     @Test
