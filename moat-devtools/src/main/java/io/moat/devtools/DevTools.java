@@ -50,6 +50,10 @@ public final class DevTools implements AutoCloseable {
      * @throws InterruptedException if the main thread is interrupted
      */
     public static void main(String[] args) throws IOException, InterruptedException {
+        if (System.getProperty("http.maxConnections") == null) {
+            // one kept-alive connection per callback sender (the JDK keeps 5 by default, before the first request)
+            System.setProperty("http.maxConnections", String.valueOf(CoreEmulator.CALLBACK_SENDERS));
+        }
         DevTools tools = start(DevTools::systemOption);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
