@@ -1,90 +1,103 @@
 package io.moat.webhook;
 
 import io.moat.delivery.CoreCallbacks;
-import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Core's callback ({@code POST} or {@code PUT}: Core's documentation says both) to the {@code callbackurl} the gateway
  * gave with a file, {@code /webhook/core/<token>}. The body is Core's result JSON; only its {@code data_id} is read,
  * and the verdict is not: the callback makes the file's message due now, and the pipeline asks Core (CORE-API.md,
  * "Webhook"). Answers: {@code 204} taken; {@code 404} for every callback the gateway did not wait for (unknown,
- * expired, used or another file's token: one answer for all); {@code 400} a body without a {@code data_id};
- * {@code 413} a body over {@value #MAX_BODY} bytes; {@code 429} too many from one address ({@link CallbackLimiter}).
+ * expired, used or another file's token, or a path that holds none: one answer for all); {@code 400} a body without a
+ * {@code data_id}; {@code 413} a body over {@value #MAX_BODY} bytes; {@code 429} too many from one address
+ * ({@link CallbackLimiter}); errors as {@code application/problem+json}.
+ * <p>
+ * A servlet, not a JAX-RS resource: with a Core calling back 1,600 times a second, RESTEasy's dispatch and a
+ * request-scoped resource made, injected and validated per callback were most of a callback's cost (ADR 0041).
  */
-@Path("/core/{token}")
-@RequestScoped
-public class CoreCallbackResource {
+@WebServlet(CoreCallbackServlet.PATH + "/*")
+public class CoreCallbackServlet extends HttpServlet {
 
+    private static final long serialVersionUID = 1L;
+    /** Where the callbacks come: {@code <publicUrl>/webhook/core/<token>}. */
+    static final String PATH = "/webhook/core";
     /** Core's result JSON of one file is a few kilobytes; a callback body is refused beyond this. */
     static final int MAX_BODY = 64 * 1024;
+    /** Made once: {@code Json.createReader} looks the JSON provider up through the service loader at every call. */
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     @Inject
-    CoreCallbacks callbacks;
+    transient CoreCallbacks callbacks;
 
     @Inject
-    CallbackLimiter limiter;
+    transient CallbackLimiter limiter;
 
-    @Context
-    HttpServletRequest request;
-
-    @POST
-    @Consumes(MediaType.WILDCARD)
-    public Response post(@PathParam("token") String token, InputStream body) throws IOException {
-        return take(token, body);
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        take(request, response);
     }
 
-    @PUT
-    @Consumes(MediaType.WILDCARD)
-    public Response put(@PathParam("token") String token, InputStream body) throws IOException {
-        return take(token, body);
+    @Override
+    protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        take(request, response);
     }
 
-    private Response take(String token, InputStream body) throws IOException {
+    private void take(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String source = request.getRemoteAddr();
         if (!limiter.tryAcquire(source)) {
-            return problem(429, "Too Many Requests", "too many callbacks from " + source + "; try again later")
-                    .header("Retry-After", "1").build();
+            response.setHeader("Retry-After", "1");
+            problem(response, 429, "Too Many Requests", "too many callbacks from " + source + "; try again later");
+            return;
         }
         if (request.getContentLengthLong() > MAX_BODY) {
-            return problem(413, "Content Too Large", "a callback body is at most " + MAX_BODY + " bytes").build();
+            problem(response, 413, "Content Too Large", "a callback body is at most " + MAX_BODY + " bytes");
+            return;
         }
-        byte[] bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY + 1);
+        byte[] bytes = request.getInputStream().readNBytes(MAX_BODY + 1);
         if (bytes.length > MAX_BODY) {
-            return problem(413, "Content Too Large", "a callback body is at most " + MAX_BODY + " bytes").build();
+            problem(response, 413, "Content Too Large", "a callback body is at most " + MAX_BODY + " bytes");
+            return;
         }
         String dataId = dataId(bytes);
         if (dataId == null) {
-            return problem(400, "Bad Request", "the body is not Core's result JSON with a data_id").build();
+            problem(response, 400, "Bad Request", "the body is not Core's result JSON with a data_id");
+            return;
         }
-        if (!callbacks.callback(token, dataId)) {
+        String token = token(request.getPathInfo());
+        if (token == null || !callbacks.callback(token, dataId)) {
             limiter.unknown(source);
-            return problem(404, "Not Found", "no such callback").build();
+            problem(response, 404, "Not Found", "no such callback");
+            return;
         }
-        return Response.noContent().build();
+        response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    /** The token of a callback's path ({@code /<token>} after {@link #PATH}), or null when it holds none. */
+    static String token(String pathInfo) {
+        if (pathInfo == null || pathInfo.length() < 2 || pathInfo.indexOf('/', 1) >= 0) {
+            return null;
+        }
+        return pathInfo.substring(1);
     }
 
     /** The {@code data_id} of Core's result JSON, or null when the body is not such JSON. */
     static String dataId(byte[] body) {
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = READERS.createReader(new ByteArrayInputStream(body))) {
             JsonValue value = reader.readValue();
             if (!(value instanceof JsonObject object) || !(object.get("data_id") instanceof JsonString id)) {
                 return null;
@@ -96,9 +109,13 @@ public class CoreCallbackResource {
         }
     }
 
-    private static Response.ResponseBuilder problem(int status, String title, String detail) {
-        String json = Json.createObjectBuilder().add("type", "about:blank").add("title", title).add("status", status)
-                .add("detail", detail).build().toString();
-        return Response.status(status).type("application/problem+json").entity(json);
+    private static void problem(HttpServletResponse response, int status, String title, String detail)
+            throws IOException {
+        byte[] json = Json.createObjectBuilder().add("type", "about:blank").add("title", title).add("status", status)
+                .add("detail", detail).build().toString().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/problem+json");
+        response.setContentLength(json.length);
+        response.getOutputStream().write(json);
     }
 }

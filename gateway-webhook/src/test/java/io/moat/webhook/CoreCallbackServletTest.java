@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class CoreCallbackResourceTest {
+class CoreCallbackServletTest {
 
     @Test
     void readsTheDataIdOfCoresResultJson() {
@@ -25,7 +25,16 @@ class CoreCallbackResourceTest {
         assertThat(dataId("{\"data_id\": \"x\"")).isNull();
     }
 
+    @Test
+    void theTokenIsThePathsOneSegmentAndNothingElse() {
+        assertThat(CoreCallbackServlet.token("/abc")).isEqualTo("abc");
+        assertThat(CoreCallbackServlet.token(null)).isNull();
+        assertThat(CoreCallbackServlet.token("/")).isNull();
+        assertThat(CoreCallbackServlet.token("/abc/def")).isNull();
+        assertThat(CoreCallbackServlet.token("/abc/")).isNull();
+    }
+
     private static String dataId(String body) {
-        return CoreCallbackResource.dataId(body.getBytes(StandardCharsets.UTF_8));
+        return CoreCallbackServlet.dataId(body.getBytes(StandardCharsets.UTF_8));
     }
 }
