@@ -4,8 +4,10 @@ import io.moat.delivery.MessageDetailDto.AttachmentDto;
 import io.moat.delivery.MessageDetailDto.ClientDto;
 import io.moat.delivery.MessageDetailDto.DeliveryAttemptDto;
 import io.moat.delivery.MessageDetailDto.EnvelopeDto;
+import io.moat.delivery.pipeline.CoreWaits;
 import io.moat.persistence.AttachmentEntity;
 import io.moat.persistence.MessageEntity;
+import io.moat.persistence.MessageState;
 import io.moat.persistence.QuarantineActionEntity;
 import java.util.List;
 
@@ -42,6 +44,23 @@ final class MessageAssembler {
                 new MessageDetailDto.RuleDto(m.getRuleName(), m.getDirection(), m.getOutcome(), m.getAction(),
                         m.getMarks()),
                 actions(actions));
+    }
+
+    /** A message waiting in memory for Core, as it is now rather than as last recorded (ADR 0041). */
+    static MessageSummaryDto scanning(MessageSummaryDto m) {
+        return new MessageSummaryDto(m.id(), MessageState.SCANNING.name(), m.from(), m.recipients(), m.subject(),
+                m.size(), m.receivedAt(), m.updatedAt(), m.scanSummary(), m.nextAttemptAt(), m.lastError(), m.rule(),
+                m.outcome(), m.action(), m.kind());
+    }
+
+    /** The detail of a message waiting in memory for Core: being scanned, with its parts as Core has them so far. */
+    static MessageDetailDto scanning(MessageDetailDto m, CoreWaits.Shown shown) {
+        return new MessageDetailDto(m.id(), m.kind(), MessageState.SCANNING.name(), m.envelope(), m.client(),
+                shown.subject() != null ? shown.subject() : m.subject(), m.size(), m.receivedAt(), m.updatedAt(),
+                m.nextAttemptAt(), m.pendingRecipients(), m.scanSummary(), m.lastError(),
+                shown.parts().stream().map(p -> new AttachmentDto(p.fileName(), p.contentType(), p.size(),
+                        p.dataId(), p.code(), p.label(), p.category(), false, null)).toList(),
+                m.deliveryAttempts(), m.rule(), m.actions());
     }
 
     static List<MessageDetailDto.ActionDto> actions(List<QuarantineActionEntity> actions) {

@@ -1,5 +1,6 @@
 package io.moat.delivery;
 
+import io.moat.delivery.pipeline.CoreWaits;
 import io.moat.persistence.MessageQuery;
 import io.moat.persistence.MessageRepository;
 import io.moat.persistence.MessageState;
@@ -26,12 +27,18 @@ public class MessageQueries {
     @Inject
     QuarantineRepository quarantine;
 
+    /** Messages waiting in memory for Core: their record is not written until they get somewhere (ADR 0041). */
+    @Inject
+    CoreWaits waits;
+
     public List<MessageSummaryDto> search(MessageQuery query, int offset, int limit) {
-        return messages.search(query, offset, limit).stream().map(MessageAssembler::summary).toList();
+        return messages.search(query, offset, limit).stream().map(MessageAssembler::summary)
+                .map(m -> waits.waiting(m.id()) ? MessageAssembler.scanning(m) : m).toList();
     }
 
     public Optional<MessageDetailDto> detail(String id) {
-        return messages.find(id).map(m -> MessageAssembler.detail(m, quarantine.actionsOf(id)));
+        return messages.find(id).map(m -> MessageAssembler.detail(m, quarantine.actionsOf(id)))
+                .map(m -> waits.shown(id).map(shown -> MessageAssembler.scanning(m, shown)).orElse(m));
     }
 
     /** How many messages received since {@code since} are in each state (states without any are absent). */

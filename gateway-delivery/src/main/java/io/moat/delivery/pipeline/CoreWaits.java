@@ -1,5 +1,6 @@
 package io.moat.delivery.pipeline;
 
+import io.moat.mime.AttachmentExtractor;
 import io.moat.settings.GatewaySettings;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -9,8 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -80,7 +83,21 @@ public class CoreWaits {
         REFUSED
     }
 
+    /**
+     * A parked message as the console and the REST API show it, since nothing of it is recorded yet: being scanned,
+     * its subject and its parts with what Core has said so far.
+     */
+    public record Shown(String subject, List<Part> parts) {
+
+        /** One part: {@code dataId} once submitted, {@code category} and {@code label} once Core decided. */
+        public record Part(String fileName, String contentType, long size, String dataId, Integer code, String label,
+                String category) {
+        }
+    }
+
     private final Map<String, Expected> expected = new ConcurrentHashMap<>();
+    /** The parked messages by id, for {@link #shown}. */
+    private final Map<String, Waiting> byId = new ConcurrentHashMap<>();
     /** Parked messages by when they wake; changed under its own lock only, with their {@code woken} flags. */
     private final TreeSet<Waiting> parked = new TreeSet<>(
             Comparator.comparing((Waiting w) -> w.wakeAt).thenComparingLong(w -> w.sequence));
@@ -114,6 +131,7 @@ public class CoreWaits {
             }
         }
         expected.clear();
+        byId.clear();
         return ids;
     }
 
@@ -157,6 +175,7 @@ public class CoreWaits {
             w.wakeAt = wakeAt;
             w.sequence = ++sequence;
             parked.add(w);
+            byId.put(w.message.id(), w);
             w.woken.set(false);
         }
         if (w.allCalledBack()) {
@@ -185,6 +204,32 @@ public class CoreWaits {
             wake(w);
         }
         return Callback.TAKEN;
+    }
+
+    /** What a message waiting here for Core is at, if it is (on this node). */
+    public Optional<Shown> shown(String messageId) {
+        Waiting w = byId.get(messageId);
+        if (w == null) {
+            return Optional.empty();
+        }
+        Map<Integer, String> types = new HashMap<>();
+        String subject = w.message.subject();
+        AttachmentExtractor.Extraction extraction = w.progress.extraction;
+        if (extraction != null) {
+            subject = extraction.subject();
+            extraction.attachments().forEach(a -> types.put(a.index(), a.contentType()));
+        }
+        List<Shown.Part> parts = new ArrayList<>();
+        for (Attachment a : w.attachments) {
+            parts.add(new Shown.Part(a.fileName, types.get(a.index), a.size, a.dataId, a.code, a.label,
+                    a.category == null ? null : a.category.name()));
+        }
+        return Optional.of(new Shown(subject, parts));
+    }
+
+    /** Whether the message waits here for Core (on this node). */
+    public boolean waiting(String messageId) {
+        return byId.containsKey(messageId);
     }
 
     /** How many messages are parked now. */
@@ -221,6 +266,7 @@ public class CoreWaits {
     }
 
     private void resume(Waiting w) {
+        byId.remove(w.message.id(), w);
         released(w);
         Consumer<Waiting> resumer = resume;
         if (resumer != null) {

@@ -477,7 +477,7 @@ public class MessageProcessor {
                 }
             }
             progress.retryLater(MessageState.SCANNING, next == null ? now : next, null);
-            progress.awaitingCore = !full;
+            progress.awaitingCore = true; // its files at Core, or waiting for room there: in memory, not in the database
             return false;
         }
         return true;

@@ -82,6 +82,15 @@ public class PipelineScheduler {
     /** How many of {@link #inFlight} the intake reserved. */
     private final AtomicInteger handedOver = new AtomicInteger();
     private final AtomicBoolean ticking = new AtomicBoolean();
+    /**
+     * Whether the last look for due work found none, and when ({@link System#nanoTime}): a worker that finishes looks
+     * again only {@link #LOOK_AGAIN_NANOS} later (the tick, and a message stored without a lease, look at once). With
+     * messages waiting in memory for Core every message is run twice, and each run's look at the due index found
+     * nothing: 7 % of the gateway's samples.
+     */
+    private volatile boolean foundNone;
+    private volatile long foundNoneAt;
+    private static final long LOOK_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile Semaphore slots;
     private volatile ScheduledFuture<?> task;
@@ -225,6 +234,8 @@ public class PipelineScheduler {
             Instant until = now.plus(LEASE);
             List<String> due = steps.due(now, room + inFlight.size()).stream().filter(id -> !inFlight.contains(id))
                     .limit(room).toList();
+            foundNoneAt = System.nanoTime();
+            foundNone = due.isEmpty();
             for (MessageSnapshot m : steps.claim(due, nodeId, now, until)) {
                 inFlight.add(m.id());
                 claimed.incrementAndGet();
@@ -270,7 +281,8 @@ public class PipelineScheduler {
         }
         // a worker is free: give it the backlog, and claim more before the backlog runs dry
         dispatch();
-        if (backlog.size() < settings.workers()) {
+        if (backlog.size() < settings.workers()
+                && (!foundNone || System.nanoTime() - foundNoneAt > LOOK_AGAIN_NANOS)) {
             tick();
         }
     }

@@ -49,7 +49,7 @@ final class Progress {
     boolean claimFailed;
     /** The claim succeeded after earlier ones failed: their count is reset. */
     boolean claimSucceeded;
-    /** The run ends with files at Core without their verdicts (not for want of room): it may wait in memory. */
+    /** The run ends with files at Core without their verdicts, or waiting for room there: it may wait in memory. */
     boolean awaitingCore;
     /** Failed scans are submitted again: one more scan round. */
     boolean scanRound;
