@@ -6,7 +6,7 @@
 # The gateway is warmed up first, unmeasured, until the JIT has settled (warm_up in run.sh; WARM=n sends n
 # messages instead); N (default 3000) are measured. SIZE=bytes measures messages of that size instead of 10 KB
 # (e.g. SIZE=1048576 N=200; 50 of them are sent unmeasured after the warm-up). CORE_MS=1000 measures with a Core
-# taking that long per file, polled; HOOK=1 with its callbacks on.
+# taking that long per file, polled; HOOK=1 with its callbacks on (each warmed up again with that Core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/run.sh
@@ -45,7 +45,7 @@ if [ -n "${CORE_MS:-}" ]; then # a slow Core, polled (or HOOK=1: calling back), 
   core_restart "$CORE_MS"
   if [ -n "${HOOK:-}" ]; then core_profile "{\"enabled\": true, \"publicUrl\": \"http://127.0.0.1:$webhook_port\"}"
   else core_profile '{"enabled": false}'; fi
-  run_load moat $smtp_port 500 "$msg" > /dev/null
+  warm_up run_moat_load $smtp_port > /dev/null # the slow path's code compiled too
 fi
 from=$(date +%s%3N)
 read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$gateway_pid/stat")
