@@ -39,10 +39,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -197,9 +199,10 @@ public class MessageProcessor {
     private void record(MessageSnapshot m, List<Attachment> attachments, Progress progress) {
         String id = m.id();
         // a callback already used (while the message waited in memory) is not stored for a second use
-        progress.callbacks.removeIf(c -> attachments.stream()
-                .anyMatch(a -> a.expected != null && a.expected.called()
-                        && a.expected.tokenHash().equals(c.tokenHash())));
+        Set<String> used = new HashSet<>();
+        attachments.stream().filter(a -> a.expected != null && a.expected.called())
+                .forEach(a -> used.add(a.expected.tokenHash()));
+        progress.callbacks.removeIf(c -> used.contains(c.tokenHash()));
         Progress recorded = keepParts(m, progress);
         Instant now = Instant.now();
         try {
