@@ -161,8 +161,10 @@ public class CoreWaits {
         if (resume == null) {
             return false;
         }
-        if (count.incrementAndGet() > settings.waitingMax()
-                || bytes.addAndGet(w.bytes) > settings.waitingMaxBytes()) {
+        // both counted before either is checked: released() takes both back
+        int messages = count.incrementAndGet();
+        long held = bytes.addAndGet(w.bytes);
+        if (messages > settings.waitingMax() || held > settings.waitingMaxBytes()) {
             released(w);
             return false;
         }
@@ -186,16 +188,19 @@ public class CoreWaits {
 
     /**
      * A callback with a token kept here: the token is used up, and its message wakes if it was the last awaited.
-     * Checked in constant time against the stored hash by the map's own comparison of hashes (SHA-256 of a 128-bit
-     * token: knowing how much of a hash matched tells nothing about a token).
+     * Found by the token's hash (SHA-256 of a 256-bit token, {@code SecretTokens}): how much of a hash a lookup
+     * compared tells nothing about a token.
      */
     public Callback called(String tokenHash, String dataId) {
         Expected e = expected.get(tokenHash);
         if (e == null) {
             return Callback.NOT_HERE;
         }
-        if (!e.dataId.equals(dataId) || !expected.remove(tokenHash, e)) {
-            return e.dataId.equals(dataId) ? Callback.NOT_HERE : Callback.REFUSED;
+        if (!e.dataId.equals(dataId)) {
+            return Callback.REFUSED;
+        }
+        if (!expected.remove(tokenHash, e)) {
+            return Callback.NOT_HERE; // used by a callback just before this one
         }
         e.calledAt = Instant.now();
         e.called = true;

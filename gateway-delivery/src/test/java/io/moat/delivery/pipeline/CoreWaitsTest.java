@@ -132,9 +132,13 @@ class CoreWaitsTest {
         assertThat(waits.park(waiting(submitted(1, "d-1")), Instant.now().plusSeconds(60))).isTrue();
         assertThat(waits.park(waiting(submitted(1, "d-2")), Instant.now().plusSeconds(60))).isFalse();
         assertThat(waits.parkedNow()).isEqualTo(1);
-
+        // the refused one's bytes are not taken back twice: one more of 4 KiB fits beside the first, not two
         max = 10;
-        maxBytes = 10_000;
+        maxBytes = 2 * 4096;
+        assertThat(waits.park(waiting(submitted(1, "d-5")), Instant.now().plusSeconds(60))).isTrue();
+        assertThat(waits.park(waiting(submitted(1, "d-6")), Instant.now().plusSeconds(60))).isFalse();
+
+        maxBytes = 3 * 4096; // room for one more small one, not for one with 20 KB of parts
         Attachment big = new Attachment(new io.moat.mime.AttachmentExtractor.Attachment(1, "big.bin",
                 "application/octet-stream", 20_000, "1", null, -1, -1, false), new byte[20_000]);
         big.dataId = "d-3";
