@@ -119,6 +119,15 @@ class CoreIntegrationIT {
         // bodies: not Core's JSON, or too large
         assertThat(post(forged, "not json").statusCode()).isEqualTo(400);
         assertThat(post(forged, "{\"data_id\":\"" + "x".repeat(70_000) + "\"}").statusCode()).isEqualTo(413);
+        // the port serves callbacks and nothing else
+        HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(URI.create(subA.callbackUrl())).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST, PUT");
+        HttpResponse<String> elsewhere = post("http://127.0.0.1:" + webhookPort + "/webhook/other", "{}");
+        assertThat(elsewhere.statusCode()).isEqualTo(404);
+        assertThat(elsewhere.body()).contains("\"status\":404");
+        assertThat(core.resultRequests()).isEqualTo(asked);
 
         // the real callbacks come after the emulator's 4 s: each message delivered long before the 600 s poll, its
         // verdict read twice in all (at the submission, since nothing is known yet of this Core's pace, and once Core
