@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,6 +143,33 @@ class PipelineSchedulerTest {
     }
 
     @Test
+    void afterALookFoundNothingFinishedRunsLeaveTheLookingToTheTickAndToWakeUps() throws Exception {
+        processor.go.countDown();
+        pipeline.start(); // its first tick looks at once, and finds nothing due
+        long end = System.currentTimeMillis() + 5_000;
+        while (steps.looks.get() == 0 && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        int looks = steps.looks.get();
+        assertThat(looks).isPositive();
+
+        // five runs, 30 ms apart, within one tick's 250 ms: none of them looks at the due index again (each look
+        // walks past all the messages held; they used to look after every run, at most every 20 ms)
+        for (int i = 0; i < 5; i++) {
+            pipeline.handOver(snapshot("new-" + i), pipeline.reserve("new-" + i));
+            assertThat(processor.awaitRun("new-" + i)).isTrue();
+            Thread.sleep(30);
+        }
+        assertThat(steps.looks.get()).as("looks beyond the tick's").isLessThanOrEqualTo(looks + 1);
+
+        // a message stored without a lease is looked for at once, though the last look found nothing
+        steps.due.add("stored-1");
+        pipeline.wakeUp();
+        assertThat(processor.awaitRun("stored-1")).isTrue();
+        assertThat(steps.claimed).containsExactly("stored-1");
+    }
+
+    @Test
     void nothingIsReservedWhileThePipelineIsStopped() {
         assertThat(pipeline.reserve("early")).isNull();
     }
@@ -172,9 +200,12 @@ class PipelineSchedulerTest {
         final List<String> due = new CopyOnWriteArrayList<>();
         final List<String> claimed = new CopyOnWriteArrayList<>();
         final List<String> released = new CopyOnWriteArrayList<>();
+        /** How often the due index was looked at. */
+        final AtomicInteger looks = new AtomicInteger();
 
         @Override
         public List<String> due(Instant now, int limit) {
+            looks.incrementAndGet();
             return due.stream().filter(id -> !claimed.contains(id)).limit(limit).toList();
         }
 
