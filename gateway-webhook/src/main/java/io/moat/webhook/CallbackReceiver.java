@@ -22,8 +22,9 @@ import java.util.Map;
  * verdict is not: the callback makes the file's message due now, and the pipeline asks Core (CORE-API.md, "Webhook").
  * Answers: {@code 204} taken; {@code 404} for every callback the gateway did not wait for (unknown, expired, used or
  * another file's token, or a path that holds none: one answer for all); {@code 400} a body without a
- * {@code data_id}; {@code 405} another method; {@code 413} a body over {@value #MAX_BODY} bytes; {@code 429} too many
- * from one address ({@link CallbackLimiter}); errors as {@code application/problem+json}.
+ * {@code data_id}; {@code 405} another method on a callback's path; {@code 413} a body over {@value #MAX_BODY}
+ * bytes; {@code 429} too many from one address ({@link CallbackLimiter}); errors as
+ * {@code application/problem+json}.
  */
 final class CallbackReceiver {
 
@@ -76,13 +77,13 @@ final class CallbackReceiver {
      * @param body          its body, read only when the rest allows
      */
     Answer take(String method, String path, String source, long contentLength, Body body) throws IOException {
-        if (!"POST".equals(method) && !"PUT".equals(method)) {
+        String token = token(path);
+        if (token != null && !"POST".equals(method) && !"PUT".equals(method)) {
             return new Answer(405, "Method Not Allowed", "Core calls back with POST or PUT");
         }
         if (!limiter.tryAcquire(source)) {
             return new Answer(429, "Too Many Requests", "too many callbacks from " + source + "; try again later");
         }
-        String token = token(path);
         if (token == null) {
             limiter.unknown(source);
             return NOT_FOUND;

@@ -50,6 +50,8 @@ class CallbackReceiverTest {
     void otherMethodsBadBodiesAndLargeBodiesAreRefusedBeforeAnythingIsHandedOver() throws IOException {
         assertThat(take("GET", "/webhook/core/good", "").status()).isEqualTo(405);
         assertThat(take("DELETE", "/webhook/core/good", "").status()).isEqualTo(405);
+        // elsewhere, whatever the method: nothing there
+        assertThat(take("GET", "/api/v1/messages", "").status()).isEqualTo(404);
         assertThat(take("POST", "/webhook/core/good", "not json").status()).isEqualTo(400);
         String large = "{\"data_id\":\"d1\",\"x\":\"" + "y".repeat(CallbackReceiver.MAX_BODY) + "\"}";
         assertThat(take("POST", "/webhook/core/good", large).status()).isEqualTo(413);
