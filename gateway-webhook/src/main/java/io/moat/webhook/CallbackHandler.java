@@ -22,6 +22,9 @@ final class CallbackHandler implements HttpHandler {
 
     private static final Logger LOG = Logger.getLogger(CallbackHandler.class.getName());
 
+    private static final CallbackReceiver.Answer UNAVAILABLE = new CallbackReceiver.Answer(503,
+            "Service Unavailable", "the gateway is starting or stopping; try again");
+
     private final DeploymentInfo deployment;
     private final ServletContext context;
     private volatile ThreadSetupHandler.Action<Void, Object> setUp;
@@ -64,19 +67,21 @@ final class CallbackHandler implements HttpHandler {
     }
 
     private void answer(HttpServerExchange exchange) throws Exception {
+        exchange.startBlocking();
         CallbackReceiver receiver = (CallbackReceiver) context.getAttribute(CallbackReceivers.ATTRIBUTE);
         CallbackReceiver.Answer answer;
         if (receiver == null) {
-            answer = new CallbackReceiver.Answer(503, "Service Unavailable", "the gateway is starting; try again");
+            answer = UNAVAILABLE; // before the module started, or while it stops
         } else {
-            exchange.startBlocking();
             try {
                 answer = receiver.take(exchange.getRequestMethod().toString(), exchange.getRelativePath(),
                         source(exchange), exchange.getRequestContentLength(), exchange::getInputStream);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "a callback from " + source(exchange) + " could not be taken; Core may send it"
-                        + " again, and the fallback poll reads the verdict anyway", e);
-                answer = new CallbackReceiver.Answer(500, "Internal Server Error", "the callback could not be taken");
+                // also while the server stops (its beans or database going away): Core sends the callback again,
+                // and the fallback poll reads the verdict anyway
+                LOG.log(Level.WARNING, "a callback from " + source(exchange) + " could not be taken; answered 503",
+                        e);
+                answer = UNAVAILABLE;
             }
         }
         exchange.setStatusCode(answer.status());

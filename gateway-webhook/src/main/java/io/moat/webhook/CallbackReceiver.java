@@ -53,7 +53,7 @@ final class CallbackReceiver {
         }
     }
 
-    /** The body being read: at most {@link #MAX_BODY} bytes from it are. */
+    /** The body: at most {@link #MAX_BODY} + 1 bytes of it are read, and it is left open (the transport ends it). */
     @FunctionalInterface
     interface Body {
         InputStream open() throws IOException;
@@ -85,16 +85,13 @@ final class CallbackReceiver {
             return new Answer(429, "Too Many Requests", "too many callbacks from " + source + "; try again later");
         }
         if (token == null) {
-            limiter.unknown(source);
-            return NOT_FOUND;
+            return NOT_FOUND; // no token tried: charged as one request, so that probes beside Core cost it little
         }
         if (contentLength > MAX_BODY) {
             return tooLarge();
         }
-        byte[] bytes;
-        try (InputStream in = body.open()) {
-            bytes = in.readNBytes(MAX_BODY + 1);
-        }
+        // not closed here: closing reads the rest of the body, which must not come before the 413
+        byte[] bytes = body.open().readNBytes(MAX_BODY + 1);
         if (bytes.length > MAX_BODY) {
             return tooLarge();
         }

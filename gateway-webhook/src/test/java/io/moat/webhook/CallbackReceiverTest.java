@@ -63,6 +63,35 @@ class CallbackReceiverTest {
     }
 
     @Test
+    void noBodyIsReadForAnotherMethodOrAnotherPath() throws IOException {
+        CallbackReceiver.Body unread = () -> {
+            throw new AssertionError("the body was read");
+        };
+        assertThat(receiver.take("GET", "/webhook/core/good", "192.0.2.1", 10, unread).status()).isEqualTo(405);
+        assertThat(receiver.take("POST", "/favicon.ico", "192.0.2.1", 10, unread).status()).isEqualTo(404);
+    }
+
+    @Test
+    void onlyTriedTokensCostASourceFiftyProbesOfOtherPathsCostOne() throws IOException {
+        // a burst of 2 x 10 a second: a tried token spends 50, so the next request is refused
+        CallbackReceiver slow = new CallbackReceiver(new CoreCallbacks() {
+            @Override
+            public boolean callback(String token, String dataId) {
+                return false;
+            }
+        }, new CallbackLimiter(10));
+        for (int i = 0; i < 10; i++) {
+            assertThat(slow.take("GET", "/health", "192.0.2.9", -1, () -> (InputStream) new ByteArrayInputStream(
+                    new byte[0])).status()).isEqualTo(404);
+        }
+        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+        assertThat(slow.take("POST", "/webhook/core/forged", "192.0.2.9", -1,
+                () -> (InputStream) new ByteArrayInputStream(body)).status()).isEqualTo(404);
+        assertThat(slow.take("POST", "/webhook/core/forged", "192.0.2.9", -1,
+                () -> (InputStream) new ByteArrayInputStream(body)).status()).isEqualTo(429);
+    }
+
+    @Test
     void aSourceTryingTokensMeets429() throws IOException {
         int status = 0;
         for (int i = 0; i < 100 && status != 429; i++) {
