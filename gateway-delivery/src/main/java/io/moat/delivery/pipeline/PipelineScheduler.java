@@ -29,7 +29,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * this node's lease ({@link #reserve}) and need no claim. Everything else (retries, notifications, mail stored
  * while the backlog was full, messages of a node that stopped) is claimed from the database when due: a lease per
  * message, so that several nodes can share one database. It looks for due work every 250 ms, at once when a
- * message has just been stored unleased, and when the backlog runs low.
+ * message has just been stored unleased or called back into the database ({@link #wakeUp}), and when the backlog
+ * runs low unless the last look found nothing.
  */
 @ApplicationScoped
 public class PipelineScheduler {
@@ -190,7 +191,10 @@ public class PipelineScheduler {
         dispatch();
     }
 
-    /** A message was stored without a lease: look for work now rather than at the next tick. */
+    /**
+     * A message was stored without a lease, or called back into the database (CoreCallbacks): look for work now
+     * rather than at the next tick.
+     */
     public void wakeUp() {
         if (task != null) {
             foundNone = false;
@@ -202,20 +206,23 @@ public class PipelineScheduler {
         if (task == null) {
             return; // stopped: a worker that finished must not claim more
         }
-        if (!ticking.compareAndSet(false, true)) {
-            again.set(true);
-            return;
-        }
-        try {
-            do {
-                again.set(false);
-                claimAndRun();
-            } while (again.get());
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "looking for due messages failed; trying again shortly", e);
-        } finally {
-            ticking.set(false);
-        }
+        do {
+            if (!ticking.compareAndSet(false, true)) {
+                again.set(true);
+                return;
+            }
+            try {
+                do {
+                    again.set(false);
+                    claimAndRun();
+                } while (again.get());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "looking for due messages failed; trying again shortly", e);
+            } finally {
+                ticking.set(false);
+            }
+            // a tick asked for between the last look and the release above: look once more, unless another does
+        } while (again.get());
     }
 
     /**
@@ -234,7 +241,7 @@ public class PipelineScheduler {
             Instant until = now.plus(LEASE);
             List<String> due = steps.due(now, room + inFlight.size()).stream().filter(id -> !inFlight.contains(id))
                     .limit(room).toList();
-            foundNone = due.isEmpty();
+            foundNone = due.isEmpty() && !again.get(); // a wake-up during the look: something may be due now
             for (MessageSnapshot m : steps.claim(due, nodeId, now, until)) {
                 inFlight.add(m.id());
                 claimed.incrementAndGet();
