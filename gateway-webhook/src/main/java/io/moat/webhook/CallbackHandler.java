@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * by {@link CallbackExtension}). Core's callbacks need none of what a servlet request gets: nobody signs in (the
  * token in the path names the job, ADR 0003), and yet the Jakarta Security bridge that the console's mechanism puts in
  * every web module of the EAR looked its beans up through JNDI twice per callback; with the rest of the servlet chain
- * it took as much of the gateway's CPU as the callback's own work (ADR 0041). The work runs on a worker thread with
+ * it took as much of the gateway's CPU as the callback's own work (ADR 0042). The work runs on a worker thread with
  * the module's class loader and the container's thread setup (naming), as a servlet's would.
  */
 final class CallbackHandler implements HttpHandler {
