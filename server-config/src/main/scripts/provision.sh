@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# Makes target/wildfly a configured Moat server: links the unpacked distribution's files, copies the pristine
+# Makes target/wildfly a configured Moat server: links the unpacked distribution's files, installs the modules of
+# src/main/modules (each module.xml with the jar it names, from the module jars folder), copies the pristine
 # standalone.xml to standalone-moat.xml and applies the configure-*.cli scripts to it offline (embedded server).
 set -euo pipefail
-dist=$1 home=$2 cli=$3
+dist=$1 home=$2 cli=$3 modules=$4 jars=$5
 if [ ! -d "$home" ]; then
   cp -a "$dist" "$home"
 fi
+# the datasource's driver (ADR 0043): io.moat.jdbc chooses H2 or PostgreSQL (org.postgresql) by moat.db.url
+(cd "$modules" && find . -name module.xml) | while read -r xml; do
+  target="$home/modules/$(dirname "$xml")"
+  rm -rf "$target"
+  mkdir -p "$target"
+  cp "$modules/$xml" "$target/module.xml"
+  for jar in $(sed -n 's/.*resource-root path="\([^"]*\)".*/\1/p' "$modules/$xml"); do
+    cp "$jars/$jar" "$target/$jar"
+  done
+done
 cfg="$home/standalone/configuration"
 cp "$dist/standalone/configuration/standalone.xml" "$cfg/standalone-moat.xml"
 # TLS versions: the JVM allows TLS 1.0/1.1 only where an SMTP endpoint asks for them (moat-java.security)

@@ -7,6 +7,7 @@ import io.moat.delivery.pipeline.MessageSteps;
 import io.moat.delivery.pipeline.PipelineScheduler;
 import io.moat.delivery.pipeline.SpoolReconciler;
 import io.moat.delivery.quarantine.RetentionPurge;
+import io.moat.persistence.DatabaseCheck;
 import io.moat.persistence.migration.SchemaMigrationException;
 import io.moat.persistence.migration.SchemaMigrations;
 import io.moat.settings.GatewaySettings;
@@ -27,6 +28,8 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +98,7 @@ public class GatewayStartup {
 
     @PostConstruct
     void start() {
+        checkDatabase();
         try {
             int applied = new SchemaMigrations(dataSource).migrate();
             LOG.info(() -> "database schema up to date (" + applied + " migrations applied now)");
@@ -118,6 +122,19 @@ public class GatewayStartup {
         long purgeEvery = settings.retentionInterval().toMillis();
         purgeTask = scheduler.scheduleWithFixedDelay(purge::runScheduled, purgeEvery, purgeEvery,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** Says which database this is, and what about it an admin must fix for mail answered 250 to be safe. */
+    private void checkDatabase() {
+        try (Connection connection = dataSource.getConnection()) {
+            String database = DatabaseCheck.describe(connection);
+            LOG.info(() -> "database: " + database);
+            DatabaseCheck.durabilityWarnings(connection).forEach(LOG::severe);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Moat cannot start: the database did not answer (" + e.getMessage()
+                    + "); check moat.db.url, moat.db.user and moat.db.password (MOAT_DB_URL, MOAT_DB_USER,"
+                    + " MOAT_DB_PASSWORD) and that the database server runs", e);
+        }
     }
 
     private void reconcileConsoleTls(int attempt) {

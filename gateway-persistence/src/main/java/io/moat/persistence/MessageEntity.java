@@ -161,8 +161,8 @@ public class MessageEntity {
         this.id = id;
         this.kind = kind;
         this.state = MessageState.RECEIVED;
-        this.mailFrom = mailFrom;
-        this.recipients = String.join("\n", recipients);
+        this.mailFrom = withoutNul(mailFrom);
+        this.recipients = withoutNul(String.join("\n", recipients));
         this.spoolName = spoolName;
         this.sizeBytes = sizeBytes;
         this.receivedAt = receivedAt;
@@ -306,8 +306,17 @@ public class MessageEntity {
         return attempt;
     }
 
+    /** {@code text} cut to {@code max} characters, {@link #withoutNul without NUL}. */
     static String truncate(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
+        return withoutNul(text == null || text.length() <= max ? text : text.substring(0, max));
+    }
+
+    /**
+     * {@code text} with NUL (U+0000) as U+FFFD: what comes from mail or from Core can hold one (RFC 2047's
+     * {@code =00}, JSON's {@code \u0000}), and PostgreSQL's text cannot, so the record would not be written at all.
+     */
+    static String withoutNul(String text) {
+        return text == null || text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
     }
 
     public String getId() {
@@ -336,7 +345,7 @@ public class MessageEntity {
     }
 
     public void setPendingRecipients(List<String> pending) {
-        this.pendingRecipients = String.join("\n", pending);
+        this.pendingRecipients = withoutNul(String.join("\n", pending));
     }
 
     public String getEndpoint() {

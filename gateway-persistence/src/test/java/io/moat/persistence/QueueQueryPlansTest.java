@@ -34,7 +34,7 @@ class QueueQueryPlansTest {
 
     @BeforeEach
     void open() throws Exception {
-        ds = TestDatabases.dataSource("plans");
+        ds = TestDatabases.h2("plans");
         new SchemaMigrations(ds).migrate();
         StatementInspector recorder = sql -> {
             sent.add(sql);

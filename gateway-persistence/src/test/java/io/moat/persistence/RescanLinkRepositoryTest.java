@@ -11,10 +11,11 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.h2.jdbcx.JdbcDataSource;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class RescanLinkRepositoryTest {
     private static final String HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
-    private JdbcDataSource ds;
+    private DataSource ds;
     private EntityManagerFactory emf;
 
     @BeforeEach
@@ -54,10 +55,11 @@ class RescanLinkRepositoryTest {
         assertThat(none).isEmpty();
 
         try (Connection c = ds.getConnection();
-                ResultSet columns = c.getMetaData().getColumns(null, null, "MOAT_RESCAN_LINK", null)) {
+                ResultSet columns = c.getMetaData().getColumns(null, null,
+                        TestDatabases.POSTGRESQL ? "moat_rescan_link" : "MOAT_RESCAN_LINK", null)) {
             StringBuilder names = new StringBuilder();
             while (columns.next()) {
-                names.append(columns.getString("COLUMN_NAME")).append(' ');
+                names.append(columns.getString("COLUMN_NAME").toUpperCase(Locale.ROOT)).append(' ');
             }
             assertThat(names.toString().strip())
                     .isEqualTo("TOKEN_HASH MESSAGE_ID CREATED_AT EXPIRES_AT USED_AT ATTEMPTS");

@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.h2.jdbcx.JdbcDataSource;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** The migrations create exactly the schema the entities map to (Hibernate validates it). */
@@ -22,22 +22,25 @@ class SchemaAndMappingTest {
 
     @Test
     void theHotPathsIdentitySequencesCacheAThousandValues() throws Exception {
-        JdbcDataSource ds = dataSource("identity-cache");
+        DataSource ds = dataSource("identity-cache");
         new SchemaMigrations(ds).migrate();
-        try (Connection c = ds.getConnection();
-                ResultSet rows = c.createStatement().executeQuery("SELECT TABLE_NAME, IDENTITY_CACHE"
-                        + " FROM INFORMATION_SCHEMA.COLUMNS WHERE IS_IDENTITY = 'YES' AND TABLE_NAME IN"
-                        + " ('MOAT_ATTACHMENT', 'MOAT_DELIVERY_ATTEMPT') ORDER BY TABLE_NAME")) {
+        String query = TestDatabases.POSTGRESQL
+                ? "SELECT UPPER(sequencename), cache_size FROM pg_sequences WHERE sequencename IN"
+                        + " ('moat_attachment_id_seq', 'moat_delivery_attempt_id_seq') ORDER BY sequencename"
+                : "SELECT TABLE_NAME || '_ID_SEQ', IDENTITY_CACHE FROM INFORMATION_SCHEMA.COLUMNS"
+                        + " WHERE IS_IDENTITY = 'YES' AND TABLE_NAME IN ('MOAT_ATTACHMENT', 'MOAT_DELIVERY_ATTEMPT')"
+                        + " ORDER BY TABLE_NAME";
+        try (Connection c = ds.getConnection(); ResultSet rows = c.createStatement().executeQuery(query)) {
             assertThat(rows.next()).isTrue();
-            assertThat(rows.getString(1) + " " + rows.getLong(2)).isEqualTo("MOAT_ATTACHMENT 1000");
+            assertThat(rows.getString(1) + " " + rows.getLong(2)).isEqualTo("MOAT_ATTACHMENT_ID_SEQ 1000");
             assertThat(rows.next()).isTrue();
-            assertThat(rows.getString(1) + " " + rows.getLong(2)).isEqualTo("MOAT_DELIVERY_ATTEMPT 1000");
+            assertThat(rows.getString(1) + " " + rows.getLong(2)).isEqualTo("MOAT_DELIVERY_ATTEMPT_ID_SEQ 1000");
         }
     }
 
     @Test
     void entitiesMatchTheMigratedSchemaAndRoundTrip() throws Exception {
-        JdbcDataSource ds = dataSource("mapping");
+        DataSource ds = dataSource("mapping");
         new SchemaMigrations(ds).migrate();
         EntityManagerFactory emf = TestDatabases.factory(ds, Map.of("hibernate.hbm2ddl.auto", "validate"));
         try {

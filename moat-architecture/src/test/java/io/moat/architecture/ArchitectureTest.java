@@ -24,11 +24,14 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-    /** Every module that is deployed, by its folder; moat-devtools is read too, to check nothing uses it. */
+    /**
+     * Every module that is deployed, by its folder (moat-jdbc as a WildFly module); moat-devtools is read too, to
+     * check nothing uses it.
+     */
     private static final List<String> MODULES = List.of("gateway-tls", "gateway-persistence", "gateway-core-client",
             "gateway-smtp-api", "gateway-smtp", "gateway-smtp-client", "gateway-mime", "gateway-settings",
             "gateway-delivery",
-            "gateway-web", "gateway-webhook", "moat-devtools");
+            "gateway-web", "gateway-webhook", "moat-jdbc", "moat-devtools");
 
     /** The pipeline's rooms: used by nothing outside gateway-delivery. */
     private static final String[] DELIVERY_ROOMS = {"io.moat.delivery.intake..", "io.moat.delivery.pipeline..",
@@ -72,6 +75,7 @@ class ArchitectureTest {
                 .layer("core client").definedBy("io.moat.core..")
                 .layer("persistence").definedBy("io.moat.persistence..")
                 .layer("tls").definedBy("io.moat.tls..")
+                .layer("jdbc").definedBy("io.moat.jdbc..")
                 .layer("devtools").definedBy("io.moat.devtools..")
                 .whereLayer("web").mayNotBeAccessedByAnyLayer()
                 .whereLayer("webhook").mayNotBeAccessedByAnyLayer()
@@ -90,6 +94,8 @@ class ArchitectureTest {
                 // an endpoint's configuration carries its TLS context
                 .whereLayer("tls").mayOnlyBeAccessedByLayers("core client", "smtp api", "smtp adapter", "smtp client",
                         "settings", "delivery", "web")
+                // the datasource's driver, a server module: the application reaches it through MoatDS only
+                .whereLayer("jdbc").mayNotBeAccessedByAnyLayer()
                 // test and demo code: the product never depends on it
                 .whereLayer("devtools").mayNotBeAccessedByAnyLayer();
     }
