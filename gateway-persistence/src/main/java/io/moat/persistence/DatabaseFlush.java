@@ -34,21 +34,33 @@ public final class DatabaseFlush {
      * @throws IllegalStateException if the database could not write it
      */
     public void flush() {
-        if (Boolean.FALSE.equals(h2)) {
+        if (durableAtCommit()) {
             return;
         }
-        try (Connection connection = dataSource.getConnection()) {
-            if (h2 == null) {
-                h2 = "H2".equals(connection.getMetaData().getDatabaseProductName());
-            }
-            if (h2) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("CHECKPOINT SYNC");
-                }
-            }
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("CHECKPOINT SYNC");
         } catch (SQLException e) {
             throw new IllegalStateException("the database did not write committed transactions to its file: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether a commit is on the disk when it returns (PostgreSQL), rather than at the next {@link #flush} (H2).
+     *
+     * @throws IllegalStateException if the database could not be asked
+     */
+    public boolean durableAtCommit() {
+        Boolean known = h2;
+        if (known == null) {
+            try (Connection connection = dataSource.getConnection()) {
+                known = "H2".equals(connection.getMetaData().getDatabaseProductName());
+            } catch (SQLException e) {
+                throw new IllegalStateException("the database could not be asked what it is: " + e.getMessage(), e);
+            }
+            h2 = known;
+        }
+        return !known;
     }
 }
