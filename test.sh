@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite: installs the system tools the tests use where they are missing, then runs ./mvnw verify
-# (unit, SMTP conversation, fuzzing, architecture and end-to-end tests against a real WildFly).
+# The whole test suite: installs the system tools the tests use where they are missing, then runs ./mvnw install
+# (unit, SMTP conversation, fuzzing, architecture and end-to-end tests against a real WildFly, on H2) and the
+# end-to-end tests that rest on the database again on PostgreSQL.
 #   ./test.sh                      everything
 #   ./test.sh -DskipITs            arguments go to Maven as they are
 # The tools are Debian packages (apt-get, as root or through sudo): swaks and Perl's IO::Socket::SSL, openssl,
-# curl, testssl.sh, postfix, chromium and chromium-driver, and a JDK 17 if there is no java.
+# curl, testssl.sh, postfix, chromium and chromium-driver, postgresql (the tests start clusters of their own, never
+# the system's), and a JDK 17 if there is no java.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,6 +19,7 @@ command -v testssl >/dev/null 2>&1 || missing+=(testssl.sh)                     
 [ -x /usr/sbin/postfix ] || missing+=(postfix)                                  # the real MTA of OutboundTlsIT
 [ -x /usr/bin/chromium ] || missing+=(chromium)                                  # ConsoleBrowserIT (headless)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)                       # ... driven by Selenium through it
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)  # persistence tests, ITs on PostgreSQL
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -37,4 +40,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${as_root[@]}" apt-get install -y -qq "${missing[@]}"
 fi
 
-exec ./mvnw verify "$@"
+# everything on H2 (installed, so that the second run below finds this build's EAR and server)
+./mvnw install "$@"
+# then the ITs whose behaviour rests on the database again on PostgreSQL (-Pit-postgresql: a cluster of the build's
+# own; every IT with -Pit-postgresql alone): the message path, hostile text, quarantine and rescan, rules, restart,
+# crash, expiry, callbacks into the database, and the settings' records. Left to the H2 run: TLS handshakes, the
+# console in the browser, the demo command, the upgrade of old H2 files.
+exec ./mvnw verify -Pit-postgresql -pl gateway-it -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test='MessagePathIT,HostileMimeIT,QuarantineIT,RescanPageIT,SecurityRulesIT,RestartIT,CrashIT,ExpiryIT,CoreIntegrationIT,DeepCdrIT,SmtpEndpointsIT,CertificatesIT,ServerProfilesIT,LargeMessageIT' \
+  "$@"

@@ -2,6 +2,7 @@ package io.moat.it;
 
 import io.moat.devtools.CoreEmulator;
 import io.moat.devtools.SmtpSink;
+import io.moat.testkit.PostgresCluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -59,9 +61,25 @@ final class DedicatedGateway implements AutoCloseable {
                 "-Dmoat.core.apikey=" + API_KEY, "-Dmoat.downstream.url=smtp://127.0.0.1:" + sinkPort,
                 "-Dmoat.relay-domains=example.com", "-Dmoat.admin.password=" + TestBed.ADMIN_PASSWORD,
                 "-Dmoat.delivery.retry-initial=PT1S", "-Dmoat.delivery.retry-max=PT2S"));
+        properties.addAll(database(name));
         properties.addAll(settings);
         server = new ServerProcess(Path.of(System.getProperty("it.wildfly.home")), dir.resolve("server"),
                 Path.of(System.getProperty("it.ear")), smtpPort, httpPort, properties);
+    }
+
+    /**
+     * The server's database settings: none on H2 (the default, a file in its data directory); with
+     * {@code -Pit-postgresql} an empty database of its own on the build's cluster.
+     */
+    static List<String> database(String name) {
+        if (!TestBed.ON_POSTGRESQL) {
+            return List.of();
+        }
+        int port = Integer.getInteger("it.db.port");
+        String database = "moat_" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+        PostgresCluster.attached(port).recreateDatabase(database);
+        return List.of("-Dmoat.db.url=jdbc:postgresql://127.0.0.1:" + port + "/" + database, "-Dmoat.db.user="
+                + PostgresCluster.USER);
     }
 
     /** Starts Core, the sink and the server (with {@code settings}, e.g. {@code -Dmoat.x=y}, added). */

@@ -39,12 +39,22 @@ class HostileMimeIT {
         final StringBuilder text = new StringBuilder();
 
         Raw(String... headers) {
+            this(new String[]{null}, headers);
+        }
+
+        /** With {@code subject[0]} as the Subject's raw text (null: "hostile" and the test id). */
+        private Raw(String[] subject, String[] headers) {
             text.append("From: <mallory@sender.test>").append(CRLF).append("To: <bob@example.com>").append(CRLF)
-                    .append("Subject: hostile ").append(testId).append(CRLF).append("X-Test-Id: ").append(testId)
-                    .append(CRLF);
+                    .append("Subject: ").append(subject[0] == null ? "hostile " + testId : subject[0]).append(CRLF)
+                    .append("X-Test-Id: ").append(testId).append(CRLF);
             for (String header : headers) {
                 text.append(header).append(CRLF);
             }
+        }
+
+        /** A raw message whose Subject's raw text is {@code subject}. */
+        static Raw withSubject(String subject, String... headers) {
+            return new Raw(new String[]{subject}, headers);
         }
 
         Raw line(String line) {
@@ -173,6 +183,25 @@ class HostileMimeIT {
         JsonObject detail = endsIn(send(raw), raw, "BLOCKED");
 
         assertThat(detail.getString("scanSummary")).isEqualTo("blocked: embedded-1.bin (Infected)");
+    }
+
+    @Test
+    void nulInTheSubjectAndAFileNameIsRecordedAsAReplacementCharacter() throws IOException {
+        // RFC 2047 encodes what SMTP's bytes cannot carry; PostgreSQL's text holds no NUL, H2's does: the records
+        // are the same on both, and the message is still scanned and blocked
+        Raw raw = Raw.withSubject("=?utf-8?q?before=00after?=", "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"b\"", "").line("--b")
+                .line("Content-Type: text/plain").line("").line("see attached").line("--b")
+                .line("Content-Type: application/octet-stream; name=\"=?utf-8?q?a=00.com?=\"")
+                .line("Content-Disposition: attachment; filename=\"=?utf-8?q?a=00.com?=\"")
+                .line("Content-Transfer-Encoding: base64").line("")
+                .line(Base64.getEncoder().encodeToString(Mails.EICAR)).line("--b--");
+
+        JsonObject detail = endsIn(send(raw), raw, "BLOCKED");
+
+        assertThat(detail.getString("subject")).isEqualTo("before\uFFFDafter");
+        // the file name's NUL is gone before it is recorded (the MIME layer cleans names)
+        assertThat(detail.getString("scanSummary")).matches("blocked: a[?\uFFFD]\\.com \\(Infected\\)");
     }
 
     @Test

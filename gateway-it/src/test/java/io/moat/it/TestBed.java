@@ -28,6 +28,8 @@ final class TestBed {
     static final int WEBHOOK_PORT = Integer.getInteger("it.webhook.port", 18089);
     static final int MANAGEMENT_PORT = Integer.getInteger("it.management.port", 19990);
     static final String ADMIN_PASSWORD = System.getProperty("it.admin.password", "it-admin-secret");
+    /** Whether the servers run on PostgreSQL ({@code -Pit-postgresql}) rather than on H2. */
+    static final boolean ON_POSTGRESQL = "postgresql".equals(System.getProperty("it.db"));
 
     private static CoreEmulator core;
     private static SmtpSink sink;

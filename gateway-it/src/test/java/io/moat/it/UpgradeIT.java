@@ -24,6 +24,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * An installation of the previous release (before security rules, issue #30) upgraded in place: its data directory,
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * message is still there under that rule, the final ones as they were, the pending ones go on to the downstream
  * under it, and so does new mail.
  */
+@DisabledIfSystemProperty(named = "it.db", matches = "postgresql", disabledReason = "upgrades H2 files that older builds wrote; PostgreSQL has no such past")
 class UpgradeIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
