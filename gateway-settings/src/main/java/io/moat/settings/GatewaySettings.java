@@ -104,6 +104,14 @@ public class GatewaySettings {
     Duration maxLifetime;
 
     @Inject
+    @ConfigProperty(name = "moat.node-id", defaultValue = "node-1")
+    String nodeId;
+
+    @Inject
+    @ConfigProperty(name = "moat.pipeline.lease", defaultValue = "PT10M")
+    Duration pipelineLease;
+
+    @Inject
     @ConfigProperty(name = "moat.pipeline.workers", defaultValue = "28")
     int workers;
 
@@ -282,6 +290,48 @@ public class GatewaySettings {
 
     public int workers() {
         return Math.max(1, workers);
+    }
+
+    /** The longest node id: its leases are {@code <id>/<uuid>} in 64 characters. */
+    static final int NODE_ID_MAX = 24;
+    /** The shortest lease: a message's run (a Core round trip, a delivery) must fit well inside one. */
+    static final Duration LEASE_MIN = Duration.ofSeconds(10);
+
+    /**
+     * This node's name among the nodes sharing a database ({@code MOAT_NODE_ID}): letters, digits, {@code .} and
+     * {@code -}, at most {@value #NODE_ID_MAX} characters, so that its leases ({@code <id>/...}) are told apart from
+     * every other node's and fit their column.
+     *
+     * @throws IllegalStateException if it is not such a name
+     */
+    public String nodeId() {
+        return checkedNodeId(nodeId);
+    }
+
+    static String checkedNodeId(String id) {
+        if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9.-]{0," + (NODE_ID_MAX - 1) + "}")) {
+            throw new IllegalStateException("moat.node-id (MOAT_NODE_ID) must be 1 to " + NODE_ID_MAX + " letters,"
+                    + " digits, '.' or '-', starting with a letter or digit; it is '" + id + "'");
+        }
+        return id;
+    }
+
+    /**
+     * How long a node holds a message it works on ({@code moat.pipeline.lease}, default 10 minutes): when a node dies,
+     * the others take its messages over once their leases run out.
+     *
+     * @throws IllegalStateException if it is shorter than {@link #LEASE_MIN}
+     */
+    public Duration pipelineLease() {
+        return checkedLease(pipelineLease);
+    }
+
+    static Duration checkedLease(Duration lease) {
+        if (lease == null || lease.compareTo(LEASE_MIN) < 0) {
+            throw new IllegalStateException("moat.pipeline.lease must be at least " + LEASE_MIN + " (ISO-8601, e.g."
+                    + " PT10M); it is " + lease);
+        }
+        return lease;
     }
 
     /**

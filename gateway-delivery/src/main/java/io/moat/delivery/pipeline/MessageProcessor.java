@@ -187,7 +187,7 @@ public class MessageProcessor {
         if (waits == null || leaseUntil == null || progress.due == null) {
             return false;
         }
-        Instant latest = leaseUntil.minus(PipelineScheduler.LEASE.dividedBy(2));
+        Instant latest = leaseUntil.minus(settings.pipelineLease().dividedBy(2));
         if (!Instant.now().isBefore(latest)) {
             return false;
         }

@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs the pipeline on this node's managed executor, a bounded number of messages at a time, from a backlog fed in
@@ -36,7 +35,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class PipelineScheduler {
 
     private static final Logger LOG = Logger.getLogger(PipelineScheduler.class.getName());
-    static final Duration LEASE = Duration.ofMinutes(10);
     private static final long TICK_MILLIS = 250;
     /** Claimed messages per worker that may wait or run at once. */
     private static final int CLAIMED_PER_WORKER = 4;
@@ -65,9 +63,9 @@ public class PipelineScheduler {
     @Inject
     GatewaySettings settings;
 
-    @Inject
-    @ConfigProperty(name = "moat.node-id", defaultValue = "node-1")
-    String nodeId;
+    /** This node's id and how long it leases a message ({@link GatewaySettings}), from {@link #start}. */
+    private volatile String nodeId;
+    private volatile Duration lease;
 
     /** Leased by this node and not yet finished: reserved for the intake, waiting in {@link #backlog} or running. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -111,6 +109,8 @@ public class PipelineScheduler {
         if (task != null) {
             return;
         }
+        nodeId = settings.nodeId();
+        lease = settings.pipelineLease();
         slots = new Semaphore(settings.workers());
         int released = steps.releaseLeases(nodeId);
         if (released > 0) {
@@ -152,7 +152,7 @@ public class PipelineScheduler {
             return null;
         }
         inFlight.add(id);
-        return new Lease(nodeId + "/intake", Instant.now().plus(LEASE));
+        return new Lease(nodeId + "/intake", Instant.now().plus(lease));
     }
 
     /**
@@ -238,7 +238,7 @@ public class PipelineScheduler {
         int room = CLAIMED_PER_WORKER * workers - claimed.get();
         if (room >= workers) {
             Instant now = Instant.now();
-            Instant until = now.plus(LEASE);
+            Instant until = now.plus(lease);
             List<String> due = steps.due(now, room + inFlight.size()).stream().filter(id -> !inFlight.contains(id))
                     .limit(room).toList();
             foundNone = due.isEmpty() && !again.get(); // a wake-up during the look: something may be due now
@@ -273,7 +273,7 @@ public class PipelineScheduler {
         try {
             if (w.resumed() != null) {
                 processor.resume(w.resumed()); // parked no later than half its lease before it runs out
-            } else if (w.leaseUntil().isBefore(Instant.now().plus(LEASE.dividedBy(2)))) {
+            } else if (w.leaseUntil().isBefore(Instant.now().plus(lease.dividedBy(2)))) {
                 // it waited so long that the lease could run out while it runs, and another node claim it too
                 LOG.info(() -> "message " + w.message().id() + " waited in the backlog for more than half its lease;"
                         + " it is given back, to be claimed again");

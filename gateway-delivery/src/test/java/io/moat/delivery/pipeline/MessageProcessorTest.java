@@ -499,7 +499,7 @@ class MessageProcessorTest {
         CoreWaits waits = waiting(10);
         verdicts = MessageProcessorTest::unfinished;
 
-        processor.process(withPdf(), Instant.now().plus(PipelineScheduler.LEASE));
+        processor.process(withPdf(), Instant.now().plus(Duration.ofMinutes(10)));
 
         assertThat(applied).as("nothing recorded while it waits").isZero();
         assertThat(waits.parkedNow()).isEqualTo(1);
@@ -521,7 +521,7 @@ class MessageProcessorTest {
         CoreWaits waits = waiting(10);
         callbacks = new ScanServers.Callbacks("http://moat.test:8089", Duration.ofSeconds(60));
         verdicts = MessageProcessorTest::unfinished;
-        processor.process(withPdf(), Instant.now().plus(PipelineScheduler.LEASE));
+        processor.process(withPdf(), Instant.now().plus(Duration.ofMinutes(10)));
         assertThat(recorded).isEmpty();
 
         verdicts = id -> result(id, 0, "No Threat Detected", VerdictCategory.CLEAN);
@@ -544,7 +544,7 @@ class MessageProcessorTest {
         CoreWaits waits = waiting(0);
         verdicts = MessageProcessorTest::unfinished;
 
-        processor.process(withPdf(), Instant.now().plus(PipelineScheduler.LEASE));
+        processor.process(withPdf(), Instant.now().plus(Duration.ofMinutes(10)));
 
         assertThat(waits.parkedNow()).isZero();
         assertThat(last().state).isEqualTo(MessageState.SCANNING);
@@ -775,6 +775,11 @@ class MessageProcessorTest {
         @Override
         public Path dataDirectory() {
             return data;
+        }
+
+        @Override
+        public Duration pipelineLease() {
+            return Duration.ofMinutes(10);
         }
 
         @Override

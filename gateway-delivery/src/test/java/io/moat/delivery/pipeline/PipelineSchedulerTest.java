@@ -10,6 +10,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 class PipelineSchedulerTest {
 
+    private static final Duration LEASE = Duration.ofMinutes(10);
+
     private final ExecutorService workers = Executors.newCachedThreadPool();
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
     private final FakeSteps steps = new FakeSteps();
@@ -50,8 +53,17 @@ class PipelineSchedulerTest {
             public int workers() {
                 return 1;
             }
+
+            @Override
+            public String nodeId() {
+                return "node-7";
+            }
+
+            @Override
+            public Duration pipelineLease() {
+                return LEASE;
+            }
         };
-        pipeline.nodeId = "node-7";
     }
 
     @AfterEach
@@ -69,7 +81,7 @@ class PipelineSchedulerTest {
 
         PipelineScheduler.Lease lease = pipeline.reserve("new-1");
         assertThat(lease.owner()).isEqualTo("node-7/intake");
-        assertThat(lease.until()).isAfter(Instant.now().plus(PipelineScheduler.LEASE).minusSeconds(60));
+        assertThat(lease.until()).isAfter(Instant.now().plus(LEASE).minusSeconds(60));
         pipeline.handOver(snapshot("new-1"), lease);
 
         assertThat(processor.awaitRun("new-1")).isTrue();
@@ -118,7 +130,7 @@ class PipelineSchedulerTest {
         pipeline.reserve("stale");
 
         pipeline.handOver(snapshot("stale"), new PipelineScheduler.Lease("node-7/intake",
-                Instant.now().plus(PipelineScheduler.LEASE.dividedBy(2)).minusSeconds(1)));
+                Instant.now().plus(LEASE.dividedBy(2)).minusSeconds(1)));
 
         assertThat(steps.awaitReleased("stale")).isTrue();
         assertThat(processor.order).doesNotContain("stale");
