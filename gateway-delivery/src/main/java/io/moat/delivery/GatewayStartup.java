@@ -94,7 +94,12 @@ public class GatewayStartup {
     @Inject
     CoreCallbacks coreCallbacks;
 
+    @Inject
+    SpoolIdentity spoolIdentity;
+
     private ScheduledFuture<?> purgeTask;
+    /** Whether the database is H2, which one process alone can open. */
+    private boolean h2;
 
     @PostConstruct
     void start() {
@@ -102,11 +107,14 @@ public class GatewayStartup {
         try {
             int applied = new SchemaMigrations(dataSource).migrate();
             LOG.info(() -> "database schema up to date (" + applied + " migrations applied now)");
+            checkSpool();
             int discarded = spool.get().discardIncomplete();
             if (discarded > 0) {
                 LOG.info(() -> "removed " + discarded + " partial spool files of messages that were never accepted");
             }
-            SpoolReconciler.reconcile(spool.get(), steps, settings.hostName());
+            // H2 admits one process; on a shared database other nodes may be at work in the spool (ADR 44)
+            SpoolReconciler.reconcile(spool.get(), steps, settings.hostName(),
+                    h2 ? Instant.MAX : Instant.now().minus(settings.pipelineLease()));
         } catch (IOException | SchemaMigrationException e) {
             throw new IllegalStateException("Moat cannot start: " + e.getMessage()
                     + " (data directory " + settings.dataDirectory() + ")", e);
@@ -124,9 +132,22 @@ public class GatewayStartup {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** Refuses to start on a spool that is not the one the records belong to (SpoolIdentity). */
+    private void checkSpool() throws IOException {
+        String found = spool.get().identity();
+        String recorded;
+        try {
+            recorded = spoolIdentity.recorded(found);
+        } catch (RuntimeException e) {
+            recorded = spoolIdentity.recorded(found); // another node recorded it at the same moment: read theirs
+        }
+        SpoolIdentity.check(found, recorded, settings.dataDirectory().toString());
+    }
+
     /** Says which database this is, and what about it an admin must fix for mail answered 250 to be safe. */
     private void checkDatabase() {
         try (Connection connection = dataSource.getConnection()) {
+            h2 = "H2".equals(connection.getMetaData().getDatabaseProductName());
             String database = DatabaseCheck.describe(connection);
             LOG.info(() -> "database: " + database);
             DatabaseCheck.durabilityWarnings(connection).forEach(LOG::severe);

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,6 +35,11 @@ import java.util.stream.Stream;
  * system an inode allocation, which on ext4 scans past the inodes freed moments before (a sixth of the gateway's CPU
  * with hundreds of messages a second, ADR 0032). A free file holds an old message's bytes until it is written over,
  * as an unlinked file's blocks do until they are reused.
+ *
+ * <p>Several nodes may share the spool (a shared data directory, ADR 44): what one node writes before it is a message
+ * ({@code incoming/<node>}) and its pool ({@code free/<node>}) are its own, so that a node starting again clears and
+ * takes back only its own; {@code messages}, {@code parts}, {@code marked} and {@code orphaned} are named by message
+ * id and shared.
  */
 public final class MessageSpool {
 
@@ -59,17 +65,26 @@ public final class MessageSpool {
     /** The free files found at startup are taken once: twice, two stores could write over the same file. */
     private final AtomicBoolean adopted = new AtomicBoolean();
 
+    /** A spool that a single node uses ({@code node-1}), for tests and tools. */
     public MessageSpool(Path dataDirectory) {
-        this(dataDirectory, POOL_FILES, POOL_BYTES);
+        this(dataDirectory, "node-1");
+    }
+
+    /** The spool under {@code dataDirectory} as the node {@code node} uses it. */
+    public MessageSpool(Path dataDirectory, String node) {
+        this(dataDirectory, node, POOL_FILES, POOL_BYTES);
     }
 
     /** With the free pool limited to {@code poolFiles} files of {@code poolBytes} bytes in all (0: no pool). */
-    MessageSpool(Path dataDirectory, int poolFiles, long poolBytes) {
+    MessageSpool(Path dataDirectory, String node, int poolFiles, long poolBytes) {
+        if (node.isEmpty() || node.contains("/") || node.contains("\\") || node.startsWith(".")) {
+            throw new IllegalArgumentException("not a node id: " + node);
+        }
         Path root = dataDirectory.resolve("spool");
         this.messages = root.resolve("messages");
         this.parts = root.resolve("parts");
-        this.incoming = root.resolve("incoming");
-        this.free = root.resolve("free");
+        this.incoming = root.resolve("incoming").resolve(node);
+        this.free = root.resolve("free").resolve(node);
         this.orphaned = root.resolve("orphaned");
         this.marked = root.resolve("marked");
         this.poolFiles = poolFiles;
@@ -83,6 +98,30 @@ public final class MessageSpool {
             throw new UncheckedIOException("cannot create the spool under " + root
                     + "; check that moat.data-dir is writable by the server", e);
         }
+    }
+
+    /**
+     * The spool's identity: a random id in {@code spool/.spool-id}, made by the first node that looks (atomically, as
+     * a hard link, so that two nodes starting at once read the same). The database records it, and a node whose data
+     * directory holds another spool (a shared directory not mounted) is refused before it judges the records by it.
+     */
+    public String identity() throws IOException {
+        Path marker = messages.getParent().resolve(".spool-id");
+        if (!Files.exists(marker)) {
+            Path written = Files.createTempFile(messages.getParent(), ".spool-id", ".tmp");
+            try {
+                Files.writeString(written, UUID.randomUUID().toString());
+                try (FileChannel file = FileChannel.open(written, StandardOpenOption.WRITE)) {
+                    file.force(true);
+                }
+                Files.createLink(marker, written);
+            } catch (FileAlreadyExistsException e) {
+                // another node made it first: theirs is the spool's
+            } finally {
+                Files.deleteIfExists(written);
+            }
+        }
+        return Files.readString(marker).strip();
     }
 
     /** What a store wrote: the name to find it again and its size in bytes. */
@@ -295,8 +334,10 @@ public final class MessageSpool {
     }
 
     /**
-     * At startup: removes half-written files of stores that never finished (a crash during DATA), and takes the free
-     * files the last run left into the pool (a store cut off while writing over one left only a free file).
+     * At startup: removes this node's half-written files of stores that never finished (a crash during DATA), and
+     * takes the free files its last run left into the pool (a store cut off while writing over one left only a free
+     * file). Files that a build before per-node folders left directly in {@code incoming} and {@code free} are
+     * removed (a free file cannot be told to be one node's).
      *
      * @return the number of half-written files removed
      */
@@ -306,6 +347,14 @@ public final class MessageSpool {
             for (Path p : files.toList()) {
                 Files.deleteIfExists(p);
                 count++;
+            }
+        }
+        for (Path shared : List.of(incoming.getParent(), free.getParent())) {
+            try (Stream<Path> files = Files.list(shared)) {
+                for (Path p : files.filter(Files::isRegularFile).toList()) {
+                    Files.deleteIfExists(p);
+                    count += shared.equals(incoming.getParent()) ? 1 : 0;
+                }
             }
         }
         if (!adopted.compareAndSet(false, true)) {

@@ -10,7 +10,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +34,7 @@ class MessageSpoolTest {
 
         assertThat(stored.size()).isEqualTo(header.length + body.length);
         assertThat(Files.readString(spool.message("m1"))).isEqualTo("Received: from x\r\nSubject: s\r\n\r\nbody\r\n");
-        assertThat(Files.list(dataDir.resolve("spool/incoming"))).isEmpty();
+        assertThat(Files.list(dataDir.resolve("spool/incoming/node-1"))).isEmpty();
     }
 
     @Test
@@ -58,7 +62,7 @@ class MessageSpoolTest {
         };
         assertThatThrownBy(() -> spool.store("m2", new byte[0], failing)).hasMessageContaining("client went away");
         assertThat(Files.exists(spool.message("m2"))).isFalse();
-        assertThat(Files.list(dataDir.resolve("spool/incoming"))).isEmpty();
+        assertThat(Files.list(dataDir.resolve("spool/incoming/node-1"))).isEmpty();
     }
 
     @Test
@@ -102,7 +106,7 @@ class MessageSpoolTest {
 
     @Test
     void thePoolKeepsNoMoreFilesThanItsLimit() throws IOException {
-        MessageSpool spool = new MessageSpool(dataDir, 1, 1_000_000);
+        MessageSpool spool = new MessageSpool(dataDir, "node-1", 1, 1_000_000);
         spool.store("a", new byte[0], new ByteArrayInputStream(new byte[100]));
         spool.store("b", new byte[0], new ByteArrayInputStream(new byte[100]));
         Object a = inode(spool.message("a"));
@@ -114,7 +118,7 @@ class MessageSpoolTest {
 
     @Test
     void thePoolKeepsNoMoreBytesThanItsLimit() throws IOException {
-        MessageSpool spool = new MessageSpool(dataDir, 10, 150);
+        MessageSpool spool = new MessageSpool(dataDir, "node-1", 10, 150);
         spool.store("a", new byte[0], new ByteArrayInputStream(new byte[100]));
         spool.store("b", new byte[0], new ByteArrayInputStream(new byte[100]));
         spool.delete("a");
@@ -159,7 +163,7 @@ class MessageSpoolTest {
     void atStartupTheLastRunsFreeFilesAreTakenIntoThePoolAndHalfWrittenOnesRemoved() throws IOException {
         MessageSpool before = new MessageSpool(dataDir);
         Object inode = storedAndRemoved(before, "old", 100);
-        Files.writeString(dataDir.resolve("spool/incoming/cut.tmp"), "half");
+        Files.writeString(dataDir.resolve("spool/incoming/node-1/cut.tmp"), "half");
 
         MessageSpool after = new MessageSpool(dataDir);
         assertThat(after.discardIncomplete()).isEqualTo(1);
@@ -172,7 +176,7 @@ class MessageSpoolTest {
     @Test
     void freeFilesAreTakenOnceEvenIfStartupRunsTwice() throws IOException {
         Object inode = storedAndRemoved(new MessageSpool(dataDir), "old", 100);
-        MessageSpool after = new MessageSpool(dataDir, 1, 1_000_000);
+        MessageSpool after = new MessageSpool(dataDir, "node-1", 1, 1_000_000);
         after.discardIncomplete();
         after.discardIncomplete(); // taking the file again would count it twice: a full pool, and the file deleted
 
@@ -190,8 +194,76 @@ class MessageSpoolTest {
         before.delete("b");
         assertThat(files("free")).hasSize(2);
 
-        new MessageSpool(dataDir, 1, 1_000_000).discardIncomplete();
+        new MessageSpool(dataDir, "node-1", 1, 1_000_000).discardIncomplete();
         assertThat(files("free")).hasSize(1);
+    }
+
+    @Test
+    void twoNodesSharingTheSpoolTakeNeitherEachOthersFreeNorHalfWrittenFiles() throws IOException {
+        MessageSpool a = new MessageSpool(dataDir, "node-a");
+        MessageSpool b = new MessageSpool(dataDir, "node-b");
+        Object aFree = storedAndRemoved(a, "old-a", 100);
+        Path bWriting = Files.writeString(dataDir.resolve("spool/incoming/node-b/m.tmp"), "being written");
+
+        MessageSpool aAgain = new MessageSpool(dataDir, "node-a"); // node A starts again while B works
+        assertThat(aAgain.discardIncomplete()).isZero();
+        assertThat(bWriting).exists();
+        b.store("new-b", new byte[0], new ByteArrayInputStream(new byte[]{2}));
+        assertThat(inode(b.message("new-b"))).isNotEqualTo(aFree); // B took no file of A's pool
+        aAgain.store("new-a", new byte[0], new ByteArrayInputStream(new byte[]{1}));
+        assertThat(inode(aAgain.message("new-a"))).isEqualTo(aFree);
+        assertThat(b.storedNames()).containsExactlyInAnyOrder("new-a", "new-b"); // the messages are shared
+
+        MessageSpool bAgain = new MessageSpool(dataDir, "node-b");
+        assertThat(bAgain.discardIncomplete()).isEqualTo(1);
+        assertThat(bWriting).doesNotExist();
+    }
+
+    @Test
+    void filesThatAnEarlierBuildLeftInTheSharedFoldersAreRemovedAtStartup() throws IOException {
+        Files.createDirectories(dataDir.resolve("spool/free"));
+        Files.createDirectories(dataDir.resolve("spool/incoming"));
+        Path oldFree = Files.writeString(dataDir.resolve("spool/free/3f2a-1"), "an old message");
+        Path oldHalf = Files.writeString(dataDir.resolve("spool/incoming/m.1.tmp"), "half");
+
+        MessageSpool spool = new MessageSpool(dataDir, "node-1");
+        assertThat(spool.discardIncomplete()).isEqualTo(1);
+
+        assertThat(oldFree).doesNotExist();
+        assertThat(oldHalf).doesNotExist();
+        assertThat(dataDir.resolve("spool/free/node-1")).isDirectory();
+    }
+
+    @Test
+    void theSpoolsIdentityIsMadeOnceAndReadAlikeByEveryNode() throws Exception {
+        ExecutorService nodes = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> ids = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                MessageSpool spool = new MessageSpool(dataDir, "node-" + i);
+                ids.add(nodes.submit(spool::identity));
+            }
+            String first = ids.get(0).get();
+            assertThat(first).matches("[0-9a-f-]{36}");
+            for (Future<String> id : ids) {
+                assertThat(id.get()).isEqualTo(first);
+            }
+        } finally {
+            nodes.shutdownNow();
+        }
+        assertThat(new MessageSpool(dataDir).identity())
+                .isEqualTo(Files.readString(dataDir.resolve("spool/.spool-id")));
+        try (Stream<Path> left = Files.list(dataDir.resolve("spool"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void aNodeIdThatIsNotOneFolderIsRefused() {
+        for (String bad : new String[]{"", "a/b", "..", ".hidden"}) {
+            assertThatThrownBy(() -> new MessageSpool(dataDir, bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     /** Stores a message of {@code size} bytes and removes it again; returns its file's inode. */
@@ -202,8 +274,13 @@ class MessageSpoolTest {
         return inode;
     }
 
+    /** The files of a spool folder; node-1's own for {@code incoming} and {@code free}. */
     private List<Path> files(String folder) throws IOException {
-        try (Stream<Path> files = Files.list(dataDir.resolve("spool").resolve(folder))) {
+        Path path = dataDir.resolve("spool").resolve(folder);
+        if (folder.equals("incoming") || folder.equals("free")) {
+            path = path.resolve("node-1");
+        }
+        try (Stream<Path> files = Files.list(path)) {
             return files.toList();
         }
     }

@@ -6,7 +6,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** The message spool in the configured data directory. */
+/** The message spool in the configured data directory, as this node uses it (its own incoming and free files). */
 @ApplicationScoped
 public class Spool {
 
@@ -17,7 +17,7 @@ public class Spool {
 
     @PostConstruct
     void init() {
-        spool = new MessageSpool(settings.dataDirectory());
+        spool = new MessageSpool(settings.dataDirectory(), settings.nodeId());
     }
 
     public MessageSpool get() {

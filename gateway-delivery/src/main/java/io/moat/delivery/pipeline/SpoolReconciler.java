@@ -5,6 +5,7 @@ import io.moat.persistence.MessageRepository.PendingFile;
 import io.moat.persistence.MessageSpool;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,8 +21,9 @@ import java.util.logging.Logger;
  * cannot go on: it fails, with a reason that says so, and its sender (who heard {@code 250}) gets a DSN. Each case
  * is one log line. Parts folders of messages with no work ahead are removed (they are only needed while scanning).
  *
- * <p>With one node the spool is this node's alone while it starts. Nodes sharing a spool (not built yet) would have
- * to leave files younger than a lease alone, since another node's intake may be between its file and its record.
+ * <p>With one node the spool is this node's alone while it starts. Nodes sharing a spool (ADR 44) leave files and
+ * parts folders changed within a lease alone: another node's intake may be between its file and its record, and its
+ * pipeline may be decoding the parts of a message recorded after this start read the records.
  */
 public final class SpoolReconciler {
 
@@ -37,9 +39,24 @@ public final class SpoolReconciler {
     public record Result(int orphanedFiles, int lostMessages, int removedPartsFolders) {
     }
 
-    /** @param hostName this gateway's name, for the DSNs of lost messages */
+    /** With the spool this node's alone: every file is judged. */
     public static Result reconcile(MessageSpool spool, MessageSteps steps, String hostName) throws IOException {
-        List<String> files = spool.storedNames();
+        return reconcile(spool, steps, hostName, Instant.MAX);
+    }
+
+    /**
+     * @param hostName       this gateway's name, for the DSNs of lost messages
+     * @param settledBefore  only files and parts folders last changed before this are judged (the others may be
+     *                       another node's work in progress)
+     */
+    public static Result reconcile(MessageSpool spool, MessageSteps steps, String hostName, Instant settledBefore)
+            throws IOException {
+        List<String> files = new ArrayList<>();
+        for (String name : spool.storedNames()) {
+            if (settled(spool.message(name), settledBefore)) {
+                files.add(name);
+            }
+        }
         Set<String> recorded = new HashSet<>();
         for (int i = 0; i < files.size(); i += BATCH) {
             recorded.addAll(steps.recorded(files.subList(i, Math.min(files.size(), i + BATCH))));
@@ -69,7 +86,7 @@ public final class SpoolReconciler {
         Set<String> pendingNames = new HashSet<>(pending.stream().map(PendingFile::spoolName).toList());
         List<String> stale = new ArrayList<>();
         for (String folder : spool.partsFolders()) {
-            if (!pendingNames.contains(folder)) {
+            if (!pendingNames.contains(folder) && settled(spool.partsOf(folder), settledBefore)) {
                 stale.add(folder);
                 spool.deleteParts(folder);
             }
@@ -78,6 +95,18 @@ public final class SpoolReconciler {
             LOG.info(() -> "removed the decoded parts of " + stale.size() + " message(s) that no longer need them");
         }
         return new Result(orphaned, lost, stale.size());
+    }
+
+    /** Whether {@code path} was last changed before {@code settledBefore} (a path gone meanwhile is not judged). */
+    private static boolean settled(Path path, Instant settledBefore) throws IOException {
+        if (settledBefore.equals(Instant.MAX)) {
+            return true;
+        }
+        try {
+            return Files.getLastModifiedTime(path).toInstant().isBefore(settledBefore);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 
     /** A DSN for the sender of a lost message, written to the spool; none for the null sender or a message of ours. */

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +95,27 @@ class SpoolReconcilerTest {
         assertThat(spool.partsOf("scanning").resolve("0")).exists();
         assertThat(spool.partsOf("done")).doesNotExist();
         assertThat(spool.storedNames()).containsExactlyInAnyOrder("scanning", "done");
+    }
+
+    @Test
+    void withASharedSpoolFilesAndPartsChangedWithinTheLeaseAreLeftToTheNodeWorkingOnThem() throws IOException {
+        MessageSpool spool = new MessageSpool(data);
+        store(spool, "old-orphan");
+        store(spool, "young-orphan"); // another node's intake, between its file and its record
+        Files.createDirectories(spool.partsOf("old-done"));
+        Files.createDirectories(spool.partsOf("young")); // another node decoding a message recorded after we looked
+        Instant settledBefore = Instant.now().minusSeconds(60);
+        FileTime old = FileTime.from(settledBefore.minusSeconds(1));
+        Files.setLastModifiedTime(spool.message("old-orphan"), old);
+        Files.setLastModifiedTime(spool.partsOf("old-done"), old);
+        Records records = new Records(Set.of(), List.of());
+
+        SpoolReconciler.Result result = SpoolReconciler.reconcile(spool, records, "gateway.test", settledBefore);
+
+        assertThat(result).isEqualTo(new SpoolReconciler.Result(1, 0, 1));
+        assertThat(spool.storedNames()).containsExactly("young-orphan");
+        assertThat(spool.partsOf("young")).isDirectory();
+        assertThat(spool.partsOf("old-done")).doesNotExist();
     }
 
     @Test
