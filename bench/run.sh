@@ -8,6 +8,7 @@
 #   3. smtp-source -> Moat (Core emulator answering at once) -> smtp-sink, also with 200,000 delivered messages
 #      kept in its database (KEPT=n to change)
 #   4. the same Moat with a Core that takes 1 s per file, its verdicts polled, then called back (webhooks)
+#   5. Moat on PostgreSQL (one node; a cluster of the bench's own with fsync and synchronous commits), 10 KB and 1 MB
 # the same three with STARTTLS on both sides (10 KB; the devtools load generator and TLS sink, as smtp-source and
 # smtp-sink speak no TLS), and one 50 MB attachment through Moat at -Xmx256m. Figures go to bench/results/<date>.md; earlier files stay.
 set -euo pipefail
@@ -21,6 +22,7 @@ work=$root/bench/work
 sink_port=12600 postfix_port=12625 smtp_port=12525 http_port=18180 mgmt_port=19190
 # the gateway's other ports, and the Core emulator beside it (its own SMTP sink, unused, must listen somewhere)
 https_port=18543 webhook_port=18189 core_port=18808 emulator_sink_port=12699
+pg_port=12632 # the PostgreSQL rows' cluster (install postgresql: Debian's package)
 results=$root/bench/results/$(date -u +%F).md
 [ -e "$results" ] && results=$root/bench/results/$(date -u +%F-%H%M).md
 
@@ -30,6 +32,7 @@ install() {
   command -v swaks >/dev/null || missing+=(swaks)
   command -v python3 >/dev/null || missing+=(python3)
   command -v openssl >/dev/null || missing+=(openssl)
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
@@ -194,7 +197,7 @@ gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is co
     -Dmoat.https.port=$https_port -Dmoat.webhook.port=$webhook_port -Dmoat.management.port=$mgmt_port \
     -Dmoat.core.url=http://127.0.0.1:$core_port -Dmoat.core.apikey=demo-key \
     -Dmoat.downstream.url="${DOWNSTREAM_URL:-smtp://127.0.0.1:$sink_port}" -Dmoat.relay-domains=example.com \
-    -Dmoat.admin.password=bench -Dmoat.smtp.max-message-size=73400320 > "$work/gateway.log" 2>&1 &
+    -Dmoat.admin.password=bench -Dmoat.smtp.max-message-size=73400320 ${GATEWAY_ARGS:-} > "$work/gateway.log" 2>&1 &
   gateway_sh=$!
   local up=""
   for _ in $(seq 1 240); do
@@ -210,6 +213,23 @@ gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is co
     exit 1
   fi
 }
+# pg_start: a PostgreSQL cluster of the bench's own on $pg_port with the database moat, durable as PostgreSQL is by
+# default (fsync, synchronous commits): the test kit's PostgresCluster, run until pg_stop
+pg_start() {
+  local jar
+  jar=$(ls "$root"/moat-testkit/target/moat-testkit-*.jar | grep -v sources | head -1)
+  refuse_taken $pg_port
+  java -cp "$jar" io.moat.testkit.PostgresCluster --durable --wait $pg_port moat > "$work/pg.log" 2>&1 &
+  pg_pid=$!
+  for _ in $(seq 1 120); do
+    grep -q "until this JVM ends" "$work/pg.log" && return 0
+    sleep 0.5
+  done
+  echo "PostgreSQL did not start within 60 s; its log: $work/pg.log" >&2
+  exit 1
+}
+pg_stop() { kill "$pg_pid" 2>/dev/null || true; wait "$pg_pid" 2>/dev/null || true; }
+pg_gateway_args() { echo "-Dmoat.db.url=jdbc:postgresql://127.0.0.1:$pg_port/moat -Dmoat.db.user=moat"; }
 # core_restart DELAY-MS: the gateway's Core emulator started again, taking DELAY-MS per file (the gateway stays warm)
 core_restart() {
   kill "$devtools_pid" 2>/dev/null || true
@@ -406,6 +426,22 @@ main() {
     fi
   done
 
+  # Moat on PostgreSQL (issue #33), one node, beside the same Postfix figures: both force every accepted message to
+  # disk; a new cluster per size, so that each starts from an empty database as the H2 rows do
+  for size in 10k 1m; do
+    count=$n_small; [ "$size" = 1m ] && count=$n_large
+    pg_start
+    GATEWAY_ARGS=$(pg_gateway_args) gateway_start 512m
+    read -r warm[pg-$size] cold[pg-$size] < <(warm_up run_moat_load $smtp_port)
+    [ "$size" = 1m ] && run_load moat $smtp_port $(( count / 2 > 0 ? count / 2 : 1 )) "$work/$size.eml" > /dev/null
+    measured_from=$(now)
+    read -r rate[pg-$size] secs[pg-$size] < <(run_load moat $smtp_port $count "$work/$size.eml")
+    read -r p50[pg-$size] p99[pg-$size] < <(latency "$measured_from")
+    gateway_stop
+    rss[pg-$size]=$rss_peak heap[pg-$size]=$heap_peak
+    pg_stop
+  done
+
   # STARTTLS on both sides, 10 KB: the devtools load generator and TLS sink (smtp-source and smtp-sink speak no TLS)
   make_tls_material
   read -r rate[direct-tls] secs[direct-tls] < <(run_tls_load $tls_sink_port $n_small "$work/10k.eml")
@@ -449,7 +485,7 @@ main() {
     echo
     echo "| Moat gateway | warm-up messages | rate of the first warm-up round (cold), msg/s |"
     echo "|---|---|---|"
-    for k in 10k kept 1m tls; do echo "| $k | ${warm[$k]} | ${cold[$k]} |"; done
+    for k in 10k kept 1m pg-10k pg-1m tls; do echo "| $k | ${warm[$k]} | ${cold[$k]} |"; done
     echo
     echo "| path | size | messages | seconds | msg/s | Moat / Postfix | p50 ms | p99 ms | peak RSS MiB | peak heap MiB |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -470,6 +506,8 @@ main() {
         ratio=$(python3 -c "print(f'{${rate[moat-kept]}/${rate[postfix-$size]}:.2f}')")
         echo "| → Moat → smtp-sink, $n_kept delivered messages kept | $size | $count | ${secs[moat-kept]} | ${rate[moat-kept]} | $ratio | ${p50[kept]} | ${p99[kept]} | ${rss[kept]} | ${heap[kept]} |"
       fi
+      ratio=$(python3 -c "print(f'{${rate[pg-$size]}/${rate[postfix-$size]}:.2f}')")
+      echo "| → Moat on PostgreSQL (one node, fsync, synchronous commits) → smtp-sink | $size | $count | ${secs[pg-$size]} | ${rate[pg-$size]} | $ratio | ${p50[pg-$size]} | ${p99[pg-$size]} | ${rss[pg-$size]} | ${heap[pg-$size]} |"
     done
     ratio=$(python3 -c "print(f'{${rate[moat-tls]}/${rate[postfix-tls]}:.2f}')")
     echo "| loadgen → TLS sink, STARTTLS | 10k | $n_small | ${secs[direct-tls]} | ${rate[direct-tls]} | | | | | |"
