@@ -42,7 +42,15 @@ if [ "$demo" = true ]; then
   devtools_pid=$!
 fi
 
-rm -f "$wildfly"/standalone/deployments/moat.ear.*
-cp gateway-ear/target/moat.ear "$wildfly/standalone/deployments/moat.ear"
-echo "Starting Moat: SMTP on ${MOAT_SMTP_PORT:-2525}, API on http://localhost:${MOAT_HTTP_PORT:-8080}/api/v1, data in $MOAT_DATA_DIR"
-"$wildfly/bin/standalone.sh" -c standalone-moat.xml "$@"
+# the server's own state (configuration, logs, transaction log, deployments); a node of several (MOAT_NODE_ID) has
+# its own, so that nodes on one machine never share it (they share MOAT_DATA_DIR and the database)
+base=$PWD/$wildfly/standalone
+if [ -n "${MOAT_NODE_ID:-}" ]; then
+  base=$PWD/$wildfly/nodes/$MOAT_NODE_ID
+  mkdir -p "$base/deployments"
+  cp -r "$wildfly/standalone/configuration" "$base/" # this build's configuration at every start
+fi
+rm -f "$base"/deployments/moat.ear.*
+cp gateway-ear/target/moat.ear "$base/deployments/moat.ear"
+echo "Starting Moat${MOAT_NODE_ID:+ node $MOAT_NODE_ID}: SMTP on ${MOAT_NODE_ADDRESS:-*}:${MOAT_SMTP_PORT:-2525}, API on http://${MOAT_NODE_ADDRESS:-localhost}:${MOAT_HTTP_PORT:-8080}/api/v1, data in $MOAT_DATA_DIR"
+"$wildfly/bin/standalone.sh" -c standalone-moat.xml -Djboss.server.base.dir="$base" "$@"

@@ -32,6 +32,8 @@ final class DedicatedGateway implements AutoCloseable {
     final CoreEmulator core;
     final SmtpSink sink;
     final ServerProcess server;
+    /** The address its ports answer on: its node address, else 127.0.0.1. */
+    final String host;
 
     private DedicatedGateway(int slot, String name, List<String> settings) throws IOException {
         smtpPort = 13525 + 1000 * slot;
@@ -54,8 +56,11 @@ final class DedicatedGateway implements AutoCloseable {
                 }
             }
         }
+        // with a node address, the default endpoint listens on the wildcard, which the node's address replaces
+        host = ServerProcess.nodeAddress(settings).orElse("127.0.0.1");
+        String smtpBind = host.equals("127.0.0.1") ? "127.0.0.1" : "0.0.0.0";
         List<String> properties = new ArrayList<>(List.of("-Dmoat.data-dir=" + dataDir,
-                "-Dmoat.smtp.port=" + smtpPort, "-Dmoat.smtp.bind-address=127.0.0.1", "-Dmoat.http.port=" + httpPort,
+                "-Dmoat.smtp.port=" + smtpPort, "-Dmoat.smtp.bind-address=" + smtpBind, "-Dmoat.http.port=" + httpPort,
                 "-Dmoat.https.port=" + httpsPort, "-Dmoat.webhook.port=" + (httpPort + 9),
                 "-Dmoat.management.port=" + managementPort, "-Dmoat.core.url=http://127.0.0.1:" + corePort,
                 "-Dmoat.core.apikey=" + API_KEY, "-Dmoat.downstream.url=smtp://127.0.0.1:" + sinkPort,
@@ -104,7 +109,7 @@ final class DedicatedGateway implements AutoCloseable {
 
     /** The REST API's URL for {@code path} (e.g. {@code /messages?state=FAILED}). */
     String api(String path) {
-        return "http://127.0.0.1:" + httpPort + "/api/v1" + path;
+        return "http://" + host + ":" + httpPort + "/api/v1" + path;
     }
 
     @Override

@@ -8,11 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's demo, with the real swaks client (Debian package swaks; .ci/run installs it). */
-@DisabledIfSystemProperty(named = "it.db", matches = "postgresql", disabledReason = "the demo command runs on its embedded H2 whatever the tests use; the H2 run covers it")
 class DemoCommandIT {
 
     @TempDir

@@ -69,7 +69,12 @@ final class OpenSsl {
 
     /** {@code openssl s_client -connect 127.0.0.1:port} with {@code options} (e.g. -starttls smtp, -tls1_2). */
     static Handshake connect(int port, String... options) throws IOException {
-        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+        return connect("127.0.0.1", port, options);
+    }
+
+    /** {@link #connect(int, String...)} to {@code host} (a node's own address, say). */
+    static Handshake connect(String host, int port, String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", host + ":" + port,
                 "-servername", "localhost"));
         command.addAll(List.of(options));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -25,6 +26,8 @@ final class ServerProcess {
     private final List<String> properties;
     private final int smtpPort;
     private final int httpPort;
+    /** Where it answers: its node address ({@code -Dmoat.node.address}), else the loopback address. */
+    private final String host;
     private Process process;
 
     ServerProcess(Path home, Path base, Path ear, int smtpPort, int httpPort, List<String> properties)
@@ -34,6 +37,7 @@ final class ServerProcess {
         this.smtpPort = smtpPort;
         this.httpPort = httpPort;
         this.properties = List.copyOf(properties);
+        this.host = nodeAddress(properties).orElse("127.0.0.1");
         copyTree(home.resolve("standalone/configuration"), base.resolve("configuration"));
         Files.createDirectories(base.resolve("deployments"));
         Files.copy(ear, base.resolve("deployments/moat.ear"), StandardCopyOption.REPLACE_EXISTING);
@@ -64,9 +68,15 @@ final class ServerProcess {
                 + base.resolve("console.log"));
     }
 
+    /** The node address among server properties ({@code -Dmoat.node.address=...}), if one is given. */
+    static Optional<String> nodeAddress(List<String> properties) {
+        String key = "-Dmoat.node.address=";
+        return properties.stream().filter(p -> p.startsWith(key)).map(p -> p.substring(key.length())).findFirst();
+    }
+
     private boolean answers() {
-        try (Socket smtp = new Socket("127.0.0.1", smtpPort)) {
-            int status = Api.get("http://127.0.0.1:" + httpPort + "/api/v1/messages?limit=1", TestBed.ADMIN_PASSWORD,
+        try (Socket smtp = new Socket(host, smtpPort)) {
+            int status = Api.get("http://" + host + ":" + httpPort + "/api/v1/messages?limit=1", TestBed.ADMIN_PASSWORD,
                     true).status();
             return status == 200 || status == 403; // 403: up, with console HTTPS on (no API over plain HTTP)
         } catch (IOException | UncheckedIOException e) {

@@ -112,6 +112,10 @@ public class GatewaySettings {
     Duration pipelineLease;
 
     @Inject
+    @ConfigProperty(name = "moat.node.address")
+    Optional<String> nodeAddress;
+
+    @Inject
     @ConfigProperty(name = "moat.pipeline.workers", defaultValue = "28")
     int workers;
 
@@ -324,6 +328,46 @@ public class GatewaySettings {
      */
     public Duration pipelineLease() {
         return checkedLease(pipelineLease);
+    }
+
+    /**
+     * This node's address ({@code MOAT_NODE_ADDRESS}), when it has one: it takes the place of the wildcard address for
+     * the SMTP endpoints and the webhook listener (configure-moat.cli does so for the console's and the management
+     * interfaces), so that several nodes on one machine serve the same ports each on its own address.
+     */
+    public Optional<String> nodeAddress() {
+        return nodeAddress.map(String::strip).filter(a -> !a.isEmpty());
+    }
+
+    /**
+     * The address a listener configured with {@code configured} binds to on this node: the node's address in place
+     * of a wildcard ({@code 0.0.0.0}, {@code ::}) or of none (null stays null without a node address).
+     */
+    public String bindAddress(String configured) {
+        Optional<String> node = nodeAddress();
+        if (node.isPresent() && (configured == null || isWildcard(configured))) {
+            return node.get();
+        }
+        return configured;
+    }
+
+    static boolean isWildcard(String address) {
+        String a = address.strip();
+        return a.isEmpty() || a.equals("0.0.0.0") || a.equals("::") || a.equals("::0") || a.equals("[::]");
+    }
+
+    /** Where this node's management interface is: on its node address, else on the loopback address. */
+    public InetAddress managementAddress() {
+        Optional<String> node = nodeAddress();
+        if (node.isEmpty()) {
+            return InetAddress.getLoopbackAddress();
+        }
+        try {
+            return InetAddress.getByName(node.get());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("moat.node.address (MOAT_NODE_ADDRESS) '" + node.get() + "' is not an"
+                    + " address of this machine: " + e.getMessage(), e);
+        }
     }
 
     static Duration checkedLease(Duration lease) {

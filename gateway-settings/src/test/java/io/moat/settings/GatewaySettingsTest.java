@@ -3,7 +3,9 @@ package io.moat.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class GatewaySettingsTest {
@@ -28,5 +30,21 @@ class GatewaySettingsTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("moat.pipeline.lease");
         assertThatThrownBy(() -> GatewaySettings.checkedLease(Duration.ofSeconds(-5)))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aNodesAddressTakesThePlaceOfTheWildcardAndOfNone() throws Exception {
+        GatewaySettings settings = new GatewaySettings();
+        settings.nodeAddress = Optional.empty();
+        assertThat(settings.bindAddress("0.0.0.0")).isEqualTo("0.0.0.0");
+        assertThat(settings.bindAddress(null)).isNull();
+        assertThat(settings.managementAddress()).isEqualTo(InetAddress.getLoopbackAddress());
+
+        settings.nodeAddress = Optional.of(" 127.0.0.2 ");
+        assertThat(settings.bindAddress("0.0.0.0")).isEqualTo("127.0.0.2");
+        assertThat(settings.bindAddress("::")).isEqualTo("127.0.0.2");
+        assertThat(settings.bindAddress(null)).isEqualTo("127.0.0.2");
+        assertThat(settings.bindAddress("192.0.2.10")).isEqualTo("192.0.2.10"); // an endpoint's own address stays
+        assertThat(settings.managementAddress()).isEqualTo(InetAddress.getByName("127.0.0.2"));
     }
 }

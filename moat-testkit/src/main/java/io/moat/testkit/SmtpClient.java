@@ -25,7 +25,12 @@ public final class SmtpClient implements Closeable {
     private final String greeting;
 
     public SmtpClient(int port) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Connected to {@code address} (a node's own address, say) and greeted. */
+    public SmtpClient(InetAddress address, int port) throws IOException {
+        socket = new Socket(address, port);
         socket.setSoTimeout(30_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();

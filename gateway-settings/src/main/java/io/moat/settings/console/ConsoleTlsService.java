@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Logger;
@@ -167,6 +166,6 @@ public class ConsoleTlsService implements CertificateUsage {
     }
 
     private ServerManagement management() {
-        return new ServerManagement(InetAddress.getLoopbackAddress(), gateway.managementPort());
+        return new ServerManagement(gateway.managementAddress(), gateway.managementPort());
     }
 }

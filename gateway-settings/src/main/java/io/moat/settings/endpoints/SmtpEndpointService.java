@@ -170,7 +170,9 @@ public class SmtpEndpointService implements CertificateUsage {
         List<SmtpEndpointConfig> configs = new ArrayList<>();
         Map<String, RelayPolicy> relay = new HashMap<>();
         for (SmtpEndpoint e : endpoints) {
-            configs.add(new SmtpEndpointConfig(e.name(), e.bindAddress(), e.port(), e.encryption(), tls(e),
+            // a node's own address in place of the wildcard: nodes on one machine serve the same ports
+            configs.add(new SmtpEndpointConfig(e.name(), settings.bindAddress(e.bindAddress()), e.port(),
+                    e.encryption(), tls(e),
                     e.greeting(), e.maxMessageSize(), MAX_RECIPIENTS, e.maxConnections(), e.idleTimeoutSeconds(),
                     e.maxConnectionsPerClient(), e.sessionTimeoutSeconds(), e.minDataRate(), e.maxDiscardSize(),
                     e.trustedNetworks().stream().map(Cidr::parse).toList()));

@@ -11,7 +11,6 @@ import io.moat.settings.profiles.WebhookListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -94,8 +93,17 @@ public class WebhookListenerService implements WebhookListener, CertificateUsage
             writeKeyStore(wanted.certificateId());
             management.reloadWebhookKeys();
         }
-        management.serveWebhook(wanted.bindAddress(), wanted.port(), wanted.protocols(), gateway.webhookPort(),
-                gateway.webhookMaxConnections());
+        management.serveWebhook(bindAddress(wanted.bindAddress()), wanted.port(), wanted.protocols(),
+                gateway.webhookPort(), gateway.webhookMaxConnections());
+    }
+
+    /**
+     * Where the listener binds: none (the public interface) for none, and for the wildcard or the node's own address
+     * on a node that has one, since configure-moat.cli puts the public interface there.
+     */
+    private String bindAddress(String configured) {
+        String bind = gateway.bindAddress(configured);
+        return bind != null && gateway.nodeAddress().filter(bind::equals).isPresent() ? null : bind;
     }
 
     private void writeKeyStore(String certificateId) throws IOException {
@@ -104,7 +112,7 @@ public class WebhookListenerService implements WebhookListener, CertificateUsage
     }
 
     private ServerManagement management() {
-        return new ServerManagement(InetAddress.getLoopbackAddress(), gateway.managementPort());
+        return new ServerManagement(gateway.managementAddress(), gateway.managementPort());
     }
 
     private static String describe(Listening l) {
