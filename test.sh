@@ -44,9 +44,9 @@ fi
 ./mvnw install "$@"
 # then the ITs whose behaviour rests on the database again on PostgreSQL (-Pit-postgresql: a cluster of the build's
 # own; every IT with -Pit-postgresql alone): the message path, hostile text, quarantine and rescan, rules, restart,
-# crash (one node, and two nodes with one killed: ClusterCrashIT, PostgreSQL only), expiry, callbacks into the
-# database, and the settings' records. Left to the H2 run: TLS handshakes, the console in the browser, the demo
-# command, the upgrade of old H2 files.
+# crash (one node, and two nodes with one killed: ClusterCrashIT), settings across two nodes (ClusterIT), expiry,
+# callbacks into the database, and the settings' records. Left to the H2 run: TLS handshakes, the console in the
+# browser, the demo command, the upgrade of old H2 files.
 exec ./mvnw verify -Pit-postgresql -pl gateway-it -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test='MessagePathIT,HostileMimeIT,QuarantineIT,RescanPageIT,SecurityRulesIT,RestartIT,CrashIT,ClusterCrashIT,ExpiryIT,CoreIntegrationIT,DeepCdrIT,SmtpEndpointsIT,CertificatesIT,ServerProfilesIT,LargeMessageIT' \
+  -Dit.test='MessagePathIT,HostileMimeIT,QuarantineIT,RescanPageIT,SecurityRulesIT,RestartIT,CrashIT,ClusterCrashIT,ClusterIT,ExpiryIT,CoreIntegrationIT,DeepCdrIT,SmtpEndpointsIT,CertificatesIT,ServerProfilesIT,LargeMessageIT' \
   "$@"

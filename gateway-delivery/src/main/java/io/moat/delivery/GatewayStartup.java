@@ -11,6 +11,7 @@ import io.moat.persistence.DatabaseCheck;
 import io.moat.persistence.migration.SchemaMigrationException;
 import io.moat.persistence.migration.SchemaMigrations;
 import io.moat.settings.GatewaySettings;
+import io.moat.settings.SettingsWatcher;
 import io.moat.settings.certificates.CertificateExpiryMonitor;
 import io.moat.settings.certificates.DigitalIdService;
 import io.moat.settings.console.ConsoleTlsService;
@@ -97,6 +98,9 @@ public class GatewayStartup {
     @Inject
     SpoolIdentity spoolIdentity;
 
+    @Inject
+    SettingsWatcher settingsWatcher;
+
     private ScheduledFuture<?> purgeTask;
     /** Whether the database is H2, which one process alone can open. */
     private boolean h2;
@@ -124,6 +128,7 @@ public class GatewayStartup {
         certificateExpiry.start();
         pipeline.start();
         endpoints.start(); // the listeners open last: mail is taken only once the pipeline runs
+        settingsWatcher.start(scheduler); // settings changed on another node, applied here within a second
         // through the management interface, which is busy deploying us until this method returns
         scheduler.schedule(() -> reconcileConsoleTls(1), 1, TimeUnit.SECONDS);
         scheduler.schedule(() -> reconcileWebhookListener(1), 1, TimeUnit.SECONDS);
@@ -216,6 +221,7 @@ public class GatewayStartup {
 
     @PreDestroy
     void stop() {
+        settingsWatcher.stop();
         if (purgeTask != null) {
             purgeTask.cancel(false);
         }

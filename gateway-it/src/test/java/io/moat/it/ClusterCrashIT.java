@@ -3,7 +3,6 @@ package io.moat.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.moat.devtools.CoreEmulator;
 import io.moat.devtools.ReceivedMail;
 import io.moat.devtools.SmtpSink;
 import io.moat.it.CrashLoad.Outcome;
@@ -14,7 +13,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -23,14 +21,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -41,7 +37,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * work once its leases ({@code moat.pipeline.lease}, 20 s here) run out. Every message answered {@code 250} arrives,
  * nothing refused arrives, and duplicates are no more than the messages the killed node held at the kill (read from
  * the database at once). Then the killed node starts again and delivers what it is sent. The figures go to
- * {@code target/cluster/report.md}.
+ * {@code target/cluster-crash/report.md}.
  */
 @EnabledIfSystemProperty(named = "it.db", matches = "postgresql", disabledReason = "several nodes need PostgreSQL")
 class ClusterCrashIT {
@@ -49,48 +45,28 @@ class ClusterCrashIT {
     private static final int MESSAGES = Integer.getInteger("it.crash.messages", 2000);
     private static final int SENDERS = 4;
     private static final int WORKERS = 8;
-    private static final String DATABASE = "moat_cluster";
-    private static final int SMTP = 24525;
-    private static final int HTTP = 24080;
-    private static final int CORE = 24008;
-    private static final int SINK = 24526;
+    private static final int SMTP = Cluster.SMTP;
     private static final String A = "127.0.0.2";
     private static final String B = "127.0.0.3";
 
-    private final Path dir = Path.of(System.getProperty("it.crash.dir", "target/crash")).resolveSibling("cluster");
     private final CrashLoad load = new CrashLoad(MESSAGES, SENDERS);
-    private final int databasePort = Integer.getInteger("it.db.port", 15432);
-    private CoreEmulator core;
+    private Cluster cluster;
     private SmtpSink sink;
-    private ServerProcess nodeA;
-    private ServerProcess nodeB;
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        for (ServerProcess node : new ServerProcess[]{nodeA, nodeB}) {
-            if (node != null) {
-                node.stop();
-            }
-        }
-        if (core != null) {
-            core.stop();
-        }
-        if (sink != null) {
-            sink.stop();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void aNodeKilledForGoodLeavesItsMessagesToTheOtherAndRejoinsWhenStarted() throws Exception {
-        core = CoreEmulator.builder().bindAddress(InetAddress.getLoopbackAddress()).port(CORE)
-                .apiKey(DedicatedGateway.API_KEY).build();
-        sink = SmtpSink.builder().bindAddress(InetAddress.getLoopbackAddress()).port(SINK).build();
-        core.start();
-        sink.start();
-        PostgresCluster.attached(databasePort).recreateDatabase(DATABASE);
-        Path data = clean(dir.resolve("data"));
-        nodeA = node("node-a", A, data);
-        nodeB = node("node-b", B, data);
+        cluster = new Cluster("cluster-crash");
+        sink = cluster.sink;
+        List<String> settings = List.of("-Dmoat.pipeline.workers=" + WORKERS, "-Dmoat.pipeline.lease=PT20S");
+        ServerProcess nodeA = cluster.node("node-a", A, settings);
+        ServerProcess nodeB = cluster.node("node-b", B, settings);
         // one after the other: the first start seeds the settings (the default endpoint, profiles, rule)
         nodeA.start(Duration.ofMinutes(3));
         nodeB.start(Duration.ofMinutes(3));
@@ -112,7 +88,7 @@ class ClusterCrashIT {
         }
         pool.shutdown();
 
-        Instant drained = CrashLoad.awaitNothingPending("http://" + B + ":" + HTTP + "/api/v1", Duration.ofMinutes(5));
+        Instant drained = CrashLoad.awaitNothingPending(Cluster.api(B, ""), Duration.ofMinutes(5));
         CrashLoad.Tally tally = load.tally(sink);
         int stillHeld = heldBy("node-a");
 
@@ -141,25 +117,9 @@ class ClusterCrashIT {
         assertThat(tally.duplicates()).as("duplicates beyond what the killed node held").isLessThanOrEqualTo(held);
     }
 
-    private ServerProcess node(String id, String address, Path data) throws IOException {
-        List<String> properties = List.of("-Dmoat.node-id=" + id, "-Dmoat.node.address=" + address,
-                "-Dmoat.data-dir=" + data, "-Dmoat.db.url=jdbc:postgresql://127.0.0.1:" + databasePort + "/" + DATABASE,
-                "-Dmoat.db.user=" + PostgresCluster.USER, "-Dmoat.smtp.port=" + SMTP,
-                "-Dmoat.smtp.bind-address=0.0.0.0",
-                "-Dmoat.http.port=" + HTTP, "-Dmoat.https.port=24443", "-Dmoat.webhook.port=24089",
-                "-Dmoat.management.port=24990", "-Dmoat.core.url=http://127.0.0.1:" + CORE,
-                "-Dmoat.core.apikey=" + DedicatedGateway.API_KEY, "-Dmoat.downstream.url=smtp://127.0.0.1:" + SINK,
-                "-Dmoat.relay-domains=example.com", "-Dmoat.admin.password=" + TestBed.ADMIN_PASSWORD,
-                "-Dmoat.delivery.retry-initial=PT1S", "-Dmoat.delivery.retry-max=PT2S",
-                "-Dmoat.pipeline.workers=" + WORKERS, "-Dmoat.pipeline.lease=PT20S");
-        return new ServerProcess(Path.of(System.getProperty("it.wildfly.home")), clean(dir.resolve(id)),
-                Path.of(System.getProperty("it.ear")), SMTP, HTTP, properties);
-    }
-
     /** The messages leased to {@code node} now, read from the database. */
     private int heldBy(String node) throws SQLException {
-        String url = "jdbc:postgresql://127.0.0.1:" + databasePort + "/" + DATABASE;
-        try (Connection c = DriverManager.getConnection(url, PostgresCluster.USER, "");
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), PostgresCluster.USER, "");
                 Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("SELECT COUNT(*) FROM moat_message WHERE lease_owner LIKE '" + node
                         + "/%'")) {
@@ -200,19 +160,8 @@ class ClusterCrashIT {
                 byOutcome.getOrDefault(Outcome.UNKNOWN, 0), held, stillHeld, tally.arrived().size(),
                 tally.lost().size(), tally.invented().size(), tally.duplicates(),
                 Duration.between(started, drained).toSeconds());
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("report.md"), report);
+        Files.createDirectories(cluster.dir);
+        Files.writeString(cluster.dir.resolve("report.md"), report);
         System.out.println(report);
-    }
-
-    private static Path clean(Path folder) throws IOException {
-        if (Files.exists(folder)) {
-            try (Stream<Path> files = Files.walk(folder)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
-        return Files.createDirectories(folder).toAbsolutePath();
     }
 }

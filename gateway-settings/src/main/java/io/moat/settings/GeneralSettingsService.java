@@ -40,6 +40,11 @@ public class GeneralSettingsService {
     private final SnapshotCache<String> host = new SnapshotCache<>(() -> settings.get(PUBLIC_ADDRESS)
             .map(stored -> URI.create(stored).getHost()).orElseGet(() -> gateway.hostName()));
 
+    /** Another node changed the general settings: read them again (SettingsWatcher). */
+    public void refresh() {
+        host.clear();
+    }
+
     /** The public server address in effect, with the scheme the console's TLS setting gives it. */
     public URI publicAddress() {
         boolean https = consoleTls.get().enabled();
@@ -56,6 +61,7 @@ public class GeneralSettingsService {
     }
 
     /** Stores host, port and path of {@code address}; its scheme is not stored (it follows the console TLS). */
+    @ChangesSettings
     public URI setPublicAddress(String address) {
         URI uri = parse(address);
         settings.put(PUBLIC_ADDRESS, withScheme(uri, false, -1, -1).toString());

@@ -36,6 +36,7 @@ public class RescanPageSettingsService {
      * Stores what is given ({@code linkValidity} an ISO-8601 duration such as P7D; null keeps the current value);
      * INVALID naming the field otherwise, and then nothing is stored.
      */
+    @ChangesSettings
     public RescanPageSettings put(String linkValidity, Integer maxWrongPasswords) {
         Duration validity = RetentionSettingsService.parse("linkValidity", linkValidity, MIN_VALIDITY, MAX_VALIDITY);
         if (maxWrongPasswords != null && (maxWrongPasswords < 1 || maxWrongPasswords > MAX_PASSWORDS)) {

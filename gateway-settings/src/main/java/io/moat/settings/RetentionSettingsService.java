@@ -32,6 +32,7 @@ public class RetentionSettingsService {
     }
 
     /** Stores the times given (each an ISO-8601 duration such as P30D; null keeps the current one). */
+    @ChangesSettings
     public RetentionSettings put(String quarantine, String spoolFiles, String records) {
         Duration q = parse("quarantine", quarantine);
         Duration s = parse("spoolFiles", spoolFiles);

@@ -2,6 +2,7 @@ package io.moat.settings.certificates;
 
 import io.moat.persistence.CertificateEntity;
 import io.moat.persistence.CertificateRepository;
+import io.moat.settings.ChangesSettings;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
@@ -82,6 +83,7 @@ public class CertificateStore {
     }
 
     /** Validates and stores a new pair. */
+    @ChangesSettings
     public Entry add(CertificateInput input) {
         ParsedId parsed = parse(input);
         String id = UUID.randomUUID().toString();
@@ -92,6 +94,7 @@ public class CertificateStore {
     }
 
     /** Renewal: validates the new pair and stores it under the same id; its users serve it from then on. */
+    @ChangesSettings
     public Entry replace(String id, CertificateInput input) {
         refuseDigitalId(id, "replaced");
         CertificateEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
@@ -105,6 +108,7 @@ public class CertificateStore {
     }
 
     /** Deletes a pair nothing uses. */
+    @ChangesSettings
     public void delete(String id) {
         refuseDigitalId(id, "deleted");
         CertificateEntity entity = repository.find(id).orElseThrow(() -> notFound(id));

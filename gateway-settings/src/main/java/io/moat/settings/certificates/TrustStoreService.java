@@ -3,6 +3,7 @@ package io.moat.settings.certificates;
 import io.moat.persistence.ServerProfileRepository;
 import io.moat.persistence.SettingRepository;
 import io.moat.persistence.TrustedCertificateEntity;
+import io.moat.settings.ChangesSettings;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
@@ -62,6 +63,11 @@ public class TrustStoreService {
 
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
+    /** Another node changed what is trusted: outbound contexts are built again (SettingsWatcher). */
+    public void changed() {
+        changes.incrementAndGet();
+    }
+
     /**
      * Changes whenever what is trusted may have changed (an entry added or removed, the JVM CAs switched, a file
      * in the trust directory changed): outbound contexts built for an older signature are built again.
@@ -96,6 +102,7 @@ public class TrustStoreService {
     }
 
     /** Trusts the certificate(s) of {@code pem}: a CA, or a server's own certificate. */
+    @ChangesSettings
     public Trusted add(String name, String pem) {
         if (pem == null || pem.isBlank()) {
             throw new RefusedException(Reason.INVALID, "'pem' is missing: the CA or server certificate in PEM");
@@ -117,6 +124,7 @@ public class TrustStoreService {
         return new Trusted(entity.getId(), label, certificates, false, entity.getCreatedAt());
     }
 
+    @ChangesSettings
     public void delete(String id) {
         if (id.startsWith("file:")) {
             throw new RefusedException(Reason.INVALID, "'" + id.substring(5) + "' is a file in "
@@ -133,6 +141,7 @@ public class TrustStoreService {
         return settings.get(JVM_DEFAULT_CAS).map(Boolean::parseBoolean).orElse(true);
     }
 
+    @ChangesSettings
     public void jvmDefaultCas(boolean trusted) {
         settings.put(JVM_DEFAULT_CAS, Boolean.toString(trusted));
         changes.incrementAndGet();

@@ -1,6 +1,7 @@
 package io.moat.settings.console;
 
 import io.moat.persistence.SettingRepository;
+import io.moat.settings.ChangesSettings;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
@@ -68,6 +69,7 @@ public class ConsoleTlsService implements CertificateUsage {
     }
 
     /** Validates, applies to the running server, then stores. */
+    @ChangesSettings
     public synchronized ConsoleTls set(ConsoleTls wanted) {
         ConsoleTls tls = validated(wanted);
         try {

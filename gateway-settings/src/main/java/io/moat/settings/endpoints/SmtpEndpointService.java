@@ -2,6 +2,7 @@ package io.moat.settings.endpoints;
 
 import io.moat.persistence.SmtpEndpointEntity;
 import io.moat.persistence.SmtpEndpointRepository;
+import io.moat.settings.ChangesSettings;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
@@ -51,6 +52,14 @@ public class SmtpEndpointService implements CertificateUsage {
     @Inject
     GatewaySettings settings;
 
+    /**
+     * Makes the listeners what the stored endpoints say, e.g. after another node changed them (SettingsWatcher):
+     * opened, closed or changed as their settings differ, and renewed certificates served from the next handshake.
+     */
+    public synchronized void reconcile() {
+        apply(list());
+    }
+
     private final Map<String, ServerTlsContext> tlsByEndpoint = new ConcurrentHashMap<>();
     private volatile Map<String, RelayPolicy> relayByName = Map.of();
 
@@ -76,6 +85,7 @@ public class SmtpEndpointService implements CertificateUsage {
         return relayByName.getOrDefault(endpointName, RelayPolicy.NOTHING);
     }
 
+    @ChangesSettings
     public synchronized SmtpEndpoint create(SmtpEndpoint input) {
         List<SmtpEndpoint> before = list();
         SmtpEndpoint endpoint = EndpointRules.validated(input, null, before, facts());
@@ -88,6 +98,7 @@ public class SmtpEndpointService implements CertificateUsage {
         return endpoint(entity);
     }
 
+    @ChangesSettings
     public synchronized SmtpEndpoint update(String id, SmtpEndpoint input) {
         List<SmtpEndpoint> before = list();
         SmtpEndpointEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
@@ -99,6 +110,7 @@ public class SmtpEndpointService implements CertificateUsage {
         return endpoint(entity);
     }
 
+    @ChangesSettings
     public synchronized void delete(String id) {
         List<SmtpEndpoint> before = list();
         SmtpEndpointEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
@@ -113,6 +125,7 @@ public class SmtpEndpointService implements CertificateUsage {
      * At start: a first start creates the endpoint 'default' from the bootstrap settings ({@code moat.smtp.*},
      * relay domains and trusted networks); then the stored endpoints are applied.
      */
+    @ChangesSettings
     public synchronized void start() {
         if (repository.list().isEmpty()) {
             SmtpEndpoint initial = new SmtpEndpoint(null, "default", settings.smtpBindAddress(), settings.smtpPort(),

@@ -1,6 +1,7 @@
 package io.moat.settings.notifications;
 
 import io.moat.persistence.SettingRepository;
+import io.moat.settings.ChangesSettings;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.SettingNames;
 import io.moat.settings.notifications.NotificationSettings.Kind;
@@ -70,6 +71,7 @@ public class NotificationSettingsService implements ProfileUsage {
     }
 
     /** Checks and stores {@code input} (null fields take their defaults); answers what is now in effect. */
+    @ChangesSettings
     public NotificationSettings put(NotificationSettings input) {
         if (input == null) {
             throw SettingNames.invalid("send the notification settings as JSON: {\"from\", \"recipient\","

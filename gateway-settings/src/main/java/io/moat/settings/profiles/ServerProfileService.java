@@ -5,6 +5,7 @@ import io.moat.core.CoreClients;
 import io.moat.core.CoreServer;
 import io.moat.persistence.ServerProfileEntity;
 import io.moat.persistence.ServerProfileRepository;
+import io.moat.settings.ChangesSettings;
 import io.moat.settings.GatewaySettings;
 import io.moat.settings.GeneralSettingsService;
 import io.moat.settings.RefusedException;
@@ -112,6 +113,11 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
             () -> List.copyOf(repository.list()));
     private final Map<String, Built> built = new ConcurrentHashMap<>();
 
+    /** Another node changed the profiles: read them again (SettingsWatcher); built clients follow their version. */
+    public void refresh() {
+        snapshot.clear();
+    }
+
     /** A profile's servers made usable, for one version of the profile and of the trust store. */
     private record Built(String key, List<SmtpTarget> targets, CoreClient core) {
     }
@@ -124,6 +130,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
         return repository.find(id).map(this::view);
     }
 
+    @ChangesSettings
     public synchronized ServerProfile create(ServerProfile input) {
         if (input.type() == null) {
             throw SettingNames.invalid("type is missing: SMTP or CORE");
@@ -138,6 +145,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
         return view(entity);
     }
 
+    @ChangesSettings
     public synchronized ServerProfile update(String id, ServerProfile input) {
         ServerProfileEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
         if (input.type() != null && !input.type().name().equals(entity.getType())) {
@@ -151,6 +159,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
         return view(entity);
     }
 
+    @ChangesSettings
     public synchronized void delete(String id) {
         ServerProfileEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
         if (entity.isDefaultProfile()) {
@@ -224,6 +233,7 @@ public class ServerProfileService implements CertificateUsage, RecipientRoutes, 
     }
 
     /** At start: on a first start the bootstrap URLs become the default SMTP and Core profiles. */
+    @ChangesSettings
     public synchronized void start() {
         List<ServerProfileEntity> existing = repository.list();
         if (existing.stream().noneMatch(p -> p.getType().equals(Type.SMTP.name()))) {

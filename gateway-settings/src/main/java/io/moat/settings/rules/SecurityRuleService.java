@@ -2,6 +2,7 @@ package io.moat.settings.rules;
 
 import io.moat.persistence.SecurityRuleEntity;
 import io.moat.persistence.SecurityRuleRepository;
+import io.moat.settings.ChangesSettings;
 import io.moat.settings.RefusedException;
 import io.moat.settings.RefusedException.Reason;
 import io.moat.settings.SettingNames;
@@ -66,6 +67,11 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
     public record Evaluation(String address, String rule) {
     }
 
+    /** Another node changed the rules: read them again (SettingsWatcher). */
+    public void refresh() {
+        snapshot.clear();
+    }
+
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<SecurityRule> list() {
         return repository.list().stream().map(this::rule).toList();
@@ -76,6 +82,7 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
         return repository.find(id).map(this::rule);
     }
 
+    @ChangesSettings
     public synchronized SecurityRule create(SecurityRule input) {
         List<SecurityRuleEntity> all = new ArrayList<>(repository.list());
         if (all.size() >= MAX_RULES) {
@@ -91,6 +98,7 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
         return rule(entity);
     }
 
+    @ChangesSettings
     public synchronized SecurityRule update(String id, SecurityRule input) {
         SecurityRuleEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
         List<SecurityRuleEntity> all = new ArrayList<>(repository.list());
@@ -105,6 +113,7 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
     }
 
     /** Moves a rule to {@code position} (1 is first; past the end is last); the others keep their order. */
+    @ChangesSettings
     public synchronized SecurityRule move(String id, int position) {
         SecurityRuleEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
         List<SecurityRuleEntity> all = new ArrayList<>(repository.list());
@@ -116,6 +125,7 @@ public class SecurityRuleService implements SecurityRules, ProfileUsage {
         return rule(entity);
     }
 
+    @ChangesSettings
     public synchronized void delete(String id) {
         SecurityRuleEntity entity = repository.find(id).orElseThrow(() -> notFound(id));
         repository.delete(entity);
