@@ -101,6 +101,9 @@ public class GatewayStartup {
     @Inject
     SettingsWatcher settingsWatcher;
 
+    @Inject
+    NodeRegistry nodeRegistry;
+
     private ScheduledFuture<?> purgeTask;
     /** Whether the database is H2, which one process alone can open. */
     private boolean h2;
@@ -129,6 +132,7 @@ public class GatewayStartup {
         pipeline.start();
         endpoints.start(); // the listeners open last: mail is taken only once the pipeline runs
         settingsWatcher.start(scheduler); // settings changed on another node, applied here within a second
+        nodeRegistry.start(scheduler); // this node's start and heartbeat, for the dashboard and /api/v1/nodes
         // through the management interface, which is busy deploying us until this method returns
         scheduler.schedule(() -> reconcileConsoleTls(1), 1, TimeUnit.SECONDS);
         scheduler.schedule(() -> reconcileWebhookListener(1), 1, TimeUnit.SECONDS);
@@ -222,6 +226,7 @@ public class GatewayStartup {
     @PreDestroy
     void stop() {
         settingsWatcher.stop();
+        nodeRegistry.stop();
         if (purgeTask != null) {
             purgeTask.cancel(false);
         }

@@ -8,6 +8,8 @@ import io.moat.devtools.SmtpSink;
 import io.moat.it.CrashLoad.Outcome;
 import io.moat.testkit.PostgresCluster;
 import io.moat.testkit.SmtpClient;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -83,6 +85,8 @@ class ClusterCrashIT {
         await().atMost(Duration.ofMinutes(10)).until(() -> load.accepted() >= MESSAGES / 2);
         nodeA.kill();
         int held = heldBy("node-a");
+        // node-b shows node-a as not answering once three heartbeats are missed
+        await().atMost(Duration.ofSeconds(60)).until(() -> "NOT_ANSWERING".equals(state("node-a")));
         for (Future<?> sender : senders) {
             sender.get(20, TimeUnit.MINUTES);
         }
@@ -94,6 +98,8 @@ class ClusterCrashIT {
 
         // the killed node starts again with the same id and takes mail again
         nodeA.start(Duration.ofMinutes(3));
+        assertThat(state("node-a")).isEqualTo("UP");
+        assertThat(state("node-b")).isEqualTo("UP");
         List<String> after = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             Mails mail = new Mails().attach("after-" + i + ".txt", "text/plain", ("after " + i).getBytes());
@@ -115,6 +121,13 @@ class ClusterCrashIT {
         assertThat(tally.invented()).as("refused or cut off, yet delivered").isEmpty();
         assertThat(tally.unknownToClient()).as("delivered but never sent").isEmpty();
         assertThat(tally.duplicates()).as("duplicates beyond what the killed node held").isLessThanOrEqualTo(held);
+    }
+
+    /** What node-b's REST API says of {@code node}'s state. */
+    private static String state(String node) {
+        JsonArray nodes = (JsonArray) Api.get(Cluster.api(B, "/nodes"), TestBed.ADMIN_PASSWORD, true).json();
+        return nodes.stream().map(JsonValue::asJsonObject).filter(n -> n.getString("id").equals(node))
+                .map(n -> n.getString("state")).findFirst().orElse("none");
     }
 
     /** The messages leased to {@code node} now, read from the database. */

@@ -1,6 +1,7 @@
 package io.moat.web.console;
 
 import io.moat.delivery.MessageQueries;
+import io.moat.delivery.NodeRegistry;
 import io.moat.delivery.Quarantine;
 import io.moat.persistence.CertificateExpiryReport;
 import io.moat.persistence.CertificateExpiryReport.Expiring;
@@ -21,7 +22,7 @@ import java.util.Map;
 /**
  * The dashboard: messages by state, queue depth, mail bypassed unscanned and recipients no security rule took, the
  * quarantine's size and what the retention purge removed in the last 24 hours, whether Core and the downstream
- * servers answer, expiring certificates.
+ * servers answer, the gateway nodes, expiring certificates.
  */
 @Named("dashboard")
 @RequestScoped
@@ -45,6 +46,9 @@ public class DashboardView {
 
     @Inject
     Quarantine quarantine;
+
+    @Inject
+    NodeRegistry nodeRegistry;
 
     private List<StateCount> states;
     private long queueDepth;
@@ -114,6 +118,11 @@ public class DashboardView {
 
     public List<Reachability> getServers() {
         return reachability.check();
+    }
+
+    /** The gateway nodes sharing the database, whether they answer and what they hold. */
+    public List<NodeRegistry.Node> getNodes() {
+        return nodeRegistry.nodes();
     }
 
     /** Read once per page: the page asks three times, and each reading checks every certificate in use. */
