@@ -105,7 +105,7 @@ public class GatewayStartup {
     NodeRegistry nodeRegistry;
 
     private ScheduledFuture<?> purgeTask;
-    /** Whether the database is H2, which one process alone can open. */
+    /** Whether the database is H2 in a file (or memory), which one process alone can open. */
     private boolean h2;
 
     @PostConstruct
@@ -114,6 +114,9 @@ public class GatewayStartup {
         try {
             int applied = new SchemaMigrations(dataSource).migrate();
             LOG.info(() -> "database schema up to date (" + applied + " migrations applied now)");
+            if (!h2) {
+                nodeRegistry.awaitNoOtherRun(); // two runs of one node id would mix their leases and spool files
+            }
             checkSpool();
             int discarded = spool.get().discardIncomplete();
             if (discarded > 0) {
@@ -125,13 +128,17 @@ public class GatewayStartup {
         } catch (IOException | SchemaMigrationException e) {
             throw new IllegalStateException("Moat cannot start: " + e.getMessage()
                     + " (data directory " + settings.dataDirectory() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Moat cannot start: interrupted", e);
         }
+        long settingsApplied = settingsWatcher.generation(); // a change committed from here on is applied again
         digitalIds.loaded(); // on a first start, generates the self-signed ID now and says so in the log
         profiles.start(); // on a first start, moat.downstream.url and moat.core.url become the default profiles
         certificateExpiry.start();
         pipeline.start();
         endpoints.start(); // the listeners open last: mail is taken only once the pipeline runs
-        settingsWatcher.start(scheduler); // settings changed on another node, applied here within a second
+        settingsWatcher.start(scheduler, settingsApplied); // settings changed on another node, applied here
         nodeRegistry.start(scheduler); // this node's start and heartbeat, for the dashboard and /api/v1/nodes
         // through the management interface, which is busy deploying us until this method returns
         scheduler.schedule(() -> reconcileConsoleTls(1), 1, TimeUnit.SECONDS);
@@ -144,11 +151,15 @@ public class GatewayStartup {
     /** Refuses to start on a spool that is not the one the records belong to (SpoolIdentity). */
     private void checkSpool() throws IOException {
         String found = spool.get().identity();
+        boolean holdsMessages = spool.get().holdsMessages();
         String recorded;
         try {
-            recorded = spoolIdentity.recorded(found);
+            recorded = spoolIdentity.recorded(found, holdsMessages);
+        } catch (SpoolIdentity.Refused e) {
+            throw e;
         } catch (RuntimeException e) {
-            recorded = spoolIdentity.recorded(found); // another node recorded it at the same moment: read theirs
+            // another node recorded it at the same moment: read theirs
+            recorded = spoolIdentity.recorded(found, holdsMessages);
         }
         SpoolIdentity.check(found, recorded, settings.dataDirectory().toString());
     }
@@ -156,7 +167,10 @@ public class GatewayStartup {
     /** Says which database this is, and what about it an admin must fix for mail answered 250 to be safe. */
     private void checkDatabase() {
         try (Connection connection = dataSource.getConnection()) {
-            h2 = "H2".equals(connection.getMetaData().getDatabaseProductName());
+            // H2 in a file or in memory admits one process; its server modes (tcp, ssl) are shared like PostgreSQL
+            String url = String.valueOf(connection.getMetaData().getURL());
+            h2 = "H2".equals(connection.getMetaData().getDatabaseProductName()) && !url.startsWith("jdbc:h2:tcp:")
+                    && !url.startsWith("jdbc:h2:ssl:");
             String database = DatabaseCheck.describe(connection);
             LOG.info(() -> "database: " + database);
             DatabaseCheck.durabilityWarnings(connection).forEach(LOG::severe);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,6 +52,38 @@ public class NodeRegistry {
 
     private final String instance = UUID.randomUUID().toString();
     private ScheduledFuture<?> task;
+
+    /**
+     * Returns once no other run of this node's id is alive: a row without a stop whose heartbeat is older than
+     * {@link #SILENT} is a run that was killed; one whose heartbeat moves while this start waits is a live gateway with
+     * the same id, and this start is refused (two runs of one id would release each other's leases and take each
+     * other's spool files). Waits at most {@link #SILENT} and a heartbeat for a killed run's heartbeat to go stale.
+     *
+     * @throws IllegalStateException if another run of this id is alive
+     */
+    public void awaitNoOtherRun() throws InterruptedException {
+        String id = settings.nodeId();
+        Instant deadline = Instant.now().plus(SILENT).plusSeconds(HEARTBEAT_SECONDS);
+        Instant seen = null;
+        while (true) {
+            Optional<NodeEntity> row = nodes.find(id);
+            if (row.isEmpty() || row.get().getStoppedAt() != null
+                    || row.get().getHeartbeatAt().isBefore(Instant.now().minus(SILENT))) {
+                return;
+            }
+            Instant beat = row.get().getHeartbeatAt();
+            if (seen != null && beat.isAfter(seen) || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Moat cannot start: another gateway runs with the node id '" + id
+                        + "' (its last heartbeat " + beat + "): give every node its own MOAT_NODE_ID");
+            }
+            if (seen == null) {
+                LOG.info(() -> "node id '" + id + "' beat " + beat + " without a stop; waiting up to " + SILENT
+                        + " for that run to prove dead");
+            }
+            seen = beat;
+            Thread.sleep(1000);
+        }
+    }
 
     /** Records this node's start and beats every few seconds on {@code scheduler}. */
     public synchronized void start(ScheduledExecutorService scheduler) {

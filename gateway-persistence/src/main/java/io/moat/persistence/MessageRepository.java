@@ -299,6 +299,12 @@ public class MessageRepository {
                 .getResultList();
     }
 
+    /** Whether there is any message record at all. */
+    public boolean holdsAny() {
+        return !em.createQuery("SELECT m.id FROM MessageEntity m", String.class).setMaxResults(1).getResultList()
+                .isEmpty();
+    }
+
     /** Gives up the leases on these messages (claimed, but not to be worked on after all). */
     public int release(List<String> ids) {
         if (ids.isEmpty()) {

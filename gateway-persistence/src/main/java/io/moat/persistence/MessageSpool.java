@@ -191,6 +191,13 @@ public final class MessageSpool {
         }
     }
 
+    /** Whether any message file is stored (without listing them all). */
+    public boolean holdsMessages() throws IOException {
+        try (Stream<Path> files = Files.list(messages)) {
+            return files.findAny().isPresent();
+        }
+    }
+
     /** The names of the message files stored now (for the reconciliation with the records at start-up). */
     public List<String> storedNames() throws IOException {
         try (Stream<Path> files = Files.list(messages)) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The nodes' rows ({@link NodeEntity}); each method in a transaction of its own unless the caller has one. */
 @ApplicationScoped
@@ -41,6 +42,10 @@ public class NodeRepository {
         em.createQuery("UPDATE NodeEntity n SET n.stoppedAt = :now WHERE n.nodeId = :id AND n.instance = :instance")
                 .setParameter("now", now).setParameter("id", nodeId).setParameter("instance", instance)
                 .executeUpdate();
+    }
+
+    public Optional<NodeEntity> find(String nodeId) {
+        return Optional.ofNullable(em.find(NodeEntity.class, nodeId));
     }
 
     public List<NodeEntity> list() {

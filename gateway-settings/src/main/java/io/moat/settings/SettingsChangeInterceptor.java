@@ -8,9 +8,11 @@ import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 
 /**
- * Raises the settings' generation after a {@link ChangesSettings} method did its work, inside its transaction (this
- * interceptor runs within {@code @Transactional}'s): the change and the new generation commit together, so a node
- * that sees the generation reads the change. A method that throws raises nothing (its transaction rolls back).
+ * Raises the settings' generation before a {@link ChangesSettings} method does its work, inside its transaction (this
+ * interceptor runs within {@code @Transactional}'s): the generation row's lock is taken first, so that changes made
+ * on several nodes at once run one after the other (each sees the other's committed work in its checks), and the
+ * change and the new generation commit together, so a node that sees the generation reads the change. A method that
+ * throws raises nothing (its transaction rolls back).
  */
 @ChangesSettings
 @Interceptor
@@ -22,8 +24,7 @@ public class SettingsChangeInterceptor {
 
     @AroundInvoke
     public Object raise(InvocationContext invocation) throws Exception {
-        Object result = invocation.proceed();
         generation.bump();
-        return result;
+        return invocation.proceed();
     }
 }

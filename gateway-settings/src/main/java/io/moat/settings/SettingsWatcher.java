@@ -66,12 +66,20 @@ public class SettingsWatcher {
     private List<Object> webhook;
     private ScheduledFuture<?> task;
 
-    /** Starts looking each second on {@code scheduler}; what is stored now counts as applied. */
-    public synchronized void start(ScheduledExecutorService scheduler) {
+    /** The settings' generation now: read it before the start applies the settings, and pass it to {@link #start}. */
+    public long generation() {
+        return generation.current();
+    }
+
+    /**
+     * Starts looking each second on {@code scheduler}; {@code applied} is the generation read before this node applied
+     * the settings at its start (a change committed since is applied at the first look).
+     */
+    public synchronized void start(ScheduledExecutorService scheduler, long applied) {
         if (task != null) {
             return;
         }
-        seen = generation.current();
+        seen = applied;
         console = consoleState();
         webhook = webhookState();
         task = scheduler.scheduleWithFixedDelay(this::look, LOOK_MILLIS, LOOK_MILLIS, TimeUnit.MILLISECONDS);

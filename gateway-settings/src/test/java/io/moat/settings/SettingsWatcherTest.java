@@ -101,7 +101,7 @@ class SettingsWatcherTest {
                 applied.add("webhook");
             }
         };
-        watcher.start(scheduler);
+        watcher.start(scheduler, watcher.generation());
     }
 
     @AfterEach

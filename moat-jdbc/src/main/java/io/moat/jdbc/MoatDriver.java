@@ -41,7 +41,11 @@ public final class MoatDriver implements Driver {
             try (Statement statement = connection.createStatement()) {
                 statement.execute(POSTGRESQL_SESSION);
             } catch (SQLException e) {
-                connection.close();
+                try {
+                    connection.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
                 throw e;
             }
             return connection;

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moat.testkit.PostgresCluster;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
-import java.util.ServiceLoader;
 import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 
@@ -62,12 +60,5 @@ class MoatDriverTest {
         } finally {
             TimeZone.setDefault(jvm);
         }
-    }
-
-    @Test
-    void isFoundAsAServiceAndByTheDriverManager() throws SQLException {
-        assertThat(ServiceLoader.load(java.sql.Driver.class).stream().map(p -> p.type().getName()))
-                .contains(MoatDriver.class.getName());
-        assertThat(DriverManager.getDriver("jdbc:h2:mem:y")).isNotNull();
     }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,6 +32,9 @@ public final class SpoolReconciler {
     /** Ids asked for in one query. */
     private static final int BATCH = 500;
     private static final String LOST = "its spool file was missing at start-up";
+    /** The lease owner of a message held while it is judged lost (never a node's id: ids have no '/'). */
+    private static final String RECONCILE = "_reconcile";
+    private static final Duration HOLD = Duration.ofMinutes(1);
 
     private SpoolReconciler() {
     }
@@ -71,9 +75,11 @@ public final class SpoolReconciler {
             }
         }
         List<PendingFile> pending = steps.pendingFiles();
+        boolean shared = !settledBefore.equals(Instant.MAX);
         int lost = 0;
         for (PendingFile message : pending) {
-            if (!Files.exists(spool.message(message.spoolName()))) {
+            if (!Files.exists(spool.message(message.spoolName()))
+                    && (!shared || heldForLoss(spool, steps, message, settledBefore))) {
                 lost++;
                 MessageSteps.Dsn dsn = dsn(spool, message, hostName);
                 LOG.severe(() -> "message " + message.id() + " from <" + message.mailFrom() + "> has work ahead but"
@@ -95,6 +101,28 @@ public final class SpoolReconciler {
             LOG.info(() -> "removed the decoded parts of " + stale.size() + " message(s) that no longer need them");
         }
         return new Result(orphaned, lost, stale.size());
+    }
+
+    /**
+     * With a shared spool, another node may have finished the message (and removed its file) after the records were
+     * read, or hold it now: the message is judged lost only once this node has leased it, it is still pending and
+     * its file is still missing (ADR 44); otherwise it is left alone.
+     */
+    private static boolean heldForLoss(MessageSpool spool, MessageSteps steps, PendingFile message,
+            Instant settledBefore) {
+        if (!message.receivedAt().isBefore(settledBefore)) {
+            return false; // another node's intake may still be between its file and its record
+        }
+        Instant now = Instant.now();
+        List<MessageSnapshot> held = steps.claim(List.of(message.id()), RECONCILE, now, now.plus(HOLD));
+        if (held.isEmpty()) {
+            return false; // another node holds it
+        }
+        if (!held.get(0).state().isFinal() && !Files.exists(spool.message(message.spoolName()))) {
+            return true; // lost() records the failure and gives the lease up
+        }
+        steps.release(List.of(message.id()));
+        return false;
     }
 
     /** Whether {@code path} was last changed before {@code settledBefore} (a path gone meanwhile is not judged). */

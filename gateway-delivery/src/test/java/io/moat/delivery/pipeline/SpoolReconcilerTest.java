@@ -3,9 +3,11 @@ package io.moat.delivery.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.moat.persistence.MessageEntity;
 import io.moat.persistence.MessageKind;
 import io.moat.persistence.MessageRepository.PendingFile;
 import io.moat.persistence.MessageSpool;
+import io.moat.persistence.MessageState;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,11 +34,35 @@ class SpoolReconcilerTest {
         final List<PendingFile> pending;
         final List<String> lost = new ArrayList<>();
         final List<Dsn> dsns = new ArrayList<>();
+        /** What a claim finds, by id: its state now; absent: another node holds it. */
+        final Map<String, MessageState> claimable = new HashMap<>();
+        final List<String> released = new ArrayList<>();
 
         Records(Set<String> recorded, List<String> pending) {
             this.recorded = recorded;
             this.pending = pending.stream().map(id -> new PendingFile(id, id, MessageKind.INBOUND, "alice@sender.test",
-                    List.of("bob@example.com"), Instant.now())).toList();
+                    List.of("bob@example.com"), Instant.now().minusSeconds(3600))).toList();
+        }
+
+        @Override
+        public List<MessageSnapshot> claim(List<String> ids, String owner, Instant now, Instant until) {
+            List<MessageSnapshot> held = new ArrayList<>();
+            for (String id : ids) {
+                MessageState state = claimable.get(id);
+                if (state != null) {
+                    MessageEntity m = new MessageEntity(id, MessageKind.INBOUND, "alice@sender.test",
+                            List.of("bob@example.com"), id, 10, now.minusSeconds(3600));
+                    m.moveTo(state, now);
+                    held.add(MessageSnapshot.of(m));
+                }
+            }
+            return held;
+        }
+
+        @Override
+        public int release(List<String> ids) {
+            released.addAll(ids);
+            return ids.size();
         }
 
         @Override
@@ -116,6 +144,21 @@ class SpoolReconcilerTest {
         assertThat(spool.storedNames()).containsExactly("young-orphan");
         assertThat(spool.partsOf("young")).isDirectory();
         assertThat(spool.partsOf("old-done")).doesNotExist();
+    }
+
+    @Test
+    void withASharedSpoolAMessageIsJudgedLostOnlyOnceHeldStillPendingAndStillWithoutItsFile() throws IOException {
+        MessageSpool spool = new MessageSpool(data);
+        Records records = new Records(Set.of(), List.of("held-elsewhere", "delivered-meanwhile", "really-lost"));
+        records.claimable.put("delivered-meanwhile", MessageState.DELIVERED); // another node finished it after we read
+        records.claimable.put("really-lost", MessageState.QUEUED);
+
+        SpoolReconciler.Result result = SpoolReconciler.reconcile(spool, records, "gateway.test",
+                Instant.now().minusSeconds(60));
+
+        assertThat(result.lostMessages()).isEqualTo(1);
+        assertThat(records.lost).containsExactly("really-lost: its spool file was missing at start-up");
+        assertThat(records.released).containsExactly("delivered-meanwhile");
     }
 
     @Test
