@@ -8,7 +8,8 @@
 #   3. smtp-source -> Moat (Core emulator answering at once) -> smtp-sink, also with 200,000 delivered messages
 #      kept in its database (KEPT=n to change)
 #   4. the same Moat with a Core that takes 1 s per file, its verdicts polled, then called back (webhooks)
-#   5. Moat on PostgreSQL (one node; a cluster of the bench's own with fsync and synchronous commits), 10 KB and 1 MB
+#   5. Moat on PostgreSQL (a cluster of the bench's own with fsync and synchronous commits), one node, then two nodes
+#      on this machine (127.0.0.2 and 127.0.0.3, half the sessions each), 10 KB and 1 MB
 # the same three with STARTTLS on both sides (10 KB; the devtools load generator and TLS sink, as smtp-source and
 # smtp-sink speak no TLS), and one 50 MB attachment through Moat at -Xmx256m. Figures go to bench/results/<date>.md; earlier files stay.
 set -euo pipefail
@@ -180,35 +181,45 @@ devtools_quiet() {
 }
 
 gateway_start() { # gateway_start HEAP [extra JAVA_OPTS]; GATEWAY_SEED=dir is copied into its data dir first
-  local home=$root/server-config/target/wildfly base=$work/gateway
   refuse_taken $smtp_port $http_port $mgmt_port $https_port $webhook_port $core_port $emulator_sink_port
-  rm -rf "$base" "$work/gateway-data" && mkdir -p "$base/deployments" "$work/gateway-data"
+  rm -rf "$work/gateway-data" && mkdir -p "$work/gateway-data"
   [ -n "${GATEWAY_SEED:-}" ] && cp -r "$GATEWAY_SEED"/. "$work/gateway-data/"
-  cp -r "$home/standalone/configuration" "$base/"
-  cp "$root/gateway-ear/target/moat.ear" "$base/deployments/"
+  devtools_start
+  rm -f "$work"/*-gc.log*
+  server_start "$work/gateway" 127.0.0.1 "$@"
+  gateway_pid=$server_pid gateway_sh=$server_sh
+}
+devtools_start() {
   java ${DEVTOOLS_OPTS:-} $(devtools_quiet) -Dmoat.devtools.core.port=$core_port -Dmoat.devtools.sink.port=$emulator_sink_port -Dmoat.devtools.sink.dir= \
     -jar "$root"/moat-devtools/target/moat-devtools-*.jar > "$work/devtools.log" 2>&1 &
   devtools_pid=$!
-  rm -f "$work"/gc.log*
+}
+# server_start BASE HOST HEAP [extra JAVA_OPTS]: a gateway server with the base directory BASE on $work/gateway-data,
+# answering on HOST (its node address, or 127.0.0.1); sets server_pid (the JVM) and server_sh (its script)
+server_start() {
+  local home=$root/server-config/target/wildfly base=$1 host=$2 log=$1.log
+  rm -rf "$base" && mkdir -p "$base/deployments"
+  cp -r "$home/standalone/configuration" "$base/"
+  cp "$root/gateway-ear/target/moat.ear" "$base/deployments/"
   # the GC log gives the peak heap (used before each collection) at no cost; a jstat process every half second took
   # 9 % of the machine's samples and 17-20 % of the gateway's rate (ADR 0033)
-  JAVA_OPTS="-Xmx$1 -Xlog:gc:file=$work/gc.log ${2:-}" "$home/bin/standalone.sh" -c standalone-moat.xml -Djboss.server.base.dir="$base" \
+  JAVA_OPTS="-Xmx$3 -Xlog:gc:file=$base-gc.log ${4:-}" "$home/bin/standalone.sh" -c standalone-moat.xml -Djboss.server.base.dir="$base" \
     -Dmoat.data-dir="$work/gateway-data" -Dmoat.smtp.port=$smtp_port -Dmoat.http.port=$http_port \
     -Dmoat.https.port=$https_port -Dmoat.webhook.port=$webhook_port -Dmoat.management.port=$mgmt_port \
     -Dmoat.core.url=http://127.0.0.1:$core_port -Dmoat.core.apikey=demo-key \
     -Dmoat.downstream.url="${DOWNSTREAM_URL:-smtp://127.0.0.1:$sink_port}" -Dmoat.relay-domains=example.com \
-    -Dmoat.admin.password=bench -Dmoat.smtp.max-message-size=73400320 ${GATEWAY_ARGS:-} > "$work/gateway.log" 2>&1 &
-  gateway_sh=$!
+    -Dmoat.admin.password=bench -Dmoat.smtp.max-message-size=73400320 ${GATEWAY_ARGS:-} > "$log" 2>&1 &
+  server_sh=$!
   local up=""
   for _ in $(seq 1 240); do
-    curl -sf -u admin:bench "http://127.0.0.1:$http_port/api/v1/messages?limit=1" >/dev/null 2>&1 && up=yes && break
+    curl -sf -u admin:bench "http://$host:$http_port/api/v1/messages?limit=1" >/dev/null 2>&1 && up=yes && break
     sleep 0.5
   done
-  gateway_pid=$(pgrep -f "jboss.server.base.dir=$base" | grep -v "^$gateway_sh$" | tail -1) || true
-  if [ -z "$up" ] || [ -z "$gateway_pid" ]; then
-    if [ -z "$up" ]; then echo "the gateway did not answer on port $http_port within 120 s; its log: $work/gateway.log" >&2
+  server_pid=$(pgrep -f "jboss.server.base.dir=$base( |$)" | grep -v "^$server_sh$" | tail -1) || true
+  if [ -z "$up" ] || [ -z "$server_pid" ]; then
+    if [ -z "$up" ]; then echo "the gateway did not answer on $host:$http_port within 120 s; its log: $log" >&2
     else echo "the gateway answers, but no process with jboss.server.base.dir=$base was found to measure" >&2; fi
-    [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
     kill "$devtools_pid" 2>/dev/null || true
     exit 1
   fi
@@ -230,6 +241,43 @@ pg_start() {
 }
 pg_stop() { kill "$pg_pid" 2>/dev/null || true; wait "$pg_pid" 2>/dev/null || true; }
 pg_gateway_args() { echo "-Dmoat.db.url=jdbc:postgresql://127.0.0.1:$pg_port/moat -Dmoat.db.user=moat"; }
+
+# nodes_start HEAP: two gateway nodes on the PostgreSQL cluster (pg_start first) and one data directory, node-a on
+# 127.0.0.2 and node-b on 127.0.0.3 with the same ports (issue #33); gateway_pid is node-a's (warm_up's C2 figure)
+nodes_start() {
+  refuse_taken $core_port $emulator_sink_port
+  rm -rf "$work/gateway-data" && mkdir -p "$work/gateway-data"
+  devtools_start
+  rm -f "$work"/*-gc.log*
+  GATEWAY_ARGS="$(pg_gateway_args) -Dmoat.node-id=node-a -Dmoat.node.address=127.0.0.2" \
+    server_start "$work/node-a" 127.0.0.2 "$1"
+  gateway_pid=$server_pid gateway_sh=$server_sh
+  GATEWAY_ARGS="$(pg_gateway_args) -Dmoat.node-id=node-b -Dmoat.node.address=127.0.0.3" \
+    server_start "$work/node-b" 127.0.0.3 "$1"
+  node_b_pid=$server_pid node_b_sh=$server_sh
+}
+nodes_stop() { # rss_peak: both nodes' peaks added; heap_peak: the larger node's
+  local node_b_rss
+  node_b_rss=$(awk '/VmHWM/ {printf "%d", $2/1024}' "/proc/$node_b_pid/status")
+  kill "$node_b_pid" 2>/dev/null || true
+  wait "$node_b_sh" 2>/dev/null || true
+  gateway_stop
+  rss_peak=$(( rss_peak + node_b_rss ))
+}
+# run_nodes_load PORT MESSAGES FILE: half the sessions and messages to each node; prints "rate seconds"
+run_nodes_load() {
+  local port=$1 count=$2 file=$3 t0 last half=$(( $2 / 2 ))
+  start_sink
+  t0=$(now)
+  smtp-source -s $(( sessions / 2 )) -m $half -F "$file" -f load@sender.test -t user@example.com 127.0.0.2:$port &
+  local first=$!
+  smtp-source -s $(( sessions / 2 )) -m $(( count - half )) -F "$file" -f load@sender.test -t user@example.com \
+    127.0.0.3:$port
+  wait $first
+  last=$(await_sink "$count")
+  stop_sink
+  python3 -c "import sys; t=float('$last')-float('$t0'); print(f'{$count/t:.1f} {t:.2f}')"
+}
 # core_restart DELAY-MS: the gateway's Core emulator started again, taking DELAY-MS per file (the gateway stays warm)
 core_restart() {
   kill "$devtools_pid" 2>/dev/null || true
@@ -263,7 +311,7 @@ peak_heap() {
 }
 gateway_stop() {
   rss_peak=$(awk '/VmHWM/ {printf "%d", $2/1024}' "/proc/$gateway_pid/status")
-  heap_peak=$(peak_heap "$work"/gc.log*)
+  heap_peak=$(peak_heap "$work"/*-gc.log*)
   kill "$gateway_pid" 2>/dev/null || true
   wait "$gateway_sh" 2>/dev/null || true
   kill "$devtools_pid" 2>/dev/null || true
@@ -324,15 +372,15 @@ postfix_plain() {
 }
 
 # p50 and p99 of accept -> delivered over the DELIVERED messages received since $1 (epoch s), from the REST API
-latency() {
-  python3 - "$http_port" "$1" <<'PY'
+latency() { # latency SINCE [HOST]: p50 and p99 of the messages delivered since SINCE, read from the API on HOST
+  python3 - "$http_port" "$1" "${2:-127.0.0.1}" <<'PY'
 import base64, json, sys, urllib.request
 from datetime import datetime
-port, since = sys.argv[1], float(sys.argv[2])
+port, since, host = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 auth = "Basic " + base64.b64encode(b"admin:bench").decode()
 lat, offset = [], 0
 while True:
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/messages?state=DELIVERED&limit=1000&offset={offset}",
+    req = urllib.request.Request(f"http://{host}:{port}/api/v1/messages?state=DELIVERED&limit=1000&offset={offset}",
                                  headers={"Authorization": auth})
     page = json.load(urllib.request.urlopen(req))
     if not page:
@@ -440,6 +488,17 @@ main() {
     gateway_stop
     rss[pg-$size]=$rss_peak heap[pg-$size]=$heap_peak
     pg_stop
+    # two nodes on one machine (127.0.0.2 and .3, half the sessions each), on a new cluster: they share its two cores
+    pg_start
+    nodes_start 512m
+    read -r warm[pg2-$size] cold[pg2-$size] < <(warm_up run_nodes_load $smtp_port)
+    [ "$size" = 1m ] && run_nodes_load $smtp_port $(( count / 2 > 0 ? count / 2 : 1 )) "$work/$size.eml" > /dev/null
+    measured_from=$(now)
+    read -r rate[pg2-$size] secs[pg2-$size] < <(run_nodes_load $smtp_port $count "$work/$size.eml")
+    read -r p50[pg2-$size] p99[pg2-$size] < <(latency "$measured_from" 127.0.0.2) # both nodes' messages
+    nodes_stop
+    rss[pg2-$size]=$rss_peak heap[pg2-$size]=$heap_peak
+    pg_stop
   done
 
   # STARTTLS on both sides, 10 KB: the devtools load generator and TLS sink (smtp-source and smtp-sink speak no TLS)
@@ -485,7 +544,7 @@ main() {
     echo
     echo "| Moat gateway | warm-up messages | rate of the first warm-up round (cold), msg/s |"
     echo "|---|---|---|"
-    for k in 10k kept 1m pg-10k pg-1m tls; do echo "| $k | ${warm[$k]} | ${cold[$k]} |"; done
+    for k in 10k kept 1m pg-10k pg-1m pg2-10k pg2-1m tls; do echo "| $k | ${warm[$k]} | ${cold[$k]} |"; done
     echo
     echo "| path | size | messages | seconds | msg/s | Moat / Postfix | p50 ms | p99 ms | peak RSS MiB | peak heap MiB |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -508,6 +567,8 @@ main() {
       fi
       ratio=$(python3 -c "print(f'{${rate[pg-$size]}/${rate[postfix-$size]}:.2f}')")
       echo "| → Moat on PostgreSQL (one node, fsync, synchronous commits) → smtp-sink | $size | $count | ${secs[pg-$size]} | ${rate[pg-$size]} | $ratio | ${p50[pg-$size]} | ${p99[pg-$size]} | ${rss[pg-$size]} | ${heap[pg-$size]} |"
+      ratio=$(python3 -c "print(f'{${rate[pg2-$size]}/${rate[postfix-$size]}:.2f}')")
+      echo "| → Moat on PostgreSQL, two nodes on this machine (127.0.0.2/.3, 10 sessions each; RSS of both) → smtp-sink | $size | $count | ${secs[pg2-$size]} | ${rate[pg2-$size]} | $ratio | ${p50[pg2-$size]} | ${p99[pg2-$size]} | ${rss[pg2-$size]} | ${heap[pg2-$size]} |"
     done
     ratio=$(python3 -c "print(f'{${rate[moat-tls]}/${rate[postfix-tls]}:.2f}')")
     echo "| loadgen → TLS sink, STARTTLS | 10k | $n_small | ${secs[direct-tls]} | ${rate[direct-tls]} | | | | | |"
