@@ -404,7 +404,9 @@ keep_delivered() {
   local seed=$1 h2
   h2=$(ls "$root"/server-config/target/wildfly/modules/system/layers/base/com/h2database/h2/main/h2-*.jar)
   # the database with the key that sealed its Core profile's API key (and the digital ID that goes with it)
-  rm -rf "$seed" && mkdir -p "$seed" && cp -r "$work/gateway-data"/{db,secret.key,key.pem,cert.pem} "$seed/"
+  rm -rf "$seed" && mkdir -p "$seed/spool" && cp -r "$work/gateway-data"/{db,secret.key,key.pem,cert.pem} "$seed/"
+  # and the spool's identity, which the database recorded: a database is started only beside its own spool (ADR 44)
+  cp "$work/gateway-data/spool/.spool-id" "$seed/spool/"
   java -cp "$h2" org.h2.tools.Shell -url "jdbc:h2:file:$seed/db/moat" -user sa -password sa -sql "
     INSERT INTO moat_message (id, kind, state, mail_from, recipients, size_bytes, spool_name, received_at,
         updated_at, next_attempt_at, attempts, version, subject, scan_summary, endpoint, remote_address, helo)
