@@ -7,7 +7,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -99,8 +98,6 @@ class ClusterIT {
     }
 
     private static String pair(Path dir, String name) throws IOException {
-        return Json.createObjectBuilder().add("name", "cluster-" + name)
-                .add("privateKey", Files.readString(dir.resolve(name + ".key")))
-                .add("certificate", Files.readString(dir.resolve(name + ".crt"))).build().toString();
+        return OpenSsl.pair("cluster-" + name, dir.resolve(name + ".key"), dir.resolve(name + ".crt"));
     }
 }

@@ -2,14 +2,12 @@ package io.moat.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -167,8 +165,7 @@ class ConsoleTlsIT {
     }
 
     private static String pair(String name, Path key, Path certificate) throws IOException {
-        return Json.createObjectBuilder().add("name", name).add("privateKey", Files.readString(key))
-                .add("certificate", Files.readString(certificate)).build().toString();
+        return OpenSsl.pair(name, key, certificate);
     }
 
     private static JsonObject json(Api.Answer answer) {

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -405,7 +404,6 @@ class CoreIntegrationIT {
     }
 
     private static String pair(String name, String file) throws Exception {
-        return Json.createObjectBuilder().add("name", name).add("privateKey", Files.readString(made.resolve(file
-                + ".key"))).add("certificate", Files.readString(made.resolve(file + ".crt"))).build().toString();
+        return OpenSsl.pair(name, made.resolve(file + ".key"), made.resolve(file + ".crt"));
     }
 }

@@ -1,5 +1,6 @@
 package io.moat.it;
 
+import jakarta.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,12 @@ final class OpenSsl {
 
     /** What {@code s_client} saw: whether a handshake completed, the protocol, and the server's certificate. */
     record Handshake(boolean established, String protocol, String certificatePem, String output) {
+    }
+
+    /** The REST API's body for a certificate and its key ({@code POST /certificates}, {@code PUT} to renew). */
+    static String pair(String name, Path key, Path certificate) throws IOException {
+        return Json.createObjectBuilder().add("name", name).add("privateKey", Files.readString(key))
+                .add("certificate", Files.readString(certificate)).build().toString();
     }
 
     /**
